@@ -1,0 +1,27 @@
+import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { fullName } from "~/utils/format";
+
+interface PupilRow {
+  id: string;
+  givenName: string;
+  familyName: string;
+  className: string | null;
+  protectedIdentity: boolean;
+}
+
+/** Pupils as staff see them, with a clear mark on protected identities. */
+export function PupilList({ pupils }: { pupils: PupilRow[] }) {
+  const { t } = useTranslation();
+  return (
+    <ul className="pupil-list">
+      {pupils.map((pupil) => (
+        <li key={pupil.id}>
+          <Link to={`/pupils/${pupil.id}`}>{fullName(pupil)}</Link>
+          {pupil.className ? <span className="muted small"> {pupil.className}</span> : null}
+          {pupil.protectedIdentity ? <span className="badge badge-warning">{t("pupil.protectedIdentity")}</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}

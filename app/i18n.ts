@@ -1,0 +1,29 @@
+import en from "./locales/en/common";
+import sv from "./locales/sv/common";
+
+export const supportedLocales = ["sv", "en"] as const;
+export type Locale = (typeof supportedLocales)[number];
+export const defaultLocale: Locale = "sv";
+
+export const resources = { sv: { common: sv }, en: { common: en } } as const;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (supportedLocales as readonly string[]).includes(value);
+}
+
+/** Shared i18next options for the server render and the browser. */
+export const i18nConfig = {
+  supportedLngs: [...supportedLocales],
+  fallbackLng: defaultLocale,
+  defaultNS: "common",
+  ns: ["common"],
+  interpolation: { escapeValue: false },
+  react: { useSuspense: false },
+} as const;
+
+declare module "i18next" {
+  interface CustomTypeOptions {
+    defaultNS: "common";
+    resources: { common: typeof sv };
+  }
+}

@@ -1,0 +1,18 @@
+import type { AppDatabase } from "../db/client";
+import type { AppSessionStorage } from "../db/queries/sessions";
+
+/** What the server hands every loader and action (created once in server/, see getLoadContext). */
+export interface AppContext {
+  db: AppDatabase;
+  sessionStorage: AppSessionStorage;
+  /** The client's address, for slowing down password guessing. Never logged. */
+  clientAddress: string;
+}
+
+declare module "@remix-run/node" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends AppContext {}
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

@@ -1,0 +1,129 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getHomeOverview } from "../../db/queries/roster";
+import { PupilList } from "~/components/pupil-list";
+import { TermName } from "~/components/term-name";
+import { requirePerson } from "~/utils/auth.server";
+import { fullName } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+
+export const meta: MetaFunction = () => [{ title: "Start · Elevledd IUP" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  return { person: { id: person.id, givenName: person.givenName }, overview: getHomeOverview(context.db, person) };
+}
+
+export default function HomePage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { person, overview } = useLoaderData<typeof loader>();
+  const { asPupil, children, mentorGroups, teachingGroups, isAdmin, term } = overview;
+  const hasAnyRole = asPupil || children.length > 0 || mentorGroups.length > 0 || teachingGroups.length > 0 || isAdmin;
+
+  return (
+    <div className="page">
+      <h1>{t("home.greeting", { name: person.givenName })}</h1>
+      <p className="muted">
+        {term ? (
+          <>
+            {t("home.currentTerm")} <TermName term={term} />
+          </>
+        ) : (
+          t("home.noTerm")
+        )}
+      </p>
+
+      {!hasAnyRole ? <p className="alert">{t("home.noRoles")}</p> : null}
+
+      {asPupil ? (
+        <section className="card" aria-labelledby="pupil-heading">
+          <h2 id="pupil-heading">{t("home.pupil.heading")}</h2>
+          <p>{t("home.pupil.classAndYear", { className: asPupil.className ?? "–", year: asPupil.schoolYear })}</p>
+          {asPupil.mentors.length > 0 ? (
+            <p>
+              {t("home.pupil.mentors")}: {asPupil.mentors.map(fullName).join(", ")}
+            </p>
+          ) : null}
+          <Link className="button-primary" to={`/pupils/${person.id}`}>
+            {t("home.pupil.open")}
+          </Link>
+        </section>
+      ) : null}
+
+      {children.length > 0 ? (
+        <section className="card" aria-labelledby="children-heading">
+          <h2 id="children-heading">{t("home.children.heading")}</h2>
+          <ul className="tile-list">
+            {children.map((child) => (
+              <li key={child.id}>
+                <Link className="tile" to={`/pupils/${child.id}`}>
+                  <span className="tile-title">{fullName(child)}</span>
+                  <span className="muted">
+                    {t("pupil.classAndYear", { className: child.className ?? "–", year: child.schoolYear })}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {mentorGroups.length > 0 ? (
+        <section className="card" aria-labelledby="mentor-heading">
+          <h2 id="mentor-heading">{t("home.mentor.heading")}</h2>
+          {mentorGroups.map((group) => (
+            <div key={group.groupId} className="group-block">
+              <h3>
+                <Link to={`/groups/${group.groupId}`}>{group.name}</Link>{" "}
+                <span className="muted small">{t("home.mentor.pupilCount", { count: group.pupils.length })}</span>
+              </h3>
+              <PupilList pupils={group.pupils} />
+            </div>
+          ))}
+        </section>
+      ) : null}
+
+      {teachingGroups.length > 0 ? (
+        <section className="card" aria-labelledby="teacher-heading">
+          <h2 id="teacher-heading">{t("home.teacher.heading")}</h2>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("home.teacher.group")}</th>
+                  <th scope="col">{t("home.teacher.subject")}</th>
+                  <th scope="col" className="numeric">
+                    {t("home.teacher.pupils")}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {teachingGroups.map((g) => (
+                  <tr key={`${g.groupId}-${g.subjectCode}`}>
+                    <td>
+                      <Link to={`/groups/${g.groupId}`}>{g.groupName}</Link>
+                    </td>
+                    <td>{locale === "sv" ? g.subjectNameSv : g.subjectNameEn}</td>
+                    <td className="numeric">{g.pupilCount}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      {isAdmin ? (
+        <section className="card" aria-labelledby="admin-heading">
+          <h2 id="admin-heading">{t("home.admin.heading")}</h2>
+          <p>{t("home.admin.text")}</p>
+          <Link className="button-primary" to="/admin">
+            {t("home.admin.open")}
+          </Link>
+        </section>
+      ) : null}
+    </div>
+  );
+}

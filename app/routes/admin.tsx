@@ -1,0 +1,128 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { canAdministerSchool } from "../../db/queries/access";
+import { getSchoolSetup } from "../../db/queries/roster";
+import { TermName } from "~/components/term-name";
+import { notFound, requirePerson } from "~/utils/auth.server";
+import { fullName } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+
+export const meta: MetaFunction = () => [{ title: "Skolans uppgifter · Elevledd IUP" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  if (!canAdministerSchool(context.db, person.id, person.schoolId)) throw notFound();
+  const setup = getSchoolSetup(context.db, person.schoolId);
+  if (!setup) throw notFound();
+  return { setup };
+}
+
+export default function AdminPage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { setup } = useLoaderData<typeof loader>();
+  return (
+    <div className="page">
+      <h1>{t("admin.title")}</h1>
+      <p className="lead">{t("admin.school", setup.school)}</p>
+      <p className="muted">{t("admin.counts", setup.counts)}</p>
+
+      <section className="card" aria-labelledby="terms-heading">
+        <h2 id="terms-heading">{t("admin.terms")}</h2>
+        <ul className="plain-list">
+          {setup.terms.map((term) => (
+            <li key={term.id}>
+              <TermName term={term} />
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <div className="grid-2">
+        <section className="card" aria-labelledby="subjects-heading">
+          <h2 id="subjects-heading">{t("admin.subjects")}</h2>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("admin.code")}</th>
+                  <th scope="col">{t("pupil.subject")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {setup.subjects.map((s) => (
+                  <tr key={`${s.code}-${s.languageCode ?? ""}`}>
+                    <td>
+                      <code>
+                        {s.code}
+                        {s.languageCode ? ` (${s.languageCode})` : ""}
+                      </code>
+                    </td>
+                    <td>{locale === "sv" ? s.nameSv : s.nameEn}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+
+        <section className="card" aria-labelledby="staff-heading">
+          <h2 id="staff-heading">{t("admin.staff")}</h2>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("group.name")}</th>
+                  <th scope="col">{t("admin.roles")}</th>
+                  <th scope="col">{t("admin.account")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {setup.staff.map((s) => (
+                  <tr key={s.id}>
+                    <td>{fullName(s)}</td>
+                    <td>
+                      {[s.isTeacher ? t("roles.teacher") : null, s.isAdmin ? t("roles.admin") : null]
+                        .filter(Boolean)
+                        .join(", ")}
+                    </td>
+                    <td>{s.hasAccount ? t("admin.hasAccount") : t("admin.noAccount")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="groups-heading">
+        <h2 id="groups-heading">{t("admin.groups")}</h2>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("group.name")}</th>
+                <th scope="col">{t("admin.type")}</th>
+                <th scope="col" className="numeric">
+                  {t("group.pupils")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {setup.groups.map((g) => (
+                <tr key={g.id}>
+                  <td>
+                    <Link to={`/groups/${g.id}`}>{g.name}</Link>
+                  </td>
+                  <td>{t(`group.types.${g.type}`)}</td>
+                  <td className="numeric">{g.pupilCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}

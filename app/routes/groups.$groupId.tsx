@@ -1,0 +1,64 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { canViewGroup } from "../../db/queries/access";
+import { getGroupDetails } from "../../db/queries/roster";
+import { getActiveTerm } from "../../db/queries/terms";
+import { stockholmToday } from "../../db/school-calendar";
+import { PupilList } from "~/components/pupil-list";
+import { notFound, requirePerson } from "~/utils/auth.server";
+import { fullName } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+
+export const meta: MetaFunction = () => [{ title: "Grupp · Elevledd IUP" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const groupId = params.groupId ?? "";
+  if (!canViewGroup(context.db, person.id, groupId)) throw notFound();
+  const group = getGroupDetails(context.db, groupId, getActiveTerm(context.db, person.schoolId, stockholmToday()));
+  if (!group) throw notFound();
+  return { group };
+}
+
+export default function GroupPage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { group } = useLoaderData<typeof loader>();
+  return (
+    <div className="page">
+      <h1>{group.name}</h1>
+      <p className="muted">
+        {t(`group.types.${group.type}`)} · {t("group.pupilCount", { count: group.pupils.length })}
+      </p>
+      <div className="grid-2">
+        {group.mentors.length > 0 ? (
+          <section className="card" aria-labelledby="group-mentors">
+            <h2 id="group-mentors">{t("group.mentors")}</h2>
+            <ul className="plain-list">
+              {group.mentors.map((m) => (
+                <li key={m.id}>{fullName(m)}</li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        {group.subjects.length > 0 ? (
+          <section className="card" aria-labelledby="group-subjects">
+            <h2 id="group-subjects">{t("group.subjects")}</h2>
+            <ul className="plain-list">
+              {group.subjects.map((s) => (
+                <li key={`${s.nameSv}-${s.teacher.id}`}>
+                  {locale === "sv" ? s.nameSv : s.nameEn}: {fullName(s.teacher)}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+      </div>
+      <section className="card" aria-labelledby="group-pupils">
+        <h2 id="group-pupils">{t("group.pupils")}</h2>
+        <PupilList pupils={group.pupils} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getPupilProfile } from "../../db/queries/roster";
+import { TermName } from "~/components/term-name";
+import { notFound, requirePerson, requirePupilAccess } from "~/utils/auth.server";
+import { fullName } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+
+// The pupil's name is deliberately not in the title: titles end up in browser history and shared screens.
+export const meta: MetaFunction = () => [{ title: "Elev · Elevledd IUP" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const pupilId = params.pupilId ?? "";
+  const access = requirePupilAccess(context, person, pupilId);
+  const profile = getPupilProfile(context.db, person, pupilId, access);
+  if (!profile) throw notFound();
+  return { profile, viewerIsStaff: person.isStaff };
+}
+
+export default function PupilPage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { profile, viewerIsStaff } = useLoaderData<typeof loader>();
+
+  return (
+    <div className="page">
+      <h1>{fullName(profile)}</h1>
+      <p className="muted">
+        {profile.className
+          ? t("pupil.classAndYear", { className: profile.className, year: profile.schoolYear })
+          : t("pupil.noClass")}
+      </p>
+      {viewerIsStaff && profile.protectedIdentity ? (
+        <p className="alert alert-warning">
+          <strong>{t("pupil.protectedIdentity")}.</strong> {t("pupil.protectedIdentityHelp")}
+        </p>
+      ) : null}
+
+      <div className="grid-2">
+        <section className="card" aria-labelledby="mentors-heading">
+          <h2 id="mentors-heading">{t("pupil.mentors")}</h2>
+          <ul className="plain-list">
+            {profile.mentors.map((m) => (
+              <li key={m.id}>{fullName(m)}</li>
+            ))}
+          </ul>
+        </section>
+        {profile.guardians ? (
+          <section className="card" aria-labelledby="guardians-heading">
+            <h2 id="guardians-heading">{t("pupil.guardians")}</h2>
+            <ul className="plain-list">
+              {profile.guardians.map((g) => (
+                <li key={g.id}>{fullName(g)}</li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+      </div>
+
+      <section className="card" aria-labelledby="subjects-heading">
+        <h2 id="subjects-heading">
+          {t("pupil.subjects")}
+          {profile.term ? (
+            <span className="heading-note">
+              {" – "}
+              <TermName term={profile.term} withDates={false} />
+            </span>
+          ) : null}
+        </h2>
+        {profile.subjects.length === 0 ? (
+          <p>{t("pupil.noSubjects")}</p>
+        ) : (
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("pupil.subject")}</th>
+                  <th scope="col">{t("pupil.teachers")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {profile.subjects.map((s) => (
+                  <tr key={s.id}>
+                    <td>{locale === "sv" ? s.nameSv : s.nameEn}</td>
+                    <td>{s.teachers.map(fullName).join(", ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+import { eq, inArray } from "drizzle-orm";
+import type { AppDatabase } from "../../db/client";
+import { credentials, people, signInFailures } from "../../db/schema";
+
+/** Failures allowed before each further attempt has to wait. An address is shared by a whole
+ * school behind one router, so it gets far more room than one account. */
+const FREE_FAILURES = { account: 5, address: 50 } as const;
+const MAX_WAIT_SECONDS = 15 * 60;
+/** Failures older than this are forgotten. */
+const FAILURE_MEMORY_MS = 60 * 60 * 1000;
+
+export type SignInResult =
+  | { status: "ok"; personId: string }
+  | { status: "invalid" }
+  | { status: "throttled"; retryAfterSeconds: number };
+
+const throttleKey = (kind: keyof typeof FREE_FAILURES, value: string) =>
+  `${kind}:${createHash("sha256").update(`${kind}:${value}`).digest("base64url")}`;
+
+/** Seconds to wait before the next attempt after `failures` failures (exponential back-off). */
+export function waitAfterFailures(failures: number, free: number): number {
+  if (failures < free) return 0;
+  return Math.min(2 ** (failures - free + 1), MAX_WAIT_SECONDS);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** Checks an e-mail and password, slowing down repeated failures per account and per address. */
+export async function signIn(
+  db: AppDatabase,
+  input: { email: string; password: string; clientAddress: string },
+  now: number = Date.now(),
+): Promise<SignInResult> {
+  const email = input.email.trim().toLowerCase();
+  const keys = { account: throttleKey("account", email), address: throttleKey("address", input.clientAddress) };
+
+  const records = db
+    .select()
+    .from(signInFailures)
+    .where(inArray(signInFailures.key, [keys.account, keys.address]))
+    .all()
+    .filter((r) => now - r.lastFailureAt.getTime() < FAILURE_MEMORY_MS);
+  let retryAfterSeconds = 0;
+  for (const record of records) {
+    const kind = record.key.startsWith("account:") ? "account" : "address";
+    const readyAt = record.lastFailureAt.getTime() + waitAfterFailures(record.failures, FREE_FAILURES[kind]) * 1000;
+    retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((readyAt - now) / 1000));
+  }
+  if (retryAfterSeconds > 0) return { status: "throttled", retryAfterSeconds };
+
+  const account = db
+    .select({ personId: people.id, passwordHash: credentials.passwordHash })
+    .from(people)
+    .innerJoin(credentials, eq(credentials.personId, people.id))
+    .where(eq(people.email, email))
+    .get();
+  // Verify against a throwaway hash when there is no account, so timing does not reveal which e-mails exist.
+  dummyHash ??= hash("not-a-password-of-anyone");
+  const valid = await verify(account?.passwordHash ?? (await dummyHash), input.password).catch(() => false);
+
+  if (account && valid) {
+    db.delete(signInFailures).where(eq(signInFailures.key, keys.account)).run();
+    return { status: "ok", personId: account.personId };
+  }
+
+  db.transaction((tx) => {
+    for (const key of [keys.account, keys.address]) {
+      const existing = records.find((r) => r.key === key);
+      const failures = existing ? existing.failures + 1 : 1;
+      tx.insert(signInFailures)
+        .values({ key, failures, lastFailureAt: new Date(now) })
+        .onConflictDoUpdate({ target: signInFailures.key, set: { failures, lastFailureAt: new Date(now) } })
+        .run();
+    }
+  });
+  return { status: "invalid" };
+}

@@ -1,0 +1,64 @@
+import { redirect, type AppLoadContext } from "@remix-run/node";
+import { getPupilAccess, accessAtLeast, type PupilAccess } from "../../db/queries/access";
+import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
+
+async function getSession(request: Request, context: AppLoadContext) {
+  return context.sessionStorage.getSession(request.headers.get("Cookie"));
+}
+
+/** The signed-in person, or null. */
+export async function getPerson(request: Request, context: AppLoadContext): Promise<SignedInPerson | null> {
+  const session = await getSession(request, context);
+  const personId = session.get("personId");
+  if (!personId) return null;
+  return getSignedInPerson(context.db, personId);
+}
+
+/** Only a path on this site may be a redirect target after sign-in. */
+export function safeRedirectPath(value: unknown, fallback = "/"): string {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) {
+    return fallback;
+  }
+  return value;
+}
+
+/** The signed-in person; otherwise sends the browser to sign in and back here afterwards. */
+export async function requirePerson(request: Request, context: AppLoadContext): Promise<SignedInPerson> {
+  const person = await getPerson(request, context);
+  if (person) return person;
+  const url = new URL(request.url);
+  const back = url.pathname === "/" ? "" : `?${new URLSearchParams({ redirectTo: url.pathname })}`;
+  throw redirect(`/login${back}`);
+}
+
+/** Starts a session for the person and redirects. */
+export async function startSession(context: AppLoadContext, request: Request, personId: string, redirectTo: string) {
+  const session = await getSession(request, context);
+  // A fresh session id at sign-in, so an id planted before sign-in is worthless.
+  await context.sessionStorage.destroySession(session);
+  const fresh = await context.sessionStorage.getSession();
+  fresh.set("personId", personId);
+  return redirect(redirectTo, { headers: { "Set-Cookie": await context.sessionStorage.commitSession(fresh) } });
+}
+
+export async function endSession(context: AppLoadContext, request: Request) {
+  const session = await getSession(request, context);
+  return redirect("/login", { headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) } });
+}
+
+/** Throws 404 unless the person has at least `needed` on the pupil: a stranger learns nothing,
+ * not even that the pupil exists. */
+export function requirePupilAccess(
+  context: AppLoadContext,
+  person: SignedInPerson,
+  pupilId: string,
+  needed: PupilAccess = "read",
+): PupilAccess {
+  const access = getPupilAccess(context.db, person.id, pupilId);
+  if (!accessAtLeast(access, needed) || access === "none") throw notFound();
+  return access;
+}
+
+export function notFound() {
+  return new Response("Not Found", { status: 404, statusText: "Not Found" });
+}

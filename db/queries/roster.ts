@@ -1,0 +1,375 @@
+import { and, asc, count, countDistinct, eq, inArray } from "drizzle-orm";
+import type { AppDatabase } from "../client";
+import { stockholmToday } from "../school-calendar";
+import {
+  credentials,
+  groupMembers,
+  groups,
+  guardianships,
+  mentorships,
+  people,
+  pupils,
+  schools,
+  staff,
+  subjects,
+  teachingDuties,
+  terms,
+  type Term,
+} from "../schema";
+import { getPupilAccess, type PupilAccess } from "./access";
+import { getActiveTerm } from "./terms";
+
+/**
+ * Read models of the roster, each scoped to what the asking person may see. Callers have
+ * already asked the access module; these functions never widen what it granted.
+ */
+
+export interface PersonName {
+  id: string;
+  givenName: string;
+  familyName: string;
+}
+
+export interface SignedInPerson extends PersonName {
+  schoolId: string;
+  preferredLocale: "sv" | "en" | null;
+  isStaff: boolean;
+  isAdmin: boolean;
+  isPupil: boolean;
+}
+
+const nameColumns = { id: people.id, givenName: people.givenName, familyName: people.familyName };
+const byName = [asc(people.givenName), asc(people.familyName)];
+
+export function getSignedInPerson(db: AppDatabase, personId: string): SignedInPerson | null {
+  const row = db
+    .select({
+      ...nameColumns,
+      schoolId: people.schoolId,
+      preferredLocale: people.preferredLocale,
+      staffId: staff.personId,
+      isAdmin: staff.isAdmin,
+      pupilId: pupils.personId,
+    })
+    .from(people)
+    .leftJoin(staff, eq(staff.personId, people.id))
+    .leftJoin(pupils, eq(pupils.personId, people.id))
+    .where(eq(people.id, personId))
+    .get();
+  if (!row) return null;
+  return {
+    id: row.id,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    schoolId: row.schoolId,
+    preferredLocale: row.preferredLocale,
+    isStaff: row.staffId !== null,
+    isAdmin: row.isAdmin === true,
+    isPupil: row.pupilId !== null,
+  };
+}
+
+function classOf(db: AppDatabase, pupilId: string) {
+  return (
+    db
+      .select({ id: groups.id, name: groups.name })
+      .from(groupMembers)
+      .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+      .where(and(eq(groupMembers.pupilId, pupilId), eq(groups.type, "class")))
+      .get() ?? null
+  );
+}
+
+function mentorsOf(db: AppDatabase, pupilId: string): PersonName[] {
+  return db
+    .select(nameColumns)
+    .from(groupMembers)
+    .innerJoin(mentorships, eq(mentorships.groupId, groupMembers.groupId))
+    .innerJoin(people, eq(people.id, mentorships.mentorId))
+    .where(eq(groupMembers.pupilId, pupilId))
+    .orderBy(...byName)
+    .all();
+}
+
+export interface PupilSummary extends PersonName {
+  className: string | null;
+  schoolYear: number;
+  protectedIdentity: boolean;
+}
+
+function pupilSummaries(db: AppDatabase, pupilIds: string[]): PupilSummary[] {
+  if (pupilIds.length === 0) return [];
+  const rows = db
+    .select({ ...nameColumns, schoolYear: pupils.schoolYear, protectedIdentity: people.protectedIdentity })
+    .from(pupils)
+    .innerJoin(people, eq(people.id, pupils.personId))
+    .where(inArray(pupils.personId, pupilIds))
+    .orderBy(...byName)
+    .all();
+  const classes = db
+    .select({ pupilId: groupMembers.pupilId, name: groups.name })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(and(inArray(groupMembers.pupilId, pupilIds), eq(groups.type, "class")))
+    .all();
+  const classByPupil = new Map(classes.map((c) => [c.pupilId, c.name]));
+  return rows.map((r) => ({ ...r, className: classByPupil.get(r.id) ?? null }));
+}
+
+export interface TeachingGroupSummary {
+  groupId: string;
+  groupName: string;
+  subjectNameSv: string;
+  subjectNameEn: string;
+  subjectCode: string;
+  pupilCount: number;
+}
+
+export interface HomeOverview {
+  term: Term | null;
+  /** Set when the person is a pupil: their own class and mentors. */
+  asPupil: { className: string | null; schoolYear: number; mentors: PersonName[] } | null;
+  /** Children the person is guardian of and may see (an adult child may have said no). */
+  children: PupilSummary[];
+  mentorGroups: Array<{ groupId: string; name: string; pupils: PupilSummary[] }>;
+  teachingGroups: TeachingGroupSummary[];
+  isAdmin: boolean;
+}
+
+/** Everything a person's home page shows, for every role they hold. */
+export function getHomeOverview(db: AppDatabase, person: SignedInPerson, today: string = stockholmToday()): HomeOverview {
+  const term = getActiveTerm(db, person.schoolId, today);
+
+  let asPupil: HomeOverview["asPupil"] = null;
+  if (person.isPupil) {
+    const pupil = db.select({ schoolYear: pupils.schoolYear }).from(pupils).where(eq(pupils.personId, person.id)).get();
+    asPupil = {
+      className: classOf(db, person.id)?.name ?? null,
+      schoolYear: pupil?.schoolYear ?? 0,
+      mentors: mentorsOf(db, person.id),
+    };
+  }
+
+  const childIds = db
+    .select({ pupilId: guardianships.pupilId })
+    .from(guardianships)
+    .where(eq(guardianships.guardianId, person.id))
+    .all()
+    .map((r) => r.pupilId)
+    .filter((pupilId) => getPupilAccess(db, person.id, pupilId, today) !== "none");
+
+  const mentorGroupRows = db
+    .select({ groupId: groups.id, name: groups.name })
+    .from(mentorships)
+    .innerJoin(groups, eq(groups.id, mentorships.groupId))
+    .where(eq(mentorships.mentorId, person.id))
+    .orderBy(asc(groups.name))
+    .all();
+  const mentorGroups = mentorGroupRows.map((g) => ({ ...g, pupils: pupilSummaries(db, memberIds(db, g.groupId)) }));
+
+  const teachingGroups = term ? getTeachingGroups(db, person.id, term.id) : [];
+
+  return { term, asPupil, children: pupilSummaries(db, childIds), mentorGroups, teachingGroups, isAdmin: person.isAdmin };
+}
+
+function memberIds(db: AppDatabase, groupId: string): string[] {
+  return db
+    .select({ pupilId: groupMembers.pupilId })
+    .from(groupMembers)
+    .where(eq(groupMembers.groupId, groupId))
+    .all()
+    .map((r) => r.pupilId);
+}
+
+/** The groups and subjects a teacher teaches in a term, with how many pupils each has. */
+export function getTeachingGroups(db: AppDatabase, teacherId: string, termId: string): TeachingGroupSummary[] {
+  return db
+    .select({
+      groupId: groups.id,
+      groupName: groups.name,
+      subjectNameSv: subjects.nameSv,
+      subjectNameEn: subjects.nameEn,
+      subjectCode: subjects.code,
+      pupilCount: count(groupMembers.pupilId),
+    })
+    .from(teachingDuties)
+    .innerJoin(groups, eq(groups.id, teachingDuties.groupId))
+    .innerJoin(subjects, eq(subjects.id, teachingDuties.subjectId))
+    .leftJoin(groupMembers, eq(groupMembers.groupId, groups.id))
+    .where(and(eq(teachingDuties.teacherId, teacherId), eq(teachingDuties.termId, termId)))
+    .groupBy(teachingDuties.id)
+    .orderBy(asc(groups.schoolYear), asc(groups.name))
+    .all();
+}
+
+export interface PupilProfile extends PupilSummary {
+  mentors: PersonName[];
+  subjects: Array<{ id: string; nameSv: string; nameEn: string; code: string; teachers: PersonName[] }>;
+  /** Only for staff and the pupil themselves; a guardian is not shown the other household. */
+  guardians: PersonName[] | null;
+  term: Term | null;
+}
+
+/** A pupil's profile as a person with at least read access sees it. */
+export function getPupilProfile(
+  db: AppDatabase,
+  viewer: SignedInPerson,
+  pupilId: string,
+  access: PupilAccess,
+  today: string = stockholmToday(),
+): PupilProfile | null {
+  if (access === "none") return null;
+  const [summary] = pupilSummaries(db, [pupilId]);
+  if (!summary) return null;
+  const term = getActiveTerm(db, viewer.schoolId, today);
+
+  const subjectRows = term
+    ? db
+        .select({
+          id: subjects.id,
+          nameSv: subjects.nameSv,
+          nameEn: subjects.nameEn,
+          code: subjects.code,
+          sortOrder: subjects.sortOrder,
+          teacherId: people.id,
+          teacherGiven: people.givenName,
+          teacherFamily: people.familyName,
+        })
+        .from(groupMembers)
+        .innerJoin(teachingDuties, eq(teachingDuties.groupId, groupMembers.groupId))
+        .innerJoin(subjects, eq(subjects.id, teachingDuties.subjectId))
+        .innerJoin(people, eq(people.id, teachingDuties.teacherId))
+        .where(and(eq(groupMembers.pupilId, pupilId), eq(teachingDuties.termId, term.id)))
+        .orderBy(asc(subjects.sortOrder))
+        .all()
+    : [];
+  const bySubject = new Map<string, PupilProfile["subjects"][number]>();
+  for (const row of subjectRows) {
+    const entry = bySubject.get(row.id) ?? { id: row.id, nameSv: row.nameSv, nameEn: row.nameEn, code: row.code, teachers: [] };
+    entry.teachers.push({ id: row.teacherId, givenName: row.teacherGiven, familyName: row.teacherFamily });
+    bySubject.set(row.id, entry);
+  }
+
+  const showGuardians = viewer.isStaff || viewer.id === pupilId;
+  const guardians = showGuardians
+    ? db
+        .select(nameColumns)
+        .from(guardianships)
+        .innerJoin(people, eq(people.id, guardianships.guardianId))
+        .where(eq(guardianships.pupilId, pupilId))
+        .orderBy(...byName)
+        .all()
+    : null;
+
+  return { ...summary, mentors: mentorsOf(db, pupilId), subjects: [...bySubject.values()], guardians, term };
+}
+
+export interface GroupDetails {
+  id: string;
+  name: string;
+  type: "class" | "mentor" | "teaching";
+  mentors: PersonName[];
+  subjects: Array<{ nameSv: string; nameEn: string; teacher: PersonName }>;
+  pupils: PupilSummary[];
+}
+
+/** A group with its members, for someone canViewGroup has let in. */
+export function getGroupDetails(db: AppDatabase, groupId: string, term: Term | null): GroupDetails | null {
+  const group = db.select().from(groups).where(eq(groups.id, groupId)).get();
+  if (!group) return null;
+  const mentors = db
+    .select(nameColumns)
+    .from(mentorships)
+    .innerJoin(people, eq(people.id, mentorships.mentorId))
+    .where(eq(mentorships.groupId, groupId))
+    .orderBy(...byName)
+    .all();
+  const duties = term
+    ? db
+        .select({ nameSv: subjects.nameSv, nameEn: subjects.nameEn, ...nameColumns })
+        .from(teachingDuties)
+        .innerJoin(subjects, eq(subjects.id, teachingDuties.subjectId))
+        .innerJoin(people, eq(people.id, teachingDuties.teacherId))
+        .where(and(eq(teachingDuties.groupId, groupId), eq(teachingDuties.termId, term.id)))
+        .orderBy(asc(subjects.sortOrder))
+        .all()
+    : [];
+  return {
+    id: group.id,
+    name: group.name,
+    type: group.type,
+    mentors,
+    subjects: duties.map((d) => ({
+      nameSv: d.nameSv,
+      nameEn: d.nameEn,
+      teacher: { id: d.id, givenName: d.givenName, familyName: d.familyName },
+    })),
+    pupils: pupilSummaries(db, memberIds(db, groupId)),
+  };
+}
+
+export interface SchoolSetup {
+  school: { name: string; municipality: string };
+  terms: Term[];
+  subjects: Array<{ code: string; languageCode: string | null; nameSv: string; nameEn: string }>;
+  groups: Array<{ id: string; name: string; type: "class" | "mentor" | "teaching"; pupilCount: number }>;
+  staff: Array<PersonName & { isAdmin: boolean; isTeacher: boolean; hasAccount: boolean }>;
+  counts: { pupils: number; guardians: number; staff: number };
+}
+
+/** The school's set-up as the admin sees it. */
+export function getSchoolSetup(db: AppDatabase, schoolId: string): SchoolSetup | null {
+  const school = db.select().from(schools).where(eq(schools.id, schoolId)).get();
+  if (!school) return null;
+  const groupRows = db
+    .select({ id: groups.id, name: groups.name, type: groups.type, pupilCount: count(groupMembers.pupilId) })
+    .from(groups)
+    .leftJoin(groupMembers, eq(groupMembers.groupId, groups.id))
+    .where(eq(groups.schoolId, schoolId))
+    .groupBy(groups.id)
+    .orderBy(asc(groups.type), asc(groups.schoolYear), asc(groups.name))
+    .all();
+  const staffRows = db
+    .select({
+      ...nameColumns,
+      isAdmin: staff.isAdmin,
+      isTeacher: staff.isTeacher,
+      credential: credentials.personId,
+    })
+    .from(staff)
+    .innerJoin(people, eq(people.id, staff.personId))
+    .leftJoin(credentials, eq(credentials.personId, people.id))
+    .where(eq(people.schoolId, schoolId))
+    .orderBy(...byName)
+    .all();
+  const pupilCount = db
+    .select({ n: count() })
+    .from(pupils)
+    .innerJoin(people, eq(people.id, pupils.personId))
+    .where(eq(people.schoolId, schoolId))
+    .get();
+  const guardianCount = db
+    .select({ n: countDistinct(guardianships.guardianId) })
+    .from(guardianships)
+    .innerJoin(people, eq(people.id, guardianships.guardianId))
+    .where(eq(people.schoolId, schoolId))
+    .get();
+  return {
+    school: { name: school.name, municipality: school.municipality },
+    terms: db.select().from(terms).where(eq(terms.schoolId, schoolId)).orderBy(asc(terms.startsOn)).all(),
+    subjects: db
+      .select({ code: subjects.code, languageCode: subjects.languageCode, nameSv: subjects.nameSv, nameEn: subjects.nameEn })
+      .from(subjects)
+      .where(eq(subjects.schoolId, schoolId))
+      .orderBy(asc(subjects.sortOrder))
+      .all(),
+    groups: groupRows,
+    staff: staffRows.map(({ credential, ...s }) => ({ ...s, hasAccount: credential !== null })),
+    counts: { pupils: pupilCount?.n ?? 0, guardians: guardianCount?.n ?? 0, staff: staffRows.length },
+  };
+}
+
+/** Remembers the language a person chose, for what we send them outside the app. */
+export function setPreferredLocale(db: AppDatabase, personId: string, locale: "sv" | "en"): void {
+  db.update(people).set({ preferredLocale: locale }).where(eq(people.id, personId)).run();
+}

@@ -1,0 +1,99 @@
+import { createServer, type Server } from "node:http";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { sql } from "drizzle-orm";
+import express from "express";
+import { openDatabase, type AppDatabase } from "../db/client";
+import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
+import { getOrCreateServerSecret } from "../db/queries/secrets";
+import { seedDemoSchool } from "../db/seed/demo-school";
+import type { Env } from "./env";
+import type { Logger } from "./logger";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export interface AppServer {
+  server: Server;
+  db: AppDatabase;
+  /** The port actually bound (useful with PORT=0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Opens the database, seeds the demo school if asked, and serves the Remix app on one port. */
+export async function startAppServer(env: Env, logger: Logger): Promise<AppServer> {
+  const db = await openDatabase(env.DATABASE_PATH);
+  if (env.SEED_DEMO) {
+    const started = Date.now();
+    if (await seedDemoSchool(db)) logger.info({ ms: Date.now() - started }, "seeded the demo school");
+  }
+  const sessionStorage = createDatabaseSessionStorage(db, {
+    secret: env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie"),
+    secure: env.COOKIE_SECURE,
+  });
+
+  const build = (await import(pathToFileURL(`${root}build/index.js`).href)) as ServerBuild;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "same-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The path only: query strings may carry what a person typed.
+      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
+    });
+    next();
+  });
+  app.use("/build", express.static(`${root}public/build`, { immutable: true, maxAge: "1y" }));
+  app.use(express.static(`${root}public`, { maxAge: "1h", index: false }));
+
+  app.get("/healthz", (_req, res) => {
+    let database = false;
+    try {
+      database = db.get<{ ok: number }>(sql`select 1 as ok`)?.ok === 1;
+    } catch (error) {
+      logger.error({ err: error instanceof Error ? error.message : "unknown" }, "health check: database failed");
+    }
+    res.status(database ? 200 : 503).json({ status: database ? "ok" : "degraded", database, uptimeS: Math.round(process.uptime()) });
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: env.NODE_ENV === "production" ? "production" : "development",
+      getLoadContext: (req) => ({ db, sessionStorage, clientAddress: req.ip ?? "unknown" }),
+    }),
+  );
+
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+
+  const sweep = setInterval(() => deleteExpiredSessions(db), 60 * 60 * 1000);
+  sweep.unref();
+
+  return {
+    server,
+    db,
+    port,
+    async close() {
+      clearInterval(sweep);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.$client.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+const booleanText = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_PATH: z.string().min(1).default("./data/app.sqlite"),
+  /** Signs the session cookie. Made and kept in the database on first start when not given. */
+  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+  /** Seed the demo school into an empty database. Default: yes, except in production. */
+  SEED_DEMO: booleanText.optional(),
+  /** Send cookies only over HTTPS. Default: yes in production. */
+  COOKIE_SECURE: booleanText.optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { SEED_DEMO: boolean; COOKIE_SECURE: boolean };
+
+/** Reads configuration from the environment; a bad value stops the start with a clear message. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === "production";
+  return { ...env, SEED_DEMO: env.SEED_DEMO ?? !production, COOKIE_SECURE: env.COOKIE_SECURE ?? production };
+}
