@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSeededDatabase, personIdByEmail } from "../../tests/support/database";
+import type { AppDatabase } from "../../db/client";
+import { signInFailures } from "../../db/schema";
+import { signIn, waitAfterFailures } from "./sign-in.server";
+
+let db: AppDatabase;
+let cleanup: () => void;
+beforeAll(async () => ({ db, cleanup } = await createSeededDatabase("2026-11-23")));
+afterAll(() => cleanup());
+
+const t0 = Date.parse("2026-11-23T10:00:00Z");
+
+describe("signIn", () => {
+  it("accepts the right password, case-insensitively on the e-mail", async () => {
+    const result = await signIn(db, { email: " Elev@Demo.test ", password: "demo", clientAddress: "10.0.0.1" }, t0);
+    expect(result).toEqual({ status: "ok", personId: personIdByEmail(db, "elev@demo.test") });
+  });
+
+  it("answers a wrong password and an unknown account alike", async () => {
+    expect(await signIn(db, { email: "elev@demo.test", password: "wrong", clientAddress: "10.0.0.2" }, t0)).toEqual({ status: "invalid" });
+    expect(await signIn(db, { email: "nobody@demo.test", password: "demo", clientAddress: "10.0.0.2" }, t0)).toEqual({ status: "invalid" });
+  });
+
+  it("stores no e-mail address or IP address in clear", () => {
+    const keys = db.select().from(signInFailures).all().map((r) => r.key).join(" ");
+    expect(keys).not.toContain("elev@demo.test");
+    expect(keys).not.toContain("10.0.0.2");
+  });
+
+  it("slows down an account after five failures, even for the right password, then lets it in", async () => {
+    const email = "mentor@demo.test";
+    for (let i = 0; i < 5; i++) {
+      expect((await signIn(db, { email, password: `guess${i}`, clientAddress: `10.1.0.${i}` }, t0 + i)).status).toBe("invalid");
+    }
+    const blocked = await signIn(db, { email, password: "demo", clientAddress: "10.1.0.9" }, t0 + 10);
+    expect(blocked).toEqual({ status: "throttled", retryAfterSeconds: 2 });
+    const later = await signIn(db, { email, password: "demo", clientAddress: "10.1.0.9" }, t0 + 3_000);
+    expect(later.status).toBe("ok");
+    // Success clears the account's record.
+    const again = await signIn(db, { email, password: "wrong", clientAddress: "10.1.0.9" }, t0 + 4_000);
+    expect(again.status).toBe("invalid");
+  });
+
+  it("slows down one address trying many accounts", async () => {
+    const address = "10.2.0.1";
+    for (let i = 0; i < 50; i++) {
+      await signIn(db, { email: `guess${i}@demo.test`, password: "x", clientAddress: address }, t0 + i);
+    }
+    const blocked = await signIn(db, { email: "svenska@demo.test", password: "demo", clientAddress: address }, t0 + 100);
+    expect(blocked.status).toBe("throttled");
+    const otherAddress = await signIn(db, { email: "svenska@demo.test", password: "demo", clientAddress: "10.2.0.2" }, t0 + 100);
+    expect(otherAddress.status).toBe("ok");
+  });
+});
+
+describe("waitAfterFailures", () => {
+  it("doubles the wait per failure past the free ones, up to fifteen minutes", () => {
+    expect(waitAfterFailures(4, 5)).toBe(0);
+    expect(waitAfterFailures(5, 5)).toBe(2);
+    expect(waitAfterFailures(6, 5)).toBe(4);
+    expect(waitAfterFailures(40, 5)).toBe(900);
+  });
+});

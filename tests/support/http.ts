@@ -1,0 +1,31 @@
+/** Plain HTTP helpers for integration tests: sign in through the real form, keep the cookie. */
+
+export async function postForm(url: string, fields: Record<string, string>, cookie?: string): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      ...(cookie ? { Cookie: cookie } : {}),
+    },
+    body: new URLSearchParams(fields),
+  });
+}
+
+/** The name=value part of each Set-Cookie header, joined as a Cookie header. */
+export function cookieFrom(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+}
+
+export async function signIn(baseUrl: string, email: string, password = "demo"): Promise<string> {
+  const response = await postForm(`${baseUrl}/login`, { email, password });
+  if (response.status !== 302) throw new Error(`sign-in as ${email} failed with ${response.status}`);
+  return cookieFrom(response);
+}
+
+export async function get(url: string, cookie?: string): Promise<Response> {
+  return fetch(url, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
+}

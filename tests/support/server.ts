@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface TestServer {
+  url: string;
+  port: number;
+  databasePath: string;
+  /** Lines the server logged (JSON), for assertions about logging. */
+  logs: string[];
+  /** Graceful stop (SIGTERM), as in production. */
+  stop(): Promise<void>;
+  /** Hard stop (SIGKILL), as in a crash. */
+  kill(): Promise<void>;
+  /** Removes the temporary database folder (after stop). */
+  cleanup(): void;
+}
+
+/**
+ * Starts the real server (the built Remix app + our Node server) in a child process on port 0
+ * with a fresh SQLite file, and resolves once it logs that it is listening.
+ */
+export async function startTestServer(options: { databasePath?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const folder = options.databasePath ? null : mkdtempSync(join(tmpdir(), "iup-test-"));
+  const databasePath = options.databasePath ?? join(folder!, "app.sqlite");
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_PATH: databasePath,
+      LOG_LEVEL: "info",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffer = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start in time: ${stderr}`)), 30_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let newline: number;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        logs.push(line);
+        try {
+          const entry = JSON.parse(line) as { msg?: string; port?: number };
+          if (entry.msg === "listening" && entry.port) {
+            clearTimeout(timer);
+            resolve(entry.port);
+          }
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${stderr}`));
+    });
+  });
+
+  const exited = (proc: ChildProcess) =>
+    new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    databasePath,
+    logs,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited(child);
+    },
+    async kill() {
+      child.kill("SIGKILL");
+      await exited(child);
+    },
+    cleanup() {
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
