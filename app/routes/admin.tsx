@@ -98,30 +98,46 @@ export default function AdminPage() {
 
       <section className="card" aria-labelledby="groups-heading">
         <h2 id="groups-heading">{t("admin.groups")}</h2>
-        <div className="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("group.name")}</th>
-                <th scope="col">{t("admin.type")}</th>
-                <th scope="col" className="numeric">
-                  {t("group.pupils")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {setup.groups.map((g) => (
-                <tr key={g.id}>
-                  <td>
-                    <Link to={`/groups/${g.id}`}>{g.name}</Link>
-                  </td>
-                  <td>{t(`group.types.${g.type}`)}</td>
-                  <td className="numeric">{g.pupilCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        {(["class", "mentor", "teaching"] as const).map((type) => {
+          const ofType = setup.groups.filter((g) => g.type === type);
+          const table = (
+            <div className="table-scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("group.name")}</th>
+                    <th scope="col" className="numeric">
+                      {t("group.pupils")}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {ofType.map((g) => (
+                    <tr key={g.id}>
+                      <td>
+                        <Link to={`/groups/${g.id}`}>{g.name}</Link>
+                      </td>
+                      <td className="numeric">{g.pupilCount}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          );
+          const summary = `${t(`group.typesPlural.${type}`)} (${ofType.length})`;
+          // Teaching groups are many; they start folded so the page stays scannable.
+          return type === "teaching" ? (
+            <details key={type} className="group-section">
+              <summary>{summary}</summary>
+              {table}
+            </details>
+          ) : (
+            <div key={type} className="group-section">
+              <h3>{summary}</h3>
+              {table}
+            </div>
+          );
+        })}
       </section>
     </div>
   );

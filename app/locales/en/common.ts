@@ -98,6 +98,11 @@ const common: Translation = {
       mentor: "Mentor group",
       teaching: "Teaching group",
     },
+    typesPlural: {
+      class: "Classes",
+      mentor: "Mentor groups",
+      teaching: "Teaching groups",
+    },
     mentors: "Mentors",
     subjects: "Subjects and teachers",
     pupils: "Pupils",

@@ -97,6 +97,11 @@ const common = {
       mentor: "Mentorsgrupp",
       teaching: "Undervisningsgrupp",
     },
+    typesPlural: {
+      class: "Klasser",
+      mentor: "Mentorsgrupper",
+      teaching: "Undervisningsgrupper",
+    },
     mentors: "Mentorer",
     subjects: "Ämnen och lärare",
     pupils: "Elever",

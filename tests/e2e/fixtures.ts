@@ -1,0 +1,43 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import { startTestServer, type TestServer } from "../support/server";
+
+export { expect };
+
+export const test = base.extend<{ failOnPageErrors: void }, { server: TestServer }>({
+  server: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const server = await startTestServer();
+      await use(server);
+      await server.stop();
+      server.cleanup();
+    },
+    { scope: "worker" },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+  /** An uncaught exception or a logged error in the page (a hydration mismatch, say) fails the test. */
+  failOnPageErrors: [
+    async ({ page }, use) => {
+      const problems: string[] = [];
+      page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+      page.on("console", (message) => {
+        // The browser logs every 4xx document as an error; those are asserted where expected.
+        if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+          problems.push(`console.error: ${message.text()}`);
+        }
+      });
+      await use();
+      expect(problems, "errors in the page").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/** Signs in through the real form, as a person would, and waits for the home page. */
+export async function signInAs(page: Page, email: string, password = "demo") {
+  await page.goto("/login");
+  await page.getByLabel("E-post").fill(email);
+  await page.getByLabel("Lösenord").fill(password);
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect(page).toHaveURL("/");
+}

@@ -1,0 +1,102 @@
+import { expect, signInAs, test } from "./fixtures";
+
+test.describe("each demo account lands on its role's home", () => {
+  test("the pupil sees her class and mentor", async ({ page }) => {
+    await signInAs(page, "elev@demo.test");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Alva!");
+    const mine = page.getByRole("region", { name: "Min skolgång" });
+    await expect(mine).toContainText("Klass 8A, årskurs 8");
+    await expect(mine).toContainText("Jonas Ek");
+    await mine.getByRole("link", { name: "Mina ämnen och lärare" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Alva Lindqvist");
+    await expect(page.getByRole("row", { name: /Matematik/ })).toContainText("Karin Holm");
+    await expect(page.getByRole("row", { name: /^Svenska/ })).toContainText("Erik Sandberg");
+  });
+
+  for (const email of ["vh@demo.test", "vh2@demo.test"]) {
+    test(`the guardian ${email} sees Alva and her brother, in both households`, async ({ page }) => {
+      await signInAs(page, email);
+      const children = page.getByRole("region", { name: "Mina barn" });
+      await expect(children.getByRole("link")).toHaveText([/Alva Lindqvist/, /Elis Lindqvist/]);
+    });
+  }
+
+  test("the mentor sees the mentor group, protected identity marked", async ({ page }) => {
+    await signInAs(page, "mentor@demo.test");
+    const groups = page.getByRole("region", { name: "Mina mentorsgrupper" });
+    await expect(groups.getByRole("heading", { name: /8A – Jonas Ek/ })).toBeVisible();
+    await expect(groups.getByRole("link", { name: "Alva Lindqvist" })).toBeVisible();
+    await expect(groups.getByRole("listitem").filter({ hasText: "Nora Karlsson" })).toContainText("Skyddad identitet");
+    await expect(groups.getByRole("link", { name: "Liam Johansson" })).toHaveCount(0);
+  });
+
+  test("the maths teacher sees the teaching groups", async ({ page }) => {
+    await signInAs(page, "matte@demo.test");
+    const teaching = page.getByRole("region", { name: "Mina undervisningsgrupper" });
+    await expect(teaching.getByRole("link")).toHaveText(["8A Matematik", "8B Matematik", "9A Matematik"]);
+    await teaching.getByRole("link", { name: "8A Matematik" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("8A Matematik");
+    await expect(page.getByRole("link", { name: "Alva Lindqvist" })).toBeVisible();
+  });
+
+  test("the Swedish teacher sees Alva's class among the groups", async ({ page }) => {
+    await signInAs(page, "svenska@demo.test");
+    const teaching = page.getByRole("region", { name: "Mina undervisningsgrupper" });
+    await expect(teaching.getByRole("link", { name: "8A Svenska", exact: true })).toBeVisible();
+  });
+
+  test("the guardian in another class sees only their own child", async ({ page }) => {
+    await signInAs(page, "annan.vh@demo.test");
+    const children = page.getByRole("region", { name: "Mina barn" });
+    await expect(children.getByRole("link")).toHaveText([/Liam Johansson/]);
+    await expect(page.getByText("Alva")).toHaveCount(0);
+  });
+
+  test("the admin sees the school's set-up", async ({ page }) => {
+    await signInAs(page, "admin@demo.test");
+    await page.getByRole("region", { name: "Skolans uppgifter" }).getByRole("link").click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Skolans uppgifter");
+    await expect(page.getByText("Solbackeskolan, Sjövik")).toBeVisible();
+    await expect(page.getByText(/120 elever/)).toBeVisible();
+    await expect(page.getByRole("row", { name: /MA Matematik/ })).toBeVisible();
+  });
+});
+
+test("a wrong password shows the error and keeps the person on the sign-in page", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-post").fill("elev@demo.test");
+  await page.getByLabel("Lösenord").fill("fel-lösenord");
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/Fel e-postadress eller lösenord/);
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("sign-in works from the keyboard alone, and sign-out ends it", async ({ page }) => {
+  await page.goto("/login");
+  await expect(page.getByLabel("E-post")).toBeFocused();
+  await page.keyboard.type("mentor@demo.test");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("demo");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Jonas!");
+  await page.getByRole("button", { name: "Logga ut" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("a field left empty is explained next to the field", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect(page.getByLabel("E-post")).toHaveAccessibleDescription("Fyll i din e-postadress.");
+  await expect(page.getByLabel("Lösenord")).toHaveAccessibleDescription("Fyll i ditt lösenord.");
+});
+
+test("the interface switches to English and back", async ({ page }) => {
+  await signInAs(page, "elev@demo.test");
+  await page.getByRole("button", { name: "In English" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hello Alva!");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.getByRole("button", { name: "På svenska" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Alva!");
+});
