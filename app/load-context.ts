@@ -5,6 +5,8 @@ import type { AppSessionStorage } from "../db/queries/sessions";
 export interface AppContext {
   db: AppDatabase;
   sessionStorage: AppSessionStorage;
+  /** The live-document server: told when someone's rights on a pupil's plan change. */
+  collaboration: { revalidatePupil(pupilId: string): void };
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
 }

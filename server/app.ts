@@ -8,6 +8,7 @@ import { openDatabase, type AppDatabase } from "../db/client";
 import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
+import { COLLAB_PATH, CollaborationServer } from "./collab";
 import type { Env } from "./env";
 import type { Logger } from "./logger";
 
@@ -18,6 +19,7 @@ export interface AppServer {
   db: AppDatabase;
   /** The port actually bound (useful with PORT=0). */
   port: number;
+  collaboration: CollaborationServer;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,15 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   const sessionStorage = createDatabaseSessionStorage(db, {
     secret: env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie"),
     secure: env.COOKIE_SECURE,
+  });
+
+  const collaboration = new CollaborationServer({
+    db,
+    sessionStorage,
+    logger,
+    unloadDelayMs: env.COLLAB_UNLOAD_MS,
+    compactEvery: env.COLLAB_COMPACT_EVERY,
+    maxPayloadBytes: env.COLLAB_MAX_PAYLOAD,
   });
 
   const build = (await import(pathToFileURL(`${root}build/index.js`).href)) as ServerBuild;
@@ -60,7 +71,12 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     } catch (error) {
       logger.error({ err: error instanceof Error ? error.message : "unknown" }, "health check: database failed");
     }
-    res.status(database ? 200 : 503).json({ status: database ? "ok" : "degraded", database, uptimeS: Math.round(process.uptime()) });
+    res.status(database ? 200 : 503).json({
+      status: database ? "ok" : "degraded",
+      database,
+      collaboration: collaboration.stats(),
+      uptimeS: Math.round(process.uptime()),
+    });
   });
 
   app.all(
@@ -68,11 +84,18 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     createRequestHandler({
       build,
       mode: env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req) => ({ db, sessionStorage, clientAddress: req.ip ?? "unknown" }),
+      getLoadContext: (req) => ({ db, sessionStorage, collaboration, clientAddress: req.ip ?? "unknown" }),
     }),
   );
 
   const server = createServer(app);
+  server.on("upgrade", (request, socket, head) => {
+    if (request.url === COLLAB_PATH || request.url?.startsWith(`${COLLAB_PATH}/`)) {
+      collaboration.handleUpgrade(request, socket, head);
+    } else {
+      socket.destroy();
+    }
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -87,8 +110,10 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     server,
     db,
     port,
+    collaboration,
     async close() {
       clearInterval(sweep);
+      collaboration.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

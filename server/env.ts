@@ -13,6 +13,12 @@ const EnvSchema = z.object({
   SEED_DEMO: booleanText.optional(),
   /** Send cookies only over HTTPS. Default: yes in production. */
   COOKIE_SECURE: booleanText.optional(),
+  /** How long a plan nobody has open stays in memory (ms). */
+  COLLAB_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Compact a plan's stored update log after this many updates. */
+  COLLAB_COMPACT_EVERY: z.coerce.number().int().min(1).default(500),
+  /** Largest websocket message accepted (bytes). */
+  COLLAB_MAX_PAYLOAD: z.coerce.number().int().min(1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -95,6 +95,11 @@ export function getRelationsToPupil(
   return relations;
 }
 
+/** The access a set of relations gives: the widest of them. */
+export function accessFromRelations(relations: RelationToPupil[]): PupilAccess {
+  return strongestAccess(relations.map((r) => accessByRelation[r]));
+}
+
 /** What a person may do with a pupil's plan and profile: none, read, comment or edit. */
 export function getPupilAccess(
   db: AppDatabase,
@@ -102,7 +107,7 @@ export function getPupilAccess(
   pupilId: string,
   today: string = stockholmToday(),
 ): PupilAccess {
-  return strongestAccess(getRelationsToPupil(db, personId, pupilId, today).map((r) => accessByRelation[r]));
+  return accessFromRelations(getRelationsToPupil(db, personId, pupilId, today));
 }
 
 /** School admins manage the roster and set-up; they get no access to plan content through it. */

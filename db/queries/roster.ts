@@ -17,6 +17,7 @@ import {
   type Term,
 } from "../schema";
 import { getPupilAccess, type PupilAccess } from "./access";
+import { getPupilSubjects } from "./plans";
 import { getActiveTerm } from "./terms";
 
 /**
@@ -223,32 +224,7 @@ export function getPupilProfile(
   if (!summary) return null;
   const term = getActiveTerm(db, viewer.schoolId, today);
 
-  const subjectRows = term
-    ? db
-        .select({
-          id: subjects.id,
-          nameSv: subjects.nameSv,
-          nameEn: subjects.nameEn,
-          code: subjects.code,
-          sortOrder: subjects.sortOrder,
-          teacherId: people.id,
-          teacherGiven: people.givenName,
-          teacherFamily: people.familyName,
-        })
-        .from(groupMembers)
-        .innerJoin(teachingDuties, eq(teachingDuties.groupId, groupMembers.groupId))
-        .innerJoin(subjects, eq(subjects.id, teachingDuties.subjectId))
-        .innerJoin(people, eq(people.id, teachingDuties.teacherId))
-        .where(and(eq(groupMembers.pupilId, pupilId), eq(teachingDuties.termId, term.id)))
-        .orderBy(asc(subjects.sortOrder))
-        .all()
-    : [];
-  const bySubject = new Map<string, PupilProfile["subjects"][number]>();
-  for (const row of subjectRows) {
-    const entry = bySubject.get(row.id) ?? { id: row.id, nameSv: row.nameSv, nameEn: row.nameEn, code: row.code, teachers: [] };
-    entry.teachers.push({ id: row.teacherId, givenName: row.teacherGiven, familyName: row.teacherFamily });
-    bySubject.set(row.id, entry);
-  }
+  const subjectList = term ? getPupilSubjects(db, pupilId, term.id) : [];
 
   const showGuardians = viewer.isStaff || viewer.id === pupilId;
   const guardians = showGuardians
@@ -261,7 +237,7 @@ export function getPupilProfile(
         .all()
     : null;
 
-  return { ...summary, mentors: mentorsOf(db, pupilId), subjects: [...bySubject.values()], guardians, term };
+  return { ...summary, mentors: mentorsOf(db, pupilId), subjects: subjectList, guardians, term };
 }
 
 export interface GroupDetails {

@@ -1,0 +1,51 @@
+import { and, count, eq, lte } from "drizzle-orm";
+import type { AppDatabase } from "../client";
+import { planDocumentStates, planUpdates } from "../schema";
+
+/**
+ * Storage of the plans' Yjs documents: a compacted state plus the updates appended since.
+ * Only the collaboration server's document registry writes here, and only for documents it
+ * holds in memory, so storage and the live document never disagree.
+ */
+
+export interface StoredPlanDocument {
+  state: Uint8Array | null;
+  updates: Uint8Array[];
+  lastUpdateId: number;
+}
+
+export function loadPlanDocument(db: AppDatabase, planId: string): StoredPlanDocument {
+  const state = db.select({ state: planDocumentStates.state }).from(planDocumentStates).where(eq(planDocumentStates.planId, planId)).get();
+  const rows = db
+    .select({ id: planUpdates.id, data: planUpdates.data })
+    .from(planUpdates)
+    .where(eq(planUpdates.planId, planId))
+    .orderBy(planUpdates.id)
+    .all();
+  return {
+    state: state ? new Uint8Array(state.state) : null,
+    updates: rows.map((r) => new Uint8Array(r.data)),
+    lastUpdateId: rows.at(-1)?.id ?? 0,
+  };
+}
+
+/** Appends one accepted update; returns its id. Synchronous, so it is on disk before we broadcast. */
+export function appendPlanUpdate(db: AppDatabase, planId: string, update: Uint8Array): number {
+  const result = db.insert(planUpdates).values({ planId, data: Buffer.from(update) }).run();
+  return Number(result.lastInsertRowid);
+}
+
+/** Replaces the stored state and drops the updates it already contains, in one transaction. */
+export function replacePlanDocument(db: AppDatabase, planId: string, state: Uint8Array, upToUpdateId: number): void {
+  db.transaction((tx) => {
+    tx.insert(planDocumentStates)
+      .values({ planId, state: Buffer.from(state), compactedAt: new Date() })
+      .onConflictDoUpdate({ target: planDocumentStates.planId, set: { state: Buffer.from(state), compactedAt: new Date() } })
+      .run();
+    tx.delete(planUpdates).where(and(eq(planUpdates.planId, planId), lte(planUpdates.id, upToUpdateId))).run();
+  });
+}
+
+export function countPlanUpdates(db: AppDatabase, planId: string): number {
+  return db.select({ n: count() }).from(planUpdates).where(eq(planUpdates.planId, planId)).get()?.n ?? 0;
+}

@@ -1,0 +1,239 @@
+import type { IncomingMessage } from "node:http";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { AppDatabase } from "../../db/client";
+import { accessFromRelations, getRelationsToPupil, type PupilAccess } from "../../db/queries/access";
+import { getPlan, getPlanRole } from "../../db/queries/plans";
+import { getSignedInPerson } from "../../db/queries/roster";
+import type { AppSessionStorage } from "../../db/queries/sessions";
+import type { Logger } from "../logger";
+import { CloseCode } from "./close-codes";
+import { LiveDocument, ProtocolError, ReadOnlyViolation, type Connection } from "./live-document";
+import { presenceKey, roleColors } from "./presence";
+
+export const COLLAB_PATH = "/collab";
+const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface CollaborationOptions {
+  db: AppDatabase;
+  sessionStorage: AppSessionStorage;
+  logger: Logger;
+  /** How long a document nobody has open stays in memory. */
+  unloadDelayMs: number;
+  /** Compact a plan's update log after this many updates. */
+  compactEvery: number;
+  /** Largest websocket message accepted; larger ones close the connection (1009). */
+  maxPayloadBytes: number;
+}
+
+/**
+ * The y-websocket endpoint: authenticates the upgrade from the session cookie, decides each
+ * connection's rights with the access module, and owns the live documents (one per plan).
+ */
+export class CollaborationServer {
+  private readonly wss: WebSocketServer;
+  private readonly documents = new Map<string, LiveDocument>();
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly alive = new WeakSet<WebSocket>();
+
+  constructor(private readonly options: CollaborationOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+    // Drop connections whose other end vanished without a close (a phone that lost coverage).
+    this.heartbeat = setInterval(() => {
+      for (const socket of this.wss.clients) {
+        if (!this.alive.has(socket)) {
+          socket.terminate();
+          continue;
+        }
+        this.alive.delete(socket);
+        socket.ping();
+      }
+    }, 30_000);
+    this.heartbeat.unref();
+  }
+
+  /** For the http server's 'upgrade' event. Refuses before any document data is sent. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+    socket.on("error", () => socket.destroy());
+    this.authorize(request)
+      .then((result) => {
+        if ("status" in result) return refuse(socket, result.status);
+        this.wss.handleUpgrade(request, socket, head, (ws) => this.connect(ws, result));
+      })
+      .catch((error: unknown) => {
+        this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab upgrade failed");
+        refuse(socket, 500);
+      });
+  }
+
+  private async authorize(request: IncomingMessage): Promise<{ status: number } | Admission> {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const planId = url.pathname.startsWith(`${COLLAB_PATH}/`) ? decodeURIComponent(url.pathname.slice(COLLAB_PATH.length + 1)) : "";
+    if (!PLAN_ID.test(planId)) return { status: 404 };
+    // Browsers always send Origin on websockets: refuse pages of other sites (cross-site hijacking).
+    const origin = request.headers.origin;
+    if (origin && new URL(origin).host !== request.headers.host) return { status: 403 };
+
+    const session = await this.options.sessionStorage.getSession(request.headers.cookie);
+    const personId = session.get("personId");
+    if (!personId) return { status: 401 };
+    const person = getSignedInPerson(this.options.db, personId);
+    if (!person) return { status: 401 };
+    const plan = getPlan(this.options.db, planId);
+    if (!plan) return { status: 404 };
+    const relations = getRelationsToPupil(this.options.db, personId, plan.pupilId);
+    const access = accessFromRelations(relations);
+    const role = getPlanRole(relations);
+    // A plan one may not see answers like a plan that does not exist.
+    if (access === "none" || !role) return { status: 404 };
+    return {
+      planId,
+      pupilId: plan.pupilId,
+      personId,
+      access,
+      canWrite: access === "edit" && plan.status === "draft",
+      user: { key: presenceKey(personId, planId), name: person.givenName, role, color: roleColors[role] },
+    };
+  }
+
+  private connect(socket: WebSocket, admission: Admission) {
+    const document = this.open(admission.planId, admission.pupilId);
+    const connection: Connection = {
+      socket,
+      personId: admission.personId,
+      canWrite: admission.canWrite,
+      user: admission.user,
+      clientIds: new Set(),
+    };
+    this.alive.add(socket);
+    socket.on("pong", () => this.alive.add(socket));
+    socket.on("message", (data, isBinary) => {
+      if (!isBinary) return this.reject(connection, CloseCode.Malformed, "binary messages only");
+      try {
+        document.receive(connection, toUint8Array(data));
+      } catch (error) {
+        if (error instanceof ReadOnlyViolation) return this.reject(connection, CloseCode.ReadOnly, "read-only: changes are not accepted");
+        if (error instanceof ProtocolError) return this.reject(connection, CloseCode.Malformed, error.message);
+        this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab message failed");
+        this.reject(connection, CloseCode.Malformed, "message could not be handled");
+      }
+    });
+    socket.on("close", () => {
+      document.removeConnection(connection);
+      this.scheduleUnload(document);
+    });
+    socket.on("error", () => socket.terminate());
+    document.addConnection(connection);
+    this.options.logger.info({ access: admission.access, role: admission.user.role, writable: admission.canWrite }, "collab connected");
+  }
+
+  private reject(connection: Connection, code: number, reason: string) {
+    this.options.logger.warn({ code, reason }, "collab connection refused a message");
+    connection.socket.close(code, reason);
+  }
+
+  /** The live document of a plan, loaded from storage if it is not in memory. */
+  private open(planId: string, pupilId: string): LiveDocument {
+    const timer = this.unloadTimers.get(planId);
+    if (timer) {
+      clearTimeout(timer);
+      this.unloadTimers.delete(planId);
+    }
+    let document = this.documents.get(planId);
+    if (!document) {
+      document = new LiveDocument(planId, pupilId, this.options.db, {
+        compactEvery: this.options.compactEvery,
+        onStoreFailure: (failedPlanId, error) => this.dropAfterStoreFailure(failedPlanId, error),
+      });
+      this.documents.set(planId, document);
+    }
+    return document;
+  }
+
+  private dropAfterStoreFailure(planId: string, error: unknown) {
+    this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not store an update");
+    const document = this.documents.get(planId);
+    if (!document) return;
+    // Forget the in-memory copy at once, so a reconnect loads what is really stored.
+    this.documents.delete(planId);
+    setImmediate(() => {
+      document.closeAll(CloseCode.StorageFailed, "the plan could not be saved; reconnecting");
+      document.destroy();
+    });
+  }
+
+  private scheduleUnload(document: LiveDocument) {
+    if (document.connections.size > 0 || this.documents.get(document.planId) !== document) return;
+    const timer = setTimeout(() => {
+      this.unloadTimers.delete(document.planId);
+      if (document.connections.size > 0) return;
+      this.documents.delete(document.planId);
+      document.compact();
+      document.destroy();
+    }, this.options.unloadDelayMs);
+    timer.unref();
+    this.unloadTimers.set(document.planId, timer);
+  }
+
+  /**
+   * Re-decides the rights of everyone connected to a pupil's plans (after consent changes or a
+   * lock). Connections whose rights changed are closed; the client reconnects with the new ones.
+   */
+  revalidatePupil(pupilId: string) {
+    for (const document of this.documents.values()) {
+      if (document.pupilId !== pupilId) continue;
+      const plan = getPlan(this.options.db, document.planId);
+      for (const connection of [...document.connections]) {
+        const access = accessFromRelations(getRelationsToPupil(this.options.db, connection.personId, pupilId));
+        const canWrite = access === "edit" && plan?.status === "draft";
+        if (access === "none" || canWrite !== connection.canWrite) {
+          document.removeConnection(connection);
+          connection.socket.close(CloseCode.AccessChanged, "access changed");
+        }
+      }
+    }
+  }
+
+  /** Figures for /healthz and benchmarks. */
+  stats() {
+    let connections = 0;
+    for (const document of this.documents.values()) connections += document.connections.size;
+    return { documents: this.documents.size, connections };
+  }
+
+  /** On shutdown: tell clients to come back, store compacted states, free everything. */
+  close() {
+    clearInterval(this.heartbeat);
+    for (const timer of this.unloadTimers.values()) clearTimeout(timer);
+    this.unloadTimers.clear();
+    for (const document of this.documents.values()) {
+      document.closeAll(CloseCode.GoingAway, "server restarting");
+      document.compact();
+      document.destroy();
+    }
+    this.documents.clear();
+    this.wss.close();
+  }
+}
+
+interface Admission {
+  planId: string;
+  pupilId: string;
+  personId: string;
+  access: PupilAccess;
+  canWrite: boolean;
+  user: Connection["user"];
+}
+
+function refuse(socket: Duplex, status: number) {
+  if (!socket.writable) return socket.destroy();
+  socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+function toUint8Array(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,331 @@
+import Database from "better-sqlite3";
+import WebSocket from "ws";
+import * as encoding from "lib0/encoding";
+import * as syncProtocol from "y-protocols/sync";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
+import { get, signIn } from "../support/http";
+import { startTestServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+const cookies: Record<string, string> = {};
+let alvaPlanId = "";
+const clients: PlanClient[] = [];
+
+const env = { COLLAB_UNLOAD_MS: "200", COLLAB_COMPACT_EVERY: "100", COLLAB_MAX_PAYLOAD: "65536" };
+
+async function signInAll() {
+  for (const [who, email] of Object.entries({
+    alva: "elev@demo.test",
+    guardian: "vh@demo.test",
+    mentor: "mentor@demo.test",
+    maths: "matte@demo.test",
+    stranger: "annan.vh@demo.test",
+  })) {
+    cookies[who] = await signIn(server.url, email);
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ env });
+  await signInAll();
+  const response = await get(`${server.url}/api/me/plans`, cookies.alva);
+  const body = (await response.json()) as { plans: Array<{ planId: string }> };
+  alvaPlanId = body.plans[0]!.planId;
+});
+const rawSockets: WebSocket[] = [];
+afterEach(() => {
+  for (const client of clients.splice(0)) client.destroy();
+  for (const socket of rawSockets.splice(0)) socket.terminate();
+});
+afterAll(async () => {
+  await server.stop();
+  server.cleanup();
+});
+
+function open(who: keyof typeof cookies | null, planId = alvaPlanId) {
+  const client = connectToPlan(server.url, planId, who ? cookies[who]! : null);
+  clients.push(client);
+  return client;
+}
+
+function storedRows(table: "plan_updates" | "plan_document_states"): number {
+  const db = new Database(server.databasePath, { readonly: true });
+  try {
+    return (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Opens a raw websocket and reports the HTTP status of a refused upgrade, or the messages received. */
+function rawConnect(cookie: string | null, planId = alvaPlanId) {
+  const socket = new WebSocket(`${server.url.replace("http", "ws")}/collab/${planId}`, {
+    headers: cookie ? { Cookie: cookie } : {},
+  });
+  rawSockets.push(socket);
+  const messages: Uint8Array[] = [];
+  socket.on("message", (data) => messages.push(new Uint8Array(data as Buffer)));
+  const outcome = new Promise<{ status?: number; open?: boolean }>((resolve) => {
+    socket.on("unexpected-response", (_req, res) => resolve({ status: res.statusCode }));
+    socket.on("open", () => resolve({ open: true }));
+    socket.on("error", () => resolve({}));
+  });
+  const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+  return { socket, messages, outcome, closed };
+}
+
+describe("the plans API", () => {
+  it("answers 401 without a session", async () => {
+    const response = await get(`${server.url}/api/me/plans`);
+    expect(response.status).toBe(401);
+  });
+
+  it("lists each person's plans with their access and status", async () => {
+    const list = async (who: string) =>
+      ((await (await get(`${server.url}/api/me/plans`, cookies[who])).json()) as {
+        plans: Array<{ planId: string; pupilName: string; access: string; status: string; term: { kind: string } }>;
+      }).plans;
+    const alva = await list("alva");
+    expect(alva).toEqual([expect.objectContaining({ planId: alvaPlanId, pupilName: "Alva Lindqvist", access: "edit", status: "draft" })]);
+    const guardian = await list("guardian");
+    expect(guardian.map((p) => [p.pupilName, p.access])).toEqual([
+      ["Alva Lindqvist", "read"],
+      ["Elis Lindqvist", "read"],
+    ]);
+    const mentor = await list("mentor");
+    expect(mentor.find((p) => p.planId === alvaPlanId)?.access).toBe("edit");
+    const maths = await list("maths");
+    expect(maths.find((p) => p.planId === alvaPlanId)?.access).toBe("comment");
+    expect((await list("stranger")).some((p) => p.planId === alvaPlanId)).toBe(false);
+  });
+});
+
+describe("who may connect", () => {
+  it("refuses no cookie, a forged cookie and another family's guardian before sending anything", async () => {
+    for (const [cookie, status] of [
+      [null, 401],
+      ["__session=forged", 401],
+      [cookies.stranger!, 404],
+    ] as const) {
+      const attempt = rawConnect(cookie);
+      expect(await attempt.outcome).toEqual({ status });
+      expect(attempt.messages).toEqual([]);
+    }
+  });
+
+  it("answers an unknown plan like a forbidden one", async () => {
+    const attempt = rawConnect(cookies.alva!, "no-such-plan");
+    expect(await attempt.outcome).toEqual({ status: 404 });
+  });
+});
+
+describe("editing together", () => {
+  it("converges concurrent edits from three clients", async () => {
+    const [a, b, c] = [open("alva"), open("mentor"), open("alva")];
+    await Promise.all([a.synced(), b.synced(), c.synced()]);
+    // Concurrent: all three write before any of them has heard from the others.
+    typeInto(a.doc, "goals", "Alva skriver. ");
+    typeInto(b.doc, "goals", "Jonas skriver. ");
+    typeInto(c.doc, "goals", "Andra fliken. ");
+    typeInto(a.doc, "about", "Jag gillar NO.");
+    const parts = ["Alva skriver.", "Jonas skriver.", "Andra fliken."];
+    await expect
+      .poll(() => [a, b, c].every((x) => parts.every((part) => sectionText(x.doc, "goals").includes(part))))
+      .toBe(true);
+    expect(new Set([a, b, c].map((x) => sectionText(x.doc, "goals"))).size).toBe(1);
+    await expect.poll(() => sectionText(b.doc, "about")).toBe("Jag gillar NO.");
+  });
+
+  it("shows readers each change and drops what a guardian's client sends anyway", async () => {
+    const pupil = open("alva");
+    const guardian = open("guardian");
+    await Promise.all([pupil.synced(), guardian.synced()]);
+    typeInto(pupil.doc, "pupilActions", "Jag ska plugga glosor.");
+    await expect.poll(() => sectionText(guardian.doc, "pupilActions")).toBe("Jag ska plugga glosor.");
+
+    // A modified client writes although it may only read.
+    typeInto(guardian.doc, "pupilActions", " FÖRFALSKAT");
+    await expect.poll(() => guardian.closeCodes).toContain(4403);
+    expect(sectionText(pupil.doc, "pupilActions")).toBe("Jag ska plugga glosor.");
+
+    // After everyone reconnects, nothing of it is anywhere.
+    pupil.destroy();
+    guardian.provider.disconnect();
+    const fresh = open("mentor");
+    await fresh.synced();
+    expect(sectionText(fresh.doc, "pupilActions")).toBe("Jag ska plugga glosor.");
+    const db = new Database(server.databasePath, { readonly: true });
+    try {
+      const blobs = db.prepare("select data from plan_updates union all select state from plan_document_states").all() as Array<{ data: Buffer }>;
+      expect(blobs.some((row) => Buffer.from(Object.values(row)[0] as Buffer).includes("FÖRFALSKAT"))).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("lets a subject teacher read but not write", async () => {
+    const teacher = open("maths");
+    await teacher.synced();
+    expect(sectionText(teacher.doc, "pupilActions")).toBe("Jag ska plugga glosor.");
+    typeInto(teacher.doc, "about", "Läraren skriver");
+    await expect.poll(() => teacher.closeCodes).toContain(4403);
+  });
+});
+
+describe("presence", () => {
+  it("shows the name and role the server knows, whatever a client claims", async () => {
+    const pupil = open("alva");
+    const guardian = open("guardian");
+    await Promise.all([pupil.synced(), guardian.synced()]);
+    // Each client announces itself, as the editor does; the pupil's client lies.
+    pupil.provider.awareness.setLocalStateField("user", { name: "Rektor", role: "mentor", color: "#000" });
+    guardian.provider.awareness.setLocalStateField("user", { name: "Sara" });
+    const others = (client: PlanClient) =>
+      [...client.provider.awareness.getStates().entries()].filter(([id]) => id !== client.doc.clientID).map(([, s]) => s.user);
+    await expect.poll(() => others(guardian)).toEqual([expect.objectContaining({ name: "Alva", role: "pupil" })]);
+    await expect.poll(() => others(pupil)).toEqual([expect.objectContaining({ name: "Sara", role: "guardian" })]);
+  });
+
+  it("ignores a client that reuses another connection's awareness id", async () => {
+    const pupil = open("alva");
+    await pupil.synced();
+    pupil.provider.awareness.setLocalStateField("user", { name: "Alva" });
+    const victimId = pupil.doc.clientID;
+    const impostor = rawConnect(cookies.guardian!);
+    await impostor.outcome;
+    const fakeDoc = new Y.Doc();
+    fakeDoc.clientID = victimId;
+    const fake = new awarenessProtocol.Awareness(fakeDoc);
+    // A higher clock than the pupil's, so it would win if the server accepted it.
+    for (let i = 0; i < 5; i++) fake.setLocalState({ user: { name: "Falsk" }, cursor: null, i });
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 1);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(fake, [victimId]));
+    impostor.socket.send(encoding.toUint8Array(encoder));
+    // The server keeps serving the impostor (no crash) but the pupil's state is untouched.
+    const witness = open("mentor");
+    await witness.synced();
+    await expect.poll(() => witness.provider.awareness.getStates().get(victimId)?.user?.name).toBe("Alva");
+    expect(impostor.socket.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe("bad input", () => {
+  it("closes a connection that sends garbage, and others carry on", async () => {
+    const bystander = open("mentor");
+    await bystander.synced();
+    const bad = rawConnect(cookies.alva!);
+    expect(await bad.outcome).toEqual({ open: true });
+    bad.socket.send(new Uint8Array([0, 2, 200, 1, 7]));
+    expect(await bad.closed).toBe(4400);
+
+    const textual = rawConnect(cookies.alva!);
+    await textual.outcome;
+    textual.socket.send("hello");
+    expect(await textual.closed).toBe(4400);
+
+    const huge = rawConnect(cookies.alva!);
+    await huge.outcome;
+    huge.socket.send(new Uint8Array(200_000));
+    expect(await huge.closed).toBe(1009);
+
+    typeInto(bystander.doc, "schoolActions", "Extra stöd i matte.");
+    const check = open("alva");
+    await check.synced();
+    await expect.poll(() => sectionText(check.doc, "schoolActions")).toBe("Extra stöd i matte.");
+    expect((await get(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it("closes a connection that sends an update with a broken body", async () => {
+    const bad = rawConnect(cookies.mentor!);
+    await bad.outcome;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    syncProtocol.writeUpdate(encoder, new Uint8Array([5, 255, 255, 255, 1, 0, 0]));
+    bad.socket.send(encoding.toUint8Array(encoder));
+    expect(await bad.closed).toBe(4400);
+  });
+});
+
+describe("durability", () => {
+  it("keeps the content across a restart and unloads documents nobody has open", async () => {
+    const writer = open("alva");
+    await writer.synced();
+    typeInto(writer.doc, "guardianActions", "Fråga hur det går.");
+    await expect.poll(async () => {
+      const reader = connectToPlan(server.url, alvaPlanId, cookies.mentor!);
+      await reader.synced();
+      const text = sectionText(reader.doc, "guardianActions");
+      reader.destroy();
+      return text;
+    }).toBe("Fråga hur det går.");
+    writer.destroy();
+    clients.splice(0);
+    await expect
+      .poll(async () => ((await (await get(`${server.url}/healthz`)).json()) as { collaboration: { documents: number } }).collaboration.documents)
+      .toBe(0);
+
+    await server.stop();
+    server = await startTestServer({ databasePath: server.databasePath, env });
+    await signInAll();
+    const after = open("alva");
+    await after.synced();
+    expect(sectionText(after.doc, "guardianActions")).toBe("Fråga hur det går.");
+  });
+
+  it("loses nothing it had passed on when killed with SIGKILL mid-typing", async () => {
+    const typist = open("alva");
+    const reader = open("guardian");
+    await Promise.all([typist.synced(), reader.synced()]);
+    const before = sectionText(reader.doc, "about");
+    let typed = 0;
+    const timer = setInterval(() => {
+      typeInto(typist.doc, "about", String(typed++ % 10));
+    }, 2);
+    await expect.poll(() => sectionText(reader.doc, "about").length - before.length, { timeout: 10_000 }).toBeGreaterThan(150);
+    await server.kill();
+    clearInterval(timer);
+    const received = sectionText(reader.doc, "about");
+    typist.destroy();
+    reader.destroy();
+    clients.splice(0);
+
+    server = await startTestServer({ databasePath: server.databasePath, env });
+    await signInAll();
+    const after = open("mentor");
+    await after.synced();
+    // Everything the reader had been sent was stored before it was sent.
+    expect(sectionText(after.doc, "about").startsWith(received)).toBe(true);
+    expect(received.length - before.length).toBeGreaterThan(150);
+  });
+
+  it("compacts the stored log after thousands of small edits and still loads intact", async () => {
+    const typist = open("mentor");
+    await typist.synced();
+    let expected = sectionText(typist.doc, "goals");
+    for (let i = 0; i < 3000; i++) {
+      const char = String.fromCharCode(97 + (i % 26));
+      typeInto(typist.doc, "goals", char);
+      expected += char;
+    }
+    const reader = open("alva");
+    await reader.synced();
+    await expect.poll(() => sectionText(reader.doc, "goals"), { timeout: 15_000 }).toBe(expected);
+    // The log is cut down to a compacted state plus fewer rows than one compaction interval.
+    expect(storedRows("plan_updates")).toBeLessThan(100);
+    expect(storedRows("plan_document_states")).toBeGreaterThan(0);
+
+    typist.destroy();
+    reader.destroy();
+    clients.splice(0);
+    await server.stop();
+    server = await startTestServer({ databasePath: server.databasePath, env });
+    await signInAll();
+    const after = open("alva");
+    await after.synced();
+    expect(sectionText(after.doc, "goals")).toBe(expected);
+  });
+});
