@@ -46,9 +46,16 @@ export default function HomePage() {
               {t("home.pupil.mentors")}: {asPupil.mentors.map(fullName).join(", ")}
             </p>
           ) : null}
-          <Link className="button-primary" to={`/pupils/${person.id}`}>
-            {t("home.pupil.open")}
-          </Link>
+          <div className="actions">
+            {term ? (
+              <Link className="button-primary" to={`/pupils/${person.id}/plan`}>
+                {t("plan.openMine")}
+              </Link>
+            ) : null}
+            <Link className="button-secondary" to={`/pupils/${person.id}`}>
+              {t("home.pupil.open")}
+            </Link>
+          </div>
         </section>
       ) : null}
 

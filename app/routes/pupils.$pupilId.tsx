@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getPupilProfile } from "../../db/queries/roster";
 import { TermName } from "~/components/term-name";
@@ -32,6 +32,15 @@ export default function PupilPage() {
           ? t("pupil.classAndYear", { className: profile.className, year: profile.schoolYear })
           : t("pupil.noClass")}
       </p>
+      {profile.term ? (
+        <p>
+          <Link className="button-primary" to={`/pupils/${profile.id}/plan`}>
+            {t("plan.open")}
+          </Link>
+        </p>
+      ) : (
+        <p className="muted">{t("plan.noTerm")}</p>
+      )}
       {viewerIsStaff && profile.protectedIdentity ? (
         <p className="alert alert-warning">
           <strong>{t("pupil.protectedIdentity")}.</strong> {t("pupil.protectedIdentityHelp")}

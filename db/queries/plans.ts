@@ -17,6 +17,7 @@ import {
   type SectionKind,
 } from "../schema";
 import { getPupilAccess, type PupilAccess, type RelationToPupil } from "./access";
+import type { PlanRole } from "../../app/editor/plan-roles";
 import { getActiveTerm } from "./terms";
 
 /** Bumped when the template changes, so older plans can be told apart. */
@@ -138,7 +139,7 @@ export function getPlanSections(db: AppDatabase, planId: string): PlanSectionVie
 }
 
 /** The role a person has in a pupil's plan, for presence and carets: the widest relation. */
-export function getPlanRole(relations: RelationToPupil[]): "pupil" | "mentor" | "teacher" | "guardian" | null {
+export function getPlanRole(relations: RelationToPupil[]): PlanRole | null {
   if (relations.includes("self")) return "pupil";
   if (relations.includes("mentor")) return "mentor";
   if (relations.includes("teacher")) return "teacher";

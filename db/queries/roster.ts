@@ -349,3 +349,19 @@ export function getSchoolSetup(db: AppDatabase, schoolId: string): SchoolSetup |
 export function setPreferredLocale(db: AppDatabase, personId: string, locale: "sv" | "en"): void {
   db.update(people).set({ preferredLocale: locale }).where(eq(people.id, personId)).run();
 }
+
+/** From 18 the pupil decides whether guardians may read the plan. */
+export function setSharesPlanWithGuardians(db: AppDatabase, pupilId: string, shares: boolean): void {
+  db.update(pupils).set({ sharesPlanWithGuardians: shares }).where(eq(pupils.personId, pupilId)).run();
+}
+
+export function getPupilConsent(db: AppDatabase, pupilId: string): { dateOfBirth: string | null; sharesPlanWithGuardians: boolean } | null {
+  return (
+    db
+      .select({ dateOfBirth: people.dateOfBirth, sharesPlanWithGuardians: pupils.sharesPlanWithGuardians })
+      .from(pupils)
+      .innerJoin(people, eq(people.id, pupils.personId))
+      .where(eq(pupils.personId, pupilId))
+      .get() ?? null
+  );
+}

@@ -10,7 +10,8 @@ import type { AppSessionStorage } from "../../db/queries/sessions";
 import type { Logger } from "../logger";
 import { CloseCode } from "./close-codes";
 import { LiveDocument, ProtocolError, ReadOnlyViolation, type Connection } from "./live-document";
-import { presenceKey, roleColors } from "./presence";
+import { roleColors } from "../../app/editor/plan-roles";
+import { presenceKey } from "../../app/utils/presence.server";
 
 export const COLLAB_PATH = "/collab";
 const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;

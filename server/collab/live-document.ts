@@ -6,7 +6,7 @@ import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
 import { appendPlanUpdate, loadPlanDocument, replacePlanDocument } from "../../db/queries/plan-documents";
-import type { PlanRole } from "./presence";
+import type { PlanRole } from "../../app/editor/plan-roles";
 import { CloseCode } from "./close-codes";
 
 /** y-websocket message types (the first varUint of every message). */

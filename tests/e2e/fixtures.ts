@@ -3,7 +3,9 @@ import { startTestServer, type TestServer } from "../support/server";
 
 export { expect };
 
-export const test = base.extend<{ failOnPageErrors: void }, { server: TestServer }>({
+export const test = base.extend<{ failOnPageErrors: void; expectedPageErrors: RegExp[] }, { server: TestServer }>({
+  /** Browser errors a test causes on purpose (a refused reconnect while the server is down). */
+  expectedPageErrors: [[], { option: true }],
   server: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
@@ -17,7 +19,7 @@ export const test = base.extend<{ failOnPageErrors: void }, { server: TestServer
   baseURL: async ({ server }, use) => use(server.url),
   /** An uncaught exception or a logged error in the page (a hydration mismatch, say) fails the test. */
   failOnPageErrors: [
-    async ({ page }, use) => {
+    async ({ page, expectedPageErrors }, use) => {
       const problems: string[] = [];
       page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
       page.on("console", (message) => {
@@ -27,7 +29,8 @@ export const test = base.extend<{ failOnPageErrors: void }, { server: TestServer
         }
       });
       await use();
-      expect(problems, "errors in the page").toEqual([]);
+      const unexpected = problems.filter((p) => !expectedPageErrors.some((pattern) => pattern.test(p)));
+      expect(unexpected, "errors in the page").toEqual([]);
     },
     { auto: true },
   ],

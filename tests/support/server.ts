@@ -16,6 +16,8 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Hard stop (SIGKILL), as in a crash. */
   kill(): Promise<void>;
+  /** Stops gracefully and starts again on the same port and database (clients may reconnect). */
+  restart(): Promise<void>;
   /** Removes the temporary database folder (after stop). */
   cleanup(): void;
 }
@@ -24,27 +26,59 @@ export interface TestServer {
  * Starts the real server (the built Remix app + our Node server) in a child process on port 0
  * with a fresh SQLite file, and resolves once it logs that it is listening.
  */
-export async function startTestServer(options: { databasePath?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { databasePath?: string; env?: Record<string, string>; port?: number } = {},
+): Promise<TestServer> {
   const folder = options.databasePath ? null : mkdtempSync(join(tmpdir(), "iup-test-"));
   const databasePath = options.databasePath ?? join(folder!, "app.sqlite");
+  const logs: string[] = [];
+  let running = await spawnServer(databasePath, options.port ?? 0, options.env ?? {}, logs);
+
+  const exited = (proc: ChildProcess) =>
+    new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
+
+  const server: TestServer = {
+    url: `http://127.0.0.1:${running.port}`,
+    port: running.port,
+    databasePath,
+    logs,
+    async stop() {
+      running.child.kill("SIGTERM");
+      await exited(running.child);
+    },
+    async kill() {
+      running.child.kill("SIGKILL");
+      await exited(running.child);
+    },
+    async restart() {
+      await server.stop();
+      running = await spawnServer(databasePath, server.port, options.env ?? {}, logs);
+    },
+    cleanup() {
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+async function spawnServer(databasePath: string, port: number, env: Record<string, string>, logs: string[]) {
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: projectRoot,
     env: {
       ...process.env,
       NODE_ENV: "test",
-      PORT: "0",
+      PORT: String(port),
       HOST: "127.0.0.1",
       DATABASE_PATH: databasePath,
       LOG_LEVEL: "info",
-      ...options.env,
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const logs: string[] = [];
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
 
-  const port = await new Promise<number>((resolve, reject) => {
+  const boundPort = await new Promise<number>((resolve, reject) => {
     let buffer = "";
     const timer = setTimeout(() => reject(new Error(`server did not start in time: ${stderr}`)), 30_000);
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -70,25 +104,5 @@ export async function startTestServer(options: { databasePath?: string; env?: Re
       reject(new Error(`server exited with ${code}: ${stderr}`));
     });
   });
-
-  const exited = (proc: ChildProcess) =>
-    new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    databasePath,
-    logs,
-    async stop() {
-      child.kill("SIGTERM");
-      await exited(child);
-    },
-    async kill() {
-      child.kill("SIGKILL");
-      await exited(child);
-    },
-    cleanup() {
-      if (folder) rmSync(folder, { recursive: true, force: true });
-    },
-  };
+  return { child, port: boundPort };
 }

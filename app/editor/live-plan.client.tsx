@@ -1,0 +1,72 @@
+import { useTranslation } from "react-i18next";
+import { PlanDocument, type PlanSectionData } from "~/components/plan/plan-document";
+import type { PlanRole, PresenceUser } from "./plan-roles";
+import { SectionEditor } from "./section-editor.client";
+import { useConnectionState, usePlanConnection, usePresence, type ConnectionState } from "./use-plan-connection.client";
+
+interface Props {
+  planId: string;
+  sections: PlanSectionData[];
+  editable: boolean;
+  user: PresenceUser;
+}
+
+/** The plan with live editors, the connection state and who else is in it. */
+export function LivePlan({ planId, sections, editable, user }: Props) {
+  const { t } = useTranslation();
+  const connection = usePlanConnection(planId);
+  const state = useConnectionState(connection);
+  const people = usePresence(connection);
+  const roleLabel = (role: PlanRole) => t(`roles.${role}`);
+  // Once the server has said this connection is read-only, stop offering to write.
+  const canWrite = editable && state !== "readOnly" && state !== "accessChanged" && state !== "failed";
+
+  return (
+    <PlanDocument
+      sections={sections}
+      aside={
+        <>
+          <ConnectionStatus state={state} />
+          <section aria-labelledby="presence-heading" className="presence">
+            <h2 id="presence-heading">{t("plan.presence.heading")}</h2>
+            <ul className="presence-list">
+              {people.map((person) => (
+                <li key={`${person.key ?? person.clientId}`} className="presence-person">
+                  <span className="presence-dot" style={{ backgroundColor: person.color }} aria-hidden="true" />
+                  {t("plan.presence.person", { name: person.name, role: roleLabel(person.role) })}
+                  {person.isSelf ? <span className="muted"> – {t("plan.presence.you")}</span> : null}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </>
+      }
+      renderEditor={(slot) =>
+        connection ? (
+          <SectionEditor
+            connection={connection}
+            fragment={slot.fragment}
+            label={slot.label}
+            placeholder={slot.placeholder}
+            editable={canWrite}
+            user={user}
+            roleLabel={roleLabel}
+          />
+        ) : (
+          <p className="muted">{t("plan.loadingEditor")}</p>
+        )
+      }
+    />
+  );
+}
+
+function ConnectionStatus({ state }: { state: ConnectionState }) {
+  const { t } = useTranslation();
+  const tone = state === "connected" ? "ok" : state === "connecting" || state === "reconnecting" ? "busy" : "problem";
+  return (
+    <p role="status" aria-live="polite" className={`connection-status connection-${tone}`} data-state={state}>
+      <span className="connection-dot" aria-hidden="true" />
+      {t(`plan.connection.${state}`)}
+    </p>
+  );
+}

@@ -1,0 +1,104 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { getPlan } from "../../db/queries/plans";
+import { setSharesPlanWithGuardians } from "../../db/queries/roster";
+import { PlanDocument } from "~/components/plan/plan-document";
+import { TermName } from "~/components/term-name";
+import { LivePlan } from "~/editor/live-plan.client";
+import { canDecideGuardianAccess, getPlanPage } from "~/services/plan-page.server";
+import { notFound, requirePerson } from "~/utils/auth.server";
+import { fullName } from "~/utils/format";
+import { useHydrated } from "~/utils/use-hydrated";
+
+// No names in the title: titles end up in browser history and on shared screens.
+export const meta: MetaFunction = () => [{ title: "Utvecklingsplan · Elevledd IUP" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const page = getPlanPage(context.db, person, params.planId ?? "");
+  if (!page) throw notFound();
+  return page;
+}
+
+const GuardianConsentSchema = z.object({
+  intent: z.literal("guardian-consent"),
+  shares: z.literal("on").optional(),
+});
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const plan = getPlan(context.db, params.planId ?? "");
+  if (!plan || !canDecideGuardianAccess(context.db, person.id, plan.pupilId)) throw notFound();
+  const parsed = GuardianConsentSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ error: "validation" }, { status: 400 });
+  setSharesPlanWithGuardians(context.db, plan.pupilId, parsed.data.shares === "on");
+  // Guardians with the plan open lose (or gain) their view at once.
+  context.collaboration.revalidatePupil(plan.pupilId);
+  return { ok: true };
+}
+
+export default function PlanPage() {
+  const { t } = useTranslation();
+  const page = useLoaderData<typeof loader>();
+  const hydrated = useHydrated();
+  const navigation = useNavigation();
+
+  return (
+    <div className="page page-wide">
+      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+        <Link to={`/pupils/${page.plan.pupilId}`}>{fullName(page.pupil)}</Link>
+      </nav>
+      <header className="plan-header">
+        <div>
+          <h1>
+            {fullName(page.pupil)}
+            <span className="heading-note">
+              {" · "}
+              {t("plan.title")} <TermName term={page.term} withDates={false} />
+            </span>
+          </h1>
+          <p className="muted">
+            <span className={`badge badge-status-${page.plan.status}`}>{t(`plan.status.${page.plan.status}`)}</span>{" "}
+            {t(`plan.access.${page.access}`)}
+          </p>
+        </div>
+      </header>
+
+      {page.guardianConsent ? (
+        <section className="card" aria-labelledby="consent-heading">
+          <h2 id="consent-heading">{t("plan.consent.heading")}</h2>
+          <p>{t("plan.consent.text")}</p>
+          <Form method="post" className="consent-form">
+            <input type="hidden" name="intent" value="guardian-consent" />
+            <label className="checkbox">
+              <input type="checkbox" name="shares" defaultChecked={page.guardianConsent.shares} />
+              {t("plan.consent.label")}
+            </label>
+            <button type="submit" className="button-secondary" disabled={navigation.state === "submitting"}>
+              {t("plan.consent.save")}
+            </button>
+          </Form>
+          <p className="small muted" role="status">
+            {page.guardianConsent.shares ? t("plan.consent.sharing") : t("plan.consent.notSharing")}
+          </p>
+        </section>
+      ) : null}
+
+      {hydrated ? (
+        <LivePlan planId={page.plan.id} sections={page.sections} editable={page.editable} user={page.user} />
+      ) : (
+        <PlanDocument
+          sections={page.sections}
+          aside={
+            <p role="status" className="connection-status connection-busy">
+              {t("plan.connection.connecting")}
+            </p>
+          }
+          renderEditor={() => <p className="muted">{t("plan.loadingEditor")}</p>}
+        />
+      )}
+    </div>
+  );
+}

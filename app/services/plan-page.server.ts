@@ -1,0 +1,49 @@
+import type { AppDatabase } from "../../db/client";
+import { accessFromRelations, getRelationsToPupil } from "../../db/queries/access";
+import { getPlan, getPlanRole, getPlanSections, getPupilSubjects } from "../../db/queries/plans";
+import { getPupilConsent, getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
+import { ageOn, stockholmToday } from "../../db/school-calendar";
+import { terms } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { roleColors } from "~/editor/plan-roles";
+import { presenceKey } from "~/utils/presence.server";
+
+/** Everything the plan page shows, or null when the person may not see the plan. */
+export function getPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: string, today: string = stockholmToday()) {
+  const plan = getPlan(db, planId);
+  if (!plan) return null;
+  const relations = getRelationsToPupil(db, viewer.id, plan.pupilId, today);
+  const access = accessFromRelations(relations);
+  const role = getPlanRole(relations);
+  if (access === "none" || !role) return null;
+
+  const pupil = getSignedInPerson(db, plan.pupilId)!;
+  const term = db.select().from(terms).where(eq(terms.id, plan.termId)).get()!;
+  const teachersBySubject = new Map(getPupilSubjects(db, plan.pupilId, plan.termId).map((s) => [s.id, s.teachers]));
+  const sections = getPlanSections(db, plan.id).map((section) => ({
+    ...section,
+    teachers: section.subject ? (teachersBySubject.get(section.subject.id) ?? []) : [],
+  }));
+
+  // From 18 the pupil decides whether guardians read along; only the pupil sees the choice.
+  const consent = getPupilConsent(db, plan.pupilId);
+  const adult = consent?.dateOfBirth ? ageOn(consent.dateOfBirth, today) >= 18 : false;
+
+  return {
+    plan: { id: plan.id, status: plan.status, pupilId: plan.pupilId },
+    pupil: { givenName: pupil.givenName, familyName: pupil.familyName },
+    term: { kind: term.kind, year: term.year },
+    access,
+    editable: access === "edit" && plan.status === "draft",
+    sections,
+    guardianConsent: role === "pupil" && adult ? { shares: consent?.sharesPlanWithGuardians ?? false } : null,
+    user: { key: presenceKey(viewer.id, plan.id), name: viewer.givenName, role, color: roleColors[role] },
+  };
+}
+
+/** Whether the person is this pupil and old enough to decide about guardians' access. */
+export function canDecideGuardianAccess(db: AppDatabase, personId: string, pupilId: string, today: string = stockholmToday()): boolean {
+  if (personId !== pupilId) return false;
+  const consent = getPupilConsent(db, pupilId);
+  return consent?.dateOfBirth ? ageOn(consent.dateOfBirth, today) >= 18 : false;
+}
