@@ -26,7 +26,7 @@ export function LivePlan({ planId, sections, editable, user }: Props) {
       sections={sections}
       aside={
         <>
-          <ConnectionStatus state={state} />
+          <ConnectionStatus state={state} readOnly={!editable} />
           <section aria-labelledby="presence-heading" className="presence">
             <h2 id="presence-heading">{t("plan.presence.heading")}</h2>
             <ul className="presence-list">
@@ -60,13 +60,13 @@ export function LivePlan({ planId, sections, editable, user }: Props) {
   );
 }
 
-function ConnectionStatus({ state }: { state: ConnectionState }) {
+function ConnectionStatus({ state, readOnly }: { state: ConnectionState; readOnly: boolean }) {
   const { t } = useTranslation();
   const tone = state === "connected" ? "ok" : state === "connecting" || state === "reconnecting" ? "busy" : "problem";
   return (
     <p role="status" aria-live="polite" className={`connection-status connection-${tone}`} data-state={state}>
       <span className="connection-dot" aria-hidden="true" />
-      {t(`plan.connection.${state}`)}
+      {state === "connected" && readOnly ? t("plan.connection.connectedReadOnly") : t(`plan.connection.${state}`)}
     </p>
   );
 }

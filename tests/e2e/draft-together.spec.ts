@@ -25,7 +25,7 @@ test("the pupil writes and the guardian sees each word appear, read-only, both p
   const guardian = await guardianContext.newPage();
   await signInAs(guardian, "vh@demo.test");
   await guardian.goto(planAddress);
-  await expect(guardian.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+  await expect(guardian.getByRole("status").filter({ hasText: "Ansluten – du ser ändringarna direkt" })).toBeVisible();
   const guardianAboutMe = guardian.getByRole("textbox", { name: "Om mig, elevens text" });
 
   // Both see each other in the presence list, with names and roles from the server.

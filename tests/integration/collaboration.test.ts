@@ -6,7 +6,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
-import { get, signIn } from "../support/http";
+import { get, postForm, signIn } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -327,5 +327,58 @@ describe("durability", () => {
     const after = open("alva");
     await after.synced();
     expect(sectionText(after.doc, "goals")).toBe(expected);
+  });
+});
+
+describe("a pupil of 18 decides about guardians", () => {
+  function setAlvaBirthDate(date: string) {
+    const db = new Database(server.databasePath);
+    try {
+      db.prepare("update people set date_of_birth = ? where email = 'elev@demo.test'").run(date);
+    } finally {
+      db.close();
+    }
+  }
+
+  it("closes a guardian's open plan the moment consent is withdrawn, and lets them back when given", async () => {
+    const original = (() => {
+      const db = new Database(server.databasePath, { readonly: true });
+      try {
+        return (db.prepare("select date_of_birth as d from people where email = 'elev@demo.test'").get() as { d: string }).d;
+      } finally {
+        db.close();
+      }
+    })();
+    setAlvaBirthDate("2007-01-15");
+    try {
+      // Not shared yet: an adult pupil's plan is closed to guardians by default.
+      expect((await rawConnect(cookies.guardian!).outcome).status).toBe(404);
+      const share = await postForm(`${server.url}/plans/${alvaPlanId}`, { intent: "guardian-consent", shares: "on" }, cookies.alva);
+      expect(share.status).toBe(200);
+      const guardian = open("guardian");
+      await guardian.synced();
+      expect((await get(`${server.url}/plans/${alvaPlanId}`, cookies.guardian)).status).toBe(200);
+
+      const withdraw = await postForm(`${server.url}/plans/${alvaPlanId}`, { intent: "guardian-consent" }, cookies.alva);
+      expect(withdraw.status).toBe(200);
+      await expect.poll(() => guardian.closeCodes).toContain(4409);
+      expect((await rawConnect(cookies.guardian!).outcome).status).toBe(404);
+      expect((await get(`${server.url}/plans/${alvaPlanId}`, cookies.guardian)).status).toBe(404);
+
+      // Only the pupil decides: a guardian or the mentor cannot.
+      const byGuardian = await postForm(`${server.url}/plans/${alvaPlanId}`, { intent: "guardian-consent", shares: "on" }, cookies.guardian);
+      expect(byGuardian.status).toBe(404);
+      const byMentor = await postForm(`${server.url}/plans/${alvaPlanId}`, { intent: "guardian-consent", shares: "on" }, cookies.mentor);
+      expect(byMentor.status).toBe(404);
+      expect((await rawConnect(cookies.guardian!).outcome).status).toBe(404);
+    } finally {
+      setAlvaBirthDate(original);
+    }
+  });
+
+  it("does not let a minor switch guardians off", async () => {
+    const response = await postForm(`${server.url}/plans/${alvaPlanId}`, { intent: "guardian-consent" }, cookies.alva);
+    expect(response.status).toBe(404);
+    expect((await rawConnect(cookies.guardian!).outcome).open).toBe(true);
   });
 });

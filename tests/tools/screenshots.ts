@@ -56,6 +56,37 @@ try {
     await page.screenshot({ path: `${out}/not-found-${size}.png`, fullPage: true });
     await context.close();
   }
+
+  // The live plan: the pupil writing, the guardian and the mentor reading along.
+  for (const [size, viewport] of Object.entries(viewports)) {
+    const pupilContext = await browser.newContext({ viewport: viewports.desktop, locale: "sv-SE" });
+    const pupil = await pupilContext.newPage();
+    await signIn(pupil, "elev@demo.test");
+    await pupil.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
+    await pupil.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    const about = pupil.getByRole("textbox", { name: "Om mig, elevens text" });
+    if (((await about.textContent()) ?? "").trim() === "") {
+      await about.click();
+      await pupil.keyboard.type("Jag heter Alva och går i 8A. Jag tycker om NO och bild, men matte är svårt ibland.");
+      await pupil.getByRole("textbox", { name: "Mina mål, elevens text" }).click();
+      await pupil.keyboard.type("Klara E i matte. Läsa en bok i månaden.");
+    }
+    const planUrl = pupil.url();
+    for (const [who, email] of [["guardian", "vh@demo.test"], ["mentor", "mentor@demo.test"]] as const) {
+      const context = await browser.newContext({ viewport, locale: "sv-SE" });
+      const page = await context.newPage();
+      await signIn(page, email);
+      await page.goto(planUrl);
+      await page.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${out}/plan-${who}-${size}.png`, fullPage: size === "phone" ? false : true });
+      await context.close();
+    }
+    await about.click();
+    await pupil.keyboard.press("End");
+    await pupil.screenshot({ path: `${out}/plan-pupil-${size}.png` });
+    await pupilContext.close();
+  }
   console.log(`screenshots in ./${out}`);
 } finally {
   await browser.close();

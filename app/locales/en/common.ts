@@ -183,6 +183,7 @@ const common: Translation = {
     connection: {
       connecting: "Connecting …",
       connected: "Connected – everything is saved",
+      connectedReadOnly: "Connected – you see changes as they happen",
       reconnecting: "Reconnecting …",
       offline: "Offline",
       offlineUnsaved: "Offline – your changes are saved when the connection is back",

@@ -182,6 +182,7 @@ const common = {
     connection: {
       connecting: "Ansluter …",
       connected: "Ansluten – allt är sparat",
+      connectedReadOnly: "Ansluten – du ser ändringarna direkt",
       reconnecting: "Återansluter …",
       offline: "Offline",
       offlineUnsaved: "Offline – dina ändringar sparas när anslutningen är tillbaka",
