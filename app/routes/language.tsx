@@ -3,6 +3,7 @@ import { z } from "zod";
 import { setPreferredLocale } from "../../db/queries/roster";
 import { supportedLocales } from "~/i18n";
 import { getPerson, safeRedirectPath } from "~/utils/auth.server";
+import { readFormData } from "~/utils/forms.server";
 import { localeCookie } from "~/utils/i18n.server";
 
 const LanguageSchema = z.object({
@@ -12,7 +13,7 @@ const LanguageSchema = z.object({
 
 /** Switches the interface language; a signed-in person's choice is also kept for e-mails. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = LanguageSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = LanguageSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   const person = await getPerson(request, context);
   if (person) {

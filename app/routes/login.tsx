@@ -14,6 +14,7 @@ import { z } from "zod";
 import { FieldError, FormError } from "~/components/form-errors";
 import { signIn } from "~/services/sign-in.server";
 import { getPerson, safeRedirectPath, startSession } from "~/utils/auth.server";
+import { readFormData } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Logga in · Elevledd IUP" }];
 
@@ -37,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: SignInSchema });
   if (submission.status !== "success") {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });

@@ -9,6 +9,7 @@ import { TermName } from "~/components/term-name";
 import { LivePlan } from "~/editor/live-plan.client";
 import { canDecideGuardianAccess, getPlanPage } from "~/services/plan-page.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
+import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import { useHydrated } from "~/utils/use-hydrated";
 
@@ -31,7 +32,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const plan = getPlan(context.db, params.planId ?? "");
   if (!plan || !canDecideGuardianAccess(context.db, person.id, plan.pupilId)) throw notFound();
-  const parsed = GuardianConsentSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = GuardianConsentSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return data({ error: "validation" }, { status: 400 });
   setSharesPlanWithGuardians(context.db, plan.pupilId, parsed.data.shares === "on");
   // Guardians with the plan open lose (or gain) their view at once.

@@ -38,6 +38,10 @@ test("the pupil writes and the guardian sees each word appear, read-only, both p
     await expect.poll(() => textOf(guardianAboutMe)).toContain(word.trim());
   }
   await expect.poll(() => textOf(guardianAboutMe)).toBe("Jag tycker om NO.");
+  // The pupil's caret shows in the guardian's view with her name, role and the pupil colour.
+  const caretLabel = guardian.locator(".collaboration-carets__label", { hasText: "Alva (elev)" });
+  await expect(caretLabel).toBeVisible();
+  await expect(caretLabel).toHaveCSS("background-color", "rgb(31, 95, 168)");
 
   // The guardian cannot type into the plan.
   await expect(guardianAboutMe).toHaveAttribute("contenteditable", "false");

@@ -66,6 +66,18 @@ describe("sign-in", () => {
     expect(html).toMatch(/aria-invalid="true"/);
   });
 
+  it("answers a body that is not a form with 400, not an error", async () => {
+    const response = await fetch(`${server.url}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "elev@demo.test", password: "demo" }),
+    });
+    expect(response.status).toBe(400);
+    const badEncoding = await get(`${server.url}/pupils/%E0%A4%A`);
+    expect(badEncoding.status).toBeLessThan(500);
+  });
+
   it("signs in with an httpOnly SameSite session cookie and lands on the home page", async () => {
     const response = await postForm(`${server.url}/login`, { email: "elev@demo.test", password: "demo" });
     expect(response.status).toBe(302);
