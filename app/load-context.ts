@@ -6,7 +6,16 @@ export interface AppContext {
   db: AppDatabase;
   sessionStorage: AppSessionStorage;
   /** The live-document server: told when someone's rights on a pupil's plan change. */
-  collaboration: { revalidatePupil(pupilId: string): void };
+  collaboration: {
+    revalidatePupil(pupilId: string): void;
+    /** Runs `read` against the plan's live shared document (loaded from storage if needed). */
+    readDocument<T>(planId: string, pupilId: string, read: (doc: import("yjs").Doc) => T): T;
+  };
+  /** Pokes open views of a plan when assessments or comments change (see server/plan-events.ts). */
+  planEvents: {
+    publish(planId: string, change: "assessment" | "comments"): void;
+    subscribe(planId: string, listener: (change: "assessment" | "comments") => void): () => void;
+  };
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
 }

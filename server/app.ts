@@ -9,6 +9,7 @@ import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queri
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
+import { PlanEvents } from "./plan-events";
 import type { Env } from "./env";
 import type { Logger } from "./logger";
 
@@ -44,6 +45,8 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     maxPayloadBytes: env.COLLAB_MAX_PAYLOAD,
   });
 
+  const planEvents = new PlanEvents();
+
   const build = (await import(pathToFileURL(`${root}build/index.js`).href)) as ServerBuild;
 
   const app = express();
@@ -75,6 +78,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
       status: database ? "ok" : "degraded",
       database,
       collaboration: collaboration.stats(),
+      planEventListeners: planEvents.listenerCount(),
       uptimeS: Math.round(process.uptime()),
     });
   });
@@ -84,7 +88,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     createRequestHandler({
       build,
       mode: env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req) => ({ db, sessionStorage, collaboration, clientAddress: req.ip ?? "unknown" }),
+      getLoadContext: (req) => ({ db, sessionStorage, collaboration, planEvents, clientAddress: req.ip ?? "unknown" }),
     }),
   );
 

@@ -1,5 +1,7 @@
 import type { AppDatabase } from "../../db/client";
 import { accessFromRelations, getRelationsToPupil } from "../../db/queries/access";
+import { getAssessments, getPupilScale } from "../../db/queries/assessments";
+import { getCommentRights, listThreads } from "../../db/queries/comments";
 import { getPlan, getPlanRole, getPlanSections, getPupilSubjects } from "../../db/queries/plans";
 import { getPupilConsent, getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
 import { ageOn, stockholmToday } from "../../db/school-calendar";
@@ -20,9 +22,39 @@ export function getPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: str
   const pupil = getSignedInPerson(db, plan.pupilId)!;
   const term = db.select().from(terms).where(eq(terms.id, plan.termId)).get()!;
   const teachersBySubject = new Map(getPupilSubjects(db, plan.pupilId, plan.termId).map((s) => [s.id, s.teachers]));
-  const sections = getPlanSections(db, plan.id).map((section) => ({
-    ...section,
-    teachers: section.subject ? (teachersBySubject.get(section.subject.id) ?? []) : [],
+  const saved = getAssessments(db, [plan.pupilId], plan.termId);
+  const scale = getPupilScale(db, plan.pupilId);
+  const sections = getPlanSections(db, plan.id).map((section) => {
+    const assessment = section.subject ? saved.get(`${plan.pupilId}:${section.subject.id}`) : undefined;
+    const step = assessment?.level ? scale?.steps.find((s) => s.key === assessment.level) : undefined;
+    return {
+      ...section,
+      teachers: section.subject ? (teachersBySubject.get(section.subject.id) ?? []) : [],
+      assessment: assessment
+        ? {
+            level: step ? { sv: step.sv, en: step.en } : null,
+            scaleKind: scale?.kind ?? "grades",
+            written: assessment.written,
+            updatedAt: assessment.updatedAt.toISOString(),
+            updatedBy: assessment.updatedBy,
+          }
+        : null,
+    };
+  });
+
+  // Staff-only threads are left out here, in the query, for anyone who is not staff.
+  const commentRights = getCommentRights(db, viewer.id, plan, today);
+  const threads = listThreads(db, plan, commentRights, today).map((thread) => ({
+    ...thread,
+    createdAt: thread.createdAt.toISOString(),
+    resolvedAt: thread.resolvedAt?.toISOString() ?? null,
+    canResolve: thread.createdBy === viewer.id ? commentRights.canReply : commentRights.canResolveAny,
+    comments: thread.comments.map((comment) => ({
+      ...comment,
+      createdAt: comment.createdAt.toISOString(),
+      editedAt: comment.editedAt?.toISOString() ?? null,
+      canEdit: comment.author.id === viewer.id && commentRights.canReply,
+    })),
   }));
 
   // From 18 the pupil decides whether guardians read along; only the pupil sees the choice.
@@ -36,10 +68,19 @@ export function getPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: str
     access,
     editable: access === "edit" && plan.status === "draft",
     sections,
+    threads,
+    commentRights: {
+      startInSubjects: commentRights.startInSubjects,
+      canReply: commentRights.canReply,
+      canMarkStaffOnly: commentRights.canSeeStaffOnly,
+    },
     guardianConsent: role === "pupil" && adult ? { shares: consent?.sharesPlanWithGuardians ?? false } : null,
     user: { key: presenceKey(viewer.id, plan.id), name: viewer.givenName, role, color: roleColors[role] },
   };
 }
+
+export type PlanPageData = NonNullable<ReturnType<typeof getPlanPage>>;
+export type PlanThread = PlanPageData["threads"][number];
 
 /** Whether the person is this pupil and old enough to decide about guardians' access. */
 export function canDecideGuardianAccess(db: AppDatabase, personId: string, pupilId: string, today: string = stockholmToday()): boolean {

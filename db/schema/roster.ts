@@ -18,6 +18,11 @@ export const schools = sqliteTable("schools", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   municipality: text("municipality").notNull(),
+  /** The first school year that gets grades (A–F); earlier years get knowledge levels. */
+  gradedFromYear: integer("graded_from_year").notNull().default(6),
+  /** The school's knowledge-level scale for ungraded years as JSON [{key, sv, en}], or null for
+   * the default four steps (see db/queries/assessments.ts). */
+  knowledgeLevels: text("knowledge_levels"),
   createdAt: integer("created_at", { mode: "timestamp_ms" })
     .notNull()
     .default(sql`(unixepoch() * 1000)`),

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import type * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
 import { accessFromRelations, getRelationsToPupil, type PupilAccess } from "../../db/queries/access";
 import { getPlan, getPlanRole } from "../../db/queries/plans";
@@ -133,6 +134,19 @@ export class CollaborationServer {
   private reject(connection: Connection, code: number, reason: string) {
     this.options.logger.warn({ code, reason }, "collab connection refused a message");
     connection.socket.close(code, reason);
+  }
+
+  /**
+   * Reads a plan's live document, as the clients see it (e.g. to check that a comment's passage
+   * is in the section it claims). Loads it from storage when nobody has it open.
+   */
+  readDocument<T>(planId: string, pupilId: string, read: (doc: Y.Doc) => T): T {
+    const document = this.open(planId, pupilId);
+    try {
+      return read(document.doc);
+    } finally {
+      this.scheduleUnload(document);
+    }
   }
 
   /** The live document of a plan, loaded from storage if it is not in memory. */

@@ -1,0 +1,281 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { AppDatabase } from "../client";
+import { newId } from "../ids";
+import { stockholmToday } from "../school-calendar";
+import {
+  assessmentChanges,
+  assessments,
+  groupMembers,
+  groups,
+  people,
+  plans,
+  pupils,
+  schools,
+  subjects,
+  teachingDuties,
+  terms,
+} from "../schema";
+import { getActiveTerm } from "./terms";
+
+/**
+ * Subject teachers' assessments: which scale applies to whom, who may assess whom, and the one
+ * way an assessment is written (with its history, in one transaction).
+ */
+
+export interface ScaleStep {
+  key: string;
+  /** The key a teacher presses in the grid to pick this step. */
+  shortcut: string;
+  sv: string;
+  en: string;
+}
+
+export type ScaleKind = "grades" | "knowledge";
+
+export interface Scale {
+  kind: ScaleKind;
+  steps: ScaleStep[];
+}
+
+/** Grades A–F, and "–" where there is no basis for a grade (Skollagen 10 kap. 20 a §). */
+export const GRADE_SCALE: Scale = {
+  kind: "grades",
+  steps: [
+    ...["A", "B", "C", "D", "E", "F"].map((grade) => ({ key: grade, shortcut: grade.toLowerCase(), sv: grade, en: grade })),
+    { key: "-", shortcut: "-", sv: "–", en: "–" },
+  ],
+};
+
+/** The default knowledge-level scale for ungraded years; a school may set its own steps. */
+export const DEFAULT_KNOWLEDGE_LEVELS: ScaleStep[] = [
+  { key: "k1", shortcut: "1", sv: "Inte tillräckliga kunskaper", en: "Insufficient knowledge" },
+  { key: "k2", shortcut: "2", sv: "Godtagbara kunskaper", en: "Acceptable knowledge" },
+  { key: "k3", shortcut: "3", sv: "Goda kunskaper", en: "Good knowledge" },
+  { key: "k4", shortcut: "4", sv: "Mycket goda kunskaper", en: "Very good knowledge" },
+];
+
+export const WRITTEN_ASSESSMENT_MAX = 2000;
+
+function knowledgeScale(json: string | null): Scale {
+  if (json) {
+    try {
+      const parsed = JSON.parse(json) as Array<{ key?: unknown; sv?: unknown; en?: unknown }>;
+      const steps = parsed
+        .filter((s) => typeof s.key === "string" && typeof s.sv === "string")
+        .map((s, i) => ({ key: s.key as string, shortcut: String(i + 1), sv: s.sv as string, en: typeof s.en === "string" ? s.en : (s.sv as string) }));
+      if (steps.length >= 2 && steps.length <= 9) return { kind: "knowledge", steps };
+    } catch {
+      // A broken setting falls back to the default scale rather than locking teachers out.
+    }
+  }
+  return { kind: "knowledge", steps: DEFAULT_KNOWLEDGE_LEVELS };
+}
+
+/** The scale for a pupil in a school year: grades from the school's first graded year. */
+export function scaleFor(school: { gradedFromYear: number; knowledgeLevels: string | null }, schoolYear: number): Scale {
+  return schoolYear >= school.gradedFromYear ? GRADE_SCALE : knowledgeScale(school.knowledgeLevels);
+}
+
+export function getSchoolScaleSettings(db: AppDatabase, schoolId: string) {
+  return db
+    .select({ gradedFromYear: schools.gradedFromYear, knowledgeLevels: schools.knowledgeLevels })
+    .from(schools)
+    .where(eq(schools.id, schoolId))
+    .get();
+}
+
+export function setGradedFromYear(db: AppDatabase, schoolId: string, year: number): void {
+  db.update(schools).set({ gradedFromYear: year }).where(eq(schools.id, schoolId)).run();
+}
+
+/** The groups and subjects a teacher assesses this term: their teaching duties. */
+export function getAssessableGroups(db: AppDatabase, teacherId: string, schoolId: string, today: string = stockholmToday()) {
+  const term = getActiveTerm(db, schoolId, today);
+  if (!term) return { term: null, duties: [] };
+  const duties = db
+    .select({
+      dutyId: teachingDuties.id,
+      groupId: groups.id,
+      groupName: groups.name,
+      subjectId: subjects.id,
+      subjectSv: subjects.nameSv,
+      subjectEn: subjects.nameEn,
+    })
+    .from(teachingDuties)
+    .innerJoin(groups, eq(groups.id, teachingDuties.groupId))
+    .innerJoin(subjects, eq(subjects.id, teachingDuties.subjectId))
+    .where(and(eq(teachingDuties.teacherId, teacherId), eq(teachingDuties.termId, term.id)))
+    .orderBy(asc(groups.name), asc(subjects.sortOrder))
+    .all();
+  return { term, duties };
+}
+
+/** A teaching duty of this teacher in the active term, or null (someone else's, or another term's). */
+export function getOwnCurrentDuty(db: AppDatabase, teacherId: string, dutyId: string, today: string = stockholmToday()) {
+  const duty = db
+    .select({ id: teachingDuties.id, termId: teachingDuties.termId, groupId: teachingDuties.groupId, subjectId: teachingDuties.subjectId, schoolId: terms.schoolId })
+    .from(teachingDuties)
+    .innerJoin(terms, eq(terms.id, teachingDuties.termId))
+    .where(and(eq(teachingDuties.id, dutyId), eq(teachingDuties.teacherId, teacherId)))
+    .get();
+  if (!duty) return null;
+  const term = getActiveTerm(db, duty.schoolId, today);
+  return term?.id === duty.termId ? duty : null;
+}
+
+/** Whether a person teaches this pupil this subject in the active term, and so may assess it. */
+export function canAssess(db: AppDatabase, personId: string, pupilId: string, subjectId: string, today: string = stockholmToday()): boolean {
+  const pupil = db.select({ schoolId: people.schoolId }).from(people).where(eq(people.id, pupilId)).get();
+  if (!pupil) return false;
+  const term = getActiveTerm(db, pupil.schoolId, today);
+  if (!term) return false;
+  const duty = db
+    .select({ id: teachingDuties.id })
+    .from(teachingDuties)
+    .innerJoin(groupMembers, eq(groupMembers.groupId, teachingDuties.groupId))
+    .where(
+      and(
+        eq(teachingDuties.teacherId, personId),
+        eq(teachingDuties.termId, term.id),
+        eq(teachingDuties.subjectId, subjectId),
+        eq(groupMembers.pupilId, pupilId),
+      ),
+    )
+    .get();
+  return duty !== undefined;
+}
+
+export interface AssessmentView {
+  level: string | null;
+  written: string;
+  updatedAt: Date;
+  updatedBy: { givenName: string; familyName: string };
+}
+
+/** One group in one subject, a row per pupil with the scale that applies and what is saved. */
+export function getAssessmentGrid(db: AppDatabase, duty: { termId: string; groupId: string; subjectId: string; schoolId: string }) {
+  const school = getSchoolScaleSettings(db, duty.schoolId)!;
+  const group = db.select({ name: groups.name }).from(groups).where(eq(groups.id, duty.groupId)).get()!;
+  const subject = db.select().from(subjects).where(eq(subjects.id, duty.subjectId)).get()!;
+  const term = db.select().from(terms).where(eq(terms.id, duty.termId)).get()!;
+  const members = db
+    .select({ id: people.id, givenName: people.givenName, familyName: people.familyName, schoolYear: pupils.schoolYear })
+    .from(groupMembers)
+    .innerJoin(pupils, eq(pupils.personId, groupMembers.pupilId))
+    .innerJoin(people, eq(people.id, pupils.personId))
+    .where(eq(groupMembers.groupId, duty.groupId))
+    .orderBy(asc(people.givenName), asc(people.familyName))
+    .all();
+  const saved = getAssessments(db, members.map((m) => m.id), duty.termId, [duty.subjectId]);
+  return {
+    group,
+    subject: { id: subject.id, nameSv: subject.nameSv, nameEn: subject.nameEn },
+    term: { kind: term.kind, year: term.year },
+    pupils: members.map((m) => ({
+      ...m,
+      scale: scaleFor(school, m.schoolYear),
+      assessment: saved.get(`${m.id}:${duty.subjectId}`) ?? null,
+    })),
+  };
+}
+
+/** Saved assessments keyed `${pupilId}:${subjectId}`. */
+export function getAssessments(db: AppDatabase, pupilIds: string[], termId: string, subjectIds?: string[]): Map<string, AssessmentView> {
+  if (pupilIds.length === 0) return new Map();
+  const rows = db
+    .select({
+      pupilId: assessments.pupilId,
+      subjectId: assessments.subjectId,
+      level: assessments.level,
+      written: assessments.written,
+      updatedAt: assessments.updatedAt,
+      givenName: people.givenName,
+      familyName: people.familyName,
+    })
+    .from(assessments)
+    .innerJoin(people, eq(people.id, assessments.updatedBy))
+    .where(
+      and(
+        inArray(assessments.pupilId, pupilIds),
+        eq(assessments.termId, termId),
+        subjectIds ? inArray(assessments.subjectId, subjectIds) : undefined,
+      ),
+    )
+    .all();
+  return new Map(
+    rows.map((r) => [
+      `${r.pupilId}:${r.subjectId}`,
+      { level: r.level, written: r.written, updatedAt: r.updatedAt, updatedBy: { givenName: r.givenName, familyName: r.familyName } },
+    ]),
+  );
+}
+
+/** The scale that applies to a pupil now (their school year and their school's setting). */
+export function getPupilScale(db: AppDatabase, pupilId: string): Scale | null {
+  const row = db
+    .select({ schoolYear: pupils.schoolYear, gradedFromYear: schools.gradedFromYear, knowledgeLevels: schools.knowledgeLevels })
+    .from(pupils)
+    .innerJoin(people, eq(people.id, pupils.personId))
+    .innerJoin(schools, eq(schools.id, people.schoolId))
+    .where(eq(pupils.personId, pupilId))
+    .get();
+  return row ? scaleFor(row, row.schoolYear) : null;
+}
+
+export type SaveAssessmentResult =
+  | { ok: true; savedAt: Date; planId: string | null; changed: boolean }
+  | { ok: false; error: "forbidden" | "invalidLevel" | "tooLong" };
+
+/**
+ * Writes a teacher's assessment of a pupil in a subject for the active term, after checking that
+ * they teach the pupil that subject now and that the level is on the pupil's scale. The change
+ * is kept in the history in the same transaction. Returns the pupil's plan for that term (if one
+ * exists) so open views of it can be told.
+ */
+export function saveAssessment(
+  db: AppDatabase,
+  input: { teacherId: string; pupilId: string; subjectId: string; level: string | null; written: string },
+  today: string = stockholmToday(),
+): SaveAssessmentResult {
+  if (!canAssess(db, input.teacherId, input.pupilId, input.subjectId, today)) return { ok: false, error: "forbidden" };
+  const scale = getPupilScale(db, input.pupilId);
+  if (!scale || (input.level !== null && !scale.steps.some((s) => s.key === input.level))) return { ok: false, error: "invalidLevel" };
+  const written = input.written.trim();
+  if (written.length > WRITTEN_ASSESSMENT_MAX) return { ok: false, error: "tooLong" };
+  const schoolId = db.select({ schoolId: people.schoolId }).from(people).where(eq(people.id, input.pupilId)).get()!.schoolId;
+  const term = getActiveTerm(db, schoolId, today)!;
+  const now = new Date();
+
+  return db.transaction((tx) => {
+    const existing = tx
+      .select()
+      .from(assessments)
+      .where(and(eq(assessments.pupilId, input.pupilId), eq(assessments.subjectId, input.subjectId), eq(assessments.termId, term.id)))
+      .get();
+    const plan = tx.select({ id: plans.id }).from(plans).where(and(eq(plans.pupilId, input.pupilId), eq(plans.termId, term.id))).get();
+    if (existing && existing.level === input.level && existing.written === written) {
+      return { ok: true as const, savedAt: existing.updatedAt, planId: plan?.id ?? null, changed: false };
+    }
+    const id = existing?.id ?? newId();
+    if (existing) {
+      tx.update(assessments).set({ level: input.level, written, updatedBy: input.teacherId, updatedAt: now }).where(eq(assessments.id, id)).run();
+    } else {
+      tx.insert(assessments)
+        .values({ id, pupilId: input.pupilId, subjectId: input.subjectId, termId: term.id, level: input.level, written, updatedBy: input.teacherId, updatedAt: now })
+        .run();
+    }
+    tx.insert(assessmentChanges).values({ assessmentId: id, level: input.level, written, changedBy: input.teacherId, changedAt: now }).run();
+    return { ok: true as const, savedAt: now, planId: plan?.id ?? null, changed: true };
+  });
+}
+
+/** Every change to one assessment, oldest first (for tests and a later history view). */
+export function getAssessmentHistory(db: AppDatabase, pupilId: string, subjectId: string, termId: string) {
+  return db
+    .select({ level: assessmentChanges.level, written: assessmentChanges.written, changedBy: assessmentChanges.changedBy, changedAt: assessmentChanges.changedAt })
+    .from(assessmentChanges)
+    .innerJoin(assessments, eq(assessments.id, assessmentChanges.assessmentId))
+    .where(and(eq(assessments.pupilId, pupilId), eq(assessments.subjectId, subjectId), eq(assessments.termId, termId)))
+    .orderBy(asc(assessmentChanges.id))
+    .all();
+}
