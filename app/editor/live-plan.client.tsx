@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { usePlanComments } from "~/components/plan/plan-comments";
 import { PlanDocument, type PlanSectionData } from "~/components/plan/plan-document";
 import type { PlanRole, PresenceUser } from "./plan-roles";
 import { SectionEditor } from "./section-editor.client";
@@ -20,6 +21,11 @@ export function LivePlan({ planId, sections, editable, user }: Props) {
   const roleLabel = (role: PlanRole) => t(`roles.${role}`);
   // Once the server has said this connection is read-only, stop offering to write.
   const canWrite = editable && state !== "readOnly" && state !== "accessChanged" && state !== "failed";
+  const comments = usePlanComments();
+  const anchorsOf = (fragment: string) =>
+    comments.threads
+      .filter((thread) => thread.fragment === fragment && thread.anchorKind === "text" && thread.anchorStart && thread.anchorEnd)
+      .map((thread) => ({ id: thread.id, start: thread.anchorStart!, end: thread.anchorEnd!, open: thread.status === "open" }));
 
   return (
     <PlanDocument
@@ -51,6 +57,13 @@ export function LivePlan({ planId, sections, editable, user }: Props) {
             editable={canWrite}
             user={user}
             roleLabel={roleLabel}
+            anchors={anchorsOf(slot.fragment)}
+            onDetached={(ids) => comments.setDetached(slot.fragment, ids)}
+            onCommentPassage={
+              slot.subjectId && comments.rights.startInSubjects.includes(slot.subjectId)
+                ? (passage) => comments.setPassage({ ...passage, fragment: slot.fragment, subjectId: slot.subjectId! })
+                : undefined
+            }
           />
         ) : (
           <p className="muted">{t("plan.loadingEditor")}</p>

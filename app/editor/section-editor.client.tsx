@@ -3,7 +3,8 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
-import { useEffect } from "react";
+import { useEffect, useRef, useState } from "react";
+import { CommentAnchors, commentAnchorsKey, selectedPassage, type AnchoredThread } from "./comment-anchors.client";
 import { useTranslation } from "react-i18next";
 import type { PresenceUser } from "./plan-roles";
 import type { PlanConnection } from "./use-plan-connection.client";
@@ -17,11 +18,22 @@ interface Props {
   editable: boolean;
   user: PresenceUser;
   roleLabel: (role: PresenceUser["role"]) => string;
+  /** Threads about passages of this section, highlighted in the text. */
+  anchors: AnchoredThread[];
+  onDetached(threadIds: string[]): void;
+  /** Set when this person may start threads on passages of this section. */
+  onCommentPassage?: (passage: { start: string; end: string; quote: string }) => void;
 }
 
 /** One section's text, bound to its own fragment of the plan's Y.Doc. */
-export function SectionEditor({ connection, fragment, label, placeholder, editable, user, roleLabel }: Props) {
+export function SectionEditor({ connection, fragment, label, placeholder, editable, user, roleLabel, anchors, onDetached, onCommentPassage }: Props) {
   const { t } = useTranslation();
+  // The plugin reads the latest threads through refs, so the editor is not rebuilt when they change.
+  const anchorsRef = useRef(anchors);
+  anchorsRef.current = anchors;
+  const onDetachedRef = useRef(onDetached);
+  onDetachedRef.current = onDetached;
+  const [hint, setHint] = useState<string | null>(null);
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -46,6 +58,11 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
           },
         }),
         Placeholder.configure({ placeholder: editable ? placeholder : t("plan.empty") }),
+        CommentAnchors.configure({
+          getThreads: () => anchorsRef.current,
+          onDetached: (ids) => onDetachedRef.current(ids),
+          onActivate: (threadId) => document.getElementById(`thread-${threadId}`)?.scrollIntoView({ behavior: "smooth", block: "nearest" }),
+        }),
       ],
       editorProps: {
         attributes: {
@@ -66,9 +83,35 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
     if (editor && editor.isEditable !== editable) editor.setEditable(editable);
   }, [editor, editable]);
 
+  // New or changed threads: redraw the highlights (a transaction that changes no text).
+  const anchorsKey = anchors.map((a) => `${a.id}:${a.open}`).join();
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(commentAnchorsKey, anchorsKey).setMeta("addToHistory", false));
+  }, [editor, anchorsKey]);
+
+  const commentOnSelection = () => {
+    const passage = editor ? selectedPassage(editor.state) : null;
+    if (!passage) {
+      setHint(t("comments.selectFirst"));
+      return;
+    }
+    setHint(null);
+    onCommentPassage?.(passage);
+  };
+
   return (
     <div className="section-editor" data-fragment={fragment}>
       {editable && editor ? <Toolbar editor={editor} section={label} /> : null}
+      {onCommentPassage && editor ? (
+        <div className="editor-toolbar comment-toolbar">
+          <button type="button" className="button-secondary button-small" onMouseDown={(event) => event.preventDefault()} onClick={commentOnSelection}>
+            {t("comments.commentPassage")}
+          </button>
+          <span className="small muted" aria-live="polite">
+            {hint}
+          </span>
+        </div>
+      ) : null}
       <EditorContent editor={editor} />
     </div>
   );

@@ -1,24 +1,28 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { getThreadsWaitingFor } from "../../db/queries/comments";
 import { getHomeOverview } from "../../db/queries/roster";
 import { PupilList } from "~/components/pupil-list";
 import { TermName } from "~/components/term-name";
 import { requirePerson } from "~/utils/auth.server";
-import { fullName } from "~/utils/format";
+import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
 export const meta: MetaFunction = () => [{ title: "Start · Elevledd IUP" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  return { person: { id: person.id, givenName: person.givenName }, overview: getHomeOverview(context.db, person) };
+  const waitingThreads = person.isStaff
+    ? getThreadsWaitingFor(context.db, person.id, person.schoolId).map((thread) => ({ ...thread, lastComment: { ...thread.lastComment, at: thread.lastComment.at.toISOString() } }))
+    : [];
+  return { person: { id: person.id, givenName: person.givenName }, overview: getHomeOverview(context.db, person), waitingThreads };
 }
 
 export default function HomePage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { person, overview } = useLoaderData<typeof loader>();
+  const { person, overview, waitingThreads } = useLoaderData<typeof loader>();
   const { asPupil, children, mentorGroups, teachingGroups, isAdmin, term } = overview;
   const hasAnyRole = asPupil || children.length > 0 || mentorGroups.length > 0 || teachingGroups.length > 0 || isAdmin;
 
@@ -92,9 +96,39 @@ export default function HomePage() {
         </section>
       ) : null}
 
+      {teachingGroups.length > 0 || waitingThreads.length > 0 ? (
+        <section className="card" aria-labelledby="waiting-heading">
+          <h2 id="waiting-heading">{t("comments.waiting.heading")}</h2>
+          {waitingThreads.length === 0 ? (
+            <p className="muted">{t("comments.waiting.none")}</p>
+          ) : (
+            <ul className="plain-list waiting-list">
+              {waitingThreads.map((thread) => (
+                <li key={thread.threadId}>
+                  <Link to={`/plans/${thread.planId}#thread-${thread.threadId}`}>
+                    {t("comments.waiting.item", {
+                      pupil: fullName(thread.pupil),
+                      subject: locale === "sv" ? thread.subject.nameSv : thread.subject.nameEn,
+                    })}
+                  </Link>{" "}
+                  <span className="small muted">
+                    {t("comments.waiting.last", { name: fullName(thread.lastComment.author), time: formatDateTime(new Date(thread.lastComment.at), locale) })}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+
       {teachingGroups.length > 0 ? (
         <section className="card" aria-labelledby="teacher-heading">
           <h2 id="teacher-heading">{t("home.teacher.heading")}</h2>
+          <div className="actions">
+            <Link className="button-primary" to="/assessments">
+              {t("assessments.open")}
+            </Link>
+          </div>
           <div className="table-scroll">
             <table>
               <thead>

@@ -1,5 +1,8 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { getSchoolScaleSettings, setGradedFromYear } from "../../db/queries/assessments";
+import { readFormData } from "~/utils/forms.server";
 import { useTranslation } from "react-i18next";
 import { canAdministerSchool } from "../../db/queries/access";
 import { getSchoolSetup } from "../../db/queries/roster";
@@ -15,13 +18,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!canAdministerSchool(context.db, person.id, person.schoolId)) throw notFound();
   const setup = getSchoolSetup(context.db, person.schoolId);
   if (!setup) throw notFound();
-  return { setup };
+  return { setup, scales: getSchoolScaleSettings(context.db, person.schoolId)! };
+}
+
+const ScaleSettingsSchema = z.object({
+  intent: z.literal("scales"),
+  gradedFromYear: z.coerce.number().int().min(1).max(9),
+});
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const person = await requirePerson(request, context);
+  if (!canAdministerSchool(context.db, person.id, person.schoolId)) throw notFound();
+  const parsed = ScaleSettingsSchema.safeParse(Object.fromEntries(await readFormData(request)));
+  if (!parsed.success) return data({ ok: false as const, error: "assessments.settings.invalid" }, { status: 400 });
+  setGradedFromYear(context.db, person.schoolId, parsed.data.gradedFromYear);
+  return { ok: true as const };
 }
 
 export default function AdminPage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { setup } = useLoaderData<typeof loader>();
+  const { setup, scales } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
   return (
     <div className="page">
       <h1>{t("admin.title")}</h1>
@@ -37,6 +56,28 @@ export default function AdminPage() {
             </li>
           ))}
         </ul>
+      </section>
+
+      <section className="card" aria-labelledby="scales-heading">
+        <h2 id="scales-heading">{t("assessments.settings.heading")}</h2>
+        <p>{t("assessments.settings.text")}</p>
+        <Form method="post" className="inline-form">
+          <input type="hidden" name="intent" value="scales" />
+          <label htmlFor="graded-from">{t("assessments.settings.gradedFrom")}</label>{" "}
+          <select id="graded-from" name="gradedFromYear" defaultValue={scales.gradedFromYear} aria-describedby="scales-result">
+            {[1, 2, 3, 4, 5, 6, 7, 8, 9].map((year) => (
+              <option key={year} value={year}>
+                {year}
+              </option>
+            ))}
+          </select>{" "}
+          <button type="submit" className="button-secondary button-small" disabled={navigation.state === "submitting"}>
+            {t("assessments.settings.save")}
+          </button>
+          <p id="scales-result" role="status" className="small">
+            {result ? (result.ok ? t("assessments.settings.saved") : t("assessments.settings.invalid")) : null}
+          </p>
+        </Form>
       </section>
 
       <div className="grid-2">

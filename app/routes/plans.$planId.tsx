@@ -2,16 +2,20 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { getPupilAccess } from "../../db/queries/access";
 import { getPlan } from "../../db/queries/plans";
 import { setSharesPlanWithGuardians } from "../../db/queries/roster";
+import { PlanCommentsProvider } from "~/components/plan/plan-comments";
 import { PlanDocument } from "~/components/plan/plan-document";
 import { TermName } from "~/components/term-name";
 import { LivePlan } from "~/editor/live-plan.client";
+import { performCommentIntent } from "~/services/plan-comments.server";
 import { canDecideGuardianAccess, getPlanPage } from "~/services/plan-page.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import { useHydrated } from "~/utils/use-hydrated";
+import { usePlanEvents } from "~/utils/use-plan-events";
 
 // No names in the title: titles end up in browser history and on shared screens.
 export const meta: MetaFunction = () => [{ title: "Utvecklingsplan · Elevledd IUP" }];
@@ -31,13 +35,21 @@ const GuardianConsentSchema = z.object({
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const plan = getPlan(context.db, params.planId ?? "");
-  if (!plan || !canDecideGuardianAccess(context.db, person.id, plan.pupilId)) throw notFound();
-  const parsed = GuardianConsentSchema.safeParse(Object.fromEntries(await readFormData(request)));
-  if (!parsed.success) return data({ error: "validation" }, { status: 400 });
+  if (!plan || getPupilAccess(context.db, person.id, plan.pupilId) === "none") throw notFound();
+  const fields = Object.fromEntries(await readFormData(request));
+
+  if (fields.intent !== "guardian-consent") {
+    const result = performCommentIntent(context, person, plan, fields);
+    return result.ok ? result : data(result, { status: result.status });
+  }
+
+  if (!canDecideGuardianAccess(context.db, person.id, plan.pupilId)) throw notFound();
+  const parsed = GuardianConsentSchema.safeParse(fields);
+  if (!parsed.success) return data({ ok: false as const, error: "validation" }, { status: 400 });
   setSharesPlanWithGuardians(context.db, plan.pupilId, parsed.data.shares === "on");
   // Guardians with the plan open lose (or gain) their view at once.
   context.collaboration.revalidatePupil(plan.pupilId);
-  return { ok: true };
+  return { ok: true as const, intent: "guardian-consent" as const };
 }
 
 export default function PlanPage() {
@@ -45,6 +57,7 @@ export default function PlanPage() {
   const page = useLoaderData<typeof loader>();
   const hydrated = useHydrated();
   const navigation = useNavigation();
+  usePlanEvents(page.plan.id);
 
   return (
     <div className="page page-wide">
@@ -87,6 +100,7 @@ export default function PlanPage() {
         </section>
       ) : null}
 
+      <PlanCommentsProvider threads={page.threads} rights={page.commentRights}>
       {hydrated ? (
         <LivePlan planId={page.plan.id} sections={page.sections} editable={page.editable} user={page.user} />
       ) : (
@@ -100,6 +114,7 @@ export default function PlanPage() {
           renderEditor={() => <p className="muted">{t("plan.loadingEditor")}</p>}
         />
       )}
+      </PlanCommentsProvider>
     </div>
   );
 }

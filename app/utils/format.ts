@@ -21,3 +21,8 @@ export function formatDateTime(value: Date | number, locale: Locale): string {
 export function fullName(person: { givenName: string; familyName: string }): string {
   return `${person.givenName} ${person.familyName}`;
 }
+
+/** A time of day in Stockholm, e.g. "14:05". */
+export function formatTime(value: Date | number, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale[locale], { timeStyle: "short", timeZone: TIME_ZONE }).format(value);
+}

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { newId } from "../ids";
 import { stockholmToday } from "../school-calendar";
-import { commentThreads, comments, groupMembers, people, planSections, plans, teachingDuties, type Plan } from "../schema";
+import { commentThreads, comments, groupMembers, people, planSections, plans, subjects, teachingDuties, type Plan } from "../schema";
 import { getRelationsToPupil, type RelationToPupil } from "./access";
 import { getPlanRole } from "./plans";
 import { getActiveTerm } from "./terms";
@@ -245,7 +245,7 @@ export function editComment(
 export interface WaitingThread {
   threadId: string;
   planId: string;
-  subjectId: string;
+  subject: { nameSv: string; nameEn: string };
   pupil: { givenName: string; familyName: string };
   lastComment: { at: Date; author: { givenName: string; familyName: string } };
 }
@@ -300,13 +300,21 @@ export function getThreadsWaitingFor(db: AppDatabase, personId: string, schoolId
       .all()
       .map((p) => [p.id, { givenName: p.givenName, familyName: p.familyName }]),
   );
+  const subjectNames = new Map(
+    db
+      .select({ id: subjects.id, nameSv: subjects.nameSv, nameEn: subjects.nameEn })
+      .from(subjects)
+      .where(inArray(subjects.id, [...new Set(waiting.map(([, t]) => t.subjectId))]))
+      .all()
+      .map((s) => [s.id, { nameSv: s.nameSv, nameEn: s.nameEn }]),
+  );
   // A person who has lost their relation to the pupil (a new term, a new group) is not waited for.
   return waiting
     .filter(([, t]) => relationAllowsStaffReading(getRelationsToPupil(db, personId, t.pupilId, today)))
     .map(([threadId, t]) => ({
       threadId,
       planId: t.planId,
-      subjectId: t.subjectId,
+      subject: subjectNames.get(t.subjectId)!,
       pupil: names.get(t.pupilId)!,
       lastComment: { at: t.last.at, author: names.get(t.last.authorId)! },
     }))

@@ -1,17 +1,27 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { fullName } from "~/utils/format";
+import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import { AssessmentCommentButton, SectionComments, useOpenThreadCount } from "./plan-comments";
 
 export interface PlanSectionData {
   fragment: string;
   kind: "about" | "subject" | "goals" | "pupilActions" | "schoolActions" | "guardianActions";
   subject: { id: string; code: string; nameSv: string; nameEn: string } | null;
   teachers: Array<{ id: string; givenName: string; familyName: string }>;
+  assessment: {
+    level: { sv: string; en: string } | null;
+    scaleKind: "grades" | "knowledge";
+    written: string;
+    updatedAt: string;
+    updatedBy: { givenName: string; familyName: string };
+  } | null;
 }
 
 export interface EditorSlot {
   fragment: string;
+  /** Set for a subject's section, where teachers of the subject may comment on passages. */
+  subjectId?: string;
   label: string;
   placeholder: string;
 }
@@ -45,6 +55,7 @@ export function PlanDocument({ sections, renderEditor, aside }: Props) {
             {sections.map((section) => (
               <li key={section.fragment}>
                 <a href={`#${anchor(section)}`}>{titleOf(section)}</a>
+                {section.subject ? <OpenThreadCount subjectId={section.subject.id} /> : null}
               </li>
             ))}
           </ol>
@@ -57,22 +68,8 @@ export function PlanDocument({ sections, renderEditor, aside }: Props) {
           return (
             <section key={section.fragment} id={anchor(section)} className="card plan-section" aria-labelledby={headingId}>
               <h2 id={headingId}>{title}</h2>
-              {section.kind === "subject" ? (
-                <>
-                  <div className="assessment" role="group" aria-label={t("plan.assessment.heading")}>
-                    <h3>{t("plan.assessment.heading")}</h3>
-                    <p className="muted">{t("plan.assessment.notYet")}</p>
-                    {section.teachers.length > 0 ? (
-                      <p className="small muted">{t("plan.assessment.teachers", { names: section.teachers.map(fullName).join(", ") })}</p>
-                    ) : null}
-                  </div>
-                  <h3 className="reflection-heading">{t("plan.reflection")}</h3>
-                  {renderEditor({
-                    fragment: section.fragment,
-                    label: t("plan.editorLabel", { section: `${title}: ${t("plan.reflection")}` }),
-                    placeholder: t("plan.prompts.subject"),
-                  })}
-                </>
+              {section.kind === "subject" && section.subject ? (
+                <SubjectSectionBody section={section} subjectId={section.subject.id} title={title} renderEditor={renderEditor} />
               ) : (
                 <>
                   <p className="prompt muted">{t(`plan.prompts.${section.kind}`)}</p>
@@ -88,5 +85,70 @@ export function PlanDocument({ sections, renderEditor, aside }: Props) {
         })}
       </div>
     </div>
+  );
+}
+
+function OpenThreadCount({ subjectId }: { subjectId: string }) {
+  const { t } = useTranslation();
+  const count = useOpenThreadCount(subjectId);
+  return count > 0 ? <span className="badge badge-count">{t("comments.open", { count })}</span> : null;
+}
+
+/** A subject: the teacher's assessment (read-only here), the pupil's reflection, the threads. */
+function SubjectSectionBody({
+  section,
+  subjectId,
+  title,
+  renderEditor,
+}: {
+  section: PlanSectionData;
+  subjectId: string;
+  title: string;
+  renderEditor: Props["renderEditor"];
+}) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const [composing, setComposing] = useState(false);
+  const assessment = section.assessment;
+  return (
+    <>
+      <div className="assessment" role="group" aria-label={t("plan.assessment.heading")} data-subject={subjectId}>
+        <div className="assessment-header">
+          <h3>{t("plan.assessment.heading")}</h3>
+          <AssessmentCommentButton subjectId={subjectId} onOpen={() => setComposing(true)} />
+        </div>
+        {assessment && (assessment.level || assessment.written) ? (
+          <>
+            {assessment.level ? (
+              <p className="assessment-level">
+                <span className="muted">{t(`plan.assessment.level.${assessment.scaleKind}`)}:</span>{" "}
+                <strong>{locale === "sv" ? assessment.level.sv : assessment.level.en}</strong>
+              </p>
+            ) : null}
+            {assessment.written ? (
+              <p className="assessment-written">
+                <span className="muted">{t("plan.assessment.written")}:</span> {assessment.written}
+              </p>
+            ) : null}
+            <p className="small muted">
+              {t("plan.assessment.updated", { name: fullName(assessment.updatedBy), time: formatDateTime(new Date(assessment.updatedAt), locale) })}
+            </p>
+          </>
+        ) : (
+          <p className="muted">{t("plan.assessment.notYet")}</p>
+        )}
+        {section.teachers.length > 0 ? (
+          <p className="small muted">{t("plan.assessment.teachers", { names: section.teachers.map(fullName).join(", ") })}</p>
+        ) : null}
+      </div>
+      <h3 className="reflection-heading">{t("plan.reflection")}</h3>
+      {renderEditor({
+        fragment: section.fragment,
+        label: t("plan.editorLabel", { section: `${title}: ${t("plan.reflection")}` }),
+        placeholder: t("plan.prompts.subject"),
+        subjectId,
+      })}
+      <SectionComments subjectId={subjectId} fragment={section.fragment} composingOnAssessment={composing} onCloseComposer={() => setComposing(false)} />
+    </>
   );
 }

@@ -1,0 +1,331 @@
+import { useFetcher } from "@remix-run/react";
+import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import type { PlanRole } from "~/editor/plan-roles";
+import { translateError } from "~/utils/errors";
+import { formatDateTime, fullName } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+
+/** A thread as the plan page's loader sends it (already filtered to what this viewer may see). */
+export interface PlanThreadData {
+  id: string;
+  subjectId: string;
+  fragment: string;
+  anchorKind: "assessment" | "text";
+  anchorStart: string | null;
+  anchorEnd: string | null;
+  quote: string | null;
+  staffOnly: boolean;
+  status: "open" | "resolved";
+  createdAt: string;
+  canResolve: boolean;
+  comments: Array<{
+    id: string;
+    body: string;
+    createdAt: string;
+    editedAt: string | null;
+    canEdit: boolean;
+    author: { id: string; givenName: string; familyName: string; role: PlanRole | null };
+  }>;
+}
+
+export interface CommentRightsData {
+  startInSubjects: string[];
+  canReply: boolean;
+  canMarkStaffOnly: boolean;
+}
+
+/** A passage a teacher has selected in a section's text, about to become a thread. */
+export interface PendingPassage {
+  fragment: string;
+  subjectId: string;
+  start: string;
+  end: string;
+  quote: string;
+}
+
+interface PlanCommentsState {
+  threads: PlanThreadData[];
+  rights: CommentRightsData;
+  /** Threads whose passage has been deleted from the text (reported by the editors). */
+  detached: ReadonlySet<string>;
+  setDetached(fragment: string, threadIds: string[]): void;
+  passage: PendingPassage | null;
+  setPassage(passage: PendingPassage | null): void;
+}
+
+const PlanCommentsContext = createContext<PlanCommentsState | null>(null);
+
+export function PlanCommentsProvider({ threads, rights, children }: { threads: PlanThreadData[]; rights: CommentRightsData; children: ReactNode }) {
+  const [detachedByFragment, setDetachedByFragment] = useState<Record<string, string[]>>({});
+  const [passage, setPassage] = useState<PendingPassage | null>(null);
+  const detached = new Set(Object.values(detachedByFragment).flat());
+  const setDetached = (fragment: string, ids: string[]) =>
+    setDetachedByFragment((current) => (current[fragment]?.join() === ids.join() ? current : { ...current, [fragment]: ids }));
+  return (
+    <PlanCommentsContext.Provider value={{ threads, rights, detached, setDetached, passage, setPassage }}>{children}</PlanCommentsContext.Provider>
+  );
+}
+
+export function usePlanComments(): PlanCommentsState {
+  const state = useContext(PlanCommentsContext);
+  if (!state) throw new Error("usePlanComments outside PlanCommentsProvider");
+  return state;
+}
+
+type ActionResult = { ok: true; intent: string } | { ok: false; error: string; intent?: string; fieldErrors?: Record<string, string[]> };
+
+/** Open threads of one subject, for the count beside its heading. */
+export function useOpenThreadCount(subjectId: string): number {
+  const { threads } = usePlanComments();
+  return threads.filter((t) => t.subjectId === subjectId && t.status === "open").length;
+}
+
+/** The "Kommentera" button of an assessment block and the form it opens. */
+export function AssessmentCommentButton({ subjectId, onOpen }: { subjectId: string; onOpen(): void }) {
+  const { t } = useTranslation();
+  const { rights } = usePlanComments();
+  if (!rights.startInSubjects.includes(subjectId)) return null;
+  return (
+    <button type="button" className="button-secondary button-small" onClick={onOpen}>
+      {t("comments.comment")}
+    </button>
+  );
+}
+
+/** A subject section's threads: the new-thread form when one is being started, then the threads. */
+export function SectionComments({
+  subjectId,
+  fragment,
+  composingOnAssessment,
+  onCloseComposer,
+}: {
+  subjectId: string;
+  fragment: string;
+  composingOnAssessment: boolean;
+  onCloseComposer(): void;
+}) {
+  const { t } = useTranslation();
+  const { threads, passage, setPassage } = usePlanComments();
+  const headingId = useId();
+  const mine = threads.filter((thread) => thread.subjectId === subjectId);
+  const open = mine.filter((thread) => thread.status === "open");
+  const resolved = mine.filter((thread) => thread.status === "resolved");
+  const passageHere = passage?.fragment === fragment ? passage : null;
+
+  return (
+    <section className="comments" aria-labelledby={headingId}>
+      <h3 id={headingId}>
+        {t("comments.heading")}
+        {open.length > 0 ? <span className="badge badge-count">{t("comments.open", { count: open.length })}</span> : null}
+      </h3>
+      {composingOnAssessment || passageHere ? (
+        <NewThreadForm
+          subjectId={subjectId}
+          passage={passageHere}
+          onDone={() => {
+            onCloseComposer();
+            setPassage(null);
+          }}
+        />
+      ) : null}
+      {mine.length === 0 && !composingOnAssessment && !passageHere ? <p className="small muted">{t("comments.none")}</p> : null}
+      {open.map((thread) => (
+        <Thread key={thread.id} thread={thread} />
+      ))}
+      {resolved.length > 0 ? (
+        <details className="resolved-threads">
+          <summary>{t("comments.showResolved", { count: resolved.length })}</summary>
+          {resolved.map((thread) => (
+            <Thread key={thread.id} thread={thread} />
+          ))}
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; passage: PendingPassage | null; onDone(): void }) {
+  const { t } = useTranslation();
+  const { rights } = usePlanComments();
+  const fetcher = useFetcher<ActionResult>();
+  const bodyId = useId();
+  const errorId = useId();
+  const submitted = useRef(false);
+  useEffect(() => {
+    if (fetcher.state === "idle" && submitted.current && fetcher.data?.ok) onDone();
+  }, [fetcher.state, fetcher.data, onDone]);
+  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.error) : null;
+
+  return (
+    <fetcher.Form method="post" className="thread-form card-inset" onSubmit={() => (submitted.current = true)}>
+      <input type="hidden" name="intent" value="start-thread" />
+      <input type="hidden" name="subjectId" value={subjectId} />
+      {passage ? (
+        <>
+          <input type="hidden" name="anchorStart" value={passage.start} />
+          <input type="hidden" name="anchorEnd" value={passage.end} />
+          <input type="hidden" name="quote" value={passage.quote} />
+          <p className="small">
+            {t("comments.newOnPassage")} <q className="thread-quote">{passage.quote}</q>
+          </p>
+        </>
+      ) : (
+        <p className="small">{t("comments.about.assessment")}</p>
+      )}
+      <label htmlFor={bodyId}>{t("comments.body")}</label>
+      <textarea id={bodyId} name="body" rows={3} required maxLength={2000} autoFocus aria-describedby={errorId} aria-invalid={error ? true : undefined} />
+      <div id={errorId} className="field-error" aria-live="polite">
+        {error ? <p>{translateError(t, error)}</p> : null}
+      </div>
+      {rights.canMarkStaffOnly ? (
+        <label className="checkbox">
+          <input type="checkbox" name="staffOnly" />
+          {t("comments.staffOnly")}
+        </label>
+      ) : null}
+      <div className="actions">
+        <button type="submit" className="button-primary button-small" disabled={fetcher.state !== "idle"}>
+          {t("comments.send")}
+        </button>
+        <button type="button" className="button-secondary button-small" onClick={onDone}>
+          {t("comments.cancel")}
+        </button>
+      </div>
+    </fetcher.Form>
+  );
+}
+
+function Thread({ thread }: { thread: PlanThreadData }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { rights, detached } = usePlanComments();
+  const statusFetcher = useFetcher<ActionResult>();
+  const headingId = useId();
+  const isDetached = thread.anchorKind === "text" && detached.has(thread.id);
+
+  return (
+    <article id={`thread-${thread.id}`} className={`thread thread-${thread.status}`} aria-labelledby={headingId} data-thread={thread.id}>
+      <header className="thread-header">
+        <h4 id={headingId} className="thread-about">
+          {thread.anchorKind === "assessment" ? t("comments.about.assessment") : t("comments.about.text")}
+          {thread.quote ? (
+            <>
+              {": "}
+              <q className="thread-quote">{thread.quote}</q>
+            </>
+          ) : null}
+        </h4>
+        <span className="thread-badges">
+          {thread.staffOnly ? <span className="badge badge-staff">{t("comments.staffOnlyBadge")}</span> : null}
+          {thread.status === "resolved" ? <span className="badge">{t("comments.resolved")}</span> : null}
+        </span>
+      </header>
+      {isDetached ? <p className="small alert alert-info thread-detached">{t("comments.detached")}</p> : null}
+      <ol className="thread-comments">
+        {thread.comments.map((comment) => (
+          <CommentItem key={comment.id} comment={comment} />
+        ))}
+      </ol>
+      {rights.canReply && thread.status === "open" ? <ReplyForm threadId={thread.id} /> : null}
+      {thread.canResolve ? (
+        <statusFetcher.Form method="post" className="thread-status-form">
+          <input type="hidden" name="intent" value={thread.status === "open" ? "resolve" : "reopen"} />
+          <input type="hidden" name="threadId" value={thread.id} />
+          <button type="submit" className="button-link" disabled={statusFetcher.state !== "idle"}>
+            {thread.status === "open" ? t("comments.resolve") : t("comments.reopen")}
+          </button>
+        </statusFetcher.Form>
+      ) : null}
+      <p className="visually-hidden">{formatDateTime(new Date(thread.createdAt), locale)}</p>
+    </article>
+  );
+}
+
+function CommentItem({ comment }: { comment: PlanThreadData["comments"][number] }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const [editing, setEditing] = useState(false);
+  const fetcher = useFetcher<ActionResult>();
+  const submitted = useRef(false);
+  const bodyId = useId();
+  useEffect(() => {
+    if (fetcher.state === "idle" && submitted.current && fetcher.data?.ok) {
+      submitted.current = false;
+      setEditing(false);
+    }
+  }, [fetcher.state, fetcher.data]);
+  const author = comment.author.role
+    ? t("comments.by", { name: fullName(comment.author), role: t(`roles.${comment.author.role}`) })
+    : fullName(comment.author);
+  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.error) : null;
+
+  return (
+    <li className="comment">
+      <p className="comment-meta small">
+        <strong>{author}</strong> <time dateTime={comment.createdAt}>{formatDateTime(new Date(comment.createdAt), locale)}</time>
+        {comment.editedAt ? <span className="muted"> ({t("comments.edited")})</span> : null}
+      </p>
+      {editing ? (
+        <fetcher.Form method="post" className="thread-form" onSubmit={() => (submitted.current = true)}>
+          <input type="hidden" name="intent" value="edit-comment" />
+          <input type="hidden" name="commentId" value={comment.id} />
+          <label htmlFor={bodyId} className="visually-hidden">
+            {t("comments.body")}
+          </label>
+          <textarea id={bodyId} name="body" rows={3} required maxLength={2000} defaultValue={comment.body} autoFocus />
+          {error ? <p className="field-error">{translateError(t, error)}</p> : null}
+          <div className="actions">
+            <button type="submit" className="button-primary button-small" disabled={fetcher.state !== "idle"}>
+              {t("comments.save")}
+            </button>
+            <button type="button" className="button-secondary button-small" onClick={() => setEditing(false)}>
+              {t("comments.cancel")}
+            </button>
+          </div>
+        </fetcher.Form>
+      ) : (
+        <>
+          <p className="comment-body">{comment.body}</p>
+          {comment.canEdit ? (
+            <button type="button" className="button-link small" onClick={() => setEditing(true)}>
+              {t("comments.edit")}
+            </button>
+          ) : null}
+        </>
+      )}
+    </li>
+  );
+}
+
+function ReplyForm({ threadId }: { threadId: string }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<ActionResult>();
+  const form = useRef<HTMLFormElement>(null);
+  const submitted = useRef(false);
+  const bodyId = useId();
+  const errorId = useId();
+  useEffect(() => {
+    if (fetcher.state === "idle" && submitted.current && fetcher.data?.ok) {
+      submitted.current = false;
+      form.current?.reset();
+    }
+  }, [fetcher.state, fetcher.data]);
+  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.error) : null;
+  return (
+    <fetcher.Form method="post" ref={form} className="thread-form reply-form" onSubmit={() => (submitted.current = true)}>
+      <input type="hidden" name="intent" value="reply" />
+      <input type="hidden" name="threadId" value={threadId} />
+      <label htmlFor={bodyId} className="visually-hidden">
+        {t("comments.replyLabel")}
+      </label>
+      <textarea id={bodyId} name="body" rows={2} required maxLength={2000} placeholder={t("comments.reply")} aria-describedby={errorId} />
+      <div id={errorId} className="field-error" aria-live="polite">
+        {error ? <p>{translateError(t, error)}</p> : null}
+      </div>
+      <button type="submit" className="button-secondary button-small" disabled={fetcher.state !== "idle"}>
+        {t("comments.reply")}
+      </button>
+    </fetcher.Form>
+  );
+}

@@ -1,0 +1,49 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getAssessableGroups } from "../../db/queries/assessments";
+import { TermName } from "~/components/term-name";
+import { notFound, requirePerson } from "~/utils/auth.server";
+import { useLocale } from "~/utils/use-locale";
+
+export const meta: MetaFunction = () => [{ title: "Bedömningar · Elevledd IUP" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  if (!person.isStaff) throw notFound();
+  const { term, duties } = getAssessableGroups(context.db, person.id, person.schoolId);
+  return { term, duties };
+}
+
+export default function AssessmentsPage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { term, duties } = useLoaderData<typeof loader>();
+  return (
+    <div className="page">
+      <h1>{t("assessments.heading")}</h1>
+      {term ? (
+        <p className="muted">
+          <TermName term={term} />
+        </p>
+      ) : null}
+      {duties.length === 0 ? (
+        <p className="alert">{t("assessments.noDuties")}</p>
+      ) : (
+        <section className="card" aria-labelledby="duties-heading">
+          <h2 id="duties-heading">{t("assessments.pick")}</h2>
+          <ul className="tile-list">
+            {duties.map((duty) => (
+              <li key={duty.dutyId}>
+                <Link className="tile" to={`/assessments/${duty.dutyId}`}>
+                  <span className="tile-title">{locale === "sv" ? duty.subjectSv : duty.subjectEn}</span>
+                  <span className="muted">{duty.groupName}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
