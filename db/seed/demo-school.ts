@@ -263,6 +263,7 @@ export async function seedDemoSchool(db: AppDatabase, today: string = stockholmT
   const protectedPupil = addPupil("8A", "Nora", "Karlsson", { protectedIdentity: true, householdId: protectedHousehold });
   link(protectedPupil, [protectedGuardian]);
 
+  const pupilFullNames = new Set(["Alva Lindqvist", "Elis Lindqvist", "Liam Johansson", "Nora Karlsson"]);
   // Everyone else: families of one or two guardians, some with two households, some with siblings.
   let familyIndex = 0;
   const openSeats = () => classNames.filter((c) => classPupils.get(c)!.length < pupilsPerClass);
@@ -286,7 +287,10 @@ export async function seedDemoSchool(db: AppDatabase, today: string = stockholmT
     const childClasses = [firstClass];
     if (childCount === 2) childClasses.push(random.pick(seats.filter((c) => c[0] !== firstClass[0])));
     for (const className of childClasses) {
-      const given = random.next() < 0.5 ? random.pick(girlsNames) : random.pick(boysNames);
+      // Two pupils with the same full name would make the demo's lists ambiguous.
+      let given = random.next() < 0.5 ? random.pick(girlsNames) : random.pick(boysNames);
+      while (pupilFullNames.has(`${given} ${family}`)) given = random.next() < 0.5 ? random.pick(girlsNames) : random.pick(boysNames);
+      pupilFullNames.add(`${given} ${family}`);
       const child = addPupil(className, given, family, { householdId: home });
       link(child, guardiansOfFamily);
     }

@@ -1,0 +1,180 @@
+import type { Locator, Page } from "@playwright/test";
+import { expect, signInAs, test } from "./fixtures";
+
+/** An editor's own text, without the collaborators' caret labels that sit inside it. */
+async function textOf(editor: Locator): Promise<string> {
+  return editor.evaluate((element) => {
+    const copy = element.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
+    return copy.textContent ?? "";
+  });
+}
+
+async function openOwnPlan(page: Page) {
+  await signInAs(page, "elev@demo.test");
+  await page.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+}
+
+const gradeKeys = ["a", "b", "c", "d", "e", "f", "-"];
+
+test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it live, they talk in a thread, the guardian reads it", async ({
+  page,
+  browser,
+}) => {
+  // Alva has her plan open the whole time; a marker on the window proves it is never reloaded.
+  const alvaContext = await browser.newContext();
+  const alva = await alvaContext.newPage();
+  await openOwnPlan(alva);
+  const planAddress = new URL(alva.url()).pathname;
+  await alva.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  const alvaMaths = alva.getByRole("region", { name: "Matematik", exact: true });
+  await expect(alvaMaths.getByRole("group", { name: "Lärarens bedömning" })).toContainText("Ännu inte bedömd.");
+
+  // The teacher reaches the grid from her home, through "Bedömningar".
+  await signInAs(page, "matte@demo.test");
+  await page.getByRole("link", { name: "Bedömningar", exact: true }).click();
+  await page.getByRole("link", { name: /8A Matematik/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Matematik, 8A Matematik");
+  const rows = page.locator("table.assessment-grid tbody tr");
+  const names = await rows.locator("th").allTextContents();
+  expect(names.length).toBeGreaterThan(20);
+  expect(names).toContain("Alva Lindqvist");
+
+  // Keyboard only from here: one key per grade, Enter to the next pupil; for Alva also an omdöme.
+  await page.getByRole("radiogroup", { name: `Betyg för ${names[0]}` }).getByRole("radio").first().focus();
+  const expected = new Map<string, string>();
+  for (const [index, name] of names.entries()) {
+    const key = name === "Alva Lindqvist" ? "c" : gradeKeys[index % gradeKeys.length]!;
+    expected.set(name, key === "-" ? "Underlag saknas (–)" : key.toUpperCase());
+    await page.keyboard.press(key);
+    if (name === "Alva Lindqvist") {
+      await page.keyboard.press("Tab");
+      await page.keyboard.type("Du löser ekvationer säkert. Träna på att förklara hur du tänker.");
+    }
+    await page.keyboard.press("Enter");
+  }
+  await expect(page.getByText(`${names.length} av ${names.length} elever har en bedömning.`)).toBeVisible();
+  for (const name of [names[0]!, names[6]!, "Alva Lindqvist", names.at(-1)!]) {
+    await expect(page.getByRole("radiogroup", { name: `Betyg för ${name}` }).getByRole("radio", { checked: true })).toHaveAccessibleName(
+      expected.get(name)!,
+    );
+  }
+  const alvaRow = rows.filter({ has: page.getByRole("rowheader", { name: "Alva Lindqvist" }) });
+  await expect(alvaRow.locator(".save-state")).toHaveText(/^Sparat \d\d:\d\d$/);
+  await expect(rows.last().locator(".save-state")).toHaveText(/^Sparat \d\d:\d\d$/);
+
+  // A reload of the grid shows what was saved.
+  await page.reload();
+  await expect(page.getByRole("radiogroup", { name: "Betyg för Alva Lindqvist" }).getByRole("radio", { checked: true })).toHaveAccessibleName("C");
+  await expect(page.getByRole("textbox", { name: "Skriftligt omdöme för Alva Lindqvist" })).toHaveValue(
+    "Du löser ekvationer säkert. Träna på att förklara hur du tänker.",
+  );
+
+  // Alva's open plan shows the assessment without a reload.
+  const alvaAssessment = alvaMaths.getByRole("group", { name: "Lärarens bedömning" });
+  await expect(alvaAssessment).toContainText("Betyg: C");
+  await expect(alvaAssessment).toContainText("Du löser ekvationer säkert.");
+  await expect(alvaAssessment).toContainText("Karin Holm");
+
+  // The teacher comments on her assessment in Alva's plan.
+  await page.goto(planAddress);
+  const teacherMaths = page.getByRole("region", { name: "Matematik", exact: true });
+  await teacherMaths.getByRole("button", { name: "Kommentera", exact: true }).click();
+  await teacherMaths.getByLabel("Kommentar", { exact: true }).fill("C för att du löser uppgifterna. För B: visa fler steg.");
+  await teacherMaths.getByRole("button", { name: "Skicka" }).click();
+  await expect(teacherMaths.getByRole("article")).toContainText("C för att du löser uppgifterna.");
+
+  // Alva sees it live, with the open count beside the subject, and replies.
+  const thread = alvaMaths.getByRole("article", { name: /Om bedömningen/ });
+  await expect(thread).toContainText("Karin Holm (ämneslärare)");
+  await expect(thread).toContainText("C för att du löser uppgifterna.");
+  await expect(alva.getByRole("navigation", { name: "Innehåll" })).toContainText("1 öppen tråd");
+  await thread.getByLabel("Svar till tråden").fill("Tack! Jag ska visa mina uträkningar.");
+  await thread.getByRole("button", { name: "Svara" }).click();
+  await expect(thread).toContainText("Alva Lindqvist (elev)");
+  await expect(teacherMaths.getByRole("article")).toContainText("Tack! Jag ska visa mina uträkningar.");
+
+  // A staff-only note from the teacher never reaches Alva.
+  await teacherMaths.getByRole("button", { name: "Kommentera", exact: true }).click();
+  await teacherMaths.getByLabel("Kommentar", { exact: true }).fill("Personalnotering: ta upp provresultatet enskilt.");
+  await teacherMaths.getByLabel(/Bara för personal/).check();
+  await teacherMaths.getByRole("button", { name: "Skicka" }).click();
+  await expect(teacherMaths.getByRole("article").filter({ hasText: "Personalnotering" })).toContainText("Bara personal");
+
+  // The guardian reads the thread on a phone, cannot write in it, and never sees the staff note.
+  const guardianContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const guardian = await guardianContext.newPage();
+  await signInAs(guardian, "vh@demo.test");
+  await guardian.goto(planAddress);
+  const guardianMaths = guardian.getByRole("region", { name: "Matematik", exact: true });
+  const guardianThread = guardianMaths.getByRole("article", { name: /Om bedömningen/ });
+  await expect(guardianThread).toContainText("C för att du löser uppgifterna.");
+  await expect(guardianThread).toContainText("Tack! Jag ska visa mina uträkningar.");
+  await expect(guardianMaths.getByRole("group", { name: "Lärarens bedömning" })).toContainText("Betyg: C");
+  await expect(guardianThread.getByRole("button", { name: "Svara" })).toHaveCount(0);
+  await expect(guardianMaths.getByRole("button", { name: "Kommentera", exact: true })).toHaveCount(0);
+  await expect(guardian.locator("body")).not.toContainText("Personalnotering");
+  await expect(alva.locator("body")).not.toContainText("Personalnotering");
+
+  // Alva resolves the thread; it folds away for everyone.
+  await thread.getByRole("button", { name: "Markera som löst" }).click();
+  await expect(alvaMaths.getByText("Visa 1 löst tråd")).toBeVisible();
+  await expect(guardianMaths.getByText("Visa 1 löst tråd")).toBeVisible();
+
+  expect(await alva.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  await guardianContext.close();
+  await alvaContext.close();
+});
+
+test("a comment on a passage stays on its words while the pupil writes around them, and is shown as detached when they are deleted", async ({
+  page,
+  browser,
+}) => {
+  await openOwnPlan(page);
+  const planAddress = new URL(page.url()).pathname;
+  const reflection = page.getByRole("textbox", { name: "Matematik: Min reflektion, elevens text" });
+  await reflection.click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("Jag vill bli bättre på bråk.");
+
+  const teacherContext = await browser.newContext();
+  const teacher = await teacherContext.newPage();
+  await signInAs(teacher, "matte@demo.test");
+  await teacher.goto(planAddress);
+  const teacherText = teacher.getByRole("textbox", { name: "Matematik: Min reflektion, elevens text" });
+  await expect.poll(() => textOf(teacherText)).toBe("Jag vill bli bättre på bråk.");
+  // Select "bättre på bråk" in the read-only text, as with the mouse.
+  await teacherText.evaluate((element) => {
+    const text = element.querySelector("p")!.firstChild!;
+    const range = document.createRange();
+    range.setStart(text, "Jag vill bli ".length);
+    range.setEnd(text, "Jag vill bli bättre på bråk".length);
+    const selection = window.getSelection()!;
+    selection.removeAllRanges();
+    selection.addRange(range);
+  });
+  const teacherMaths = teacher.getByRole("region", { name: "Matematik", exact: true });
+  await teacherMaths.getByRole("button", { name: "Kommentera markerad text" }).click();
+  await expect(teacherMaths.getByText("Ny kommentar om texten:")).toContainText("bättre på bråk");
+  await teacherMaths.getByLabel("Kommentar", { exact: true }).fill("Vilka delar av bråk känns svårast?");
+  await teacherMaths.getByRole("button", { name: "Skicka" }).click();
+
+  // The pupil sees the passage highlighted, and it stays on the same words while she writes.
+  const highlight = page.locator(".comment-anchor");
+  await expect(highlight).toHaveText("bättre på bråk");
+  await page.keyboard.press("ControlOrMeta+Home");
+  await page.keyboard.type("Ärligt talat: ");
+  await expect.poll(() => textOf(reflection)).toBe("Ärligt talat: Jag vill bli bättre på bråk.");
+  await expect(highlight).toHaveText("bättre på bråk");
+  await expect(teacher.locator(".comment-anchor")).toHaveText("bättre på bråk");
+
+  // Deleting the words leaves the thread visible, marked as detached.
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("Jag tycker om geometri.");
+  const teacherThread = teacherMaths.getByRole("article", { name: /Om texten/ });
+  await expect(teacherThread).toContainText("Vilka delar av bråk känns svårast?");
+  await expect(teacherThread).toContainText("Texten som kommentaren gällde har tagits bort.");
+  await expect(teacher.locator(".comment-anchor")).toHaveCount(0);
+  await teacherContext.close();
+});
