@@ -33,7 +33,8 @@ test.describe("each demo account lands on its role's home", () => {
   test("the maths teacher sees the teaching groups", async ({ page }) => {
     await signInAs(page, "matte@demo.test");
     const teaching = page.getByRole("region", { name: "Mina undervisningsgrupper" });
-    await expect(teaching.getByRole("link")).toHaveText(["8A Matematik", "8B Matematik", "9A Matematik"]);
+    await expect(teaching.getByRole("table").getByRole("link")).toHaveText(["8A Matematik", "8B Matematik", "9A Matematik"]);
+    await expect(teaching.getByRole("link", { name: "Bedömningar", exact: true })).toBeVisible();
     await teaching.getByRole("link", { name: "8A Matematik" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("8A Matematik");
     await expect(page.getByRole("link", { name: "Alva Lindqvist" })).toBeVisible();
