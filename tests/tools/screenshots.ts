@@ -87,6 +87,88 @@ try {
     await pupil.screenshot({ path: `${out}/plan-pupil-${size}.png` });
     await pupilContext.close();
   }
+  // Assessments and comments: the teacher's grid, then a plan with threads (teacher, pupil, guardian).
+  {
+    const teacherContext = await browser.newContext({ viewport: viewports.desktop, locale: "sv-SE" });
+    const teacher = await teacherContext.newPage();
+    await signIn(teacher, "matte@demo.test");
+    await teacher.screenshot({ path: `${out}/home-teacher-waiting-desktop.png`, fullPage: true });
+    await teacher.getByRole("link", { name: "Bedömningar", exact: true }).click();
+    await teacher.screenshot({ path: `${out}/assessments-list-desktop.png`, fullPage: true });
+    await teacher.getByRole("link", { name: /8A Matematik/ }).click();
+    await teacher.getByRole("radiogroup").first().getByRole("radio").first().focus();
+    const grades = ["c", "b", "e", "c", "a", "d", "c", "-", "b", "e"];
+    for (const key of grades) {
+      await teacher.keyboard.press(key);
+      await teacher.keyboard.press("Tab");
+      await teacher.keyboard.type("Arbetar stadigt. Nästa steg: förklara lösningarna tydligare.");
+      await teacher.keyboard.press("Enter");
+    }
+    await teacher.waitForTimeout(1200);
+    await teacher.screenshot({ path: `${out}/assessment-grid-desktop.png`, fullPage: false });
+    await teacher.setViewportSize(viewports.phone);
+    await teacher.screenshot({ path: `${out}/assessment-grid-phone.png`, fullPage: false });
+    await teacher.setViewportSize(viewports.desktop);
+
+    const pupilContext = await browser.newContext({ viewport: viewports.desktop, locale: "sv-SE" });
+    const pupil = await pupilContext.newPage();
+    await signIn(pupil, "elev@demo.test");
+    await pupil.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
+    await pupil.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    const reflection = pupil.getByRole("textbox", { name: "Matematik: Min reflektion, elevens text" });
+    await reflection.click();
+    await pupil.keyboard.type("Jag klarar ekvationer men vill bli bättre på bråk och procent.");
+    const planUrl = pupil.url();
+
+    await teacher.goto(planUrl);
+    const maths = teacher.getByRole("region", { name: "Matematik", exact: true });
+    await maths.getByRole("button", { name: "Kommentera", exact: true }).click();
+    await maths.getByLabel("Kommentar", { exact: true }).fill("C för att du löser uppgifterna säkert. För B: visa fler steg i dina uträkningar.");
+    await maths.getByRole("button", { name: "Skicka" }).click();
+    await maths.getByRole("article").first().waitFor();
+    await maths.getByRole("textbox", { name: "Matematik: Min reflektion, elevens text" }).evaluate((element) => {
+      const text = element.querySelector("p")!.firstChild!;
+      const range = document.createRange();
+      const content = text.textContent ?? "";
+      range.setStart(text, content.indexOf("bråk och procent"));
+      range.setEnd(text, content.indexOf("bråk och procent") + "bråk och procent".length);
+      window.getSelection()!.removeAllRanges();
+      window.getSelection()!.addRange(range);
+    });
+    await maths.getByRole("button", { name: "Kommentera markerad text" }).click();
+    await maths.getByLabel("Kommentar", { exact: true }).fill("Bra mål! Vi kan öva på bråk på onsdagarnas stödpass.");
+    await maths.getByRole("button", { name: "Skicka" }).click();
+    await maths.getByRole("article").nth(1).waitFor();
+    await maths.getByRole("button", { name: "Kommentera", exact: true }).click();
+    await maths.getByLabel("Kommentar", { exact: true }).fill("Till mentorn: provet i vecka 45 gick sämre, ta upp enskilt.");
+    await maths.getByLabel(/Bara för personal/).check();
+    await maths.getByRole("button", { name: "Skicka" }).click();
+    await maths.getByRole("article").nth(2).waitFor();
+
+    const pupilMaths = pupil.getByRole("region", { name: "Matematik", exact: true });
+    const thread = pupilMaths.getByRole("article", { name: /Om bedömningen/ });
+    await thread.getByLabel("Svar till tråden").fill("Tack! Jag ska skriva ut alla steg.");
+    await thread.getByRole("button", { name: "Svara" }).click();
+    await thread.getByText("Tack! Jag ska skriva ut alla steg.").waitFor();
+    await pupilMaths.scrollIntoViewIfNeeded();
+    await pupil.waitForTimeout(300);
+    await pupilMaths.screenshot({ path: `${out}/plan-threads-pupil-desktop.png` });
+    await teacher.reload();
+    await teacher.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    await teacher.getByRole("region", { name: "Matematik", exact: true }).screenshot({ path: `${out}/plan-threads-teacher-desktop.png` });
+
+    const guardianContext = await browser.newContext({ viewport: viewports.phone, locale: "sv-SE" });
+    const guardian = await guardianContext.newPage();
+    await signIn(guardian, "vh@demo.test");
+    await guardian.goto(planUrl);
+    await guardian.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    await guardian.getByRole("region", { name: "Matematik", exact: true }).scrollIntoViewIfNeeded();
+    await guardian.waitForTimeout(300);
+    await guardian.getByRole("region", { name: "Matematik", exact: true }).screenshot({ path: `${out}/plan-threads-guardian-phone.png` });
+    await teacher.goto(`${server.url}/`);
+    await teacher.screenshot({ path: `${out}/home-teacher-waiting-desktop.png`, fullPage: true });
+    await Promise.all([teacherContext.close(), pupilContext.close(), guardianContext.close()]);
+  }
   console.log(`screenshots in ./${out}`);
 } finally {
   await browser.close();
