@@ -18,6 +18,8 @@ test("another family's guardian cannot open anything of Alva's, by link or typed
 
   // Following a link inside the app (client-side navigation) is refused the same way.
   await stranger.goto("/");
+  // Plant the link only once React runs the page, or hydration may sweep it away.
+  await stranger.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await stranger.evaluate((href) => {
     const link = document.createElement("a");
     link.href = href;

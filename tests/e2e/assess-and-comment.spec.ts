@@ -36,6 +36,7 @@ test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it
   await page.getByRole("link", { name: "Bedömningar", exact: true }).click();
   await page.getByRole("link", { name: /8A Matematik/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Matematik, 8A Matematik");
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   const rows = page.locator("table.assessment-grid tbody tr");
   const names = await rows.locator("th").allTextContents();
   expect(names.length).toBeGreaterThan(20);
@@ -66,6 +67,7 @@ test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it
 
   // A reload of the grid shows what was saved.
   await page.reload();
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await expect(page.getByRole("radiogroup", { name: "Betyg för Alva Lindqvist" }).getByRole("radio", { checked: true })).toHaveAccessibleName("C");
   await expect(page.getByRole("textbox", { name: "Skriftligt omdöme för Alva Lindqvist" })).toHaveValue(
     "Du löser ekvationer säkert. Träna på att förklara hur du tänker.",
@@ -79,6 +81,7 @@ test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it
 
   // The teacher comments on her assessment in Alva's plan.
   await page.goto(planAddress);
+  await expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const teacherMaths = page.getByRole("region", { name: "Matematik", exact: true });
   await teacherMaths.getByRole("button", { name: "Kommentera", exact: true }).click();
   await teacherMaths.getByLabel("Kommentar", { exact: true }).fill("C för att du löser uppgifterna. För B: visa fler steg.");
@@ -142,6 +145,7 @@ test("a comment on a passage stays on its words while the pupil writes around th
   const teacher = await teacherContext.newPage();
   await signInAs(teacher, "matte@demo.test");
   await teacher.goto(planAddress);
+  await expect(teacher.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const teacherText = teacher.getByRole("textbox", { name: "Matematik: Min reflektion, elevens text" });
   await expect.poll(() => textOf(teacherText)).toBe("Jag vill bli bättre på bråk.");
   // Select "bättre på bråk" in the read-only text, as with the mouse.
