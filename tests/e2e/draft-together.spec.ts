@@ -1,20 +1,4 @@
-import type { Locator, Page } from "@playwright/test";
-import { expect, signInAs, test } from "./fixtures";
-
-/** An editor's own text, without the collaborators' caret labels that sit inside it. */
-async function textOf(editor: Locator): Promise<string> {
-  return editor.evaluate((element) => {
-    const copy = element.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
-    return copy.textContent ?? "";
-  });
-}
-
-async function openOwnPlan(page: Page) {
-  await signInAs(page, "elev@demo.test");
-  await page.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
-}
+import { expect, openOwnPlan, signInAs, test, textOf } from "./fixtures";
 
 test("the pupil writes and the guardian sees each word appear, read-only, both present", async ({ page, browser }) => {
   await openOwnPlan(page);

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Locator, type Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 
 export { expect };
@@ -43,4 +43,20 @@ export async function signInAs(page: Page, email: string, password = "demo") {
   await page.getByLabel("Lösenord").fill(password);
   await page.getByRole("button", { name: "Logga in" }).click();
   await expect(page).toHaveURL("/");
+}
+
+/** Signs in as Alva and opens her plan, waiting until it is live. */
+export async function openOwnPlan(page: Page) {
+  await signInAs(page, "elev@demo.test");
+  await page.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+}
+
+/** An editor's own text, without the collaborators' caret labels that sit inside it. */
+export async function textOf(editor: Locator): Promise<string> {
+  return editor.evaluate((element) => {
+    const copy = element.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
+    return copy.textContent ?? "";
+  });
 }

@@ -1,33 +1,13 @@
 import { useFetcher } from "@remix-run/react";
 import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type { PlanRole } from "~/editor/plan-roles";
+import type { PlanThread } from "~/services/plan-page.server";
 import { translateError } from "~/utils/errors";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
 /** A thread as the plan page's loader sends it (already filtered to what this viewer may see). */
-export interface PlanThreadData {
-  id: string;
-  subjectId: string;
-  fragment: string;
-  anchorKind: "assessment" | "text";
-  anchorStart: string | null;
-  anchorEnd: string | null;
-  quote: string | null;
-  staffOnly: boolean;
-  status: "open" | "resolved";
-  createdAt: string;
-  canResolve: boolean;
-  comments: Array<{
-    id: string;
-    body: string;
-    createdAt: string;
-    editedAt: string | null;
-    canEdit: boolean;
-    author: { id: string; givenName: string; familyName: string; role: PlanRole | null };
-  }>;
-}
+export type PlanThreadData = PlanThread;
 
 export interface CommentRightsData {
   startInSubjects: string[];
