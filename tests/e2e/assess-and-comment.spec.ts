@@ -18,6 +18,7 @@ test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it
   // The teacher reaches the grid from her home, through "Bedömningar".
   await signInAs(page, "matte@demo.test");
   await page.getByRole("link", { name: "Bedömningar", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bedömningar");
   await page.getByRole("link", { name: /8A Matematik/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Matematik, 8A Matematik");
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });

@@ -94,6 +94,7 @@ try {
     await signIn(teacher, "matte@demo.test");
     await teacher.screenshot({ path: `${out}/home-teacher-waiting-desktop.png`, fullPage: true });
     await teacher.getByRole("link", { name: "Bedömningar", exact: true }).click();
+    await teacher.getByRole("heading", { level: 1, name: "Bedömningar" }).waitFor();
     await teacher.screenshot({ path: `${out}/assessments-list-desktop.png`, fullPage: true });
     await teacher.getByRole("link", { name: /8A Matematik/ }).click();
     await teacher.getByRole("radiogroup").first().getByRole("radio").first().focus();
