@@ -10,11 +10,14 @@ export interface AppContext {
     revalidatePupil(pupilId: string): void;
     /** Runs `read` against the plan's live shared document (loaded from storage if needed). */
     readDocument<T>(planId: string, pupilId: string, read: (doc: import("yjs").Doc) => T): T;
+    /** Locks the live document and runs `freeze` on it in one synchronous step (see server/collab). */
+    freezePlan<T>(planId: string, pupilId: string, freeze: (doc: import("yjs").Doc) => T): T;
+    thawPlan(planId: string, pupilId: string): void;
   };
   /** Pokes open views of a plan when assessments or comments change (see server/plan-events.ts). */
   planEvents: {
-    publish(planId: string, change: "assessment" | "comments"): void;
-    subscribe(planId: string, listener: (change: "assessment" | "comments") => void): () => void;
+    publish(planId: string, change: "assessment" | "comments" | "status"): void;
+    subscribe(planId: string, listener: (change: "assessment" | "comments" | "status") => void): () => void;
   };
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;

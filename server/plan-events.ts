@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 
 /** What changed in a plan outside its shared text; views reload what they may see. */
-export type PlanChange = "assessment" | "comments";
+export type PlanChange = "assessment" | "comments" | "status";
 
 /**
  * Tells open views of a plan that something stored in SQL changed (an assessment, a comment).

@@ -20,7 +20,7 @@ export function LivePlan({ planId, sections, editable, user }: Props) {
   const people = usePresence(connection);
   const roleLabel = (role: PlanRole) => t(`roles.${role}`);
   // Once the server has said this connection is read-only, stop offering to write.
-  const canWrite = editable && state !== "readOnly" && state !== "accessChanged" && state !== "failed";
+  const canWrite = editable && state !== "readOnly" && state !== "accessChanged" && state !== "locked" && state !== "failed";
   const comments = usePlanComments();
   const anchorsOf = (fragment: string) =>
     comments.threads

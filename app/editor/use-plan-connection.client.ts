@@ -7,6 +7,7 @@ import type { PresenceUser } from "./plan-roles";
 const CLOSE_READ_ONLY = 4403;
 const CLOSE_ACCESS_CHANGED = 4409;
 const CLOSE_MALFORMED = 4400;
+const CLOSE_PLAN_LOCKED = 4423;
 
 export type ConnectionState =
   | "connecting"
@@ -16,6 +17,7 @@ export type ConnectionState =
   | "offlineUnsaved"
   | "readOnly"
   | "accessChanged"
+  | "locked"
   | "failed";
 
 export interface PresentPerson extends PresenceUser {
@@ -80,6 +82,8 @@ export function useConnectionState(connection: PlanConnection | null): Connectio
     };
     const onClose = (event: CloseEvent | null) => {
       if (event?.code === CLOSE_READ_ONLY) final = "readOnly";
+      // Locked for signing: the text stays on screen, read-only; the page reloads its data.
+      else if (event?.code === CLOSE_PLAN_LOCKED) final = "locked";
       else if (event?.code === CLOSE_MALFORMED) final = "failed";
       else if (event?.code === CLOSE_ACCESS_CHANGED) {
         final = "accessChanged";

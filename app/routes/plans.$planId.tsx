@@ -7,9 +7,12 @@ import { getPlan } from "../../db/queries/plans";
 import { setSharesPlanWithGuardians } from "../../db/queries/roster";
 import { PlanCommentsProvider } from "~/components/plan/plan-comments";
 import { PlanDocument } from "~/components/plan/plan-document";
+import { PlanSigning } from "~/components/plan/plan-signing";
 import { TermName } from "~/components/term-name";
 import { LivePlan } from "~/editor/live-plan.client";
+import { recordPlanView } from "../../db/queries/audit";
 import { performCommentIntent } from "~/services/plan-comments.server";
+import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
 import { canDecideGuardianAccess, getPlanPage } from "~/services/plan-page.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
@@ -24,6 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
   const page = getPlanPage(context.db, person, params.planId ?? "");
   if (!page) throw notFound();
+  recordPlanView(context.db, { planId: page.plan.id, actorId: person.id, version: page.plan.version });
   return page;
 }
 
@@ -36,7 +40,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const plan = getPlan(context.db, params.planId ?? "");
   if (!plan || getPupilAccess(context.db, person.id, plan.pupilId) === "none") throw notFound();
-  const fields = Object.fromEntries(await readFormData(request));
+  const form = await readFormData(request);
+  const fields = Object.fromEntries(form);
+
+  if (typeof fields.intent === "string" && signingIntents.includes(fields.intent)) {
+    const result = await performSigningIntent(context, person.id, plan, form);
+    return result.ok ? result : data(result, { status: result.status });
+  }
 
   if (fields.intent !== "guardian-consent") {
     const result = performCommentIntent(context, person, plan, fields);
@@ -100,6 +110,8 @@ export default function PlanPage() {
         </section>
       ) : null}
 
+      {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+
       <PlanCommentsProvider threads={page.threads} rights={page.commentRights}>
       {hydrated ? (
         <LivePlan planId={page.plan.id} sections={page.sections} editable={page.editable} user={page.user} />
@@ -115,6 +127,8 @@ export default function PlanPage() {
         />
       )}
       </PlanCommentsProvider>
+
+      {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { terms } from "../../db/schema";
 import { eq } from "drizzle-orm";
 import { roleColors } from "~/editor/plan-roles";
 import { presenceKey } from "~/utils/presence.server";
+import { checkVersion, getCurrentVersion, getSigningGuardians, listVersions } from "./plan-signing.server";
 
 /** Everything the plan page shows, or null when the person may not see the plan. */
 export function getPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: string, today: string = stockholmToday()) {
@@ -61,8 +62,37 @@ export function getPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: str
   const consent = getPupilConsent(db, plan.pupilId);
   const adult = consent?.dateOfBirth ? ageOn(consent.dateOfBirth, today) >= 18 : false;
 
+  const isMentor = relations.includes("mentor");
+  const version = getCurrentVersion(db, plan.id);
+  const check = version ? checkVersion(db, version) : null;
+  const signing = {
+    canLock: isMentor && plan.status === "draft",
+    guardians: isMentor && plan.status === "draft" ? getSigningGuardians(db, plan) : [],
+    canUnlock: isMentor && plan.status !== "draft",
+    version: version
+      ? {
+          number: version.version,
+          status: version.status,
+          lockedAt: version.lockedAt.toISOString(),
+          contentHash: version.contentHash,
+          verificationCode: version.verificationCode,
+          valid: check!.valid,
+        }
+      : null,
+    signed: (check?.signatures ?? []).map((s) => ({ personId: s.signerId, name: s.name, role: s.role, signedAt: s.signedAt, method: s.method })),
+    missing: check?.missing ?? [],
+    voided: listVersions(db, plan.id)
+      .filter((v) => v.status === "voided")
+      .map((v) => ({ number: v.version, voidedAt: v.voidedAt?.toISOString() ?? null, reason: isMentor ? v.voidReason : null })),
+  };
+
   return {
-    plan: { id: plan.id, status: plan.status, pupilId: plan.pupilId },
+    plan: { id: plan.id, status: plan.status, pupilId: plan.pupilId, version: plan.version },
+    signing,
+    viewerId: viewer.id,
+    viewer: { givenName: viewer.givenName, familyName: viewer.familyName },
+    /** Pupil, mentor or guardian: someone at the talk, who may offer this device to other signers. */
+    viewerIsInTalk: relations.some((r) => r === "self" || r === "mentor" || r === "guardian"),
     pupil: { givenName: pupil.givenName, familyName: pupil.familyName },
     term: { kind: term.kind, year: term.year },
     access,

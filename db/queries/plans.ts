@@ -73,7 +73,7 @@ export function getOrCreatePlan(db: AppDatabase, pupilId: string, termId: string
   return db.transaction((tx) => {
     let plan = tx.select().from(plans).where(and(eq(plans.pupilId, pupilId), eq(plans.termId, termId))).get();
     if (!plan) {
-      plan = { id: newId(), pupilId, termId, status: "draft", templateVersion: PLAN_TEMPLATE_VERSION, createdAt: new Date() };
+      plan = { id: newId(), pupilId, termId, status: "draft", templateVersion: PLAN_TEMPLATE_VERSION, version: 1, createdAt: new Date() };
       tx.insert(plans).values(plan).run();
       const sections = [
         ...leadingSections.map((kind) => ({ fragment: kind as string, kind, subjectId: null as string | null })),

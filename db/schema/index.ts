@@ -1,3 +1,5 @@
 export * from "./roster";
 export * from "./auth";
 export * from "./plans";
+export * from "./signatures";
+export * from "./audit";

@@ -17,6 +17,8 @@ export const plans = sqliteTable(
     status: text("status", { enum: ["draft", "locked", "signed"] }).notNull().default("draft"),
     /** The template the sections were made from, so later templates can migrate older plans. */
     templateVersion: integer("template_version").notNull(),
+    /** Counts lock cycles: an unlock for a correction starts version n + 1. */
+    version: integer("version").notNull().default(1),
     createdAt: integer("created_at", { mode: "timestamp_ms" })
       .notNull()
       .default(sql`(unixepoch() * 1000)`),

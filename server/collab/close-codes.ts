@@ -9,6 +9,8 @@ export const CloseCode = {
   ReadOnly: 4403,
   /** The person's rights on the plan changed (consent withdrawn, plan locked); reconnect to get the new ones. */
   AccessChanged: 4409,
+  /** The plan has been locked for signing: nothing more is accepted. Final. */
+  PlanLocked: 4423,
   /** The plan could not be stored; reconnect and the client resends what is missing. */
   StorageFailed: 4500,
   /** The server is shutting down; reconnect shortly. */

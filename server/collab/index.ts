@@ -10,7 +10,8 @@ import { getSignedInPerson } from "../../db/queries/roster";
 import type { AppSessionStorage } from "../../db/queries/sessions";
 import type { Logger } from "../logger";
 import { CloseCode } from "./close-codes";
-import { LiveDocument, ProtocolError, ReadOnlyViolation, type Connection } from "./live-document";
+import { LiveDocument, PlanLockedViolation, ProtocolError, ReadOnlyViolation, type Connection } from "./live-document";
+import { recordAuditEvent } from "../../db/queries/audit";
 import { roleColors } from "../../app/editor/plan-roles";
 import { presenceKey } from "../../app/utils/presence.server";
 
@@ -116,6 +117,7 @@ export class CollaborationServer {
       try {
         document.receive(connection, toUint8Array(data));
       } catch (error) {
+        if (error instanceof PlanLockedViolation) return this.reject(connection, CloseCode.PlanLocked, "the plan is locked");
         if (error instanceof ReadOnlyViolation) return this.reject(connection, CloseCode.ReadOnly, "read-only: changes are not accepted");
         if (error instanceof ProtocolError) return this.reject(connection, CloseCode.Malformed, error.message);
         this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab message failed");
@@ -128,6 +130,10 @@ export class CollaborationServer {
     });
     socket.on("error", () => socket.terminate());
     document.addConnection(connection);
+    if (admission.canWrite) {
+      const version = getPlan(this.options.db, admission.planId)?.version ?? 1;
+      recordAuditEvent(this.options.db, { planId: admission.planId, actorId: admission.personId, action: "edit-session", version });
+    }
     this.options.logger.info({ access: admission.access, role: admission.user.role, writable: admission.canWrite }, "collab connected");
   }
 
@@ -149,6 +155,40 @@ export class CollaborationServer {
     }
   }
 
+  /**
+   * Locks a plan's live document and runs `freeze` on it in the same synchronous step: `freeze`
+   * stores the frozen record and the plan's new status. No update can slip in between, because
+   * nothing here awaits. Writers are then closed with 4423 (PlanLocked); readers stay.
+   */
+  freezePlan<T>(planId: string, pupilId: string, freeze: (doc: Y.Doc) => T): T {
+    const document = this.open(planId, pupilId);
+    document.locked = true;
+    let result: T;
+    try {
+      result = freeze(document.doc);
+    } catch (error) {
+      document.locked = false;
+      this.scheduleUnload(document);
+      throw error;
+    }
+    // Everything accepted so far is in the frozen record; store it compactly as well.
+    document.compact();
+    for (const connection of [...document.connections]) {
+      if (!connection.canWrite) continue;
+      document.removeConnection(connection);
+      connection.socket.close(CloseCode.PlanLocked, "the plan is locked");
+    }
+    this.scheduleUnload(document);
+    return result;
+  }
+
+  /** After an unlock: writing is possible again; readers reconnect to learn their new rights. */
+  thawPlan(planId: string, pupilId: string) {
+    const document = this.documents.get(planId);
+    if (document) document.locked = false;
+    this.revalidatePupil(pupilId);
+  }
+
   /** The live document of a plan, loaded from storage if it is not in memory. */
   private open(planId: string, pupilId: string): LiveDocument {
     const timer = this.unloadTimers.get(planId);
@@ -162,6 +202,7 @@ export class CollaborationServer {
         compactEvery: this.options.compactEvery,
         onStoreFailure: (failedPlanId, error) => this.dropAfterStoreFailure(failedPlanId, error),
       });
+      document.locked = getPlan(this.options.db, planId)?.status !== "draft";
       this.documents.set(planId, document);
     }
     return document;

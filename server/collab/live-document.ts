@@ -55,6 +55,11 @@ export class LiveDocument {
   private lastUpdateId = 0;
   private updatesSinceCompaction = 0;
   private broken = false;
+  /**
+   * Set in the same synchronous step that freezes the plan for signing. From then on no update
+   * is applied, whoever sends it and however it was queued: there is no await in between.
+   */
+  locked = false;
 
   constructor(
     readonly planId: string,
@@ -194,6 +199,11 @@ export class LiveDocument {
       throw new ProtocolError(`unknown sync message ${syncType}`);
     }
     const update = readVarUint8Array(decoder);
+    if (this.locked || !this.connections.has(connection)) {
+      // Locked (or this connection was already let go): new content is refused, never applied.
+      if (addsContent(update, this.doc)) throw new PlanLockedViolation();
+      return;
+    }
     if (!connection.canWrite) {
       // A read-only client answers our SyncStep1 with what we lack: normally nothing. Anything
       // new from it is a write attempt; it is never applied, and the connection is closed.
@@ -266,6 +276,10 @@ export class LiveDocument {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+export class PlanLockedViolation extends Error {
+  readonly code = CloseCode.PlanLocked;
 }
 
 export class ReadOnlyViolation extends Error {

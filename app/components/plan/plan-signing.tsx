@@ -1,0 +1,268 @@
+import { Link, useFetcher } from "@remix-run/react";
+import { useEffect, useId, useRef, useState, type PointerEvent } from "react";
+import { useTranslation } from "react-i18next";
+import type { PlanPageData } from "~/services/plan-page.server";
+import { translateError } from "~/utils/errors";
+import { formatDateTime, fullName } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+
+type ActionResult = { ok: true; intent: string } | { ok: false; error: string; intent?: string };
+
+/**
+ * Locking and signing at the end of the talk: the mentor locks, each required signer signs on
+ * their own device or here with their own password, and anyone in the plan can download the
+ * signed record. The server decides everything; this only offers what it allows.
+ */
+export function PlanSigning({ page }: { page: PlanPageData }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { signing } = page;
+  const at = (iso: string) => formatDateTime(new Date(iso), locale);
+  const roleName = (role: string) => t(`roles.${role as "pupil"}`);
+
+  if (!signing.version) {
+    if (!signing.canLock) return signing.voided.length > 0 ? <VoidedVersions page={page} /> : null;
+    return (
+      <section className="card signing" aria-labelledby="signing-heading">
+        <h2 id="signing-heading">{t("signing.heading")}</h2>
+        <p>{t("signing.lockText")}</p>
+        <LockForm page={page} />
+        <VoidedVersions page={page} />
+      </section>
+    );
+  }
+
+  const version = signing.version;
+  const viewerMustSign = signing.missing.some((m) => m.personId === page.viewerId);
+  const othersMissing = signing.missing.filter((m) => m.personId !== page.viewerId);
+  return (
+    <section className="card signing" aria-labelledby="signing-heading">
+      <h2 id="signing-heading">{t("signing.lockedHeading")}</h2>
+      <p role="status" className={version.status === "signed" ? "signing-done" : undefined}>
+        {version.status === "signed" ? t("signing.statusSigned") : t("signing.statusLocked")}
+      </p>
+      <ul className="signer-list">
+        {signing.signed.map((s) => (
+          <li key={s.personId} className="signer signer-signed">
+            <span aria-hidden="true">✓</span> {s.name} ({roleName(s.role)}) – {t("signing.signedAt", { time: at(s.signedAt) })}
+          </li>
+        ))}
+        {signing.missing.map((m) => (
+          <li key={m.personId} className="signer signer-missing">
+            <span aria-hidden="true">○</span> {m.name} ({roleName(m.role)}) – {t("signing.notSigned")}
+          </li>
+        ))}
+      </ul>
+      <p className="small">
+        {t("signing.code")}: <strong>{version.verificationCode}</strong>
+        <br />
+        {t("signing.hash")}: <code className="hash">{version.contentHash}</code>
+      </p>
+      {viewerMustSign ? <SignForm signerId={page.viewerId} label={t("signing.signAs", { name: fullName(page.viewer), role: roleName(signing.missing.find((m) => m.personId === page.viewerId)!.role) })} /> : null}
+      {othersMissing.length > 0 && page.viewerIsInTalk ? (
+        <details className="shared-signing">
+          <summary>{t("signing.sharedHeading")}</summary>
+          <p className="small">{t("signing.sharedText")}</p>
+          <SharedSignForm signers={othersMissing.map((m) => ({ personId: m.personId, label: `${m.name} (${roleName(m.role)})` }))} />
+        </details>
+      ) : null}
+      <div className="actions">
+        <a className="button-secondary" href={`/plans/${page.plan.id}/record.pdf`} download>
+          {t("signing.pdf")}
+        </a>
+        <a className="button-secondary" href={`/plans/${page.plan.id}/record.json`} download>
+          {t("signing.json")}
+        </a>
+        <Link to={`/plans/${page.plan.id}/log`}>{t("signing.log")}</Link>
+      </div>
+      {signing.canUnlock ? <UnlockForm /> : null}
+      <VoidedVersions page={page} />
+    </section>
+  );
+}
+
+function LockForm({ page }: { page: PlanPageData }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<ActionResult>();
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value="lock" />
+      {page.signing.guardians.length > 0 ? (
+        <fieldset className="plain-fieldset">
+          <legend>{t("signing.guardiansTakingPart")}</legend>
+          {page.signing.guardians.map((g) => (
+            <label key={g.id} className="checkbox">
+              <input type="checkbox" name="guardian" value={g.id} defaultChecked />
+              {fullName(g)}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      {error ? (
+        <p className="alert alert-error" role="alert">
+          {translateError(t, error)}
+        </p>
+      ) : null}
+      <button type="submit" className="button-primary" disabled={fetcher.state !== "idle"}>
+        {t("signing.lock")}
+      </button>
+    </fetcher.Form>
+  );
+}
+
+function SignForm({ signerId, label }: { signerId: string; label: string }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<ActionResult>();
+  const [drawing, setDrawing] = useState("");
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  return (
+    <fetcher.Form method="post" className="sign-form">
+      <input type="hidden" name="intent" value="sign" />
+      <input type="hidden" name="signerId" value={signerId} />
+      <input type="hidden" name="drawing" value={drawing} />
+      <p>{label}</p>
+      <DrawingPad value={drawing} onChange={setDrawing} />
+      {error ? (
+        <p className="alert alert-error" role="alert">
+          {translateError(t, error)}
+        </p>
+      ) : null}
+      <button type="submit" className="button-primary" disabled={fetcher.state !== "idle"}>
+        {t("signing.sign")}
+      </button>
+    </fetcher.Form>
+  );
+}
+
+function SharedSignForm({ signers }: { signers: Array<{ personId: string; label: string }> }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<ActionResult>();
+  const form = useRef<HTMLFormElement>(null);
+  const [drawing, setDrawing] = useState("");
+  const signerId = useId();
+  const passwordId = useId();
+  const errorId = useId();
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data?.ok) {
+      form.current?.reset();
+      setDrawing("");
+    }
+  }, [fetcher.state, fetcher.data]);
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  return (
+    <fetcher.Form method="post" ref={form} className="sign-form">
+      <input type="hidden" name="intent" value="sign" />
+      <input type="hidden" name="drawing" value={drawing} />
+      <label htmlFor={signerId}>{t("signing.signer")}</label>
+      <select id={signerId} name="signerId" required>
+        {signers.map((s) => (
+          <option key={s.personId} value={s.personId}>
+            {s.label}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={passwordId}>{t("signing.password")}</label>
+      <input id={passwordId} name="password" type="password" autoComplete="off" required aria-describedby={errorId} aria-invalid={error ? true : undefined} />
+      <div id={errorId} className="field-error" aria-live="polite">
+        {error ? <p>{translateError(t, error)}</p> : null}
+      </div>
+      <DrawingPad value={drawing} onChange={setDrawing} />
+      <button type="submit" className="button-primary" disabled={fetcher.state !== "idle"}>
+        {t("signing.sign")}
+      </button>
+    </fetcher.Form>
+  );
+}
+
+function UnlockForm() {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<ActionResult>();
+  const reasonId = useId();
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  return (
+    <details className="unlock">
+      <summary>{t("signing.unlockSummary")}</summary>
+      <p className="small">{t("signing.unlockText")}</p>
+      <fetcher.Form method="post" className="thread-form">
+        <input type="hidden" name="intent" value="unlock" />
+        <label htmlFor={reasonId}>{t("signing.reason")}</label>
+        <textarea id={reasonId} name="reason" rows={2} required minLength={3} maxLength={1000} />
+        {error ? <p className="field-error">{translateError(t, error)}</p> : null}
+        <button type="submit" className="button-secondary" disabled={fetcher.state !== "idle"}>
+          {t("signing.unlock")}
+        </button>
+      </fetcher.Form>
+    </details>
+  );
+}
+
+function VoidedVersions({ page }: { page: PlanPageData }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  if (page.signing.voided.length === 0) return null;
+  return (
+    <ul className="plain-list small muted voided-versions">
+      {page.signing.voided.map((v) => {
+        const time = v.voidedAt ? formatDateTime(new Date(v.voidedAt), locale) : "";
+        return <li key={v.number}>{v.reason ? t("signing.voidedReason", { number: v.number, time, reason: v.reason }) : t("signing.voided", { number: v.number, time })}</li>;
+      })}
+    </ul>
+  );
+}
+
+/** An optional drawn signature (touch or mouse) as SVG path data in a 300 × 100 box. */
+function DrawingPad({ value, onChange }: { value: string; onChange(path: string): void }) {
+  const { t } = useTranslation();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const drawingNow = useRef(false);
+  const helpId = useId();
+
+  useEffect(() => {
+    const context = canvas.current?.getContext("2d");
+    if (!context || !canvas.current) return;
+    context.clearRect(0, 0, canvas.current.width, canvas.current.height);
+    if (!value) return;
+    context.lineWidth = 2.5;
+    context.lineCap = "round";
+    context.strokeStyle = "#1b2421";
+    context.stroke(new Path2D(value));
+  }, [value]);
+
+  const point = (event: PointerEvent<HTMLCanvasElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const x = ((event.clientX - box.left) / box.width) * 300;
+    const y = ((event.clientY - box.top) / box.height) * 100;
+    return `${x.toFixed(1)} ${y.toFixed(1)}`;
+  };
+
+  return (
+    <div className="drawing-pad">
+      <p className="small" id={helpId}>
+        {t("signing.draw")} – {t("signing.drawHelp")}
+      </p>
+      <canvas
+        ref={canvas}
+        width={300}
+        height={100}
+        aria-describedby={helpId}
+        role="img"
+        aria-label={t("signing.draw")}
+        onPointerDown={(event) => {
+          drawingNow.current = true;
+          event.currentTarget.setPointerCapture(event.pointerId);
+          onChange(`${value} M ${point(event)}`.trim());
+        }}
+        onPointerMove={(event) => {
+          if (drawingNow.current && value.length < 38_000) onChange(`${value} L ${point(event)}`);
+        }}
+        onPointerUp={() => (drawingNow.current = false)}
+      />
+      {value ? (
+        <button type="button" className="button-link small" onClick={() => onChange("")}>
+          {t("signing.clearDrawing")}
+        </button>
+      ) : null}
+    </div>
+  );
+}

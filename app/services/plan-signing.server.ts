@@ -1,0 +1,435 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { AppLoadContext } from "@remix-run/node";
+import { and, asc, desc, eq, ne } from "drizzle-orm";
+import * as Y from "yjs";
+import type { AppDatabase } from "../../db/client";
+import { getRelationsToPupil } from "../../db/queries/access";
+import { newId } from "../../db/ids";
+import { auditEvents, guardianships, people, planVersions, plans, signatures, type Plan, type PlanVersion } from "../../db/schema";
+import { buildPlanRecord, canonicalJson, hashRecord, type PlanRecord } from "./plan-record.server";
+import { getSigningKey, sealStatement, sha256Hex, verifySeal, type PublicSigningKey } from "./signing-key.server";
+import { signIn } from "./sign-in.server";
+
+/**
+ * Locking, signing, unlocking and verifying a plan. A lock freezes the live document and the
+ * plan's SQL around it into one canonical record with a SHA-256; each signature is a statement
+ * over that hash, sealed with the server's Ed25519 key. Nothing here ever edits a stored record
+ * or signature: an unlock voids the version and the plan continues as the next one.
+ */
+
+export type SignerRole = "pupil" | "guardian" | "mentor";
+export interface RequiredSigner {
+  personId: string;
+  role: SignerRole;
+}
+
+export type SigningError =
+  | "notFound"
+  | "forbidden"
+  | "notDraft"
+  | "notLocked"
+  | "notRequired"
+  | "alreadySigned"
+  | "wrongPassword"
+  | "throttled"
+  | "reasonMissing";
+
+export type SigningResult<T = object> = ({ ok: true } & T) | { ok: false; error: SigningError };
+
+const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
+
+/** A short code printed on the PDF, e.g. "7K2QX-M9D4T" (50 random bits). */
+function newVerificationCode(): string {
+  const bytes = randomBytes(10);
+  const chars = [...bytes].map((b) => CODE_ALPHABET[b & 31]).join("");
+  return `${chars.slice(0, 5)}-${chars.slice(5, 10)}`;
+}
+
+export function normaliseVerificationCode(input: string): string {
+  const chars = input.toUpperCase().replace(/[^0-9A-Z]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+  return chars.length === 10 ? `${chars.slice(0, 5)}-${chars.slice(5)}` : "";
+}
+
+const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
+
+/** The version in force: the newest one that is not voided. */
+export function getCurrentVersion(db: AppDatabase, planId: string): PlanVersion | null {
+  return (
+    db
+      .select()
+      .from(planVersions)
+      .where(and(eq(planVersions.planId, planId), ne(planVersions.status, "voided")))
+      .orderBy(desc(planVersions.version))
+      .get() ?? null
+  );
+}
+
+/** Guardians who may sign: those who can read the plan now (from 18, only with the pupil's consent). */
+export function getSigningGuardians(db: AppDatabase, plan: Plan) {
+  return db
+    .select({ id: people.id, givenName: people.givenName, familyName: people.familyName })
+    .from(guardianships)
+    .innerJoin(people, eq(people.id, guardianships.guardianId))
+    .where(eq(guardianships.pupilId, plan.pupilId))
+    .orderBy(asc(people.givenName))
+    .all()
+    .filter((guardian) => getRelationsToPupil(db, guardian.id, plan.pupilId).includes("guardian"));
+}
+
+/**
+ * The mentor locks the plan for signing. The live document is frozen and the record stored in
+ * one synchronous step, so an update racing the lock is either in the record or refused.
+ */
+export function lockPlan(
+  context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents">,
+  input: { plan: Plan; mentorId: string; guardianIds: string[] },
+): SigningResult<{ version: PlanVersion }> {
+  const { db } = context;
+  if (!getRelationsToPupil(db, input.mentorId, input.plan.pupilId).includes("mentor")) return { ok: false, error: "forbidden" };
+  const guardians = getSigningGuardians(db, input.plan).filter((g) => input.guardianIds.includes(g.id));
+  const required: RequiredSigner[] = [
+    { personId: input.plan.pupilId, role: "pupil" },
+    ...guardians.map((g) => ({ personId: g.id, role: "guardian" as const })),
+    { personId: input.mentorId, role: "mentor" },
+  ];
+  const result = context.collaboration.freezePlan(input.plan.id, input.plan.pupilId, (doc) =>
+    db.transaction((tx) => {
+      // Re-read inside the step: two mentors pressing at once lock once.
+      const plan = tx.select().from(plans).where(eq(plans.id, input.plan.id)).get();
+      if (!plan || plan.status !== "draft") return null;
+      const lockedAt = new Date();
+      const record = buildPlanRecord(tx as unknown as AppDatabase, plan, doc, input.mentorId, lockedAt);
+      const canonical = canonicalJson(record);
+      const version: PlanVersion = {
+        id: newId(),
+        planId: plan.id,
+        version: plan.version,
+        record: canonical,
+        contentHash: hashRecord(canonical),
+        yjsState: Buffer.from(Y.encodeStateAsUpdate(doc)),
+        requiredSigners: JSON.stringify(required),
+        verificationCode: newVerificationCode(),
+        status: "locked",
+        lockedBy: input.mentorId,
+        lockedAt,
+        voidedBy: null,
+        voidedAt: null,
+        voidReason: null,
+      };
+      tx.insert(planVersions).values(version).run();
+      tx.update(plans).set({ status: "locked" }).where(eq(plans.id, plan.id)).run();
+      tx.insert(auditEvents).values({ planId: plan.id, actorId: input.mentorId, action: "lock", version: plan.version, at: lockedAt }).run();
+      return version;
+    }),
+  );
+  if (!result) {
+    // Someone else locked it first; give writing back if we were the ones who froze it.
+    const fresh = db.select().from(plans).where(eq(plans.id, input.plan.id)).get();
+    if (fresh?.status === "draft") context.collaboration.thawPlan(input.plan.id, input.plan.pupilId);
+    return { ok: false, error: "notDraft" };
+  }
+  context.planEvents.publish(input.plan.id, "status");
+  return { ok: true, version: result };
+}
+
+/** The signature statement: exactly these bytes are sealed and later verified. */
+function signatureStatement(input: {
+  version: PlanVersion;
+  signer: { id: string; name: string };
+  role: SignerRole;
+  method: "own-device" | "shared-device";
+  signedAt: Date;
+  drawing: string | null;
+}): string {
+  return canonicalJson({
+    format: "elevledd-iup/signature@1",
+    plan: { id: input.version.planId, version: input.version.version },
+    contentHash: input.version.contentHash,
+    verificationCode: input.version.verificationCode,
+    signer: { id: input.signer.id, name: input.signer.name, role: input.role },
+    method: input.method,
+    signedAt: input.signedAt.toISOString(),
+    drawingSha256: input.drawing ? sha256Hex(input.drawing) : null,
+  });
+}
+
+export async function signPlan(
+  context: Pick<AppLoadContext, "db" | "planEvents" | "clientAddress">,
+  input: {
+    plan: Plan;
+    /** Who is signed in on this device. */
+    sessionPersonId: string;
+    /** Who signs: the signed-in person, or another signer confirming with their password. */
+    signerId: string;
+    password?: string;
+    drawing: string | null;
+  },
+): Promise<SigningResult<{ complete: boolean }>> {
+  const { db } = context;
+  const method = input.signerId === input.sessionPersonId ? "own-device" : "shared-device";
+  // Signing together on one device: the device's user must be part of the talk too.
+  if (getRelationsToPupil(db, input.sessionPersonId, input.plan.pupilId).length === 0) return { ok: false, error: "notFound" };
+  const version = getCurrentVersion(db, input.plan.id);
+  if (!version || version.status !== "locked") return { ok: false, error: "notLocked" };
+  const required = JSON.parse(version.requiredSigners) as RequiredSigner[];
+  const slot = required.find((r) => r.personId === input.signerId);
+  if (!slot) return { ok: false, error: "notRequired" };
+
+  if (method === "shared-device") {
+    const signer = db.select({ email: people.email }).from(people).where(eq(people.id, input.signerId)).get();
+    if (!signer?.email || !input.password) return { ok: false, error: "wrongPassword" };
+    const check = await signIn(db, { email: signer.email, password: input.password, clientAddress: context.clientAddress });
+    if (check.status === "throttled") return { ok: false, error: "throttled" };
+    if (check.status !== "ok" || check.personId !== input.signerId) return { ok: false, error: "wrongPassword" };
+  }
+
+  const signer = db.select().from(people).where(eq(people.id, input.signerId)).get()!;
+  const outcome = db.transaction((tx) => {
+    // Re-read after the password check's await: the plan may have been unlocked meanwhile.
+    const current = tx.select().from(planVersions).where(eq(planVersions.id, version.id)).get();
+    if (!current || current.status !== "locked") return { ok: false as const, error: "notLocked" as const };
+    const already = tx
+      .select({ id: signatures.id })
+      .from(signatures)
+      .where(and(eq(signatures.planVersionId, version.id), eq(signatures.signerId, input.signerId)))
+      .get();
+    if (already) return { ok: false as const, error: "alreadySigned" as const };
+    const signedAt = new Date();
+    const statement = signatureStatement({ version, signer: { id: signer.id, name: nameOf(signer) }, role: slot.role, method, signedAt, drawing: input.drawing });
+    const { seal, keyId } = sealStatement(db, statement);
+    tx.insert(signatures)
+      .values({ id: newId(), planVersionId: version.id, signerId: signer.id, role: slot.role, method, drawing: input.drawing, signedAt, statement, seal, keyId })
+      .run();
+    tx.insert(auditEvents).values({ planId: input.plan.id, actorId: signer.id, action: "sign", version: version.version, at: signedAt }).run();
+    const signedCount = tx.select({ id: signatures.id }).from(signatures).where(eq(signatures.planVersionId, version.id)).all().length;
+    const complete = signedCount >= required.length;
+    if (complete) {
+      tx.update(planVersions).set({ status: "signed" }).where(eq(planVersions.id, version.id)).run();
+      tx.update(plans).set({ status: "signed" }).where(eq(plans.id, input.plan.id)).run();
+    }
+    return { ok: true as const, complete };
+  });
+  if (outcome.ok) context.planEvents.publish(input.plan.id, "status");
+  return outcome;
+}
+
+/**
+ * A correction after locking: the mentor unlocks with a written reason. The version and its
+ * signatures are kept, marked void; the plan goes back to draft as the next version.
+ */
+export function unlockPlan(
+  context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents">,
+  input: { plan: Plan; mentorId: string; reason: string },
+): SigningResult {
+  const { db } = context;
+  if (!getRelationsToPupil(db, input.mentorId, input.plan.pupilId).includes("mentor")) return { ok: false, error: "forbidden" };
+  const reason = input.reason.trim();
+  if (reason.length < 3) return { ok: false, error: "reasonMissing" };
+  const done = db.transaction((tx) => {
+    const plan = tx.select().from(plans).where(eq(plans.id, input.plan.id)).get();
+    const version = getCurrentVersion(tx as unknown as AppDatabase, input.plan.id);
+    if (!plan || plan.status === "draft" || !version) return false;
+    const now = new Date();
+    tx.update(planVersions).set({ status: "voided", voidedBy: input.mentorId, voidedAt: now, voidReason: reason }).where(eq(planVersions.id, version.id)).run();
+    tx.update(plans).set({ status: "draft", version: plan.version + 1 }).where(eq(plans.id, plan.id)).run();
+    tx.insert(auditEvents).values({ planId: plan.id, actorId: input.mentorId, action: "unlock", version: version.version, at: now }).run();
+    return true;
+  });
+  if (!done) return { ok: false, error: "notLocked" };
+  context.collaboration.thawPlan(input.plan.id, input.plan.pupilId);
+  context.planEvents.publish(input.plan.id, "status");
+  return { ok: true };
+}
+
+export interface SignatureCheck {
+  signerId: string;
+  name: string;
+  role: SignerRole;
+  method: string;
+  signedAt: string;
+  drawing: string | null;
+  sealValid: boolean;
+}
+
+export interface VersionCheck {
+  hashValid: boolean;
+  signatures: SignatureCheck[];
+  missing: Array<{ personId: string; name: string; role: SignerRole }>;
+  /** The record is intact and every signature on it is genuine. */
+  valid: boolean;
+  complete: boolean;
+}
+
+/** Checks a stored version: its record against its hash, each signature against the public key. */
+export function checkVersion(db: AppDatabase, version: PlanVersion): VersionCheck {
+  const key = getSigningKey(db).publicJwk;
+  const hashValid = hashRecord(version.record) === version.contentHash;
+  const rows = db.select().from(signatures).where(eq(signatures.planVersionId, version.id)).orderBy(asc(signatures.signedAt)).all();
+  const checks = rows.map((row) => {
+    const statement = parseStatement(row.statement);
+    const sealValid =
+      row.keyId === key.kid &&
+      verifySeal(key, row.statement, row.seal) &&
+      statement?.contentHash === version.contentHash &&
+      statement?.signer?.id === row.signerId &&
+      statement?.plan?.id === version.planId &&
+      statement?.plan?.version === version.version;
+    return {
+      signerId: row.signerId,
+      name: statement?.signer?.name ?? "",
+      role: row.role,
+      method: row.method,
+      signedAt: row.signedAt.toISOString(),
+      drawing: row.drawing,
+      sealValid: Boolean(sealValid),
+    };
+  });
+  const required = JSON.parse(version.requiredSigners) as RequiredSigner[];
+  const missing = required
+    .filter((r) => !rows.some((s) => s.signerId === r.personId))
+    .map((r) => {
+      const person = db.select().from(people).where(eq(people.id, r.personId)).get();
+      return { personId: r.personId, name: person ? nameOf(person) : "", role: r.role };
+    });
+  return { hashValid, signatures: checks, missing, valid: hashValid && checks.every((c) => c.sealValid), complete: missing.length === 0 };
+}
+
+function parseStatement(text: string): { contentHash?: string; signer?: { id?: string; name?: string; role?: string }; plan?: { id?: string; version?: number } } | null {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export interface SignedPlanExport {
+  format: "elevledd-iup/signed-plan@1";
+  record: PlanRecord;
+  contentHash: string;
+  verificationCode: string;
+  status: PlanVersion["status"];
+  signatures: Array<{ statement: string; seal: string; keyId: string }>;
+  key: PublicSigningKey;
+}
+
+export function exportVersion(db: AppDatabase, version: PlanVersion): SignedPlanExport {
+  const rows = db.select().from(signatures).where(eq(signatures.planVersionId, version.id)).orderBy(asc(signatures.signedAt)).all();
+  return {
+    format: "elevledd-iup/signed-plan@1",
+    record: JSON.parse(version.record) as PlanRecord,
+    contentHash: version.contentHash,
+    verificationCode: version.verificationCode,
+    status: version.status,
+    signatures: rows.map((r) => ({ statement: r.statement, seal: r.seal, keyId: r.keyId })),
+    key: getSigningKey(db).publicJwk,
+  };
+}
+
+/**
+ * Checks an exported JSON file on its own: the record against the hash, and each statement
+ * against our published key (never against a key the file brings along) and that hash.
+ */
+export function checkExport(db: AppDatabase, file: unknown): { valid: boolean; hashValid: boolean; signatures: Array<{ name: string; role: string; signedAt: string; sealValid: boolean }>; record: PlanRecord | null; knownHere: boolean } {
+  const invalid = { valid: false, hashValid: false, signatures: [], record: null, knownHere: false };
+  if (!file || typeof file !== "object") return invalid;
+  const data = file as Partial<SignedPlanExport>;
+  if (data.format !== "elevledd-iup/signed-plan@1" || !data.record || typeof data.contentHash !== "string" || !Array.isArray(data.signatures)) return invalid;
+  let canonical: string;
+  try {
+    canonical = canonicalJson(data.record);
+  } catch {
+    return invalid;
+  }
+  const key = getSigningKey(db).publicJwk;
+  const hashValid = hashRecord(canonical) === data.contentHash;
+  const checks = data.signatures.map((s) => {
+    const statement = typeof s?.statement === "string" ? parseStatement(s.statement) : null;
+    const sealValid = Boolean(statement && typeof s.seal === "string" && verifySeal(key, s.statement, s.seal) && statement.contentHash === data.contentHash);
+    return { name: statement?.signer?.name ?? "?", role: statement?.signer?.role ?? "?", signedAt: (statement as { signedAt?: string } | null)?.signedAt ?? "", sealValid };
+  });
+  const stored =
+    typeof data.verificationCode === "string"
+      ? db.select({ hash: planVersions.contentHash }).from(planVersions).where(eq(planVersions.verificationCode, data.verificationCode)).get()
+      : undefined;
+  return {
+    valid: hashValid && checks.length > 0 && checks.every((c) => c.sealValid),
+    hashValid,
+    signatures: checks,
+    record: hashValid ? (data.record as PlanRecord) : null,
+    knownHere: stored?.hash === data.contentHash,
+  };
+}
+
+export function getVersionByCode(db: AppDatabase, code: string): PlanVersion | null {
+  const normalised = normaliseVerificationCode(code);
+  if (!normalised) return null;
+  return db.select().from(planVersions).where(eq(planVersions.verificationCode, normalised)).get() ?? null;
+}
+
+export function listVersions(db: AppDatabase, planId: string) {
+  return db.select().from(planVersions).where(eq(planVersions.planId, planId)).orderBy(desc(planVersions.version)).all();
+}
+
+const SigningIntentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("lock"), guardian: z.array(z.string().max(64)).max(10).default([]) }),
+  z.object({
+    intent: z.literal("sign"),
+    signerId: z.string().max(64).optional(),
+    password: z.string().max(200).optional(),
+    // SVG path data from the drawing pad: commands and numbers only.
+    drawing: z
+      .string()
+      .max(40_000)
+      .regex(/^[MLQCZmlqcz0-9 .,-]*$/, "signing.errors.drawing")
+      .optional(),
+  }),
+  z.object({ intent: z.literal("unlock"), reason: z.string().trim().min(3, "signing.errors.reasonMissing").max(1000) }),
+]);
+
+export const signingIntents = ["lock", "sign", "unlock"];
+
+export type SigningActionResult = { ok: true; intent: string } | { ok: false; status: 400 | 403 | 404 | 409 | 429; error: string; intent?: string };
+
+const statusOfSigningError: Record<SigningError, 400 | 403 | 404 | 409 | 429> = {
+  notFound: 404,
+  forbidden: 403,
+  notDraft: 409,
+  notLocked: 409,
+  notRequired: 403,
+  alreadySigned: 409,
+  wrongPassword: 400,
+  throttled: 429,
+  reasonMissing: 400,
+};
+
+/** The lock, sign and unlock actions of the plan page. */
+export async function performSigningIntent(context: AppLoadContext, personId: string, plan: Plan, form: FormData): Promise<SigningActionResult> {
+  const fields = { ...Object.fromEntries(form), guardian: form.getAll("guardian") };
+  const parsed = SigningIntentSchema.safeParse(fields);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]?.message;
+    return { ok: false, status: 400, error: first?.startsWith("signing.") ? first : "signing.errors.invalid", intent: String(form.get("intent") ?? "") };
+  }
+  const input = parsed.data;
+  let result: SigningResult;
+  switch (input.intent) {
+    case "lock":
+      result = lockPlan(context, { plan, mentorId: personId, guardianIds: input.guardian });
+      break;
+    case "sign":
+      result = await signPlan(context, {
+        plan,
+        sessionPersonId: personId,
+        signerId: input.signerId || personId,
+        password: input.password,
+        drawing: input.drawing || null,
+      });
+      break;
+    case "unlock":
+      result = unlockPlan(context, { plan, mentorId: personId, reason: input.reason });
+      break;
+  }
+  if (!result.ok) return { ok: false, status: statusOfSigningError[result.error], error: `signing.errors.${result.error}`, intent: input.intent };
+  return { ok: true, intent: input.intent };
+}
