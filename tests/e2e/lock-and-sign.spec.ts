@@ -1,0 +1,97 @@
+import { readFile } from "node:fs/promises";
+import type { Browser, Page } from "@playwright/test";
+import { startTestServer, type TestServer } from "../support/server";
+import { pdfText } from "../support/pdf";
+import { expect, test, textOf } from "./fixtures";
+
+// This journey locks Alva's plan for good, so it gets a server and database of its own.
+let own: TestServer;
+test.beforeAll(async () => {
+  own = await startTestServer();
+});
+test.afterAll(async () => {
+  await own.stop();
+  own.cleanup();
+});
+
+async function signedInPage(browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${own.url}/login`);
+  await page.getByLabel("E-post").fill(email);
+  await page.getByLabel("Lösenord").fill("demo");
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect(page).toHaveURL(`${own.url}/`);
+  return page;
+}
+
+test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil, guardian and mentor sign, the PDF holds it all", async ({ browser }) => {
+  const alva = await signedInPage(browser, "elev@demo.test");
+  await alva.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
+  await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+  const planAddress = new URL(alva.url()).pathname;
+  const goals = alva.getByRole("textbox", { name: "Mina mål, elevens text" });
+  await goals.click();
+  await alva.keyboard.type("Jag ska läsa 20 minuter varje dag.");
+
+  const mentor = await signedInPage(browser, "mentor@demo.test");
+  await mentor.goto(`${own.url}${planAddress}`);
+  await expect(mentor.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+  await expect.poll(() => textOf(mentor.getByRole("textbox", { name: "Mina mål, elevens text" }))).toBe("Jag ska läsa 20 minuter varje dag.");
+  const lockCard = mentor.getByRole("region", { name: "Låsa och signera" });
+  // Only Sara takes part in this talk; Johan is unticked.
+  await lockCard.getByLabel("Johan Berg").uncheck();
+  await lockCard.getByRole("button", { name: "Lås planen" }).click();
+
+  // Alva's open editor turns read-only and says why; what she types goes nowhere.
+  await expect(alva.getByRole("status").filter({ hasText: "Planen är låst för signering" })).toBeVisible({ timeout: 2000 });
+  await expect(goals).toHaveAttribute("contenteditable", "false");
+  await goals.click();
+  await alva.keyboard.type(" Och mer.");
+  expect(await textOf(goals)).toBe("Jag ska läsa 20 minuter varje dag.");
+
+  // Alva signs with a drawn signature.
+  const alvaSigning = alva.getByRole("region", { name: "Signering" });
+  await expect(alvaSigning).toContainText("Sara Lindqvist (vårdnadshavare) – har inte signerat");
+  const pad = alvaSigning.getByRole("img", { name: "Rita din namnteckning (valfritt)" });
+  const box = (await pad.boundingBox())!;
+  await alva.mouse.move(box.x + 20, box.y + 60);
+  await alva.mouse.down();
+  for (const [x, y] of [[60, 30], [100, 70], [140, 30], [200, 65]]) await alva.mouse.move(box.x + x!, box.y + y!);
+  await alva.mouse.up();
+  await alvaSigning.getByRole("button", { name: "Signera" }).click();
+  await expect(alvaSigning).toContainText(/Alva Lindqvist \(elev\) – signerade/);
+
+  // Sara signs on her phone; the mentor on his computer.
+  const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 });
+  await sara.goto(`${own.url}${planAddress}`);
+  await sara.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();
+  await expect(sara.getByRole("region", { name: "Signering" })).toContainText(/Sara Lindqvist \(vårdnadshavare\) – signerade/);
+  await mentor.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();
+
+  // Everyone's view shows the plan as signed, without reloading.
+  for (const page of [alva, sara, mentor]) await expect(page.getByText("Planen är signerad av alla.")).toBeVisible();
+  await expect(alva.locator(".badge-status-signed")).toHaveText("Signerad");
+  const hash = (await alvaSigning.locator("code.hash").textContent())!;
+  expect(hash).toMatch(/^[0-9a-f]{64}$/);
+
+  // The PDF downloads and holds Alva's words, the signers and the hash.
+  const downloading = alva.waitForEvent("download");
+  await alvaSigning.getByRole("link", { name: "Ladda ner PDF" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^iup-v1-[0-9A-Z]{5}-[0-9A-Z]{5}\.pdf$/);
+  const text = await pdfText(new Uint8Array(await readFile((await download.path())!)));
+  expect(text).toContain("Jag ska läsa 20 minuter varje dag.");
+  expect(text).not.toContain("Och mer.");
+  for (const signer of ["Alva Lindqvist (elev)", "Sara Lindqvist (vårdnadshavare)", "Jonas Ek (mentor)"]) expect(text).toContain(signer);
+  expect(text).toContain(hash);
+
+  // And the code on it checks out at /verify, for anyone.
+  const code = (await alvaSigning.locator("strong").first().textContent())!;
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(`${own.url}/verify`);
+  await visitor.getByLabel("Verifieringskod", { exact: true }).fill(code);
+  await visitor.getByRole("button", { name: "Kontrollera" }).first().click();
+  await expect(visitor.getByRole("heading", { name: "Äkta och oförändrad" })).toBeVisible();
+  await expect(visitor.getByRole("status")).toContainText("Jonas Ek");
+});
