@@ -10,7 +10,7 @@ import { PlanDocument } from "~/components/plan/plan-document";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TermName } from "~/components/term-name";
 import { LivePlan } from "~/editor/live-plan.client";
-import { recordPlanView } from "../../db/queries/audit";
+import { recordPlanAccess } from "../../db/queries/audit";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
 import { canDecideGuardianAccess, getPlanPage } from "~/services/plan-page.server";
@@ -27,7 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
   const page = getPlanPage(context.db, person, params.planId ?? "");
   if (!page) throw notFound();
-  recordPlanView(context.db, { planId: page.plan.id, actorId: person.id, version: page.plan.version });
+  recordPlanAccess(context.db, { planId: page.plan.id, actorId: person.id, version: page.plan.version, action: "view" });
   return page;
 }
 
@@ -85,7 +85,7 @@ export default function PlanPage() {
           </h1>
           <p className="muted">
             <span className={`badge badge-status-${page.plan.status}`}>{t(`plan.status.${page.plan.status}`)}</span>{" "}
-            {t(`plan.access.${page.access}`)}
+            {page.plan.status === "draft" ? t(`plan.access.${page.access}`) : t("plan.lockedNote")}
           </p>
         </div>
       </header>

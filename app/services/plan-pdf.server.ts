@@ -90,6 +90,8 @@ export function renderPlanPdf(input: {
     doc.moveDown(0.8);
   }
 
+  // Keep the signatures and the hash together on one page.
+  if (doc.y > doc.page.height - doc.page.margins.bottom - 90 - check.signatures.length * 60) doc.addPage();
   doc.font("Helvetica-Bold").fontSize(13);
   text("Signaturer");
   doc.font("Helvetica").fontSize(10.5);

@@ -2,15 +2,20 @@ import { and, desc, eq, gt } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { auditEvents, people, type AuditAction } from "../schema";
 
-/** Repeated views by one person within this window count as one (a page reloads its data often). */
-const VIEW_WINDOW_MS = 10 * 60 * 1000;
+/** Repeated views or writing sessions by one person within this window count as one (pages
+ * reload their data often, and a connection on a train reconnects every few minutes). */
+const REPEAT_WINDOW_MS = 10 * 60 * 1000;
 
 export function recordAuditEvent(db: AppDatabase, event: { planId: string; actorId: string; action: AuditAction; version: number }, at = new Date()): void {
   db.insert(auditEvents).values({ ...event, at }).run();
 }
 
-/** Records that a person opened a plan, once per person and window. */
-export function recordPlanView(db: AppDatabase, event: { planId: string; actorId: string; version: number }, at = new Date()): void {
+/** Records that a person opened (or wrote in) a plan, once per person, action and window. */
+export function recordPlanAccess(
+  db: AppDatabase,
+  event: { planId: string; actorId: string; version: number; action: "view" | "edit-session" },
+  at = new Date(),
+): void {
   const recent = db
     .select({ id: auditEvents.id })
     .from(auditEvents)
@@ -18,12 +23,12 @@ export function recordPlanView(db: AppDatabase, event: { planId: string; actorId
       and(
         eq(auditEvents.planId, event.planId),
         eq(auditEvents.actorId, event.actorId),
-        eq(auditEvents.action, "view"),
-        gt(auditEvents.at, new Date(at.getTime() - VIEW_WINDOW_MS)),
+        eq(auditEvents.action, event.action),
+        gt(auditEvents.at, new Date(at.getTime() - REPEAT_WINDOW_MS)),
       ),
     )
     .get();
-  if (!recent) recordAuditEvent(db, { ...event, action: "view" }, at);
+  if (!recent) recordAuditEvent(db, event, at);
 }
 
 /** A plan's log, newest first, with the names of who did what. */

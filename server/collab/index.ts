@@ -11,7 +11,7 @@ import type { AppSessionStorage } from "../../db/queries/sessions";
 import type { Logger } from "../logger";
 import { CloseCode } from "./close-codes";
 import { LiveDocument, PlanLockedViolation, ProtocolError, ReadOnlyViolation, type Connection } from "./live-document";
-import { recordAuditEvent } from "../../db/queries/audit";
+import { recordPlanAccess } from "../../db/queries/audit";
 import { roleColors } from "../../app/editor/plan-roles";
 import { presenceKey } from "../../app/utils/presence.server";
 
@@ -132,7 +132,7 @@ export class CollaborationServer {
     document.addConnection(connection);
     if (admission.canWrite) {
       const version = getPlan(this.options.db, admission.planId)?.version ?? 1;
-      recordAuditEvent(this.options.db, { planId: admission.planId, actorId: admission.personId, action: "edit-session", version });
+      recordPlanAccess(this.options.db, { planId: admission.planId, actorId: admission.personId, action: "edit-session", version });
     }
     this.options.logger.info({ access: admission.access, role: admission.user.role, writable: admission.canWrite }, "collab connected");
   }

@@ -170,6 +170,59 @@ try {
     await teacher.screenshot({ path: `${out}/home-teacher-waiting-desktop.png`, fullPage: true });
     await Promise.all([teacherContext.close(), pupilContext.close(), guardianContext.close()]);
   }
+  // The end of the talk: the mentor locks, everyone signs, the PDF, /verify and the log.
+  {
+    const open = async (email: string, viewport: { width: number; height: number }) => {
+      const context = await browser.newContext({ viewport, locale: "sv-SE", acceptDownloads: true });
+      const page = await context.newPage();
+      await signIn(page, email);
+      return page;
+    };
+    const alva = await open("elev@demo.test", viewports.desktop);
+    await alva.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
+    await alva.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    const planUrl = alva.url();
+    const mentor = await open("mentor@demo.test", viewports.desktop);
+    await mentor.goto(planUrl);
+    await mentor.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    const lockCard = mentor.getByRole("region", { name: "Låsa och signera" });
+    await lockCard.scrollIntoViewIfNeeded();
+    await lockCard.screenshot({ path: `${out}/lock-form-mentor-desktop.png` });
+    await lockCard.getByLabel("Johan Berg").uncheck();
+    await lockCard.getByRole("button", { name: "Lås planen" }).click();
+    await alva.getByRole("status").filter({ hasText: "låst för signering" }).waitFor();
+    const signing = alva.getByRole("region", { name: "Signering" });
+    const pad = signing.getByRole("img");
+    const box = (await pad.boundingBox())!;
+    await alva.mouse.move(box.x + 20, box.y + 60);
+    await alva.mouse.down();
+    for (const [x, y] of [[50, 25], [80, 70], [110, 30], [150, 60], [190, 35], [240, 55]]) await alva.mouse.move(box.x + x!, box.y + y!);
+    await alva.mouse.up();
+    await alva.screenshot({ path: `${out}/plan-locked-pupil-desktop.png` });
+    await signing.getByRole("button", { name: "Signera" }).click();
+    await signing.getByText(/Alva Lindqvist \(elev\) – signerade/).waitFor();
+    const sara = await open("vh@demo.test", viewports.phone);
+    await sara.goto(planUrl);
+    await sara.getByRole("region", { name: "Signering" }).scrollIntoViewIfNeeded();
+    await sara.screenshot({ path: `${out}/plan-locked-guardian-phone.png` });
+    await sara.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();
+    await mentor.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();
+    await alva.getByText("Planen är signerad av alla.").waitFor();
+    await alva.getByRole("region", { name: "Signering" }).screenshot({ path: `${out}/plan-signed-pupil-desktop.png` });
+    const downloading = alva.waitForEvent("download");
+    await alva.getByRole("link", { name: "Ladda ner PDF" }).click();
+    await (await downloading).saveAs(`${out}/signed-plan.pdf`);
+    const code = (await alva.getByRole("region", { name: "Signering" }).locator("strong").first().textContent())!;
+    await alva.getByRole("link", { name: "Vem har öppnat planen?" }).click();
+    await alva.getByRole("heading", { level: 1 }).waitFor();
+    await alva.screenshot({ path: `${out}/plan-log-pupil-desktop.png`, fullPage: true });
+    const visitor = await (await browser.newContext({ viewport: viewports.phone, locale: "sv-SE" })).newPage();
+    await visitor.goto(`${server.url}/verify`);
+    await visitor.getByLabel("Verifieringskod", { exact: true }).fill(code);
+    await visitor.getByRole("button", { name: "Kontrollera" }).first().click();
+    await visitor.getByRole("heading", { name: "Äkta och oförändrad" }).waitFor();
+    await visitor.screenshot({ path: `${out}/verify-phone.png`, fullPage: true });
+  }
   console.log(`screenshots in ./${out}`);
 } finally {
   await browser.close();

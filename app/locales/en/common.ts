@@ -143,6 +143,7 @@ const common: Translation = {
       comment: "You can read the plan and comment in your subjects.",
       read: "You can read the plan.",
     },
+    lockedNote: "The plan is locked and can no longer be changed.",
     contents: "Contents",
     sections: {
       about: "About me",

@@ -142,6 +142,7 @@ const common = {
       comment: "Du kan läsa planen och kommentera i dina ämnen.",
       read: "Du kan läsa planen.",
     },
+    lockedNote: "Planen är låst och kan inte längre ändras.",
     contents: "Innehåll",
     sections: {
       about: "Om mig",
