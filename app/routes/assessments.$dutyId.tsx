@@ -47,7 +47,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // The subject is the duty's, never the form's: a teacher assesses only what they teach.
   const result = saveAssessment(context.db, { teacherId: person.id, pupilId, subjectId: duty.subjectId, level, written });
   if (!result.ok) {
-    const status = result.error === "forbidden" ? 403 : 400;
+    const status = result.error === "forbidden" ? 403 : result.error === "planLocked" ? 409 : 400;
     return data({ ok: false as const, error: `assessments.errors.${result.error}` }, { status });
   }
   if (result.changed && result.planId) context.planEvents.publish(result.planId, "assessment");

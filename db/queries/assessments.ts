@@ -224,7 +224,7 @@ export function getPupilScale(db: AppDatabase, pupilId: string): Scale | null {
 
 export type SaveAssessmentResult =
   | { ok: true; savedAt: Date; planId: string | null; changed: boolean }
-  | { ok: false; error: "forbidden" | "invalidLevel" | "tooLong" };
+  | { ok: false; error: "forbidden" | "invalidLevel" | "tooLong" | "planLocked" };
 
 /**
  * Writes a teacher's assessment of a pupil in a subject for the active term, after checking that
@@ -252,7 +252,13 @@ export function saveAssessment(
       .from(assessments)
       .where(and(eq(assessments.pupilId, input.pupilId), eq(assessments.subjectId, input.subjectId), eq(assessments.termId, term.id)))
       .get();
-    const plan = tx.select({ id: plans.id }).from(plans).where(and(eq(plans.pupilId, input.pupilId), eq(plans.termId, term.id))).get();
+    const plan = tx
+      .select({ id: plans.id, status: plans.status })
+      .from(plans)
+      .where(and(eq(plans.pupilId, input.pupilId), eq(plans.termId, term.id)))
+      .get();
+    // The term's assessments are part of the locked record: a change needs the mentor to unlock.
+    if (plan && plan.status !== "draft") return { ok: false as const, error: "planLocked" as const };
     if (existing && existing.level === input.level && existing.written === written) {
       return { ok: true as const, savedAt: existing.updatedAt, planId: plan?.id ?? null, changed: false };
     }

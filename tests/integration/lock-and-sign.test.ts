@@ -129,6 +129,15 @@ describe("locking", () => {
     expect((await action("mentor", { intent: "lock" })).status).toBe(409);
     const mathsId = one<{ id: string }>("select id from subjects where code = 'MA'").id;
     expect((await action("maths", { intent: "start-thread", subjectId: mathsId, body: "Sent" })).status).toBe(409);
+    // The assessments are frozen with it: a teacher's change now waits for an unlock.
+    const duty = one<{ id: string }>(
+      `select td.id from teaching_duties td join terms t on t.id = td.term_id join groups g on g.id = td.group_id
+        where g.name = '8A Matematik' and t.starts_on <= date('now') order by t.starts_on desc limit 1`,
+    ).id;
+    const alvaId = personId("Alva", "Lindqvist");
+    const save = await postForm(`${server.url}/assessments/${duty}`, { intent: "save", pupilId: alvaId, level: "A", written: "" }, cookies.maths);
+    expect(save.status).toBe(409);
+    expect(one<{ n: number }>("select count(*) as n from assessments where pupil_id = ?", alvaId).n).toBe(0);
   });
 });
 

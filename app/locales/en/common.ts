@@ -242,6 +242,7 @@ const common: Translation = {
       invalid: "The assessment could not be read. Reload the page and try again.",
       forbidden: "You can only assess pupils in subjects you teach them.",
       invalidLevel: "That level is not on the pupil's scale.",
+      planLocked: "The pupil's plan is locked for signing. Ask the mentor to unlock it for a correction.",
       tooLong: "A written assessment can be at most 2,000 characters.",
     },
     settings: {

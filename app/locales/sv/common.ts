@@ -241,6 +241,7 @@ const common = {
       invalid: "Bedömningen kunde inte läsas. Ladda om sidan och försök igen.",
       forbidden: "Du kan bara bedöma elever i ämnen du undervisar dem i.",
       invalidLevel: "Nivån finns inte på elevens skala.",
+      planLocked: "Elevens plan är låst för signering. Be mentorn låsa upp den för en rättelse.",
       tooLong: "Omdömet får vara högst 2 000 tecken.",
     },
     settings: {
