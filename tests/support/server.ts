@@ -12,6 +12,8 @@ export interface TestServer {
   databasePath: string;
   /** Lines the server logged (JSON), for assertions about logging. */
   logs: string[];
+  /** The server process's id (benchmarks read its CPU time and memory from /proc). */
+  readonly pid: number;
   /** Graceful stop (SIGTERM), as in production. */
   stop(): Promise<void>;
   /** Hard stop (SIGKILL), as in a crash. */
@@ -42,6 +44,9 @@ export async function startTestServer(
     port: running.port,
     databasePath,
     logs,
+    get pid() {
+      return running.child.pid!;
+    },
     async stop() {
       running.child.kill("SIGTERM");
       await exited(running.child);

@@ -1,0 +1,456 @@
+/**
+ * `npm run bench:collab` — our collaboration server beside the stock y-websocket server and
+ * Hocuspocus + SQLite, on the same workloads in the same run. Real clients, real sign-in and
+ * authorization, durable storage on; see README "Benchmark". `--smoke` runs tiny numbers.
+ * Prints a table, then one JSON object on the last line.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import { chromium } from "@playwright/test";
+import Database from "better-sqlite3";
+import WebSocket from "ws";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { openDatabase } from "../../db/client";
+import { appendPlanUpdate, replacePlanDocument } from "../../db/queries/plan-documents";
+import { LiveDocument } from "../../server/collab/live-document";
+import { signIn } from "../support/http";
+import { startTestServer, type TestServer } from "../support/server";
+import { BENCH_PASSWORD, benchEmail, seedBenchDatabase } from "./seed";
+
+const smoke = process.argv.includes("--smoke");
+// Each started server adds an exit hook; a benchmark starts a dozen.
+process.setMaxListeners(50);
+const config = smoke
+  ? { sitting: { plans: 2, clients: 3, rate: 5 }, peak: { plans: 4, clients: 3, rate: 2 }, growth: [2, 4], typingMs: 1500, opens: 3, openUpdates: 300, pageLoads: 2 }
+  : { sitting: { plans: 24, clients: 6, rate: 5 }, peak: { plans: 400, clients: 5, rate: 2 }, growth: [100, 200, 400, 800], typingMs: 10_000, opens: 20, openUpdates: 10_000, pageLoads: 20 };
+const maxPlans = Math.max(config.sitting.plans, config.peak.plans, ...config.growth);
+
+const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "iup-bench-"));
+const template = join(work, "template.sqlite");
+
+type ServerName = "ours" | "y-websocket" | "hocuspocus-sqlite";
+
+interface Client {
+  doc: Y.Doc;
+  synced: Promise<void>;
+  destroy(): void;
+}
+
+interface RunningServer {
+  pid: number;
+  connect(planId: string, role: "typist" | "reader", planIndex: number): Client;
+  planIds: string[];
+  stop(): Promise<void>;
+  storedBytesPerPlan?(): number;
+}
+
+export interface Figures {
+  p50: number;
+  p99: number;
+  max: number;
+  delivered: number;
+  expected: number;
+  cpuS: number;
+  rssMB: number;
+  connectMs: number;
+}
+
+// ---------- measuring a process ----------
+
+const ticksPerSecond = 100;
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+function peakRssMB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmHWM:"))!;
+  return Math.round(Number(line.split(/\s+/)[1]) / 1024);
+}
+const quantile = (sorted: number[], q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------- the three servers ----------
+
+async function startOurs(): Promise<RunningServer> {
+  const path = join(work, `ours-${Date.now()}.sqlite`);
+  copyFileSync(template, path);
+  const server: TestServer = await startTestServer({ databasePath: path, env: { SEED_DEMO: "false", COLLAB_UNLOAD_MS: "600000" } });
+  const sqlite = new Database(path, { readonly: true });
+  const planRows = sqlite
+    .prepare("select p.id, pe.email from plans p join people pe on pe.id = p.pupil_id where pe.family_name = 'Bench'")
+    .all() as Array<{ id: string; email: string }>;
+  sqlite.close();
+  const planByEmail = new Map(planRows.map((r) => [r.email, r.id]));
+  const planIds = Array.from({ length: maxPlans }, (_, i) => planByEmail.get(benchEmail(i))!);
+  // The real sign-in: one session per typing pupil, and the mentor's for the readers.
+  const mentorCookie = await signIn(server.url, "mentor@demo.test");
+  const typistCookies = new Map<number, string>();
+  const cookieFor = async (i: number) => {
+    if (!typistCookies.has(i)) typistCookies.set(i, await signIn(server.url, benchEmail(i), BENCH_PASSWORD));
+    return typistCookies.get(i)!;
+  };
+  for (let i = 0; i < maxPlans; i += 20) await Promise.all(Array.from({ length: Math.min(20, maxPlans - i) }, (_, k) => cookieFor(i + k)));
+  const wsBase = `${server.url.replace(/^http/, "ws")}/collab`;
+  return {
+    pid: server.pid,
+    planIds,
+    connect(planId, role, planIndex) {
+      const cookie = role === "typist" ? typistCookies.get(planIndex)! : mentorCookie;
+      class CookieWebSocket extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers: { Cookie: cookie } });
+        }
+      }
+      return yWebsocketClient(wsBase, planId, CookieWebSocket as unknown as typeof WebSocket);
+    },
+    storedBytesPerPlan() {
+      const db = new Database(path, { readonly: true });
+      const ids = planIds.slice(0, config.peak.plans);
+      const placeholders = ids.map(() => "?").join(",");
+      const states = db.prepare(`select coalesce(sum(length(state)), 0) as n from plan_document_states where plan_id in (${placeholders})`).get(...ids) as { n: number };
+      const updates = db.prepare(`select coalesce(sum(length(data)), 0) as n from plan_updates where plan_id in (${placeholders})`).get(...ids) as { n: number };
+      db.close();
+      return Math.round((states.n + updates.n) / ids.length);
+    },
+    async stop() {
+      await server.stop();
+    },
+  };
+}
+
+function yWebsocketClient(base: string, room: string, Polyfill: typeof WebSocket): Client {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(base, room, doc, {
+    WebSocketPolyfill: Polyfill as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 500,
+  });
+  const synced = new Promise<void>((resolve) => {
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced) return;
+      provider.off("sync", onSync);
+      resolve();
+    };
+    provider.on("sync", onSync);
+  });
+  return {
+    doc,
+    synced,
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+async function startPeer(name: Exclude<ServerName, "ours">): Promise<RunningServer> {
+  const script = join(projectRoot, "tests/bench/peers", name === "y-websocket" ? "y-websocket-server.mjs" : "hocuspocus-sqlite.mjs");
+  const args = name === "hocuspocus-sqlite" ? [script, join(work, `hocuspocus-${Date.now()}.sqlite`)] : [script];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 20_000);
+    child.stdout!.once("data", (chunk: Buffer) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(chunk.toString().trim().split("\n")[0]!) as { port: number }).port);
+    });
+  });
+  const url = `ws://127.0.0.1:${port}`;
+  const planIds = Array.from({ length: maxPlans }, (_, i) => `plan-${i}`);
+  return {
+    pid: child.pid!,
+    planIds,
+    connect(planId) {
+      if (name === "y-websocket") return yWebsocketClient(url, planId, WebSocket);
+      const doc = new Y.Doc();
+      const websocketProvider = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket, maxDelay: 500 });
+      const provider = new HocuspocusProvider({ websocketProvider, name: planId, document: doc });
+      (provider as unknown as { attach?: () => void }).attach?.();
+      const synced = new Promise<void>((resolve) => {
+        if (provider.isSynced) return resolve();
+        provider.on("synced", () => resolve());
+      });
+      return {
+        doc,
+        synced,
+        destroy() {
+          provider.destroy();
+          websocketProvider.destroy();
+          doc.destroy();
+        },
+      };
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
+    },
+  };
+}
+
+const startServer = (name: ServerName) => (name === "ours" ? startOurs() : startPeer(name));
+
+// ---------- one workload ----------
+
+/** The pupil's text as the editor keeps it: a paragraph holding one XmlText, in section "about". */
+function textOf(doc: Y.Doc): Y.XmlText | null {
+  const paragraph = doc.getXmlFragment("about").get(0) as Y.XmlElement | undefined;
+  return (paragraph?.get(0) as Y.XmlText | undefined) ?? null;
+}
+
+function typeOne(doc: Y.Doc, char: string) {
+  const fragment = doc.getXmlFragment("about");
+  doc.transact(() => {
+    let paragraph = fragment.get(0) as Y.XmlElement | undefined;
+    if (!paragraph) {
+      paragraph = new Y.XmlElement("paragraph");
+      paragraph.insert(0, [new Y.XmlText()]);
+      fragment.insert(0, [paragraph]);
+    }
+    const text = paragraph.get(0) as Y.XmlText;
+    text.insert(text.length, char);
+  });
+}
+
+async function runWorkload(name: ServerName, workload: { plans: number; clients: number; rate: number }): Promise<Figures & { storedBytesPerPlan?: number }> {
+  const server = await startServer(name);
+  try {
+    const plans = server.planIds.slice(0, workload.plans);
+    const clients: Client[][] = [];
+    const connectTimes: number[] = [];
+    // Connect in waves, as people arrive: everyone for a plan together.
+    for (let start = 0; start < plans.length; start += 50) {
+      await Promise.all(
+        plans.slice(start, start + 50).map(async (planId, offset) => {
+          const index = start + offset;
+          const group = Array.from({ length: workload.clients }, (_, k) => {
+            const began = performance.now();
+            const client = server.connect(planId, k === 0 ? "typist" : "reader", index);
+            void client.synced.then(() => connectTimes.push(performance.now() - began));
+            return client;
+          });
+          clients[index] = group;
+          await Promise.all(group.map((c) => c.synced));
+        }),
+      );
+    }
+    // A first character creates the paragraph; measuring starts once every reader has it.
+    for (const group of clients) typeOne(group[0]!.doc, "·");
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !clients.every((group) => group.every((c) => (textOf(c.doc)?.length ?? 0) >= 1))) await sleep(50);
+
+    const latencies: number[] = [];
+    let delivered = 0;
+    let keystrokes = 0;
+    const cpuBefore = cpuSeconds(server.pid);
+    const timers: NodeJS.Timeout[] = [];
+    clients.forEach((group) => {
+      const sentAt: number[] = [];
+      const typist = group[0]!;
+      for (const reader of group.slice(1)) {
+        let seen = textOf(reader.doc)?.length ?? 0;
+        reader.doc.on("update", () => {
+          const length = textOf(reader.doc)?.length ?? 0;
+          const now = performance.now();
+          for (let i = seen; i < length; i++) {
+            if (sentAt[i] !== undefined) {
+              latencies.push(now - sentAt[i]!);
+              delivered++;
+            }
+          }
+          seen = Math.max(seen, length);
+        });
+      }
+      const type = () => {
+        const text = textOf(typist.doc);
+        sentAt[text ? text.length : 0] = performance.now();
+        keystrokes++;
+        typeOne(typist.doc, String.fromCharCode(97 + (keystrokes % 26)));
+      };
+      // Typists start at random moments, as people do.
+      const startIn = Math.random() * (1000 / workload.rate);
+      timers.push(
+        setTimeout(() => {
+          type();
+          timers.push(setInterval(type, 1000 / workload.rate));
+        }, startIn),
+      );
+    });
+    await sleep(config.typingMs);
+    timers.forEach((t) => clearInterval(t));
+    const expected = keystrokes * (workload.clients - 1);
+    const drainUntil = Date.now() + 10_000;
+    while (delivered < expected && Date.now() < drainUntil) await sleep(50);
+    const cpuS = cpuSeconds(server.pid) - cpuBefore;
+    const rssMB = peakRssMB(server.pid);
+    for (const group of clients) for (const client of group) client.destroy();
+    latencies.sort((a, b) => a - b);
+    connectTimes.sort((a, b) => a - b);
+    await sleep(300);
+    const figures: Figures & { storedBytesPerPlan?: number } = {
+      p50: round(quantile(latencies, 0.5)),
+      p99: round(quantile(latencies, 0.99)),
+      max: round(latencies.at(-1) ?? NaN),
+      delivered,
+      expected,
+      cpuS: round(cpuS, 2),
+      rssMB,
+      connectMs: round(quantile(connectTimes, 0.5)),
+    };
+    await server.stop();
+    if (server.storedBytesPerPlan) figures.storedBytesPerPlan = server.storedBytesPerPlan();
+    return figures;
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+// ---------- opening a long history, and the page ----------
+
+async function measureOpen(): Promise<number> {
+  const path = join(work, "open.sqlite");
+  copyFileSync(template, path);
+  const db = await openDatabase(path);
+  const plan = db.$client.prepare("select id, pupil_id as pupilId from plans limit 1").get() as { id: string; pupilId: string };
+  const doc = new Y.Doc();
+  let lastId = 0;
+  doc.on("update", (update: Uint8Array) => (lastId = appendPlanUpdate(db, plan.id, update)));
+  for (let i = 0; i < config.openUpdates; i++) typeOne(doc, String.fromCharCode(97 + (i % 26)));
+  replacePlanDocument(db, plan.id, Y.encodeStateAsUpdate(doc), lastId);
+  const times: number[] = [];
+  for (let i = 0; i < config.opens; i++) {
+    const started = performance.now();
+    const live = new LiveDocument(plan.id, plan.pupilId, db, { compactEvery: 500, onStoreFailure: () => {} });
+    times.push(performance.now() - started);
+    live.destroy();
+  }
+  db.$client.close();
+  times.sort((a, b) => a - b);
+  return round(quantile(times, 0.5), 2);
+}
+
+async function measurePage(): Promise<{ editorReadyMs: number; pageJsKB: number }> {
+  const path = join(work, "page.sqlite");
+  copyFileSync(template, path);
+  const server = await startTestServer({ databasePath: path, env: { SEED_DEMO: "false" } });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("E-post").fill("elev@demo.test");
+    await page.getByLabel("Lösenord").fill("demo");
+    await page.getByRole("button", { name: "Logga in" }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
+    await page.locator('[contenteditable="true"]').first().waitFor();
+    const planUrl = page.url();
+
+    // The JavaScript the plan page loads, gzip-compressed as a server would send it.
+    const scripts = new Map<string, number>();
+    page.on("response", async (response) => {
+      if (response.request().resourceType() !== "script") return;
+      try {
+        scripts.set(response.url(), gzipSync(await response.body()).length);
+      } catch {
+        // a cancelled request
+      }
+    });
+    const times: number[] = [];
+    for (let i = 0; i < Math.max(1, config.pageLoads); i++) {
+      // A fresh cache each time would measure the network; the first load fills it, as for a real visitor.
+      const started = Date.now();
+      await page.goto(planUrl);
+      await page.locator('[contenteditable="true"]').first().waitFor();
+      await page.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+      times.push(Date.now() - started);
+    }
+    // The scripts of one load, uncached.
+    const fresh = await browser.newContext();
+    await fresh.addCookies(await context.cookies());
+    const freshPage = await fresh.newPage();
+    scripts.clear();
+    freshPage.on("response", async (response) => {
+      if (response.request().resourceType() !== "script") return;
+      try {
+        scripts.set(response.url(), gzipSync(await response.body()).length);
+      } catch {
+        // a cancelled request
+      }
+    });
+    await freshPage.goto(planUrl);
+    await freshPage.locator('[contenteditable="true"]').first().waitFor();
+    await sleep(500);
+    times.sort((a, b) => a - b);
+    const bytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
+    return { editorReadyMs: quantile(times, 0.5), pageJsKB: round(bytes / 1024) };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+// ---------- main ----------
+
+const servers: ServerName[] = ["ours", "y-websocket", "hocuspocus-sqlite"];
+try {
+  console.error(`seeding ${maxPlans} benchmark pupils …`);
+  await seedBenchDatabase(template, maxPlans);
+  const results: Record<string, Record<string, Figures>> = { sitting: {}, peak: {} };
+  let storedBytesPerPlan = 0;
+  for (const workload of ["sitting", "peak"] as const) {
+    for (const name of servers) {
+      console.error(`${workload}: ${name} …`);
+      const figures = await runWorkload(name, config[workload]);
+      if (name === "ours" && workload === "peak") storedBytesPerPlan = figures.storedBytesPerPlan ?? 0;
+      delete figures.storedBytesPerPlan;
+      results[workload]![name] = figures;
+    }
+  }
+  const growth: Array<{ plans: number; ours: Figures }> = [];
+  for (const plans of config.growth) {
+    console.error(`growth: ${plans} plans …`);
+    const figures = await runWorkload("ours", { plans, clients: 5, rate: 2 });
+    delete figures.storedBytesPerPlan;
+    growth.push({ plans, ours: figures });
+  }
+  console.error("opening a long history …");
+  const openMs = await measureOpen();
+  console.error("loading the plan page …");
+  const page = await measurePage();
+
+  const row = (label: string, f: Figures) =>
+    `${label.padEnd(34)} ${String(f.p50).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${`${f.delivered}/${f.expected}`.padStart(13)} ${String(f.cpuS).padStart(7)} ${String(f.rssMB).padStart(6)} ${String(f.connectMs).padStart(9)}`;
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${smoke ? " (smoke run)" : ""}`);
+  console.log(`${"workload / server".padEnd(34)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"max ms".padStart(7)} ${"delivered".padStart(13)} ${"cpu s".padStart(7)} ${"rss MB".padStart(6)} ${"connect ms".padStart(9)}`);
+  for (const workload of ["sitting", "peak"] as const) for (const name of servers) console.log(row(`${workload} ${name}`, results[workload]![name]!));
+  for (const g of growth) console.log(row(`growth ${g.plans} plans × 5, ours`, g.ours));
+  console.log(`stored per plan after peak (ours): ${storedBytesPerPlan} bytes`);
+  console.log(`open a compacted ${config.openUpdates}-update plan (server side, median of ${config.opens}): ${openMs} ms`);
+  console.log(`navigation to an editable editor (median of ${config.pageLoads}): ${page.editorReadyMs} ms; plan page JavaScript: ${page.pageJsKB} KB gzip`);
+  const strip = (f: Figures) => ({ p50: f.p50, p99: f.p99, max: f.max, delivered: f.delivered, expected: f.expected, cpuS: f.cpuS, rssMB: f.rssMB });
+  console.log(
+    JSON.stringify({
+      sitting: Object.fromEntries(servers.map((s) => [s, strip(results.sitting![s]!)])),
+      peak: Object.fromEntries(servers.map((s) => [s, strip(results.peak![s]!)])),
+      growth: growth.map((g) => ({ plans: g.plans, ours: strip(g.ours) })),
+      openMs,
+      editorReadyMs: page.editorReadyMs,
+      pageJsKB: page.pageJsKB,
+      storedBytesPerPlan,
+    }),
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(0);
