@@ -1,4 +1,4 @@
-import { and, count, eq, lte } from "drizzle-orm";
+import { and, count, eq, lte, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { planDocumentStates, planUpdates } from "../schema";
 
@@ -29,9 +29,24 @@ export function loadPlanDocument(db: AppDatabase, planId: string): StoredPlanDoc
   };
 }
 
+// One keystroke is one append: building and preparing the statement each time cost more than
+// the write itself (see README "Benchmark"), so it is prepared once per database.
+const preparedAppends = new WeakMap<AppDatabase, ReturnType<typeof prepareAppend>>();
+function prepareAppend(db: AppDatabase) {
+  return db
+    .insert(planUpdates)
+    .values({ planId: sql.placeholder("planId"), data: sql.placeholder("data") })
+    .prepare();
+}
+
 /** Appends one accepted update; returns its id. Synchronous, so it is on disk before we broadcast. */
 export function appendPlanUpdate(db: AppDatabase, planId: string, update: Uint8Array): number {
-  const result = db.insert(planUpdates).values({ planId, data: Buffer.from(update) }).run();
+  let append = preparedAppends.get(db);
+  if (!append) {
+    append = prepareAppend(db);
+    preparedAppends.set(db, append);
+  }
+  const result = append.run({ planId, data: Buffer.from(update.buffer, update.byteOffset, update.byteLength) });
   return Number(result.lastInsertRowid);
 }
 

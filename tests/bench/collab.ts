@@ -82,7 +82,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function startOurs(): Promise<RunningServer> {
   const path = join(work, `ours-${Date.now()}.sqlite`);
   copyFileSync(template, path);
-  const server: TestServer = await startTestServer({ databasePath: path, env: { SEED_DEMO: "false", COLLAB_UNLOAD_MS: "600000" } });
+  // BENCH_PROFILE_DIR=… writes a V8 CPU profile of our server per run (see README "Benchmark").
+  const nodeArgs = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const server: TestServer = await startTestServer({ databasePath: path, env: { SEED_DEMO: "false", COLLAB_UNLOAD_MS: "600000" }, nodeArgs });
   const sqlite = new Database(path, { readonly: true });
   const planRows = sqlite
     .prepare("select p.id, pe.email from plans p join people pe on pe.id = p.pupil_id where pe.family_name = 'Bench'")
@@ -402,13 +404,17 @@ async function measurePage(): Promise<{ editorReadyMs: number; pageJsKB: number 
 
 // ---------- main ----------
 
-const servers: ServerName[] = ["ours", "y-websocket", "hocuspocus-sqlite"];
+const allServers: ServerName[] = ["ours", "y-websocket", "hocuspocus-sqlite"];
+// `--only=peak:ours` runs one workload on one server (for profiling); the JSON line is then partial.
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(":");
+const servers = only?.[1] ? allServers.filter((s) => s === only[1]) : allServers;
+const workloads = (only?.[0] ? [only[0]] : ["sitting", "peak"]) as Array<"sitting" | "peak">;
 try {
   console.error(`seeding ${maxPlans} benchmark pupils …`);
   await seedBenchDatabase(template, maxPlans);
   const results: Record<string, Record<string, Figures>> = { sitting: {}, peak: {} };
   let storedBytesPerPlan = 0;
-  for (const workload of ["sitting", "peak"] as const) {
+  for (const workload of workloads) {
     for (const name of servers) {
       console.error(`${workload}: ${name} …`);
       const figures = await runWorkload(name, config[workload]);
@@ -418,22 +424,22 @@ try {
     }
   }
   const growth: Array<{ plans: number; ours: Figures }> = [];
-  for (const plans of config.growth) {
+  for (const plans of only ? [] : config.growth) {
     console.error(`growth: ${plans} plans …`);
     const figures = await runWorkload("ours", { plans, clients: 5, rate: 2 });
     delete figures.storedBytesPerPlan;
     growth.push({ plans, ours: figures });
   }
   console.error("opening a long history …");
-  const openMs = await measureOpen();
+  const openMs = only ? NaN : await measureOpen();
   console.error("loading the plan page …");
-  const page = await measurePage();
+  const page = only ? { editorReadyMs: NaN, pageJsKB: NaN } : await measurePage();
 
   const row = (label: string, f: Figures) =>
     `${label.padEnd(34)} ${String(f.p50).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${`${f.delivered}/${f.expected}`.padStart(13)} ${String(f.cpuS).padStart(7)} ${String(f.rssMB).padStart(6)} ${String(f.connectMs).padStart(9)}`;
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${smoke ? " (smoke run)" : ""}`);
   console.log(`${"workload / server".padEnd(34)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"max ms".padStart(7)} ${"delivered".padStart(13)} ${"cpu s".padStart(7)} ${"rss MB".padStart(6)} ${"connect ms".padStart(9)}`);
-  for (const workload of ["sitting", "peak"] as const) for (const name of servers) console.log(row(`${workload} ${name}`, results[workload]![name]!));
+  for (const workload of workloads) for (const name of servers) console.log(row(`${workload} ${name}`, results[workload]![name]!));
   for (const g of growth) console.log(row(`growth ${g.plans} plans × 5, ours`, g.ours));
   console.log(`stored per plan after peak (ours): ${storedBytesPerPlan} bytes`);
   console.log(`open a compacted ${config.openUpdates}-update plan (server side, median of ${config.opens}): ${openMs} ms`);
@@ -441,8 +447,8 @@ try {
   const strip = (f: Figures) => ({ p50: f.p50, p99: f.p99, max: f.max, delivered: f.delivered, expected: f.expected, cpuS: f.cpuS, rssMB: f.rssMB });
   console.log(
     JSON.stringify({
-      sitting: Object.fromEntries(servers.map((s) => [s, strip(results.sitting![s]!)])),
-      peak: Object.fromEntries(servers.map((s) => [s, strip(results.peak![s]!)])),
+      sitting: Object.fromEntries(servers.filter((s) => results.sitting![s]).map((s) => [s, strip(results.sitting![s]!)])),
+      peak: Object.fromEntries(servers.filter((s) => results.peak![s]).map((s) => [s, strip(results.peak![s]!)])),
       growth: growth.map((g) => ({ plans: g.plans, ours: strip(g.ours) })),
       openMs,
       editorReadyMs: page.editorReadyMs,

@@ -29,12 +29,12 @@ export interface TestServer {
  * with a fresh SQLite file, and resolves once it logs that it is listening.
  */
 export async function startTestServer(
-  options: { databasePath?: string; env?: Record<string, string>; port?: number } = {},
+  options: { databasePath?: string; env?: Record<string, string>; port?: number; nodeArgs?: string[] } = {},
 ): Promise<TestServer> {
   const folder = options.databasePath ? null : mkdtempSync(join(tmpdir(), "iup-test-"));
   const databasePath = options.databasePath ?? join(folder!, "app.sqlite");
   const logs: string[] = [];
-  let running = await spawnServer(databasePath, options.port ?? 0, options.env ?? {}, logs);
+  let running = await spawnServer(databasePath, options.port ?? 0, options.env ?? {}, logs, options.nodeArgs ?? []);
 
   const exited = (proc: ChildProcess) =>
     new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once("exit", () => resolve())));
@@ -57,7 +57,7 @@ export async function startTestServer(
     },
     async restart() {
       await server.stop();
-      running = await spawnServer(databasePath, server.port, options.env ?? {}, logs);
+      running = await spawnServer(databasePath, server.port, options.env ?? {}, logs, options.nodeArgs ?? []);
     },
     cleanup() {
       if (folder) rmSync(folder, { recursive: true, force: true });
@@ -66,8 +66,8 @@ export async function startTestServer(
   return server;
 }
 
-async function spawnServer(databasePath: string, port: number, env: Record<string, string>, logs: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+async function spawnServer(databasePath: string, port: number, env: Record<string, string>, logs: string[], nodeArgs: string[]) {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
     cwd: projectRoot,
     env: {
       ...process.env,
