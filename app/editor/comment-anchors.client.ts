@@ -42,9 +42,26 @@ function toAbsolute(state: NonNullable<ReturnType<typeof syncState>>, json: stri
 /** The current selection as a passage to comment on, or null when nothing is selected. */
 export function selectedPassage(state: EditorState): { start: string; end: string; quote: string } | null {
   const { from, to, empty } = state.selection;
+  return empty ? null : passageBetween(state, from, to);
+}
+
+/** The paragraphs (and list items' paragraphs) of a section, for choosing one by keyboard. */
+export function paragraphsOf(state: EditorState): Array<{ from: number; to: number; text: string }> {
+  const found: Array<{ from: number; to: number; text: string }> = [];
+  state.doc.descendants((node, pos) => {
+    if (!node.isTextblock) return true;
+    const text = node.textContent.trim();
+    if (text) found.push({ from: pos + 1, to: pos + 1 + node.content.size, text });
+    return false;
+  });
+  return found;
+}
+
+/** A passage between two positions, as relative positions that follow the words. */
+export function passageBetween(state: EditorState, from: number, to: number): { start: string; end: string; quote: string } | null {
   const ystate = syncState(state);
   const quote = state.doc.textBetween(from, to, " ").trim();
-  if (empty || !ystate || quote === "") return null;
+  if (from >= to || !ystate || quote === "") return null;
   const mapping = ystate.binding!.mapping as never;
   const start = absolutePositionToRelativePosition(from, ystate.type, mapping);
   const end = absolutePositionToRelativePosition(to, ystate.type, mapping);

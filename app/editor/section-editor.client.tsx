@@ -4,7 +4,7 @@ import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
 import { useEffect, useRef, useState } from "react";
-import { CommentAnchors, commentAnchorsKey, selectedPassage, type AnchoredThread } from "./comment-anchors.client";
+import { CommentAnchors, commentAnchorsKey, paragraphsOf, passageBetween, selectedPassage, type AnchoredThread } from "./comment-anchors.client";
 import { useTranslation } from "react-i18next";
 import type { PresenceUser } from "./plan-roles";
 import type { PlanConnection } from "./use-plan-connection.client";
@@ -107,6 +107,7 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
           <button type="button" className="button-secondary button-small" onMouseDown={(event) => event.preventDefault()} onClick={commentOnSelection}>
             {t("comments.commentPassage")}
           </button>
+          <ParagraphPicker editor={editor} section={label} onPick={onCommentPassage} />
           <span className="small muted" aria-live="polite">
             {hint}
           </span>
@@ -151,5 +152,36 @@ function Toolbar({ editor, section }: { editor: Editor; section: string }) {
         </button>
       ))}
     </div>
+  );
+}
+
+/**
+ * The keyboard way to comment on a passage: a read-only editor cannot be selected in with the
+ * keyboard, so commenters pick a whole paragraph from a list instead.
+ */
+function ParagraphPicker({ editor, section, onPick }: { editor: Editor; section: string; onPick(passage: { start: string; end: string; quote: string }): void }) {
+  const { t } = useTranslation();
+  const paragraphs = useEditorState({ editor, selector: ({ editor: e }) => paragraphsOf(e.state) }) ?? [];
+  const [chosen, setChosen] = useState("");
+  if (paragraphs.length === 0) return null;
+  const pick = () => {
+    const paragraph = paragraphs[Number(chosen)];
+    const passage = paragraph ? passageBetween(editor.state, paragraph.from, paragraph.to) : null;
+    if (passage) onPick(passage);
+  };
+  return (
+    <span className="paragraph-picker">
+      <select aria-label={t("comments.pickParagraph", { section })} value={chosen} onChange={(event) => setChosen(event.target.value)}>
+        <option value="">{t("comments.pickParagraphPrompt")}</option>
+        {paragraphs.map((p, index) => (
+          <option key={p.from} value={index}>
+            {p.text.length > 60 ? `${p.text.slice(0, 60)}…` : p.text}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="button-secondary button-small" disabled={chosen === ""} onClick={pick}>
+        {t("comments.commentParagraph")}
+      </button>
+    </span>
   );
 }

@@ -167,3 +167,37 @@ test("a comment on a passage stays on its words while the pupil writes around th
   await expect(teacher.locator(".comment-anchor")).toHaveCount(0);
   await teacherContext.close();
 });
+
+test("a teacher comments on a paragraph with the keyboard alone", async ({ page, browser }) => {
+  await openOwnPlan(page);
+  const planAddress = new URL(page.url()).pathname;
+  const reflection = page.getByRole("textbox", { name: "Matematik: Min reflektion, elevens text" });
+  await reflection.click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("Jag räknar snabbt.");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("Jag vill förstå procent bättre.");
+
+  const teacherContext = await browser.newContext();
+  const teacher = await teacherContext.newPage();
+  await signInAs(teacher, "matte@demo.test");
+  await teacher.goto(planAddress);
+  await expect(teacher.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+  const picker = teacher.getByRole("combobox", { name: /Välj ett stycke att kommentera i Matematik/ });
+  await expect(picker.locator("option")).toHaveText(["Välj stycke …", "Jag räknar snabbt.", "Jag vill förstå procent bättre."]);
+  await picker.focus();
+  await teacher.keyboard.press("ArrowDown");
+  await teacher.keyboard.press("ArrowDown");
+  await teacher.keyboard.press("Tab");
+  await expect(teacher.getByRole("button", { name: "Kommentera stycket" }).first()).toBeFocused();
+  await teacher.keyboard.press("Enter");
+  // The form opens with the text field focused.
+  await teacher.keyboard.type("Vi övar procent på onsdag.");
+  await teacher.keyboard.press("Tab");
+  await teacher.keyboard.press("Tab");
+  await teacher.keyboard.press("Enter");
+  const maths = teacher.getByRole("region", { name: "Matematik", exact: true });
+  await expect(maths.getByRole("article", { name: /Om texten/ }).filter({ hasText: "Vi övar procent på onsdag." })).toContainText("Jag vill förstå procent bättre.");
+  await expect(page.locator(".comment-anchor")).toHaveText("Jag vill förstå procent bättre.");
+  await teacherContext.close();
+});
