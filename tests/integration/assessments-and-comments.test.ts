@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
-import { get, postForm, signIn } from "../support/http";
+import { firstPlanId, get, postForm, signInEach } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
 /**
@@ -41,7 +41,7 @@ const subjectId = (code: string) => one<{ id: string }>("select id from subjects
 
 beforeAll(async () => {
   server = await startTestServer({ env: { COLLAB_UNLOAD_MS: "200" } });
-  for (const [who, email] of Object.entries({
+  Object.assign(cookies, await signInEach(server.url, {
     alva: "elev@demo.test",
     guardian: "vh@demo.test",
     mentor: "mentor@demo.test",
@@ -49,11 +49,8 @@ beforeAll(async () => {
     swedish: "svenska@demo.test",
     stranger: "annan.vh@demo.test",
     admin: "admin@demo.test",
-  })) {
-    cookies[who] = await signIn(server.url, email);
-  }
-  const response = await get(`${server.url}/api/me/plans`, cookies.alva);
-  alvaPlanId = ((await response.json()) as { plans: Array<{ planId: string }> }).plans[0]!.planId;
+  }));
+  alvaPlanId = await firstPlanId(server.url, cookies.alva!);
   sqlite = new Database(server.databasePath, { readonly: true, fileMustExist: true });
   alvaId = personId("Alva", "Lindqvist");
   liamId = personId("Liam", "Johansson");

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import canonicalize from "canonicalize";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
-import { get, postForm, signIn } from "../support/http";
+import { firstPlanId, get, postForm, signInEach } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 import { pdfText } from "../support/pdf";
 
@@ -27,7 +27,7 @@ const sha256 = (text: string) => createHash("sha256").update(text, "utf8").diges
 
 beforeAll(async () => {
   server = await startTestServer({ env: { COLLAB_UNLOAD_MS: "100" } });
-  for (const [who, email] of Object.entries({
+  Object.assign(cookies, await signInEach(server.url, {
     alva: "elev@demo.test",
     sara: "vh@demo.test",
     johan: "vh2@demo.test",
@@ -35,11 +35,8 @@ beforeAll(async () => {
     maths: "matte@demo.test",
     stranger: "annan.vh@demo.test",
     admin: "admin@demo.test",
-  })) {
-    cookies[who] = await signIn(server.url, email);
-  }
-  const response = await get(`${server.url}/api/me/plans`, cookies.alva);
-  planId = ((await response.json()) as { plans: Array<{ planId: string }> }).plans[0]!.planId;
+  }));
+  planId = await firstPlanId(server.url, cookies.alva!);
   sqlite = new Database(server.databasePath, { readonly: true, fileMustExist: true });
 });
 

@@ -29,3 +29,16 @@ export async function signIn(baseUrl: string, email: string, password = "demo"):
 export async function get(url: string, cookie?: string): Promise<Response> {
   return fetch(url, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
 }
+
+/** Signs in each demo account through the real form; returns their cookies by the given names. */
+export async function signInEach(baseUrl: string, accounts: Record<string, string>): Promise<Record<string, string>> {
+  const cookies: Record<string, string> = {};
+  for (const [who, email] of Object.entries(accounts)) cookies[who] = await signIn(baseUrl, email);
+  return cookies;
+}
+
+/** The first plan the JSON API lists for this person (for a pupil: their plan this term). */
+export async function firstPlanId(baseUrl: string, cookie: string): Promise<string> {
+  const response = await get(`${baseUrl}/api/me/plans`, cookie);
+  return ((await response.json()) as { plans: Array<{ planId: string }> }).plans[0]!.planId;
+}
