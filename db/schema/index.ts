@@ -3,3 +3,4 @@ export * from "./auth";
 export * from "./plans";
 export * from "./signatures";
 export * from "./audit";
+export * from "./talks";
