@@ -1,3 +1,4 @@
+import type { ChangeBus, PersonChange, PlanChange } from "../server/plan-events";
 import type { AppDatabase } from "../db/client";
 import type { AppSessionStorage } from "../db/queries/sessions";
 
@@ -13,12 +14,13 @@ export interface AppContext {
     /** Locks the live document and runs `freeze` on it in one synchronous step (see server/collab). */
     freezePlan<T>(planId: string, pupilId: string, freeze: (doc: import("yjs").Doc) => T): T;
     thawPlan(planId: string, pupilId: string): void;
+    /** Who has the plan open right now (person ids), for the mentor's sitting board. */
+    presentPeople(planId: string): string[];
   };
   /** Pokes open views of a plan when assessments or comments change (see server/plan-events.ts). */
-  planEvents: {
-    publish(planId: string, change: "assessment" | "comments" | "status"): void;
-    subscribe(planId: string, listener: (change: "assessment" | "comments" | "status") => void): () => void;
-  };
+  planEvents: ChangeBus<PlanChange>;
+  /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
+  personEvents: ChangeBus<PersonChange>;
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
 }

@@ -14,6 +14,8 @@ import {
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { AppHeader } from "~/components/app-header";
+import { CallNotices, usePersonEvents } from "~/components/talk/call-notices";
+import { getCallsForTeacher } from "~/services/talk-live.server";
 import { defaultLocale } from "~/i18n";
 import { getPerson } from "~/utils/auth.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -30,7 +32,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, person] = await Promise.all([getLocale(request), getPerson(request, context)]);
   return {
     locale,
-    person: person ? { givenName: person.givenName, familyName: person.familyName, isAdmin: person.isAdmin } : null,
+    person: person ? { givenName: person.givenName, familyName: person.familyName, isAdmin: person.isAdmin, isStaff: person.isStaff } : null,
+    // Pupils calling this teacher to their talk: shown on every page.
+    calls: person?.isStaff ? getCallsForTeacher(context.db, person.id) : [],
   };
 }
 
@@ -58,6 +62,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           {t("skipToContent")}
         </a>
         <AppHeader person={data?.person ?? null} locale={locale} />
+        {data?.calls.length ? <CallNotices calls={data.calls} /> : null}
         <main id="main" tabIndex={-1}>
           {children}
         </main>
@@ -69,6 +74,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
+  const data = useRootData();
+  usePersonEvents(data?.person?.isStaff === true);
   // Marks the page as live (React has taken over): for styles that need JavaScript, and for
   // browser tests that must not act on server-rendered markup React is about to replace.
   useEffect(() => {

@@ -9,7 +9,7 @@ import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queri
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
-import { PlanEvents } from "./plan-events";
+import { PersonEvents, PlanEvents } from "./plan-events";
 import type { Env } from "./env";
 import type { Logger } from "./logger";
 
@@ -46,6 +46,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   });
 
   const planEvents = new PlanEvents();
+  const personEvents = new PersonEvents();
 
   const build = (await import(pathToFileURL(`${root}build/index.js`).href)) as ServerBuild;
 
@@ -78,7 +79,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
       status: database ? "ok" : "degraded",
       database,
       collaboration: collaboration.stats(),
-      planEventListeners: planEvents.listenerCount(),
+      planEventListeners: planEvents.listenerCount() + personEvents.listenerCount(),
       uptimeS: Math.round(process.uptime()),
     });
   });
@@ -88,7 +89,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     createRequestHandler({
       build,
       mode: env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req) => ({ db, sessionStorage, collaboration, planEvents, clientAddress: req.ip ?? "unknown" }),
+      getLoadContext: (req) => ({ db, sessionStorage, collaboration, planEvents, personEvents, clientAddress: req.ip ?? "unknown" }),
     }),
   );
 

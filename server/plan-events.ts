@@ -1,7 +1,11 @@
 import { EventEmitter } from "node:events";
 
-/** What changed in a plan outside its shared text; views reload what they may see. */
-export type PlanChange = "assessment" | "comments" | "status";
+/** What changed in a plan outside its shared text; views reload what they may see. "talk" = the
+ * talk's clock, agenda position or teacher calls. */
+export type PlanChange = "assessment" | "comments" | "status" | "talk";
+/** What changed for one person wherever they are in the app: "calls" = a pupil called them (or
+ * a call they were told of was answered). */
+export type PersonChange = "calls";
 
 /**
  * Tells open views of a plan that something stored in SQL changed (an assessment, a comment).
@@ -9,7 +13,7 @@ export type PlanChange = "assessment" | "comments" | "status";
  * decided in one place. In-process for now; several server processes would relay these through
  * Redis pub/sub under the same interface.
  */
-export class PlanEvents {
+export class ChangeBus<Change extends string> {
   private readonly emitter = new EventEmitter();
 
   constructor() {
@@ -17,16 +21,21 @@ export class PlanEvents {
     this.emitter.setMaxListeners(0);
   }
 
-  publish(planId: string, change: PlanChange): void {
-    this.emitter.emit(planId, change);
+  publish(key: string, change: Change): void {
+    this.emitter.emit(key, change);
   }
 
-  subscribe(planId: string, listener: (change: PlanChange) => void): () => void {
-    this.emitter.on(planId, listener);
-    return () => this.emitter.off(planId, listener);
+  subscribe(key: string, listener: (change: Change) => void): () => void {
+    this.emitter.on(key, listener);
+    return () => this.emitter.off(key, listener);
   }
 
   listenerCount(): number {
     return this.emitter.eventNames().reduce((sum, name) => sum + this.emitter.listenerCount(name), 0);
   }
 }
+
+/** Keyed by plan id. */
+export class PlanEvents extends ChangeBus<PlanChange> {}
+/** Keyed by person id. */
+export class PersonEvents extends ChangeBus<PersonChange> {}

@@ -4,7 +4,7 @@ import type { Locale } from "~/i18n";
 import { fullName } from "~/utils/format";
 
 interface Props {
-  person: { givenName: string; familyName: string; isAdmin: boolean } | null;
+  person: { givenName: string; familyName: string; isAdmin: boolean; isStaff: boolean } | null;
   locale: Locale;
 }
 
@@ -26,6 +26,7 @@ export function AppHeader({ person, locale }: Props) {
             <NavLink to="/" end>
               {t("nav.home")}
             </NavLink>
+            {person.isStaff ? <NavLink to="/talk-days">{t("nav.talkDays")}</NavLink> : null}
             {person.isAdmin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
           </nav>
         ) : null}

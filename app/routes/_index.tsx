@@ -4,9 +4,11 @@ import { useTranslation } from "react-i18next";
 import { getThreadsWaitingFor } from "../../db/queries/comments";
 import { getHomeOverview } from "../../db/queries/roster";
 import { PupilList } from "~/components/pupil-list";
+import { GuardianTalkCard } from "~/components/talk/guardian-talk-card";
+import { getGuardianTalks, getPupilTalks } from "~/services/talk-days.server";
 import { TermName } from "~/components/term-name";
 import { requirePerson } from "~/utils/auth.server";
-import { formatDateTime, fullName } from "~/utils/format";
+import { formatDate, formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
 export const meta: MetaFunction = () => [{ title: "Start · Elevledd IUP" }];
@@ -16,13 +18,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const waitingThreads = person.isStaff
     ? getThreadsWaitingFor(context.db, person.id, person.schoolId).map((thread) => ({ ...thread, lastComment: { ...thread.lastComment, at: thread.lastComment.at.toISOString() } }))
     : [];
-  return { person: { id: person.id, givenName: person.givenName }, overview: getHomeOverview(context.db, person), waitingThreads };
+  const overview = getHomeOverview(context.db, person);
+  return {
+    person: { id: person.id, givenName: person.givenName },
+    overview,
+    waitingThreads,
+    pupilTalks: overview.asPupil ? getPupilTalks(context.db, person.id) : [],
+    guardianTalks: overview.children.length > 0 ? getGuardianTalks(context.db, person.id) : [],
+  };
 }
 
 export default function HomePage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { person, overview, waitingThreads } = useLoaderData<typeof loader>();
+  const { person, overview, waitingThreads, pupilTalks, guardianTalks } = useLoaderData<typeof loader>();
   const { asPupil, children, mentorGroups, teachingGroups, isAdmin, term } = overview;
   const hasAnyRole = asPupil || children.length > 0 || mentorGroups.length > 0 || teachingGroups.length > 0 || isAdmin;
 
@@ -63,6 +72,29 @@ export default function HomePage() {
         </section>
       ) : null}
 
+      {pupilTalks.length > 0 ? (
+        <section className="card" aria-labelledby="my-talk-heading">
+          <h2 id="my-talk-heading">{t("talks.pupil.heading")}</h2>
+          {pupilTalks.map((talk) => (
+            <p key={talk.talkId}>
+              {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}{" "}
+              <Link className="button-primary" to={`/talks/${talk.talkId}`}>
+                {t("talks.pupil.open")}
+              </Link>
+            </p>
+          ))}
+        </section>
+      ) : null}
+
+      {guardianTalks.length > 0 ? (
+        <section aria-labelledby="guardian-talks-heading" className="talk-cards">
+          <h2 id="guardian-talks-heading">{t("talks.guardian.heading")}</h2>
+          {guardianTalks.map((talk) => (
+            <GuardianTalkCard key={talk.talkId} talk={talk} />
+          ))}
+        </section>
+      ) : null}
+
       {children.length > 0 ? (
         <section className="card" aria-labelledby="children-heading">
           <h2 id="children-heading">{t("home.children.heading")}</h2>
@@ -84,6 +116,9 @@ export default function HomePage() {
       {mentorGroups.length > 0 ? (
         <section className="card" aria-labelledby="mentor-heading">
           <h2 id="mentor-heading">{t("home.mentor.heading")}</h2>
+          <p>
+            <Link to="/talk-days">{t("talks.days.title")}</Link>
+          </p>
           {mentorGroups.map((group) => (
             <div key={group.groupId} className="group-block">
               <h3>

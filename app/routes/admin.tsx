@@ -46,6 +46,14 @@ export default function AdminPage() {
       <h1>{t("admin.title")}</h1>
       <p className="lead">{t("admin.school", setup.school)}</p>
       <p className="muted">{t("admin.counts", setup.counts)}</p>
+      <p className="actions">
+        <Link className="button-secondary" to="/talk-days">
+          {t("talks.days.title")}
+        </Link>
+        <Link className="button-secondary" to="/admin/outbox">
+          {t("talks.outbox.title")}
+        </Link>
+      </p>
 
       <section className="card" aria-labelledby="terms-heading">
         <h2 id="terms-heading">{t("admin.terms")}</h2>

@@ -5,11 +5,9 @@ import { z } from "zod";
 import { getPupilAccess } from "../../db/queries/access";
 import { getPlan } from "../../db/queries/plans";
 import { setSharesPlanWithGuardians } from "../../db/queries/roster";
-import { PlanCommentsProvider } from "~/components/plan/plan-comments";
-import { PlanDocument } from "~/components/plan/plan-document";
+import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TermName } from "~/components/term-name";
-import { LivePlan } from "~/editor/live-plan.client";
 import { recordPlanAccess } from "../../db/queries/audit";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
@@ -17,7 +15,6 @@ import { canDecideGuardianAccess, getPlanPage } from "~/services/plan-page.serve
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
-import { useHydrated } from "~/utils/use-hydrated";
 import { usePlanEvents } from "~/utils/use-plan-events";
 
 // No names in the title: titles end up in browser history and on shared screens.
@@ -65,7 +62,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function PlanPage() {
   const { t } = useTranslation();
   const page = useLoaderData<typeof loader>();
-  const hydrated = useHydrated();
   const navigation = useNavigation();
   usePlanEvents(page.plan.id);
 
@@ -112,21 +108,7 @@ export default function PlanPage() {
 
       {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
 
-      <PlanCommentsProvider threads={page.threads} rights={page.commentRights}>
-      {hydrated ? (
-        <LivePlan planId={page.plan.id} sections={page.sections} editable={page.editable} user={page.user} />
-      ) : (
-        <PlanDocument
-          sections={page.sections}
-          aside={
-            <p role="status" className="connection-status connection-busy">
-              {t("plan.connection.connecting")}
-            </p>
-          }
-          renderEditor={() => <p className="muted">{t("plan.loadingEditor")}</p>}
-        />
-      )}
-      </PlanCommentsProvider>
+      <PlanBody page={page} />
 
       {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
     </div>

@@ -252,6 +252,12 @@ export class CollaborationServer {
     }
   }
 
+  /** Who has the plan open right now (person ids; each once). */
+  presentPeople(planId: string): string[] {
+    const document = this.documents.get(planId);
+    return document ? [...new Set([...document.connections].map((connection) => connection.personId))] : [];
+  }
+
   /** Figures for /healthz and benchmarks. */
   stats() {
     let connections = 0;

@@ -1,0 +1,113 @@
+import { useFetcher, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import type { TeacherCall } from "~/services/talk-live.server";
+import { formatDate, formatTime, fullName } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+
+type Call = TeacherCall;
+
+/** Reloads the page's data when something happens for this person (a pupil calls them). */
+export function usePersonEvents(enabled: boolean) {
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  useEffect(() => {
+    if (!enabled) return;
+    const source = new EventSource("/me/events");
+    let hadError = false;
+    source.addEventListener("changed", () => revalidate.current());
+    source.addEventListener("open", () => {
+      if (hadError) revalidate.current();
+      hadError = false;
+    });
+    source.addEventListener("error", () => {
+      hadError = true;
+    });
+    return () => source.close();
+  }, [enabled]);
+}
+
+/** A short two-tone chime, where the browser allows sound (it may refuse before any click). */
+function chime() {
+  try {
+    const audio = new AudioContext();
+    [880, 660].forEach((frequency, i) => {
+      const oscillator = audio.createOscillator();
+      const gain = audio.createGain();
+      oscillator.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.15, audio.currentTime + i * 0.25);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + i * 0.25 + 0.22);
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start(audio.currentTime + i * 0.25);
+      oscillator.stop(audio.currentTime + i * 0.25 + 0.25);
+    });
+    setTimeout(() => void audio.close(), 1000);
+  } catch {
+    // No sound; the notice is there regardless.
+  }
+}
+
+/** Pupils calling this teacher, shown on every page with "Jag kommer". */
+export function CallNotices({ calls }: { calls: Call[] }) {
+  const { t } = useTranslation();
+  const known = useRef<Set<string> | null>(null);
+
+  useEffect(() => {
+    const ids = new Set(calls.filter((c) => !c.acknowledged).map((c) => c.id));
+    // No chime for calls already there when the page was opened.
+    if (known.current && [...ids].some((id) => !known.current!.has(id))) chime();
+    known.current = ids;
+  }, [calls]);
+
+  if (calls.length === 0) return null;
+  return (
+    <section className="call-notices" aria-labelledby="call-notices-heading">
+      <h2 id="call-notices-heading" className="visually-hidden">
+        {t("talks.call.noticesHeading")}
+      </h2>
+      <ul role="status">
+        {calls.map((call) => (
+          <CallNotice key={call.id} call={call} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function CallNotice({ call }: { call: Call }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const fetcher = useFetcher();
+  const subject = locale === "sv" ? call.subject.nameSv : call.subject.nameEn;
+  const acknowledged = call.acknowledged || fetcher.state !== "idle";
+  return (
+    <li className={`call-notice${acknowledged ? " call-notice-done" : ""}`}>
+      <p>
+        <strong>{t("talks.call.notice", { name: fullName(call.pupil), subject })}</strong>{" "}
+        <span className="small">({formatTime(new Date(call.calledAt), locale)})</span>
+      </p>
+      <p className="small">
+        {formatDate(call.startsAt.slice(0, 10), locale)} {call.startsAt.slice(11)}–{call.endsAt.slice(11)} · {call.place}
+        {call.videoUrl ? (
+          <>
+            {" · "}
+            <a href={call.videoUrl} target="_blank" rel="noreferrer">
+              {t("talks.view.videoLink")}
+            </a>
+          </>
+        ) : null}
+      </p>
+      {acknowledged ? (
+        <p className="small">{t("talks.call.youAreComing")}</p>
+      ) : (
+        <fetcher.Form method="post" action={`/calls/${call.id}`}>
+          <input type="hidden" name="intent" value="acknowledge" />
+          <button type="submit" className="button-primary">
+            {t("talks.call.acknowledge")}
+          </button>
+        </fetcher.Form>
+      )}
+    </li>
+  );
+}

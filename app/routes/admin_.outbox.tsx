@@ -1,0 +1,75 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { canAdministerSchool } from "../../db/queries/access";
+import { listOutbox } from "~/services/talk-mail.server";
+import { notFound, requirePerson } from "~/utils/auth.server";
+import { formatDateTime } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+
+export const meta: MetaFunction = () => [{ title: "Utkorg · Elevledd IUP" }];
+
+/** Every e-mail the app has made for the school: without SMTP this is where they wait. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  if (!canAdministerSchool(context.db, person.id, person.schoolId)) throw notFound();
+  return {
+    smtp: Boolean(process.env.SMTP_URL),
+    messages: listOutbox(context.db, person.schoolId).map((m) => ({
+      id: m.id,
+      to: m.toAddress,
+      kind: m.kind,
+      subject: m.subject,
+      body: m.body,
+      calendar: m.calendar,
+      createdAt: m.createdAt.toISOString(),
+      sentAt: m.sentAt?.toISOString() ?? null,
+      error: m.error,
+    })),
+  };
+}
+
+export default function OutboxPage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { smtp, messages } = useLoaderData<typeof loader>();
+  return (
+    <div className="page">
+      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+        <Link to="/admin">{t("nav.admin")}</Link>
+      </nav>
+      <h1>{t("talks.outbox.title")}</h1>
+      <p className="lead">{smtp ? t("talks.outbox.smtp") : t("talks.outbox.noSmtp")}</p>
+      {messages.length === 0 ? <p className="muted">{t("talks.outbox.empty")}</p> : null}
+      <ul className="plain-list outbox-list">
+        {messages.map((m) => (
+          <li key={m.id} className="card outbox-message">
+            <details>
+              <summary>
+                <strong>{m.subject}</strong>
+                <span className="small muted">
+                  {" "}
+                  · {t("talks.outbox.to", { address: m.to })} · {formatDateTime(new Date(m.createdAt), locale)} ·{" "}
+                  {m.sentAt ? t("talks.outbox.sent") : m.error ? t("talks.outbox.failed", { reason: m.error }) : t("talks.outbox.waiting")}
+                </span>
+              </summary>
+              <pre className="outbox-body">{m.body}</pre>
+              {m.calendar ? (
+                <>
+                  <p>
+                    <a href={`/admin/outbox/${m.id}/invite.ics`} download="invite.ics">
+                      {t("talks.outbox.calendar")}
+                    </a>
+                  </p>
+                  <pre className="outbox-body small" aria-label={t("talks.outbox.calendar")}>
+                    {m.calendar}
+                  </pre>
+                </>
+              ) : null}
+            </details>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,276 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getTalkBoard, type TalkBoard } from "~/services/talk-days.server";
+import { performBoardIntent } from "~/services/talk-intents.server";
+import { notFound, requirePerson } from "~/utils/auth.server";
+import { readFormData } from "~/utils/forms.server";
+import { formatDate, fullName } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+
+export const meta: MetaFunction = () => [{ title: "Samtalsdagar · Elevledd IUP" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const board = getTalkBoard(context.db, person.id, params.eventId ?? "");
+  if (!board) throw notFound();
+  return board;
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const form = await readFormData(request);
+  const result = performBoardIntent(context, request, person, params.eventId ?? "", Object.fromEntries(form));
+  return result.ok ? result : data(result, { status: result.status });
+}
+
+type Sitting = TalkBoard["sittings"][number];
+type Pupil = TalkBoard["pupils"][number];
+
+function useSittingLabel() {
+  const locale = useLocale();
+  return (s: { startsAt: string; endsAt: string }) => `${formatDate(s.startsAt.slice(0, 10), locale)} ${s.startsAt.slice(11)}–${s.endsAt.slice(11)}`;
+}
+
+export default function TalkBoardPage() {
+  const { t } = useTranslation();
+  const board = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const label = useSittingLabel();
+  const unplaced = board.pupils.filter((p) => !p.talkId);
+  const oneToOne = board.pupils.filter((p) => p.oneToOne);
+
+  return (
+    <div className="page page-wide">
+      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+        <Link to="/talk-days">{t("talks.days.title")}</Link>
+      </nav>
+      <h1>{t("talks.board.title")}</h1>
+      <p className="muted">
+        <span className={`badge badge-talk-${board.event.status}`}>{t(`talks.status.${board.event.status}`)}</span>{" "}
+        {t("talks.board.facts", { place: board.event.place, talk: board.event.talkMinutes, sitting: board.event.sittingMinutes })}
+      </p>
+      <p role="status" className="lead">
+        {t("talks.board.totals", board.totals)}
+      </p>
+
+      {result && !result.ok ? (
+        <div className="alert alert-error" role="alert">
+          <p>{t(`talks.errors.${result.error as "capacity"}`, { defaultValue: t("talks.errors.generic") })}</p>
+        </div>
+      ) : null}
+      {result && result.ok && result.intent === "invite" ? (
+        <div className="alert alert-success" role="status">
+          <p>{t("talks.board.invited", { count: "sent" in result ? Number(result.sent) : 0 })}</p>
+        </div>
+      ) : null}
+
+      <div className="actions">
+        {board.event.status === "planning" ? (
+          <>
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="invite" />
+              <button type="submit" className="button-primary" disabled={navigation.state !== "idle"}>
+                {t("talks.board.invite")}
+              </button>
+            </Form>
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="replace" />
+              <button type="submit" className="button-secondary" disabled={navigation.state !== "idle"}>
+                {t("talks.board.replace")}
+              </button>
+            </Form>
+          </>
+        ) : null}
+        {board.admin ? (
+          <Link className="button-secondary" to="/admin/outbox">
+            {t("talks.outbox.title")}
+          </Link>
+        ) : null}
+      </div>
+
+      <section className="card" aria-labelledby="counts-heading">
+        <h2 id="counts-heading">{t("talks.board.counts")}</h2>
+        <div className="table-scroll">
+          <table className="counts-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("talks.board.sitting")}</th>
+                <th scope="col">{t("talks.board.pupils")}</th>
+                {board.mentors.map((m) => (
+                  <th scope="col" key={m.id}>
+                    {fullName(m)}
+                  </th>
+                ))}
+                <th scope="col">
+                  <span className="visually-hidden">{t("talks.board.sittingBoard")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {board.sittings.map((s) => (
+                <tr key={s.id}>
+                  <th scope="row">{label(s)}</th>
+                  <td className={s.capacity !== null && s.count >= s.capacity ? "count-full" : undefined}>
+                    {s.capacity !== null ? t("talks.board.countOf", { count: s.count, capacity: s.capacity }) : s.count}
+                  </td>
+                  {board.mentors.map((m) => (
+                    <td key={m.id}>{s.perMentor[m.id] ?? 0}</td>
+                  ))}
+                  <td>
+                    <Link to={`/talk-days/${board.event.id}/sittings/${s.id}`}>{t("talks.board.sittingBoard")}</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      {unplaced.length > 0 ? (
+        <section className="card" aria-labelledby="unplaced-heading">
+          <h2 id="unplaced-heading">{t("talks.board.unplaced")}</h2>
+          <ul className="plain-list">
+            {unplaced.map((p) => (
+              <li key={p.id}>
+                <strong>{fullName(p)}</strong> ({p.groupName}):{" "}
+                {p.unplacedReasons.length > 0 ? p.unplacedReasons.map((r) => t(`talks.reasons.${r}`)).join("; ") : t("talks.reasons.none")}
+                <MoveForm pupil={p} sittings={board.sittings} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section className="card" aria-labelledby="pupils-heading">
+        <h2 id="pupils-heading">{t("talks.board.yourPupils")}</h2>
+        {board.sittings.map((s) => {
+          const pupils = board.pupils.filter((p) => p.sittingId === s.id);
+          if (pupils.length === 0) return null;
+          return (
+            <div key={s.id} className="sitting-block">
+              <h3>{label(s)}</h3>
+              <ul className="plain-list pupil-moves">
+                {pupils.map((p) => (
+                  <li key={p.id}>
+                    <span className="pupil-move-name">
+                      {fullName(p)} <span className="muted small">{p.groupName}</span>
+                    </span>
+                    <span className="small">
+                      {t("talks.board.confirmed", { confirmed: p.confirmed, guardians: p.guardians })}
+                      {p.remote ? ` · ${t("talks.board.remote")}` : ""}
+                      {p.interpreterLanguages.length ? ` · ${t("talks.board.interpreter", { languages: p.interpreterLanguages.join(", ") })}` : ""}
+                    </span>
+                    <MoveForm pupil={p} sittings={board.sittings} />
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        })}
+        {oneToOne.length > 0 ? (
+          <div className="sitting-block">
+            <h3>{t("talks.board.oneToOne")}</h3>
+            <ul className="plain-list">
+              {oneToOne.map((p) => (
+                <li key={p.id}>
+                  {fullName(p)}: {label(p.oneToOne!)} · {p.oneToOne!.place}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </section>
+
+      <BookingForm pupils={board.pupils} />
+    </div>
+  );
+}
+
+function MoveForm({ pupil, sittings }: { pupil: Pupil; sittings: Sitting[] }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<{ ok: boolean; error?: string }>();
+  const label = useSittingLabel();
+  const selectId = `move-${pupil.id}`;
+  const failed = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  return (
+    <fetcher.Form method="post" className="inline-form move-form">
+      <input type="hidden" name="intent" value="move" />
+      <input type="hidden" name="pupilId" value={pupil.id} />
+      <label htmlFor={selectId} className="visually-hidden">
+        {t("talks.board.moveLabel", { name: fullName(pupil) })}
+      </label>
+      <select id={selectId} name="sittingId" defaultValue={pupil.sittingId ?? ""}>
+        {pupil.sittingId ? null : <option value="">{t("talks.board.choose")}</option>}
+        {sittings.map((s) => (
+          <option key={s.id} value={s.id}>
+            {label(s)} ({s.capacity !== null ? `${s.count}/${s.capacity}` : s.count})
+          </option>
+        ))}
+      </select>{" "}
+      <button type="submit" className="button-secondary button-small" disabled={fetcher.state !== "idle"}>
+        {t("talks.board.move")}
+      </button>
+      {failed ? (
+        <span className="small error" role="alert">
+          {" "}
+          {t(`talks.errors.${failed as "capacity"}`, { defaultValue: t("talks.errors.generic") })}
+        </span>
+      ) : null}
+    </fetcher.Form>
+  );
+}
+
+function BookingForm({ pupils }: { pupils: Pupil[] }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<{ ok: boolean; error?: string }>();
+  if (pupils.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="book-heading">
+      <h2 id="book-heading">{t("talks.board.bookHeading")}</h2>
+      <p className="small muted">{t("talks.board.bookText")}</p>
+      <fetcher.Form method="post" className="stack-form">
+        <input type="hidden" name="intent" value="book" />
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="book-pupil">{t("talks.board.bookPupil")}</label>
+            <select id="book-pupil" name="pupilId" required>
+              {pupils.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {fullName(p)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="book-date">{t("talks.board.bookDate")}</label>
+            <input id="book-date" name="date" type="date" required />
+          </div>
+          <div className="field">
+            <label htmlFor="book-from">{t("talks.board.bookFrom")}</label>
+            <input id="book-from" name="from" type="time" required />
+          </div>
+          <div className="field">
+            <label htmlFor="book-to">{t("talks.board.bookTo")}</label>
+            <input id="book-to" name="to" type="time" required />
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="book-place">{t("talks.create.place")}</label>
+          <input id="book-place" name="place" type="text" required maxLength={200} />
+        </div>
+        <div className="field">
+          <label htmlFor="book-video">{t("talks.create.videoUrl")}</label>
+          <input id="book-video" name="videoUrl" type="url" maxLength={500} />
+        </div>
+        <button type="submit" className="button-secondary" disabled={fetcher.state !== "idle"}>
+          {t("talks.board.book")}
+        </button>
+        <p role="status" className="small">
+          {fetcher.data ? (fetcher.data.ok ? t("talks.board.booked") : t(`talks.errors.${fetcher.data.error as "capacity"}`, { defaultValue: t("talks.errors.generic") })) : null}
+        </p>
+      </fetcher.Form>
+    </section>
+  );
+}

@@ -1,0 +1,177 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { PlanBody } from "~/components/plan/plan-body";
+import { TalkClock } from "~/components/talk/talk-clock";
+import { getPlanPage } from "~/services/plan-page.server";
+import { getTalkView } from "~/services/talk-live.server";
+import { performTalkIntent } from "~/services/talk-intents.server";
+import { notFound, requirePerson } from "~/utils/auth.server";
+import { readFormData } from "~/utils/forms.server";
+import { formatDate, formatTime, fullName } from "~/utils/format";
+import { useLocale } from "~/utils/use-locale";
+import { usePlanEvents } from "~/utils/use-plan-events";
+
+export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd IUP" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const view = getTalkView(context.db, person.id, params.talkId ?? "");
+  if (!view) throw notFound();
+  const page = getPlanPage(context.db, person, view.planId);
+  if (!page) throw notFound();
+  return { view, page };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const form = await readFormData(request);
+  const result = await performTalkIntent(context, request, person, params.talkId ?? "", Object.fromEntries(form));
+  return result.ok ? result : data(result, { status: result.status });
+}
+
+export default function TalkPage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { view, page } = useLoaderData<typeof loader>();
+  usePlanEvents(view.planId);
+  const { talk } = view;
+  const [follow, setFollow] = useState(view.role === "guardian");
+  const agendaFetcher = useFetcher();
+  const clockFetcher = useFetcher();
+
+  // Guardians following the pupil are taken to the section the pupil is at.
+  useEffect(() => {
+    if (!follow || !talk.currentSection) return;
+    document.getElementById(`section-${talk.currentSection}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
+  }, [follow, talk.currentSection]);
+
+  const titleOf = (item: (typeof view.agenda)[number]) =>
+    item.subject ? (locale === "sv" ? item.subject.nameSv : item.subject.nameEn) : t(`plan.sections.${item.kind as "about"}`);
+  const pendingSection = agendaFetcher.formData?.get("fragment");
+  const current = typeof pendingSection === "string" ? pendingSection : talk.currentSection;
+
+  return (
+    <div className="page page-wide talk-page">
+      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+        <Link to={`/plans/${view.planId}`}>{t("talks.view.openPlan")}</Link>
+      </nav>
+      <header className="talk-header">
+        <div>
+          <h1>{t("talks.view.heading", { name: fullName(view.pupil) })}</h1>
+          <p className="muted">
+            {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}
+          </p>
+          {talk.videoUrl && (talk.anyoneRemote || view.leads || talk.viewerJoinsRemotely) ? (
+            <p>
+              <a href={talk.videoUrl} target="_blank" rel="noreferrer">
+                {t("talks.view.videoLink")}
+              </a>
+            </p>
+          ) : null}
+        </div>
+        <section className="card talk-clock-card" aria-labelledby="clock-heading">
+          <h2 id="clock-heading" className="visually-hidden">
+            {t("talks.clock.heading")}
+          </h2>
+          <TalkClock elapsedMs={talk.elapsedMs} talkMinutes={talk.talkMinutes} />
+          {view.leads ? (
+            <clockFetcher.Form method="post">
+              <input type="hidden" name="intent" value="start" />
+              <button type="submit" className={talk.elapsedMs === null ? "button-primary" : "button-secondary"} disabled={clockFetcher.state !== "idle"}>
+                {talk.elapsedMs === null ? t("talks.clock.start") : t("talks.clock.restart")}
+              </button>
+            </clockFetcher.Form>
+          ) : null}
+        </section>
+      </header>
+
+      <div className="talk-layout">
+        <section className="card talk-agenda" aria-labelledby="agenda-heading">
+          <h2 id="agenda-heading">{t("talks.agenda.heading")}</h2>
+          {view.role === "guardian" ? (
+            <label className="checkbox">
+              <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
+              {t("talks.agenda.follow", { name: view.pupil.givenName })}
+            </label>
+          ) : null}
+          <ol className="agenda-list">
+            {view.agenda.map((item) => {
+              const isCurrent = item.fragment === current;
+              const call = item.subject ? view.calls.find((c) => c.subjectId === item.subject!.id) : undefined;
+              const labelId = `agenda-${item.fragment}`;
+              return (
+                <li key={item.fragment} className={isCurrent ? "agenda-current" : undefined} aria-current={isCurrent ? "step" : undefined}>
+                  {view.leads ? (
+                    <agendaFetcher.Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="section" />
+                      <input type="hidden" name="fragment" value={item.fragment} />
+                      <button
+                        type="submit"
+                        className="button-link agenda-item"
+                        id={labelId}
+                        onClick={() => document.getElementById(`section-${item.fragment}`)?.scrollIntoView({ behavior: "smooth", block: "start" })}
+                      >
+                        {titleOf(item)}
+                      </button>
+                    </agendaFetcher.Form>
+                  ) : (
+                    <a href={`#section-${item.fragment}`} id={labelId} onClick={() => setFollow(false)}>
+                      {titleOf(item)}
+                    </a>
+                  )}
+                  {isCurrent ? <span className="badge">{t("talks.agenda.now")}</span> : null}
+                  {item.subject && view.leads ? <CallButton talkId={talk.id} subjectId={item.subject.id} describedBy={labelId} call={call} /> : null}
+                  {item.subject && !view.leads && call ? <CallStatus call={call} /> : null}
+                </li>
+              );
+            })}
+          </ol>
+        </section>
+        <div className="talk-plan">
+          <PlanBody page={page} />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+type CallView = ReturnType<typeof useLoaderData<typeof loader>>["view"]["calls"][number];
+
+function CallStatus({ call }: { call: CallView }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  return (
+    <p className="small call-status" role="status">
+      {call.acknowledgedAt && call.teacher
+        ? t("talks.call.onTheWay", { name: fullName(call.teacher), time: formatTime(new Date(call.acknowledgedAt), locale) })
+        : t("talks.call.waiting", { time: formatTime(new Date(call.calledAt), locale) })}
+    </p>
+  );
+}
+
+function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; subjectId: string; describedBy: string; call: CallView | undefined }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<{ ok: boolean; error?: string }>();
+  const failed = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  return (
+    <div className="call">
+      {!call || call.acknowledgedAt ? (
+        <fetcher.Form method="post" action={`/talks/${talkId}`} className="inline-form">
+          <input type="hidden" name="intent" value="call" />
+          <input type="hidden" name="subjectId" value={subjectId} />
+          <button type="submit" className="button-secondary button-small" aria-describedby={describedBy} disabled={fetcher.state !== "idle"}>
+            {t("talks.call.button")}
+          </button>
+        </fetcher.Form>
+      ) : null}
+      {call ? <CallStatus call={call} /> : null}
+      {failed ? (
+        <p className="small error" role="alert">
+          {t(failed === "noTeacher" ? "talks.call.noTeacher" : "talks.errors.generic")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
