@@ -56,6 +56,12 @@ export default function TalkPage() {
     <div className="page page-wide talk-page">
       <nav aria-label="breadcrumbs" className="breadcrumbs small">
         <Link to={`/plans/${view.planId}`}>{t("talks.view.openPlan")}</Link>
+        {view.sittingBoard ? (
+          <>
+            {" · "}
+            <Link to={view.sittingBoard}>{t("talks.board.sittingBoard")}</Link>
+          </>
+        ) : null}
       </nav>
       <header className="talk-header">
         <div>

@@ -22,6 +22,7 @@ import {
   type TalkSitting,
 } from "../../db/schema";
 import {
+  createMoveChecker,
   moveViolations,
   placePupils,
   summarizePlacement,
@@ -329,6 +330,7 @@ export function getTalkBoard(db: AppDatabase, personId: string, eventId: string)
   const repliesByTalk = new Map<string, typeof replies>();
   for (const r of replies) repliesByTalk.set(r.talkId, [...(repliesByTalk.get(r.talkId) ?? []), r]);
   const placementById = new Map(input.placementPupils.map((p) => [p.id, p]));
+  const violations = createMoveChecker(input.placementSittings, input.placementPupils, assignments);
 
   const pupilRows = visible.map((p) => {
     const talk = input.talkByPupil.get(p.id) ?? null;
@@ -337,7 +339,7 @@ export function getTalkBoard(db: AppDatabase, personId: string, eventId: string)
     // Why no sitting would take this pupil: each rule that rules out a sitting.
     const reasons: PlacementConstraint[] =
       !talk && placement
-        ? [...new Set(input.sittings.flatMap((s) => moveViolations(input.placementSittings, input.placementPupils, assignments, p.id, s.id)))].sort()
+        ? [...new Set(input.sittings.flatMap((s) => violations(p.id, s.id)))].sort()
         : [];
     return {
       id: p.id,
@@ -548,8 +550,9 @@ function freeSittingsFor(db: AppDatabase, event: TalkEvent, pupilId: string) {
   const input = placementInput(db, event.id);
   const assignments: Record<string, string> = {};
   for (const talk of input.eventTalks) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
+  const violations = createMoveChecker(input.placementSittings, input.placementPupils, assignments);
   return input.sittings
-    .filter((s) => assignments[pupilId] !== s.id && moveViolations(input.placementSittings, input.placementPupils, assignments, pupilId, s.id).length === 0)
+    .filter((s) => assignments[pupilId] !== s.id && violations(pupilId, s.id).length === 0)
     .map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt }));
 }
 

@@ -112,6 +112,7 @@ export function getTalkView(db: AppDatabase, personId: string, talkId: string, n
       viewerJoinsRemotely: viewerIsGuardian && remote.some((r) => r.guardianId === personId && r.attendance === "remote"),
     },
     planId: plan.id,
+    sittingBoard: role === "mentor" && talk.sittingId ? `/talk-days/${event.id}/sittings/${talk.sittingId}` : null,
     pupil,
     role,
     leads: access.leads,

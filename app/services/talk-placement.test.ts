@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  createMoveChecker,
   mentorSpreadDeviation,
   moveViolations,
   placePupils,
@@ -273,10 +274,10 @@ describe("placePupils: repair pass", () => {
     expect(result.assignments).toMatchObject({ b: "wed", c: "tue", z: "mon" });
   });
 
-  it("moves a sibling that is in the way", () => {
+  it("rearranges a sibling group when the first sibling's place shuts out another", () => {
     // a can come Monday 15:00 or Tuesday; her brother b only to one of the two overlapping Monday
     // sittings. The greedy pass puts a first (same number of choices, earlier id) on Monday 15:00,
-    // which shuts b out of both Monday sittings; moving a to Tuesday lets b in.
+    // which shuts b out of both Monday sittings; a on Tuesday lets b in.
     const rooms = [sitting("mon-1", MON, "15:00", "16:00"), sitting("mon-2", MON, "15:30", "16:30"), sitting("tue", TUE, "15:00", "16:00")];
     const family = [
       pupil("a", { guardianIds: ["dad"], unavailable: [range(MON, "16:00", "17:00")] }),
@@ -379,6 +380,11 @@ describe("moveViolations", () => {
 
   it("rejects an unknown sitting", () => {
     expect(() => moveViolations(sittings, pupils, assignments, "a", "nope")).toThrow(/Unknown sitting/);
+  });
+
+  it("answers the same through a checker built once for many checks", () => {
+    const check = createMoveChecker(sittings, pupils, assignments);
+    for (const p of pupils) for (const s of sittings) expect(check(p.id, s.id)).toEqual(moveViolations(sittings, pupils, assignments, p.id, s.id));
   });
 });
 

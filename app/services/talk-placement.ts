@@ -597,16 +597,32 @@ export function moveViolations(
   pupilId: string,
   sittingId: string,
 ): PlacementConstraint[] {
+  return createMoveChecker(sittings, pupils, assignments)(pupilId, sittingId);
+}
+
+/**
+ * moveViolations for many checks against the same assignments: the tables are built once, so
+ * checking every sitting for every pupil left over costs microseconds each instead of a rebuild.
+ */
+export function createMoveChecker(
+  sittings: PlacementSitting[],
+  pupils: PlacementPupil[],
+  assignments: Record<string, string>,
+): (pupilId: string, sittingId: string) => PlacementConstraint[] {
   const model = buildModel(sittings, pupils);
-  const p = model.pupilIndex.get(pupilId);
-  const s = model.sittingIndex.get(sittingId);
-  if (p === undefined) throw new Error(`Unknown pupil ${pupilId}`);
-  if (s === undefined) throw new Error(`Unknown sitting ${sittingId}`);
   const state = stateFromAssignments(model, assignments);
-  if (state.assigned[p]! >= 0) state.remove(p);
-  const found = new Set<PlacementConstraint>();
-  violations(state, p, s, found);
-  return [...found].sort();
+  return (pupilId, sittingId) => {
+    const p = model.pupilIndex.get(pupilId);
+    const s = model.sittingIndex.get(sittingId);
+    if (p === undefined) throw new Error(`Unknown pupil ${pupilId}`);
+    if (s === undefined) throw new Error(`Unknown sitting ${sittingId}`);
+    const current = state.assigned[p]!;
+    if (current >= 0) state.remove(p);
+    const found = new Set<PlacementConstraint>();
+    violations(state, p, s, found);
+    if (current >= 0) state.add(p, current);
+    return [...found].sort();
+  };
 }
 
 /** Counts per sitting and per mentor, in sitting order (assignments of unknown pupils or sittings are ignored). */
