@@ -51,6 +51,7 @@ export default function TalkPage() {
     item.subject ? (locale === "sv" ? item.subject.nameSv : item.subject.nameEn) : t(`plan.sections.${item.kind as "about"}`);
   const pendingSection = agendaFetcher.formData?.get("fragment");
   const current = typeof pendingSection === "string" ? pendingSection : talk.currentSection;
+  const currentItem = view.agenda.find((item) => item.fragment === current);
 
   return (
     <div className="page page-wide talk-page">
@@ -64,44 +65,50 @@ export default function TalkPage() {
         ) : null}
       </nav>
       <header className="talk-header">
-        <div>
-          <h1>{t("talks.view.heading", { name: fullName(view.pupil) })}</h1>
-          <p className="muted">
-            {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}
-          </p>
+        <h1>{t("talks.view.heading", { name: fullName(view.pupil) })}</h1>
+        <p className="muted">
+          {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}
           {talk.videoUrl && (talk.anyoneRemote || view.leads || talk.viewerJoinsRemotely) ? (
-            <p>
+            <>
+              {" · "}
               <a href={talk.videoUrl} target="_blank" rel="noreferrer">
                 {t("talks.view.videoLink")}
               </a>
-            </p>
+            </>
           ) : null}
-        </div>
-        <section className="card talk-clock-card" aria-labelledby="clock-heading">
-          <h2 id="clock-heading" className="visually-hidden">
-            {t("talks.clock.heading")}
-          </h2>
-          <TalkClock elapsedMs={talk.elapsedMs} talkMinutes={talk.talkMinutes} />
-          {view.leads ? (
-            <clockFetcher.Form method="post">
-              <input type="hidden" name="intent" value="start" />
-              <button type="submit" className={talk.elapsedMs === null ? "button-primary" : "button-secondary"} disabled={clockFetcher.state !== "idle"}>
-                {talk.elapsedMs === null ? t("talks.clock.start") : t("talks.clock.restart")}
-              </button>
-            </clockFetcher.Form>
-          ) : null}
-        </section>
+        </p>
       </header>
+
+      {/* Stays in view while the plan scrolls: the clock, where the talk is, and following. */}
+      <section className="talk-bar" aria-labelledby="clock-heading">
+        <h2 id="clock-heading" className="visually-hidden">
+          {t("talks.clock.heading")}
+        </h2>
+        <TalkClock elapsedMs={talk.elapsedMs} talkMinutes={talk.talkMinutes} />
+        {currentItem ? (
+          <p className="talk-bar-now">
+            {t("talks.agenda.nowAt")} <strong>{titleOf(currentItem)}</strong>
+          </p>
+        ) : null}
+        {view.role === "guardian" ? (
+          <label className="checkbox talk-bar-follow">
+            <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
+            {t("talks.agenda.follow", { name: view.pupil.givenName })}
+          </label>
+        ) : null}
+        {view.leads ? (
+          <clockFetcher.Form method="post" className="talk-bar-start">
+            <input type="hidden" name="intent" value="start" />
+            <button type="submit" className={talk.elapsedMs === null ? "button-primary" : "button-secondary button-small"} disabled={clockFetcher.state !== "idle"}>
+              {talk.elapsedMs === null ? t("talks.clock.start") : t("talks.clock.restart")}
+            </button>
+          </clockFetcher.Form>
+        ) : null}
+      </section>
 
       <div className="talk-layout">
         <section className="card talk-agenda" aria-labelledby="agenda-heading">
           <h2 id="agenda-heading">{t("talks.agenda.heading")}</h2>
-          {view.role === "guardian" ? (
-            <label className="checkbox">
-              <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
-              {t("talks.agenda.follow", { name: view.pupil.givenName })}
-            </label>
-          ) : null}
           <ol className="agenda-list">
             {view.agenda.map((item) => {
               const isCurrent = item.fragment === current;
@@ -109,6 +116,7 @@ export default function TalkPage() {
               const labelId = `agenda-${item.fragment}`;
               return (
                 <li key={item.fragment} className={isCurrent ? "agenda-current" : undefined} aria-current={isCurrent ? "step" : undefined}>
+                  <div className="agenda-row">
                   {view.leads ? (
                     <agendaFetcher.Form method="post" className="inline-form">
                       <input type="hidden" name="intent" value="section" />
@@ -128,6 +136,7 @@ export default function TalkPage() {
                     </a>
                   )}
                   {isCurrent ? <span className="badge">{t("talks.agenda.now")}</span> : null}
+                  </div>
                   {item.subject && view.leads ? <CallButton talkId={talk.id} subjectId={item.subject.id} describedBy={labelId} call={call} /> : null}
                   {item.subject && !view.leads && call ? <CallStatus call={call} /> : null}
                 </li>

@@ -170,6 +170,70 @@ try {
     await teacher.screenshot({ path: `${out}/home-teacher-waiting-desktop.png`, fullPage: true });
     await Promise.all([teacherContext.close(), pupilContext.close(), guardianContext.close()]);
   }
+  // Talk day: planning, the guardian's answer, the outbox, the talk view, a call, the sitting board.
+  {
+    const open = async (email: string, viewport: { width: number; height: number }) => {
+      const context = await browser.newContext({ viewport, locale: "sv-SE", timezoneId: "Europe/Stockholm" });
+      const page = await context.newPage();
+      await signIn(page, email);
+      return page;
+    };
+    const day = (n: number) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Stockholm" }).format(new Date(Date.now() + n * 86_400_000));
+    const mentor = await open("mentor@demo.test", viewports.desktop);
+    await mentor.goto(`${server.url}/talk-days`);
+    await mentor.getByLabel("Dag 1").fill(day(7));
+    await mentor.getByLabel("Dag 2").fill(day(8));
+    await mentor.getByLabel("Plats", { exact: true }).fill("Matsalen");
+    await mentor.getByLabel(/Länk till skolans videotjänst/).fill("https://video.example.se/solbacken");
+    await mentor.getByLabel("8A – Jonas Ek").check();
+    await mentor.screenshot({ path: `${out}/talk-days-create-desktop.png`, fullPage: true });
+    await mentor.getByRole("button", { name: "Skapa och placera eleverna" }).click();
+    await mentor.getByRole("heading", { name: "Samtalsplanering" }).waitFor();
+    await mentor.screenshot({ path: `${out}/talk-board-desktop.png`, fullPage: true });
+    await mentor.getByRole("button", { name: "Skicka inbjudningar" }).click();
+    await mentor.getByText(/inbjudningar har skapats/).waitFor();
+    const sara = await open("vh@demo.test", viewports.phone);
+    await sara.screenshot({ path: `${out}/talk-guardian-home-phone.png`, fullPage: true });
+    const card = sara.getByRole("article", { name: "Samtal för Alva Lindqvist" });
+    await card.getByLabel("på distans").check();
+    await card.getByLabel("Vi behöver tolk").check();
+    await card.getByLabel("Språk för tolken").fill("arabiska");
+    await card.getByRole("button", { name: "Bekräfta" }).click();
+    await card.getByText("Tack! Ditt svar är sparat.").waitFor();
+    await card.screenshot({ path: `${out}/talk-guardian-confirmed-phone.png` });
+    const admin = await open("admin@demo.test", viewports.desktop);
+    await admin.goto(`${server.url}/admin/outbox`);
+    await admin.getByText("Inbjudan till utvecklingssamtal för Alva Lindqvist").first().click();
+    await admin.screenshot({ path: `${out}/outbox-desktop.png`, fullPage: true });
+
+    const alva = await open("elev@demo.test", { width: 1024, height: 768 });
+    await alva.getByRole("link", { name: "Öppna samtalsvyn" }).click();
+    await alva.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    await alva.screenshot({ path: `${out}/talk-view-tablet-before.png` });
+    await alva.getByRole("button", { name: "Starta samtalet" }).click();
+    await alva.getByRole("button", { name: "Starta om klockan" }).waitFor();
+    const teacher = await open("matte@demo.test", viewports.desktop);
+    await alva.getByRole("listitem").filter({ hasText: "Matematik" }).getByRole("button", { name: "Kalla på lärare" }).click();
+    await teacher.getByRole("button", { name: "Jag kommer" }).waitFor();
+    await teacher.screenshot({ path: `${out}/talk-call-teacher-desktop.png` });
+    await alva.getByRole("button", { name: "Matematik" }).click();
+    await alva.waitForTimeout(800);
+    await alva.screenshot({ path: `${out}/talk-view-tablet.png` });
+    await teacher.getByRole("button", { name: "Jag kommer" }).click();
+    await alva.getByText(/Karin Holm är på väg/).waitFor();
+    await alva.screenshot({ path: `${out}/talk-view-tablet-acknowledged.png` });
+    const guardianTalk = await open("vh@demo.test", viewports.phone);
+    await guardianTalk.getByRole("link", { name: "Öppna samtalet" }).click();
+    await guardianTalk.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    await guardianTalk.waitForTimeout(800);
+    await guardianTalk.screenshot({ path: `${out}/talk-view-guardian-phone.png` });
+    await guardianTalk.screenshot({ path: `${out}/talk-view-guardian-phone-full.png`, fullPage: true });
+    await mentor.goto(alva.url());
+    await mentor.getByRole("link", { name: "Sittningstavla" }).click();
+    await mentor.getByRole("heading", { name: /^Sittning / }).waitFor();
+    await mentor.screenshot({ path: `${out}/talk-sitting-board-desktop.png`, fullPage: true });
+    await Promise.all([mentor, sara, admin, alva, teacher, guardianTalk].map((p) => p.context().close()));
+  }
   // The end of the talk: the mentor locks, everyone signs, the PDF, /verify and the log.
   {
     const open = async (email: string, viewport: { width: number; height: number }) => {

@@ -1,4 +1,4 @@
-import { useFetcher, useRevalidator } from "@remix-run/react";
+import { Link, useFetcher, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { TeacherCall } from "~/services/talk-live.server";
@@ -98,6 +98,9 @@ function CallNotice({ call }: { call: Call }) {
           </>
         ) : null}
       </p>
+      <Link to={`/talks/${call.talkId}`} className="small">
+        {t("talks.guardian.openTalk")}
+      </Link>
       {acknowledged ? (
         <p className="small">{t("talks.call.youAreComing")}</p>
       ) : (

@@ -550,6 +550,7 @@ const common: Translation = {
     agenda: {
       heading: "Agenda",
       follow: "Follow {{name}} in the plan",
+      nowAt: "Now:",
       now: "Now",
     },
     call: {

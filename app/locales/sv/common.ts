@@ -549,6 +549,7 @@ const common = {
     agenda: {
       heading: "Dagordning",
       follow: "Följ {{name}} i planen",
+      nowAt: "Nu:",
       now: "Nu",
     },
     call: {
