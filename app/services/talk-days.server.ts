@@ -242,21 +242,20 @@ function placementInput(db: AppDatabase, eventId: string) {
   for (const u of unavailable) unavailableByGuardian.set(u.guardianId, [...(unavailableByGuardian.get(u.guardianId) ?? []), { startsAt: u.startsAt, endsAt: u.endsAt }]);
 
   const placementSittings: PlacementSitting[] = sittings.map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, capacity: s.capacity }));
+  const allPlacementPupils: PlacementPupil[] = pupils.map((p) => {
+    const talk = talkByPupil.get(p.id);
+    const fixed = talk?.sittingId && (talk.placedBy !== "auto" || confirmed.has(talk.id)) ? talk.sittingId : undefined;
+    return {
+      id: p.id,
+      mentorId: p.mentorId,
+      guardianIds: p.guardianIds,
+      unavailable: p.guardianIds.flatMap((g) => unavailableByGuardian.get(g) ?? []),
+      ...(fixed ? { fixedSittingId: fixed } : {}),
+    };
+  });
   // A one-to-one booking takes the pupil out of the sittings altogether.
-  const placementPupils: PlacementPupil[] = pupils
-    .filter((p) => !(talkByPupil.get(p.id) && talkByPupil.get(p.id)!.sittingId === null))
-    .map((p) => {
-      const talk = talkByPupil.get(p.id);
-      const fixed = talk?.sittingId && (talk.placedBy !== "auto" || confirmed.has(talk.id)) ? talk.sittingId : undefined;
-      return {
-        id: p.id,
-        mentorId: p.mentorId,
-        guardianIds: p.guardianIds,
-        unavailable: p.guardianIds.flatMap((g) => unavailableByGuardian.get(g) ?? []),
-        ...(fixed ? { fixedSittingId: fixed } : {}),
-      };
-    });
-  return { pupils, sittings, eventTalks, talkByPupil, placementSittings, placementPupils };
+  const placementPupils = allPlacementPupils.filter((p) => !(talkByPupil.get(p.id) && talkByPupil.get(p.id)!.sittingId === null));
+  return { pupils, sittings, eventTalks, talkByPupil, placementSittings, placementPupils, allPlacementPupils };
 }
 
 /**
@@ -408,10 +407,9 @@ function assignSitting(db: AppDatabase, event: TalkEvent, pupilId: string, sitti
   for (const talk of input.eventTalks) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
   const existing = input.talkByPupil.get(pupilId);
   if (existing?.sittingId === sittingId) return { ok: true, talkId: existing.id, changed: false };
-  const pupilsForCheck = input.placementPupils.some((p) => p.id === pupilId)
-    ? input.placementPupils
-    : [...input.placementPupils, ...input.pupils.filter((p) => p.id === pupilId).map((p) => ({ id: p.id, mentorId: p.mentorId, guardianIds: p.guardianIds, unavailable: [] }))];
-  const violations = moveViolations(input.placementSittings, pupilsForCheck, assignments, pupilId, sittingId);
+  if (!input.pupils.some((p) => p.id === pupilId)) return { ok: false, error: "notFound" };
+  // All pupils, so that one with a one-to-one booking can be moved back into a sitting.
+  const violations = moveViolations(input.placementSittings, input.allPlacementPupils, assignments, pupilId, sittingId);
   if (violations.length > 0) return { ok: false, error: violations[0]! };
 
   const now = new Date();

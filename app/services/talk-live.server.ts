@@ -46,6 +46,8 @@ function talkAccess(db: AppDatabase, personId: string, talkId: string) {
   if (!details) return null;
   const role = roleFrom(getRelationsToPupil(db, personId, details.talk.pupilId));
   if (!role) return null;
+  // Until the invitations go out the time is the staff's draft: pupils and guardians do not see it.
+  if (details.event.status === "planning" && (role === "pupil" || role === "guardian")) return null;
   return { ...details, role, leads: role === "pupil" || role === "mentor" };
 }
 

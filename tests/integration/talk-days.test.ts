@@ -86,6 +86,8 @@ async function createEventOk(who: string, input: EventInput): Promise<string> {
 }
 
 const boardAction = (who: string, eventId: string, fields: Record<string, string>) => postForm(`${server.url}/talk-days/${eventId}`, fields, cookies[who]);
+/** The same board intent as the app's own fetcher sends it (single fetch): the answer holds only the action's result. */
+const boardActionData = (who: string, eventId: string, fields: Record<string, string>) => postParams(`/talk-days/${eventId}.data`, Object.entries(fields), who);
 const talkAction = (who: string, talkId: string, fields: Record<string, string>) => postForm(`${server.url}/talks/${talkId}`, fields, cookies[who]);
 const page = (who: string, path: string) => get(`${server.url}${path}`, cookies[who]);
 async function html(who: string, path: string): Promise<string> {
@@ -405,9 +407,11 @@ describe("moving pupils", () => {
     const before = talksOf(eventB);
     const beforeCounts = tableCounts();
     const mover = before.find((t) => t.sitting_id === sittings[0]!.id)!;
-    const response = await boardAction("admin", eventB, { intent: "move", pupilId: mover.pupil_id, sittingId: sittings[1]!.id });
-    expect(response.status).toBe(409);
-    expect(await response.text()).toContain("capacity");
+    const move = { intent: "move", pupilId: mover.pupil_id, sittingId: sittings[1]!.id };
+    expect((await boardAction("admin", eventB, move)).status).toBe(409);
+    const answer = await boardActionData("admin", eventB, move);
+    expect(answer.status).toBe(409);
+    expect(await answer.text()).toContain('"capacity"');
     expect(talksOf(eventB)).toEqual(before);
     expect(tableCounts()).toEqual(beforeCounts);
 
@@ -454,6 +458,9 @@ describe("guardians while staff plan", () => {
     expect(home).not.toContain('value="confirm"');
     // The pupil sees no talk yet.
     expect(await html("alva", "/")).not.toContain(`/talks/${alvaTalk.id}"`);
+    // Nothing to confirm yet, so nothing is stored.
+    expect((await talkAction("sara", alvaTalk.id, { intent: "confirm", attendance: "room" })).status).toBe(404);
+    expect(replyOf(alvaTalk.id, saraId).confirmed_at).toBeNull();
   });
 
   it("does not give a guardian the provisional time of the talk before invitations (page data or talk view)", async () => {
@@ -488,9 +495,11 @@ describe("guardians while staff plan", () => {
     for (const n of sittingCounts(eventA).values()) expect(n).toBeLessThanOrEqual(24);
     // A staff move into the time Sara cannot come is refused.
     const blocked = sittingsOf(eventA).find((s) => s.starts_at === alvaTalk.starts_at)!;
-    const response = await boardAction("mentor", eventA, { intent: "move", pupilId: alvaId, sittingId: blocked.id });
-    expect(response.status).toBe(409);
-    expect(await response.text()).toContain("unavailable");
+    const move = { intent: "move", pupilId: alvaId, sittingId: blocked.id };
+    expect((await boardAction("mentor", eventA, move)).status).toBe(409);
+    const answer = await boardActionData("mentor", eventA, move);
+    expect(answer.status).toBe(409);
+    expect(await answer.text()).toContain('"unavailable"');
     expect(talkOf(eventA, alvaId)).toEqual(moved);
   });
 });
@@ -774,6 +783,7 @@ describe("calling a teacher", () => {
     const karin = await openStream("/me/events", "maths");
     const erik = await openStream("/me/events", "swedish");
     const jonas = await openStream("/me/events", "mentor");
+    expect(await html("maths", "/")).not.toContain("Alva Lindqvist");
     expect(karin.status).toBe(200);
     expect(karin.contentType).toContain("text/event-stream");
 
