@@ -1,11 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getThreadsWaitingFor } from "../../db/queries/comments";
 import { getHomeOverview } from "../../db/queries/roster";
 import { PupilList } from "~/components/pupil-list";
 import { GuardianTalkCard } from "~/components/talk/guardian-talk-card";
 import { getGuardianTalks, getPupilTalks } from "~/services/talk-days.server";
+import { performGuardianAnswer } from "~/services/talk-intents.server";
+import { readFormData } from "~/utils/forms.server";
 import { TermName } from "~/components/term-name";
 import { requirePerson } from "~/utils/auth.server";
 import { formatDate, formatDateTime, fullName } from "~/utils/format";
@@ -28,10 +30,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+/** A guardian's answer to a talk invitation (the cards above post here, with or without JavaScript). */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const form = await readFormData(request);
+  const result = await performGuardianAnswer(context, request, person, Object.fromEntries(form));
+  return result.ok ? { ...result, talkId: String(form.get("talkId")) } : data({ ...result, talkId: String(form.get("talkId") ?? "") }, { status: result.status });
+}
+
 export default function HomePage() {
   const { t } = useTranslation();
   const locale = useLocale();
   const { person, overview, waitingThreads, pupilTalks, guardianTalks } = useLoaderData<typeof loader>();
+  // Set when a card was posted without JavaScript (with it, each card shows its own answer).
+  const answered = useActionData<typeof action>();
   const { asPupil, children, mentorGroups, teachingGroups, isAdmin, term } = overview;
   const hasAnyRole = asPupil || children.length > 0 || mentorGroups.length > 0 || teachingGroups.length > 0 || isAdmin;
 
@@ -90,7 +102,7 @@ export default function HomePage() {
         <section aria-labelledby="guardian-talks-heading" className="talk-cards">
           <h2 id="guardian-talks-heading">{t("talks.guardian.heading")}</h2>
           {guardianTalks.map((talk) => (
-            <GuardianTalkCard key={talk.talkId} talk={talk} />
+            <GuardianTalkCard key={talk.talkId} talk={talk} answered={answered?.talkId === talk.talkId ? answered : undefined} />
           ))}
         </section>
       ) : null}

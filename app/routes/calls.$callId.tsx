@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { performAcknowledge } from "~/services/talk-intents.server";
 import { requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
@@ -7,9 +7,10 @@ import { readFormData } from "~/utils/forms.server";
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const form = await readFormData(request);
-  if (form.get("intent") !== "acknowledge") return data({ ok: false as const, error: "validation" }, { status: 400 });
+  // A resource route: the status must travel on a Response (single fetch ignores data() here).
+  if (form.get("intent") !== "acknowledge") return Response.json({ ok: false, error: "validation" }, { status: 400 });
   const result = performAcknowledge(context, person, params.callId ?? "");
-  return result.ok ? result : data(result, { status: result.status });
+  return Response.json(result, { status: result.ok ? 200 : result.status });
 }
 
 export async function loader() {

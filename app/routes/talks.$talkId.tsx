@@ -27,7 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const form = await readFormData(request);
-  const result = await performTalkIntent(context, request, person, params.talkId ?? "", Object.fromEntries(form));
+  const result = await performTalkIntent(context, person, params.talkId ?? "", Object.fromEntries(form));
   return result.ok ? result : data(result, { status: result.status });
 }
 

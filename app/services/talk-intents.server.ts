@@ -33,18 +33,30 @@ const language = z
   .max(40)
   .transform((v) => (v === "" ? null : v));
 
+/** What the pupil (or mentor) does in the talk view. */
 const TalkIntent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("start") }),
   z.object({ intent: z.literal("section"), fragment: z.string().min(1).max(100) }),
   z.object({ intent: z.literal("call"), subjectId: id }),
+]);
+
+/** A guardian's answer on the home page (confirm, another sitting, a time they cannot come). */
+const GuardianAnswer = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("confirm"),
+    talkId: id,
     attendance: z.enum(["room", "remote"]),
     interpreter: z.literal("on").optional(),
     interpreterLanguage: language.optional(),
     sittingId: z.union([id, z.literal("")]).optional(),
   }),
-  z.object({ intent: z.literal("unavailable"), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), from: z.string().regex(/^\d{2}:\d{2}$/), to: z.string().regex(/^\d{2}:\d{2}$/) }),
+  z.object({
+    intent: z.literal("unavailable"),
+    talkId: id,
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  }),
 ]);
 
 const statusOf: Record<TalkDayError | TalkLiveError, number> = {
@@ -77,7 +89,6 @@ export function sendTalkMail(context: Pick<AppLoadContext, "db">, request: Reque
 
 export async function performTalkIntent(
   context: Context,
-  request: Request,
   person: SignedInPerson,
   talkId: string,
   fields: Record<string, FormDataEntryValue>,
@@ -108,6 +119,22 @@ export async function performTalkIntent(
       for (const personId of new Set([...result.teacherIds, ...getMentorsOfPupil(context.db, pupilId)])) context.personEvents.publish(personId, "calls");
       return { ok: true, intent: intent.intent };
     }
+  }
+}
+
+export async function performGuardianAnswer(
+  context: Context,
+  request: Request,
+  person: SignedInPerson,
+  fields: Record<string, FormDataEntryValue>,
+): Promise<IntentResult> {
+  const parsed = GuardianAnswer.safeParse(fields);
+  if (!parsed.success) return { ok: false, status: 400, error: "validation" };
+  const intent = parsed.data;
+  const talkId = intent.talkId;
+  const fail = (error: TalkDayError | TalkLiveError): IntentResult => ({ ok: false, status: statusOf[error], error });
+
+  switch (intent.intent) {
     case "confirm": {
       const interpreterLanguage = intent.interpreter === "on" ? (intent.interpreterLanguage ?? null) : null;
       if (intent.interpreter === "on" && !interpreterLanguage) return { ok: false, status: 400, error: "interpreterLanguage" };

@@ -9,16 +9,17 @@ type Result = { ok: true; intent: string } | { ok: false; error: string };
 
 /** One child's talk for a guardian: the time, confirming it or choosing another sitting with room,
  * in the room or remotely, and an interpreter. While staff still plan: times one cannot come. */
-export function GuardianTalkCard({ talk }: { talk: GuardianTalk }) {
+export function GuardianTalkCard({ talk, answered }: { talk: GuardianTalk; answered?: Result }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const fetcher = useFetcher<Result>();
+  const result = fetcher.data ?? answered;
   const [interpreter, setInterpreter] = useState(talk.reply.interpreterLanguage !== null);
   const headingId = `talk-${talk.talkId}-heading`;
   const when = (s: { startsAt: string; endsAt: string }) => `${formatDate(s.startsAt.slice(0, 10), locale)} ${s.startsAt.slice(11)}–${s.endsAt.slice(11)}`;
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const error = result && !result.ok ? result.error : null;
 
-  if (talk.planning) return <PlanningCard talk={talk} headingId={headingId} />;
+  if (talk.planning) return <PlanningCard talk={talk} headingId={headingId} answered={answered} />;
 
   return (
     <article className="card talk-card" aria-labelledby={headingId}>
@@ -40,8 +41,9 @@ export function GuardianTalkCard({ talk }: { talk: GuardianTalk }) {
           <span className="small muted">{t("talks.guardian.videoHint")}</span>
         </p>
       ) : null}
-      <fetcher.Form method="post" action={`/talks/${talk.talkId}`} className="stack-form">
+      <fetcher.Form method="post" action="/?index" className="stack-form">
         <input type="hidden" name="intent" value="confirm" />
+        <input type="hidden" name="talkId" value={talk.talkId} />
         {talk.alternatives.length > 0 ? (
           <div className="field">
             <label htmlFor={`sitting-${talk.talkId}`}>{t("talks.guardian.time")}</label>
@@ -80,7 +82,7 @@ export function GuardianTalkCard({ talk }: { talk: GuardianTalk }) {
           {fetcher.state !== "idle" ? t("talks.guardian.saving") : t("talks.guardian.confirm")}
         </button>
         <p className="small" role="status">
-          {error ? t(`talks.errors.${error as "capacity"}`, { defaultValue: t("talks.errors.generic") }) : fetcher.data?.ok ? t("talks.guardian.saved") : null}
+          {error ? t(`talks.errors.${error as "capacity"}`, { defaultValue: t("talks.errors.generic") }) : result?.ok ? t("talks.guardian.saved") : null}
         </p>
       </fetcher.Form>
       <p>
@@ -90,11 +92,12 @@ export function GuardianTalkCard({ talk }: { talk: GuardianTalk }) {
   );
 }
 
-function PlanningCard({ talk, headingId }: { talk: GuardianTalk; headingId: string }) {
+function PlanningCard({ talk, headingId, answered }: { talk: GuardianTalk; headingId: string; answered?: Result }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const fetcher = useFetcher<Result>();
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const result = fetcher.data ?? answered;
+  const error = result && !result.ok ? result.error : null;
   return (
     <article className="card talk-card" aria-labelledby={headingId}>
       <h3 id={headingId}>{t("talks.guardian.childTalk", { name: fullName(talk.pupil) })}</h3>
@@ -118,8 +121,9 @@ function PlanningCard({ talk, headingId }: { talk: GuardianTalk; headingId: stri
           </ul>
         </>
       ) : null}
-      <fetcher.Form method="post" action={`/talks/${talk.talkId}`} className="stack-form">
+      <fetcher.Form method="post" action="/?index" className="stack-form">
         <input type="hidden" name="intent" value="unavailable" />
+        <input type="hidden" name="talkId" value={talk.talkId} />
         <fieldset>
           <legend>{t("talks.guardian.cannotCome")}</legend>
           <div className="field-row">
