@@ -128,6 +128,16 @@ export default function TalkBoardPage() {
         </div>
       </section>
 
+      <section className="card" aria-labelledby="places-heading">
+        <h2 id="places-heading">{t("talks.board.placesHeading")}</h2>
+        <p className="small muted">{t("talks.board.placesText")}</p>
+        <ul className="plain-list sitting-settings">
+          {board.sittings.map((s) => (
+            <SittingSettings key={s.id} sitting={s} />
+          ))}
+        </ul>
+      </section>
+
       {unplaced.length > 0 ? (
         <section className="card" aria-labelledby="unplaced-heading">
           <h2 id="unplaced-heading">{t("talks.board.unplaced")}</h2>
@@ -185,6 +195,36 @@ export default function TalkBoardPage() {
 
       <BookingForm pupils={board.pupils} />
     </div>
+  );
+}
+
+function SittingSettings({ sitting }: { sitting: Sitting }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<{ ok: boolean; error?: string }>();
+  const label = useSittingLabel();
+  const name = label(sitting);
+  return (
+    <li>
+      <fetcher.Form method="post" className="sitting-settings-form">
+        <input type="hidden" name="intent" value="sitting" />
+        <input type="hidden" name="sittingId" value={sitting.id} />
+        <span className="sitting-settings-name">{name}</span>
+        <label className="visually-hidden" htmlFor={`place-${sitting.id}`}>
+          {t("talks.board.placeFor", { sitting: name })}
+        </label>
+        <input id={`place-${sitting.id}`} name="place" type="text" required maxLength={200} defaultValue={sitting.place} />
+        <label className="visually-hidden" htmlFor={`video-${sitting.id}`}>
+          {t("talks.board.videoFor", { sitting: name })}
+        </label>
+        <input id={`video-${sitting.id}`} name="videoUrl" type="url" maxLength={500} defaultValue={sitting.videoUrl ?? ""} placeholder={t("talks.board.videoPlaceholder")} />
+        <button type="submit" className="button-secondary button-small" disabled={fetcher.state !== "idle"}>
+          {t("talks.board.save")}
+        </button>
+        <span className="small" role="status">
+          {fetcher.data ? (fetcher.data.ok ? t("talks.board.saved") : t(`talks.errors.${fetcher.data.error as "capacity"}`, { defaultValue: t("talks.errors.generic") })) : null}
+        </span>
+      </fetcher.Form>
+    </li>
   );
 }
 

@@ -2,7 +2,9 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { PlanActionContext } from "~/components/plan/plan-action";
 import { PlanBody } from "~/components/plan/plan-body";
+import { PlanSigning } from "~/components/plan/plan-signing";
 import { TalkClock } from "~/components/talk/talk-clock";
 import { getPlanPage } from "~/services/plan-page.server";
 import { getTalkView } from "~/services/talk-live.server";
@@ -145,7 +147,12 @@ export default function TalkPage() {
           </ol>
         </section>
         <div className="talk-plan">
-          <PlanBody page={page} />
+          {/* The end of the talk: lock and sign here too (the forms post to the plan page). */}
+          <PlanActionContext.Provider value={`/plans/${view.planId}`}>
+            {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+            <PlanBody page={page} />
+            {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
+          </PlanActionContext.Provider>
         </div>
       </div>
     </div>

@@ -431,6 +431,25 @@ function assignSitting(db: AppDatabase, event: TalkEvent, pupilId: string, sitti
   return { ok: true, talkId, changed: true };
 }
 
+/** Sets a sitting's place and video link (its talks use them unless a talk has its own).
+ * Returns the sitting's talks, to tell their guardians when the invitations are out. */
+export function updateSitting(
+  db: AppDatabase,
+  personId: string,
+  eventId: string,
+  sittingId: string,
+  values: { place: string; videoUrl: string | null },
+): TalkDayResult<{ talkIds: string[]; changed: boolean; invited: boolean }> {
+  const event = getTalkEvent(db, eventId);
+  if (!event || !getEventRights(db, personId, event).canPlan) return { ok: false, error: "notFound" };
+  const sitting = db.select().from(talkSittings).where(and(eq(talkSittings.id, sittingId), eq(talkSittings.eventId, eventId))).get();
+  if (!sitting) return { ok: false, error: "notFound" };
+  const changed = sitting.place !== values.place || sitting.videoUrl !== values.videoUrl;
+  if (changed) db.update(talkSittings).set(values).where(eq(talkSittings.id, sittingId)).run();
+  const talkIds = db.select({ id: talks.id }).from(talks).where(eq(talks.sittingId, sittingId)).all().map((t) => t.id);
+  return { ok: true, talkIds, changed, invited: event.status === "invited" };
+}
+
 /** Books a one-to-one talk outside the sittings (replacing the pupil's place in a sitting). */
 export function bookOneToOne(
   db: AppDatabase,

@@ -11,6 +11,7 @@ import {
   markInvited,
   movePupil,
   replaceEventPupils,
+  updateSitting,
   type TalkDayError,
 } from "./talk-days.server";
 import { acknowledgeCall, callTeacher, getMentorsOfPupil, setAgendaSection, startTalkClock, type TalkLiveError } from "./talk-live.server";
@@ -213,6 +214,7 @@ export function parseNewTalkEvent(form: FormData) {
 const BoardIntent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("move"), pupilId: id, sittingId: id }),
   z.object({ intent: z.literal("book"), pupilId: id, date, from: time, to: time, place: z.string().trim().min(1).max(200), videoUrl: optionalUrl }),
+  z.object({ intent: z.literal("sitting"), sittingId: id, place: z.string().trim().min(1).max(200), videoUrl: optionalUrl }),
   z.object({ intent: z.literal("replace") }),
   z.object({ intent: z.literal("invite") }),
 ]);
@@ -248,6 +250,12 @@ export function performBoardIntent(
       });
       if (!result.ok) return fail(result.error);
       if (event?.status === "invited") sendTalkMail(context, request, [result.talkId], "talk-change");
+      return { ok: true, intent: intent.intent };
+    }
+    case "sitting": {
+      const result = updateSitting(context.db, person.id, eventId, intent.sittingId, { place: intent.place, videoUrl: intent.videoUrl });
+      if (!result.ok) return fail(result.error);
+      if (result.changed && result.invited) sendTalkMail(context, request, result.talkIds, "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "replace": {

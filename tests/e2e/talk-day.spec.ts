@@ -181,3 +181,25 @@ async function currentFragment(page: Page): Promise<string> {
   await expect(item).toHaveCount(1);
   return (await item.inputValue()) ?? "";
 }
+
+test("at the end of the talk the mentor locks the plan from the talk view and Alva signs there", async ({ browser }) => {
+  const alva = await signedInPage(browser, "elev@demo.test", tablet);
+  await alva.getByRole("link", { name: "Öppna samtalsvyn" }).click();
+  await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+  const talkPath = new URL(alva.url()).pathname;
+
+  const mentor = await signedInPage(browser, "mentor@demo.test");
+  await mentor.goto(`${own.url}${talkPath}`);
+  const lockCard = mentor.getByRole("region", { name: "Låsa och signera" });
+  await lockCard.getByLabel("Johan Berg").uncheck();
+  await lockCard.getByRole("button", { name: "Lås planen" }).click();
+
+  await expect(alva.getByRole("status").filter({ hasText: "Planen är låst för signering" })).toBeVisible({ timeout: 5000 });
+  const signing = alva.getByRole("region", { name: "Signering" });
+  await signing.getByRole("button", { name: "Signera" }).click();
+  await expect(signing).toContainText(/Alva Lindqvist \(elev\) – signerade/);
+  await expect(mentor.getByRole("region", { name: "Signering" })).toContainText(/Alva Lindqvist \(elev\) – signerade/, { timeout: 5000 });
+  // Both stayed in the talk view throughout.
+  expect(new URL(alva.url()).pathname).toBe(talkPath);
+  expect(new URL(mentor.url()).pathname).toBe(talkPath);
+});

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { PlanPageData } from "~/services/plan-page.server";
 import { LivePlan } from "~/editor/live-plan.client";
 import { useHydrated } from "~/utils/use-hydrated";
+import { PlanActionContext } from "./plan-action";
 import { PlanCommentsProvider } from "./plan-comments";
 import { PlanDocument } from "./plan-document";
 
@@ -11,6 +12,7 @@ export function PlanBody({ page }: { page: Pick<PlanPageData, "plan" | "sections
   const { t } = useTranslation();
   const hydrated = useHydrated();
   return (
+    <PlanActionContext.Provider value={`/plans/${page.plan.id}`}>
     <PlanCommentsProvider threads={page.threads} rights={page.commentRights}>
       {hydrated ? (
         <LivePlan planId={page.plan.id} sections={page.sections} editable={page.editable} user={page.user} />
@@ -26,5 +28,6 @@ export function PlanBody({ page }: { page: Pick<PlanPageData, "plan" | "sections
         />
       )}
     </PlanCommentsProvider>
+    </PlanActionContext.Provider>
   );
 }

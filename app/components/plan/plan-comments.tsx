@@ -1,4 +1,5 @@
 import { useFetcher } from "@remix-run/react";
+import { usePlanAction } from "./plan-action";
 import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { PlanThread } from "~/services/plan-page.server";
@@ -126,6 +127,7 @@ export function SectionComments({
 }
 
 function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; passage: PendingPassage | null; onDone(): void }) {
+  const planAction = usePlanAction();
   const { t } = useTranslation();
   const { rights } = usePlanComments();
   const fetcher = useFetcher<ActionResult>();
@@ -138,7 +140,7 @@ function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; pass
   const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.error) : null;
 
   return (
-    <fetcher.Form method="post" className="thread-form card-inset" onSubmit={() => (submitted.current = true)}>
+    <fetcher.Form method="post" action={planAction} className="thread-form card-inset" onSubmit={() => (submitted.current = true)}>
       <input type="hidden" name="intent" value="start-thread" />
       <input type="hidden" name="subjectId" value={subjectId} />
       {passage ? (
@@ -177,6 +179,7 @@ function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; pass
 }
 
 function Thread({ thread }: { thread: PlanThreadData }) {
+  const planAction = usePlanAction();
   const { t } = useTranslation();
   const locale = useLocale();
   const { rights, detached } = usePlanComments();
@@ -209,7 +212,7 @@ function Thread({ thread }: { thread: PlanThreadData }) {
       </ol>
       {rights.canReply && thread.status === "open" ? <ReplyForm threadId={thread.id} /> : null}
       {thread.canResolve ? (
-        <statusFetcher.Form method="post" className="thread-status-form">
+        <statusFetcher.Form method="post" action={planAction} className="thread-status-form">
           <input type="hidden" name="intent" value={thread.status === "open" ? "resolve" : "reopen"} />
           <input type="hidden" name="threadId" value={thread.id} />
           <button type="submit" className="button-link" disabled={statusFetcher.state !== "idle"}>
@@ -223,6 +226,7 @@ function Thread({ thread }: { thread: PlanThreadData }) {
 }
 
 function CommentItem({ comment }: { comment: PlanThreadData["comments"][number] }) {
+  const planAction = usePlanAction();
   const { t } = useTranslation();
   const locale = useLocale();
   const [editing, setEditing] = useState(false);
@@ -247,7 +251,7 @@ function CommentItem({ comment }: { comment: PlanThreadData["comments"][number] 
         {comment.editedAt ? <span className="muted"> ({t("comments.edited")})</span> : null}
       </p>
       {editing ? (
-        <fetcher.Form method="post" className="thread-form" onSubmit={() => (submitted.current = true)}>
+        <fetcher.Form method="post" action={planAction} className="thread-form" onSubmit={() => (submitted.current = true)}>
           <input type="hidden" name="intent" value="edit-comment" />
           <input type="hidden" name="commentId" value={comment.id} />
           <label htmlFor={bodyId} className="visually-hidden">
@@ -279,6 +283,7 @@ function CommentItem({ comment }: { comment: PlanThreadData["comments"][number] 
 }
 
 function ReplyForm({ threadId }: { threadId: string }) {
+  const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const form = useRef<HTMLFormElement>(null);
@@ -293,7 +298,7 @@ function ReplyForm({ threadId }: { threadId: string }) {
   }, [fetcher.state, fetcher.data]);
   const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.error) : null;
   return (
-    <fetcher.Form method="post" ref={form} className="thread-form reply-form" onSubmit={() => (submitted.current = true)}>
+    <fetcher.Form method="post" action={planAction} ref={form} className="thread-form reply-form" onSubmit={() => (submitted.current = true)}>
       <input type="hidden" name="intent" value="reply" />
       <input type="hidden" name="threadId" value={threadId} />
       <label htmlFor={bodyId} className="visually-hidden">

@@ -1,4 +1,5 @@
 import { Link, useFetcher } from "@remix-run/react";
+import { usePlanAction } from "./plan-action";
 import { useEffect, useId, useRef, useState, type PointerEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { PlanPageData } from "~/services/plan-page.server";
@@ -82,11 +83,12 @@ export function PlanSigning({ page }: { page: PlanPageData }) {
 }
 
 function LockForm({ page }: { page: PlanPageData }) {
+  const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
-    <fetcher.Form method="post">
+    <fetcher.Form method="post" action={planAction}>
       <input type="hidden" name="intent" value="lock" />
       {page.signing.guardians.length > 0 ? (
         <fieldset className="plain-fieldset">
@@ -112,12 +114,13 @@ function LockForm({ page }: { page: PlanPageData }) {
 }
 
 function SignForm({ signerId, label }: { signerId: string; label: string }) {
+  const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const [drawing, setDrawing] = useState("");
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
-    <fetcher.Form method="post" className="sign-form">
+    <fetcher.Form method="post" action={planAction} className="sign-form">
       <input type="hidden" name="intent" value="sign" />
       <input type="hidden" name="signerId" value={signerId} />
       <input type="hidden" name="drawing" value={drawing} />
@@ -136,6 +139,7 @@ function SignForm({ signerId, label }: { signerId: string; label: string }) {
 }
 
 function SharedSignForm({ signers }: { signers: Array<{ personId: string; label: string }> }) {
+  const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const form = useRef<HTMLFormElement>(null);
@@ -151,7 +155,7 @@ function SharedSignForm({ signers }: { signers: Array<{ personId: string; label:
   }, [fetcher.state, fetcher.data]);
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   return (
-    <fetcher.Form method="post" ref={form} className="sign-form">
+    <fetcher.Form method="post" action={planAction} ref={form} className="sign-form">
       <input type="hidden" name="intent" value="sign" />
       <input type="hidden" name="drawing" value={drawing} />
       <label htmlFor={signerId}>{t("signing.signer")}</label>
@@ -176,6 +180,7 @@ function SharedSignForm({ signers }: { signers: Array<{ personId: string; label:
 }
 
 function UnlockForm() {
+  const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const reasonId = useId();
@@ -184,7 +189,7 @@ function UnlockForm() {
     <details className="unlock">
       <summary>{t("signing.unlockSummary")}</summary>
       <p className="small">{t("signing.unlockText")}</p>
-      <fetcher.Form method="post" className="thread-form">
+      <fetcher.Form method="post" action={planAction} className="thread-form">
         <input type="hidden" name="intent" value="unlock" />
         <label htmlFor={reasonId}>{t("signing.reason")}</label>
         <textarea id={reasonId} name="reason" rows={2} required minLength={3} maxLength={1000} />
