@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { usePlanComments } from "~/components/plan/plan-comments";
 import { PlanDocument, type PlanSectionData } from "~/components/plan/plan-document";
 import type { PlanRole, PresenceUser } from "./plan-roles";
+import { MountWhenNeeded, useEditorBudget } from "./progressive-mount.client";
 import { SectionEditor } from "./section-editor.client";
 import { useConnectionState, usePlanConnection, usePresence, type ConnectionState } from "./use-plan-connection.client";
 
@@ -22,6 +23,8 @@ export function LivePlan({ planId, sections, editable, user }: Props) {
   // Once the server has said this connection is read-only, stop offering to write.
   const canWrite = editable && state !== "readOnly" && state !== "accessChanged" && state !== "locked" && state !== "failed";
   const comments = usePlanComments();
+  const editorBudget = useEditorBudget(sections.length);
+  const orderOf = (fragment: string) => sections.findIndex((section) => section.fragment === fragment);
   const anchorsOf = (fragment: string) =>
     comments.threads
       .filter((thread) => thread.fragment === fragment && thread.anchorKind === "text" && thread.anchorStart && thread.anchorEnd)
@@ -49,6 +52,7 @@ export function LivePlan({ planId, sections, editable, user }: Props) {
       }
       renderEditor={(slot) =>
         connection ? (
+          <MountWhenNeeded allowed={orderOf(slot.fragment) < editorBudget} fallback={<p className="muted">{t("plan.loadingEditor")}</p>}>
           <SectionEditor
             connection={connection}
             fragment={slot.fragment}
@@ -65,6 +69,7 @@ export function LivePlan({ planId, sections, editable, user }: Props) {
                 : undefined
             }
           />
+          </MountWhenNeeded>
         ) : (
           <p className="muted">{t("plan.loadingEditor")}</p>
         )

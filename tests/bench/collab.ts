@@ -405,10 +405,12 @@ async function measurePage(): Promise<{ editorReadyMs: number; pageJsKB: number 
 // ---------- main ----------
 
 const allServers: ServerName[] = ["ours", "y-websocket", "hocuspocus-sqlite"];
-// `--only=peak:ours` runs one workload on one server (for profiling); the JSON line is then partial.
+// `--only=peak:ours` runs one workload on one server (for profiling); `--only=page` only the page
+// figures. The JSON line is then partial.
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(":");
+const onlyPage = only?.[0] === "page";
 const servers = only?.[1] ? allServers.filter((s) => s === only[1]) : allServers;
-const workloads = (only?.[0] ? [only[0]] : ["sitting", "peak"]) as Array<"sitting" | "peak">;
+const workloads = (onlyPage ? [] : only?.[0] ? [only[0]] : ["sitting", "peak"]) as Array<"sitting" | "peak">;
 try {
   console.error(`seeding ${maxPlans} benchmark pupils …`);
   await seedBenchDatabase(template, maxPlans);
@@ -431,9 +433,9 @@ try {
     growth.push({ plans, ours: figures });
   }
   console.error("opening a long history …");
-  const openMs = only ? NaN : await measureOpen();
+  const openMs = only && !onlyPage ? NaN : await measureOpen();
   console.error("loading the plan page …");
-  const page = only ? { editorReadyMs: NaN, pageJsKB: NaN } : await measurePage();
+  const page = only && !onlyPage ? { editorReadyMs: NaN, pageJsKB: NaN } : await measurePage();
 
   const row = (label: string, f: Figures) =>
     `${label.padEnd(34)} ${String(f.p50).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${`${f.delivered}/${f.expected}`.padStart(13)} ${String(f.cpuS).padStart(7)} ${String(f.rssMB).padStart(6)} ${String(f.connectMs).padStart(9)}`;
