@@ -9,7 +9,9 @@ export type AppDatabase = BetterSQLite3Database<typeof schema> & {
   $client: import("better-sqlite3").Database;
 };
 
-const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+// Resolved from the project root, so it holds both for db/client.ts under tsx and for the bundled
+// server in dist/.
+const migrationsFolder = fileURLToPath(new URL("../db/migrations", import.meta.url));
 
 async function loadDriver(): Promise<typeof import("better-sqlite3")> {
   try {

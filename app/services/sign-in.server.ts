@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { eq, inArray } from "drizzle-orm";
+import pLimit from "p-limit";
 import type { AppDatabase } from "../../db/client";
 import { credentials, people, signInFailures } from "../../db/schema";
 
@@ -26,6 +27,13 @@ export function waitAfterFailures(failures: number, free: number): number {
 }
 
 let dummyHash: Promise<string> | undefined;
+
+/**
+ * Password checks running at once. Each argon2 check holds about 19 MiB while it runs; a class
+ * signing in together (or someone flooding the form) would otherwise run one per thread-pool
+ * thread and push the server's memory up by the lot. Two at a time still uses both cores.
+ */
+const passwordChecks = pLimit(2);
 
 /** Checks an e-mail and password, slowing down repeated failures per account and per address. */
 export async function signIn(
@@ -58,7 +66,8 @@ export async function signIn(
     .get();
   // Verify against a throwaway hash when there is no account, so timing does not reveal which e-mails exist.
   dummyHash ??= hash("not-a-password-of-anyone");
-  const valid = await verify(account?.passwordHash ?? (await dummyHash), input.password).catch(() => false);
+  const storedHash = account?.passwordHash ?? (await dummyHash);
+  const valid = await passwordChecks(() => verify(storedHash, input.password)).catch(() => false);
 
   if (account && valid) {
     db.delete(signInFailures).where(eq(signInFailures.key, keys.account)).run();

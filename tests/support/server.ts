@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,7 +67,9 @@ export async function startTestServer(
 }
 
 async function spawnServer(databasePath: string, port: number, env: Record<string, string>, logs: string[], nodeArgs: string[]) {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
+  // The server as it ships: the bundle `npm run build` makes (see package.json "build:server").
+  if (!existsSync(join(projectRoot, "dist/server.mjs"))) throw new Error("dist/server.mjs is missing: run `npm run build` first");
+  const child = spawn(process.execPath, [...nodeArgs, "dist/server.mjs"], {
     cwd: projectRoot,
     env: {
       ...process.env,
