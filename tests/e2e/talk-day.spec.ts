@@ -1,4 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
+import Database from "better-sqlite3";
+import { stockholmLocalToInstant } from "../../db/school-calendar";
 import { startTestServer, type TestServer } from "../support/server";
 import { expect, test } from "./fixtures";
 
@@ -102,11 +104,15 @@ test("the mentor plans two afternoons, a guardian moves to another sitting and c
   expect(calendar).toContain("BEGIN:VEVENT");
   expect(calendar).toContain("SUMMARY:Utvecklingssamtal – Alva");
   expect(calendar).toContain("LOCATION:Matsalen");
-  // The chosen sitting's start, as an instant in UTC.
-  const [date, times] = [chosen.slice(0, chosen.lastIndexOf(" ")), chosen.slice(chosen.lastIndexOf(" ") + 1)];
-  expect(date.length).toBeGreaterThan(0);
-  const startHour = Number(times.slice(0, 2));
-  expect(calendar).toMatch(new RegExp(`DTSTART:\\d{8}T${String(startHour - 1).padStart(2, "0")}0000Z`));
+  // The chosen sitting's start (as stored, Stockholm wall-clock time) as an instant in UTC.
+  const db = new Database(own.databasePath, { readonly: true, fileMustExist: true });
+  const { startsAt } = db
+    .prepare("select t.starts_at as startsAt from talks t join people p on p.id = t.pupil_id where p.email = 'elev@demo.test'")
+    .get() as { startsAt: string };
+  db.close();
+  expect(chosen).toContain(startsAt.slice(11));
+  const utc = stockholmLocalToInstant(startsAt).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  expect(calendar).toContain(`DTSTART:${utc}`);
 });
 
 test("Alva calls the maths teacher: the teacher is told wherever she is, answers \"Jag kommer\", and Alva and the mentor see it", async ({ browser }) => {
