@@ -14,11 +14,12 @@ import {
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { AppHeader } from "~/components/app-header";
-import { CallNotices, usePersonEvents } from "~/components/talk/call-notices";
+import { CallNotices } from "~/components/talk/call-notices";
 import { getCallsForTeacher } from "~/services/talk-live.server";
 import { defaultLocale } from "~/i18n";
 import { getPerson } from "~/utils/auth.server";
 import { getLocale } from "~/utils/i18n.server";
+import { useLiveEvents } from "~/utils/use-live-events";
 import stylesheet from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -75,7 +76,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   const data = useRootData();
-  usePersonEvents(data?.person?.isStaff === true);
+  // Staff hear of pupils calling them on every page; plan pages also of changes to the plan.
+  useLiveEvents(data?.person?.isStaff === true);
   // Marks the page as live (React has taken over): for styles that need JavaScript, and for
   // browser tests that must not act on server-rendered markup React is about to replace.
   useEffect(() => {

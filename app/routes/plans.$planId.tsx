@@ -15,10 +15,13 @@ import { canDecideGuardianAccess, getPlanPage } from "~/services/plan-page.serve
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
-import { usePlanEvents } from "~/utils/use-plan-events";
+import type { LivePlanHandle } from "~/utils/use-live-events";
 
 // No names in the title: titles end up in browser history and on shared screens.
 export const meta: MetaFunction = () => [{ title: "Utvecklingsplan · Elevledd IUP" }];
+
+/** The page's event stream includes this plan (see root and use-live-events). */
+export const handle: LivePlanHandle = { livePlanId: (data) => (data as { plan?: { id: string } } | undefined)?.plan?.id ?? null };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -63,7 +66,6 @@ export default function PlanPage() {
   const { t } = useTranslation();
   const page = useLoaderData<typeof loader>();
   const navigation = useNavigation();
-  usePlanEvents(page.plan.id);
 
   return (
     <div className="page page-wide">

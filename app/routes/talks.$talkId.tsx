@@ -13,9 +13,12 @@ import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
-import { usePlanEvents } from "~/utils/use-plan-events";
+import type { LivePlanHandle } from "~/utils/use-live-events";
 
 export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd IUP" }];
+
+/** The page's event stream includes this plan (see root and use-live-events). */
+export const handle: LivePlanHandle = { livePlanId: (data) => (data as { view?: { planId: string } } | undefined)?.view?.planId ?? null };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -37,7 +40,6 @@ export default function TalkPage() {
   const { t } = useTranslation();
   const locale = useLocale();
   const { view, page } = useLoaderData<typeof loader>();
-  usePlanEvents(view.planId);
   const { talk } = view;
   const [follow, setFollow] = useState(view.role === "guardian");
   const agendaFetcher = useFetcher();

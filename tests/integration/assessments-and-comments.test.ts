@@ -84,7 +84,7 @@ const commentAction = (who: string, fields: Record<string, string>) => postForm(
 /** Reads a plan's event stream until `predicate` holds for what has arrived. */
 async function readEvents(who: string, until: (text: string) => boolean, trigger: () => Promise<void>): Promise<string> {
   const controller = new AbortController();
-  const response = await fetch(`${server.url}/plans/${alvaPlanId}/events`, { headers: { Cookie: cookies[who]! }, signal: controller.signal });
+  const response = await fetch(`${server.url}/events?plan=${alvaPlanId}`, { headers: { Cookie: cookies[who]! }, signal: controller.signal });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("text/event-stream");
   const reader = response.body!.getReader();
@@ -209,7 +209,7 @@ describe("comment threads", () => {
     expect((await commentAction("guardian", { intent: "resolve", threadId })).status).toBe(403);
     // Someone with no relation to Alva learns nothing.
     expect((await commentAction("stranger", { intent: "reply", threadId, body: "x" })).status).toBe(404);
-    expect((await get(`${server.url}/plans/${alvaPlanId}/events`, cookies.stranger)).status).toBe(404);
+    expect((await get(`${server.url}/events?plan=${alvaPlanId}`, cookies.stranger)).status).toBe(404);
     // Bad input: empty, too long, unknown intent, a thread of another plan.
     expect((await commentAction("maths", { intent: "reply", threadId, body: "   " })).status).toBe(400);
     expect((await commentAction("maths", { intent: "reply", threadId, body: "x".repeat(2001) })).status).toBe(400);

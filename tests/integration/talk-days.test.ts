@@ -764,8 +764,8 @@ describe("the talk view", () => {
     const fragment = one<{ fragment: string }>("select fragment from plan_sections where plan_id = ? order by position limit 1", planId).fragment;
 
     // Another family cannot follow the plan's events.
-    expect((await openStream(`/plans/${planId}/events`, "petra")).status).toBe(404);
-    const following = await openStream(`/plans/${planId}/events`, "sara");
+    expect((await openStream(`/events?plan=${planId}`, "petra")).status).toBe(404);
+    const following = await openStream(`/events?plan=${planId}`, "sara");
     expect(following.status).toBe(200);
     expect(following.contentType).toContain("text/event-stream");
 
@@ -798,9 +798,12 @@ describe("calling a teacher", () => {
   it("reaches the subject's teacher (and the mentor) wherever they are, and no other teacher", async () => {
     const alvaTalk = talkOf(eventA, alvaId);
     const maths = subjectId("MA");
-    const karin = await openStream("/me/events", "maths");
-    const erik = await openStream("/me/events", "swedish");
-    const jonas = await openStream("/me/events", "mentor");
+    const karin = await openStream("/events", "maths");
+    // Erik has Alva's plan open: his page's one stream carries the plan's events and his own,
+    // and a maths call is not his.
+    const alvaPlan = one<{ id: string }>("select id from plans where pupil_id = ? order by rowid desc limit 1", alvaId).id;
+    const erik = await openStream(`/events?plan=${alvaPlan}`, "swedish");
+    const jonas = await openStream("/events", "mentor");
     expect(await html("maths", "/")).not.toContain("Alva Lindqvist");
     expect(karin.status).toBe(200);
     expect(karin.contentType).toContain("text/event-stream");
@@ -810,6 +813,8 @@ describe("calling a teacher", () => {
     await expect.poll(() => jonas.text, { timeout: 5_000 }).toContain("data: calls");
     await pause(300);
     expect(erik.text).not.toContain("data: calls");
+    // The plan's own event reaches him on the same stream.
+    await expect.poll(() => erik.text, { timeout: 5_000 }).toContain("data: talk");
     expect(karin.text).not.toContain("Alva");
 
     const calls = all<{ subject_id: string; called_by: string; acknowledged_by: string | null; acknowledged_at: number | null }>(
@@ -835,7 +840,7 @@ describe("calling a teacher", () => {
     expect(one<{ acknowledged_at: number | null }>("select acknowledged_at from talk_calls where id = ?", call.id).acknowledged_at).toBeNull();
     expect.soft((await acknowledge("maths", "no-such-call")).status, "maths, no such call").toBe(404);
 
-    const following = await openStream(`/plans/${one<{ id: string }>("select id from plans where pupil_id = ? order by rowid desc limit 1", alvaId).id}/events`, "alva");
+    const following = await openStream(`/events?plan=${one<{ id: string }>("select id from plans where pupil_id = ? order by rowid desc limit 1", alvaId).id}`, "alva");
     expect((await acknowledge("maths")).status).toBe(200);
     const row = one<{ acknowledged_by: string | null; acknowledged_at: number | null }>("select acknowledged_by, acknowledged_at from talk_calls where id = ?", call.id);
     expect(row.acknowledged_by).toBe(karinId);

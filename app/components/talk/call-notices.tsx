@@ -1,4 +1,4 @@
-import { Link, useFetcher, useRevalidator } from "@remix-run/react";
+import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { TeacherCall } from "~/services/talk-live.server";
@@ -6,27 +6,6 @@ import { formatDate, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
 type Call = TeacherCall;
-
-/** Reloads the page's data when something happens for this person (a pupil calls them). */
-export function usePersonEvents(enabled: boolean) {
-  const revalidator = useRevalidator();
-  const revalidate = useRef(revalidator.revalidate);
-  revalidate.current = revalidator.revalidate;
-  useEffect(() => {
-    if (!enabled) return;
-    const source = new EventSource("/me/events");
-    let hadError = false;
-    source.addEventListener("changed", () => revalidate.current());
-    source.addEventListener("open", () => {
-      if (hadError) revalidate.current();
-      hadError = false;
-    });
-    source.addEventListener("error", () => {
-      hadError = true;
-    });
-    return () => source.close();
-  }, [enabled]);
-}
 
 /** A short two-tone chime, where the browser allows sound (it may refuse before any click). */
 function chime() {

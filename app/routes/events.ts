@@ -1,0 +1,31 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getPupilAccess } from "../../db/queries/access";
+import { getPlan } from "../../db/queries/plans";
+import { notFound, requirePerson } from "~/utils/auth.server";
+import { eventStream } from "~/utils/event-stream.server";
+
+/**
+ * One server-sent event stream per page: what changed for the signed-in person (a pupil calling
+ * them) and, with `?plan=<id>`, in that plan outside its shared text (an assessment, a comment,
+ * the talk's clock or agenda). One stream rather than one per concern, because a browser opens
+ * only six connections to a server over HTTP/1.1 and every open tab holds its stream.
+ * The events carry no content: the page reloads its own loaders, which decide what this person
+ * may see (so a staff-only thread never travels down this stream, not even as a title).
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const person = await requirePerson(request, context);
+  const planId = new URL(request.url).searchParams.get("plan");
+  let plan = null;
+  if (planId !== null) {
+    plan = getPlan(context.db, planId);
+    if (!plan || getPupilAccess(context.db, person.id, plan.pupilId) === "none") throw notFound();
+  }
+  return eventStream(request, (send) => {
+    const unsubscribePerson = context.personEvents.subscribe(person.id, send);
+    const unsubscribePlan = plan ? context.planEvents.subscribe(plan.id, send) : () => {};
+    return () => {
+      unsubscribePerson();
+      unsubscribePlan();
+    };
+  });
+}
