@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
 const booleanText = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 const EnvSchema = z.object({
@@ -19,6 +20,12 @@ const EnvSchema = z.object({
   COLLAB_COMPACT_EVERY: z.coerce.number().int().min(1).default(500),
   /** Largest websocket message accepted (bytes). */
   COLLAB_MAX_PAYLOAD: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** smtp(s)://user:pass@host:port for invitations; unset keeps them in the in-app outbox. */
+  SMTP_URL: z.preprocess(
+    emptyAsUnset,
+    z.string().regex(/^smtps?:\/\/[^\s]+$/, "SMTP_URL must look like smtp://user:pass@host:587").optional(),
+  ),
+  MAIL_FROM: z.preprocess(emptyAsUnset, z.string().email("MAIL_FROM must be an e-mail address").optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -74,6 +74,7 @@ const statusOf: Record<TalkDayError | TalkLiveError, number> = {
   noTeacher: 409,
 };
 
+/** Mail settings; SMTP_URL and MAIL_FROM were checked at start (server/env.ts). */
 export const mailSettings = (request: Request) => ({
   smtpUrl: process.env.SMTP_URL || undefined,
   from: process.env.MAIL_FROM || undefined,
