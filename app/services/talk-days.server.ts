@@ -384,17 +384,16 @@ export function getTalkBoard(db: AppDatabase, personId: string, eventId: string)
 export type TalkBoard = NonNullable<ReturnType<typeof getTalkBoard>>;
 
 /** Whether the person may move or book this pupil: admins any, mentors their own pupils. */
-function mayArrange(db: AppDatabase, personId: string, event: TalkEvent, pupilId: string): boolean {
-  const rights = getEventRights(db, personId, event);
-  if (rights.admin) return getEventPupils(db, event.id).some((p) => p.id === pupilId);
-  return getEventPupils(db, event.id).some((p) => p.id === pupilId && rights.mentorGroupIds.includes(p.groupId));
+function mayArrange(db: AppDatabase, rights: ReturnType<typeof getEventRights>, event: TalkEvent, pupilId: string): boolean {
+  return getEventPupils(db, event.id).some((p) => p.id === pupilId && (rights.admin || rights.mentorGroupIds.includes(p.groupId)));
 }
 
 /** Moves a pupil to a sitting by hand. Refuses (changing nothing) when a rule would break. */
 export function movePupil(db: AppDatabase, personId: string, eventId: string, pupilId: string, sittingId: string): TalkDayResult<{ talkId: string; changed: boolean }> {
   const event = getTalkEvent(db, eventId);
-  if (!event || !getEventRights(db, personId, event).canPlan) return { ok: false, error: "notFound" };
-  if (!mayArrange(db, personId, event, pupilId)) return { ok: false, error: "forbidden" };
+  const rights = event ? getEventRights(db, personId, event) : null;
+  if (!event || !rights?.canPlan) return { ok: false, error: "notFound" };
+  if (!mayArrange(db, rights, event, pupilId)) return { ok: false, error: "forbidden" };
   return assignSitting(db, event, pupilId, sittingId, "staff");
 }
 
@@ -458,8 +457,9 @@ export function bookOneToOne(
   input: { pupilId: string; startsAt: string; endsAt: string; place: string; videoUrl: string | null },
 ): TalkDayResult<{ talkId: string }> {
   const event = getTalkEvent(db, eventId);
-  if (!event || !getEventRights(db, personId, event).canPlan) return { ok: false, error: "notFound" };
-  if (!mayArrange(db, personId, event, input.pupilId)) return { ok: false, error: "forbidden" };
+  const rights = event ? getEventRights(db, personId, event) : null;
+  if (!event || !rights?.canPlan) return { ok: false, error: "notFound" };
+  if (!mayArrange(db, rights, event, input.pupilId)) return { ok: false, error: "forbidden" };
   if (input.endsAt <= input.startsAt || input.startsAt.slice(0, 10) !== input.endsAt.slice(0, 10)) return { ok: false, error: "invalidTime" };
   const existing = db.select().from(talks).where(and(eq(talks.eventId, eventId), eq(talks.pupilId, input.pupilId))).get();
   const pupil = getEventPupils(db, eventId).find((p) => p.id === input.pupilId)!;
@@ -508,7 +508,7 @@ export function getTalkDetails(db: AppDatabase, talkId: string) {
  * and the other sittings that still have room. Never another family's names or times. */
 export function getGuardianTalks(db: AppDatabase, guardianId: string) {
   const rows = db
-    .select({ talkId: talks.id, pupilId: talks.pupilId, givenName: people.givenName, familyName: people.familyName })
+    .select({ talkId: talks.id, pupilId: talks.pupilId, givenName: people.givenName, familyName: people.familyName, reply: talkGuardianReplies })
     .from(talkGuardianReplies)
     .innerJoin(talks, eq(talks.id, talkGuardianReplies.talkId))
     .innerJoin(people, eq(people.id, talks.pupilId))
@@ -521,7 +521,7 @@ export function getGuardianTalks(db: AppDatabase, guardianId: string) {
     if (!details) return [];
     // While staff still arrange the sittings the guardian sees only the days, to say when they cannot come.
     const planning = details.event.status === "planning";
-    const reply = db.select().from(talkGuardianReplies).where(and(eq(talkGuardianReplies.talkId, row.talkId), eq(talkGuardianReplies.guardianId, guardianId))).get()!;
+    const { reply } = row;
     return [
       {
         talkId: row.talkId,

@@ -130,8 +130,6 @@ export function getTalkView(db: AppDatabase, personId: string, talkId: string, n
   };
 }
 
-export type TalkView = NonNullable<ReturnType<typeof getTalkView>>;
-
 /** Starts the talk's clock (once; starting again restarts it, for a talk begun by mistake). */
 export function startTalkClock(db: AppDatabase, personId: string, talkId: string, now = new Date()): TalkLiveResult<{ planId: string }> {
   const access = talkAccess(db, personId, talkId);
@@ -238,11 +236,6 @@ export function getCallsForTeacher(db: AppDatabase, teacherId: string, now = new
 }
 
 export type TeacherCall = ReturnType<typeof getCallsForTeacher>[number];
-
-/** People a talk's changes concern, for live updates: the pupil's guardians, mentors and the given teachers. */
-export function getSittingOfTalk(db: AppDatabase, talkId: string) {
-  return db.select({ sittingId: talks.sittingId, eventId: talks.eventId }).from(talks).where(eq(talks.id, talkId)).get() ?? null;
-}
 
 /** The mentor's board for a sitting: each of their pupils with the clock, who has the plan open,
  * open calls and how far signing has come. Admins see every pupil of the sitting. */
