@@ -48,6 +48,11 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   const planEvents = new PlanEvents();
   const personEvents = new PersonEvents();
 
+  // `remix build` is a production build; React, loaded first by it, picks its development or
+  // production code from NODE_ENV once. NODE_ENV here says what kind of deployment this is (demo
+  // seed, cookies: env.ts), not how to render, and React's development code made every page
+  // render about twice as slow (prop validation, dev warnings) in `npm start` and in the tests.
+  process.env.NODE_ENV = "production";
   const build = (await import(pathToFileURL(`${root}build/index.js`).href)) as ServerBuild;
 
   const app = express();
