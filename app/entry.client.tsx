@@ -6,6 +6,10 @@ import { I18nextProvider, initReactI18next } from "react-i18next";
 import { defaultLocale, i18nConfig, isLocale, resources } from "./i18n";
 
 async function hydrate() {
+  // A plan page: start connecting to the plan now, so the server's answer arrives while React
+  // takes over the page rather than after (the editors find the connection already open).
+  const livePlanId = document.querySelector<HTMLElement>("[data-live-plan]")?.dataset.livePlan;
+  if (livePlanId) void import("./editor/plan-connection.client").then(({ preconnectPlan }) => preconnectPlan(livePlanId));
   const lang = document.documentElement.lang;
   await i18next.use(initReactI18next).init({ ...i18nConfig, resources, lng: isLocale(lang) ? lang : defaultLocale });
   startTransition(() => {

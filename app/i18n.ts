@@ -19,6 +19,9 @@ export const i18nConfig = {
   ns: ["common"],
   interpolation: { escapeValue: false },
   react: { useSuspense: false },
+  // The texts are bundled, nothing to load: initialise at once rather than after a timer tick
+  // (which waited behind the page's other work before hydration could start).
+  initImmediate: false,
 } as const;
 
 declare module "i18next" {

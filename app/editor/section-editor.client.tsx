@@ -13,7 +13,7 @@ import { useEffect, useRef, useState } from "react";
 import { CommentAnchors, commentAnchorsKey, paragraphsOf, passageBetween, selectedPassage, type AnchoredThread } from "./comment-anchors.client";
 import { useTranslation } from "react-i18next";
 import type { PresenceUser } from "./plan-roles";
-import type { PlanConnection } from "./use-plan-connection.client";
+import type { PlanConnection } from "./plan-connection.client";
 
 interface Props {
   connection: PlanConnection;

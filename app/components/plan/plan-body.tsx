@@ -1,33 +1,50 @@
 import { useTranslation } from "react-i18next";
 import type { PlanPageData } from "~/services/plan-page.server";
-import { LivePlan } from "~/editor/live-plan.client";
+import { LivePlanStatus, LiveSectionText } from "~/editor/live-plan.client";
+import type { PresenceUser } from "~/editor/plan-roles";
 import { useHydrated } from "~/utils/use-hydrated";
 import { PlanActionContext } from "./plan-action";
 import { PlanCommentsProvider } from "./plan-comments";
-import { PlanDocument } from "./plan-document";
+import { PlanDocument, type EditorSlot } from "./plan-document";
 
-/** The plan's sections with the live editors (or, before the browser has taken over, the fixed
- * structure with a notice), and its comment threads. Shared by the plan page and the talk view. */
-export function PlanBody({ page }: { page: Pick<PlanPageData, "plan" | "sections" | "editable" | "user" | "threads" | "commentRights"> }) {
-  const { t } = useTranslation();
-  const hydrated = useHydrated();
+type PlanBodyData = Pick<PlanPageData, "plan" | "sections" | "editable" | "user" | "threads" | "commentRights">;
+
+/**
+ * The plan's sections with the live editors, the connection state and its comment threads.
+ * Shared by the plan page and the talk view. The server renders the fixed structure; in the
+ * browser only the editor slots and the status take over, so hydration keeps the rest of the
+ * page as it is instead of building it again.
+ */
+export function PlanBody({ page }: { page: PlanBodyData }) {
+  const planId = page.plan.id;
   return (
-    <PlanActionContext.Provider value={`/plans/${page.plan.id}`}>
-    <PlanCommentsProvider threads={page.threads} rights={page.commentRights}>
-      {hydrated ? (
-        <LivePlan planId={page.plan.id} sections={page.sections} editable={page.editable} user={page.user} />
-      ) : (
+    <PlanActionContext.Provider value={`/plans/${planId}`}>
+      <PlanCommentsProvider threads={page.threads} rights={page.commentRights}>
         <PlanDocument
+          livePlanId={planId}
           sections={page.sections}
-          aside={
-            <p role="status" className="connection-status connection-busy">
-              {t("plan.connection.connecting")}
-            </p>
-          }
-          renderEditor={() => <p className="muted">{t("plan.loadingEditor")}</p>}
+          aside={<PlanStatus planId={planId} editable={page.editable} draft={page.plan.status === "draft"} />}
+          renderEditor={(slot) => <SectionText planId={planId} slot={slot} editable={page.editable} user={page.user} />}
         />
-      )}
-    </PlanCommentsProvider>
+      </PlanCommentsProvider>
     </PlanActionContext.Provider>
   );
+}
+
+function PlanStatus({ planId, editable, draft }: { planId: string; editable: boolean; draft: boolean }) {
+  const { t } = useTranslation();
+  const hydrated = useHydrated();
+  if (hydrated) return <LivePlanStatus planId={planId} editable={editable} draft={draft} />;
+  return (
+    <p role="status" className="connection-status connection-busy">
+      {t("plan.connection.connecting")}
+    </p>
+  );
+}
+
+function SectionText({ planId, slot, editable, user }: { planId: string; slot: EditorSlot; editable: boolean; user: PresenceUser }) {
+  const { t } = useTranslation();
+  const hydrated = useHydrated();
+  if (hydrated) return <LiveSectionText planId={planId} slot={slot} editable={editable} user={user} />;
+  return <p className="muted">{t("plan.loadingEditor")}</p>;
 }

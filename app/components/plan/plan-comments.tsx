@@ -1,6 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { usePlanAction } from "./plan-action";
-import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { PlanThread } from "~/services/plan-page.server";
 import { translateError } from "~/utils/errors";
@@ -40,12 +40,18 @@ const PlanCommentsContext = createContext<PlanCommentsState | null>(null);
 export function PlanCommentsProvider({ threads, rights, children }: { threads: PlanThreadData[]; rights: CommentRightsData; children: ReactNode }) {
   const [detachedByFragment, setDetachedByFragment] = useState<Record<string, string[]>>({});
   const [passage, setPassage] = useState<PendingPassage | null>(null);
-  const detached = new Set(Object.values(detachedByFragment).flat());
-  const setDetached = (fragment: string, ids: string[]) =>
-    setDetachedByFragment((current) => (current[fragment]?.join() === ids.join() ? current : { ...current, [fragment]: ids }));
-  return (
-    <PlanCommentsContext.Provider value={{ threads, rights, detached, setDetached, passage, setPassage }}>{children}</PlanCommentsContext.Provider>
+  // Every editor reports when it starts (mostly "none detached"); that must not re-render every
+  // part of the plan that reads the threads.
+  const setDetached = useCallback(
+    (fragment: string, ids: string[]) =>
+      setDetachedByFragment((current) => ((current[fragment] ?? []).join() === ids.join() ? current : { ...current, [fragment]: ids })),
+    [],
   );
+  const value = useMemo(
+    () => ({ threads, rights, detached: new Set(Object.values(detachedByFragment).flat()), setDetached, passage, setPassage }),
+    [threads, rights, detachedByFragment, setDetached, passage],
+  );
+  return <PlanCommentsContext.Provider value={value}>{children}</PlanCommentsContext.Provider>;
 }
 
 export function usePlanComments(): PlanCommentsState {

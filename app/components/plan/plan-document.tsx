@@ -20,6 +20,8 @@ export interface PlanSectionData {
 
 export interface EditorSlot {
   fragment: string;
+  /** The section's place in the plan (editors are made in this order). */
+  order: number;
   /** Set for a subject's section, where teachers of the subject may comment on passages. */
   subjectId?: string;
   label: string;
@@ -27,6 +29,8 @@ export interface EditorSlot {
 }
 
 interface Props {
+  /** Marks the plan whose live connection the browser opens before hydration (entry.client). */
+  livePlanId?: string;
   sections: PlanSectionData[];
   /** The text of a section: a live editor in the browser, a notice before it has loaded. */
   renderEditor(slot: EditorSlot): ReactNode;
@@ -38,7 +42,7 @@ interface Props {
  * The plan's fixed structure — headings, assessments, prompts — rendered from SQL around the
  * pupil's text. None of it is in the shared document, so no client can change it.
  */
-export function PlanDocument({ sections, renderEditor, aside }: Props) {
+export function PlanDocument({ livePlanId, sections, renderEditor, aside }: Props) {
   const { t } = useTranslation();
   const locale = useLocale();
   const titleOf = (section: PlanSectionData) =>
@@ -46,7 +50,7 @@ export function PlanDocument({ sections, renderEditor, aside }: Props) {
   const anchor = (section: PlanSectionData) => `section-${section.fragment}`;
 
   return (
-    <div className="plan-layout">
+    <div className="plan-layout" data-live-plan={livePlanId}>
       <aside className="plan-aside">
         {aside}
         <nav aria-labelledby="plan-contents" className="plan-contents">
@@ -62,19 +66,20 @@ export function PlanDocument({ sections, renderEditor, aside }: Props) {
         </nav>
       </aside>
       <div className="plan-sections">
-        {sections.map((section) => {
+        {sections.map((section, order) => {
           const title = titleOf(section);
           const headingId = `${anchor(section)}-heading`;
           return (
             <section key={section.fragment} id={anchor(section)} className="card plan-section" aria-labelledby={headingId}>
               <h2 id={headingId}>{title}</h2>
               {section.kind === "subject" && section.subject ? (
-                <SubjectSectionBody section={section} subjectId={section.subject.id} title={title} renderEditor={renderEditor} />
+                <SubjectSectionBody section={section} order={order} subjectId={section.subject.id} title={title} renderEditor={renderEditor} />
               ) : (
                 <>
                   <p className="prompt muted">{t(`plan.prompts.${section.kind}`)}</p>
                   {renderEditor({
                     fragment: section.fragment,
+                    order,
                     label: t("plan.editorLabel", { section: title }),
                     placeholder: t(`plan.prompts.${section.kind}`),
                   })}
@@ -97,11 +102,13 @@ function OpenThreadCount({ subjectId }: { subjectId: string }) {
 /** A subject: the teacher's assessment (read-only here), the pupil's reflection, the threads. */
 function SubjectSectionBody({
   section,
+  order,
   subjectId,
   title,
   renderEditor,
 }: {
   section: PlanSectionData;
+  order: number;
   subjectId: string;
   title: string;
   renderEditor: Props["renderEditor"];
@@ -144,6 +151,7 @@ function SubjectSectionBody({
       <h3 className="reflection-heading">{t("plan.reflection")}</h3>
       {renderEditor({
         fragment: section.fragment,
+        order,
         label: t("plan.editorLabel", { section: `${title}: ${t("plan.reflection")}` }),
         placeholder: t("plan.prompts.subject"),
         subjectId,
