@@ -18,6 +18,10 @@ export const i18nConfig = {
   defaultNS: "common",
   ns: ["common"],
   interpolation: { escapeValue: false },
+  // Said outright, so i18next does not test every key for being natural-language text (a regular
+  // expression per call, hundreds of calls per plan page). One namespace: no prefixes in keys.
+  keySeparator: ".",
+  nsSeparator: false,
   react: { useSuspense: false },
   // The texts are bundled, nothing to load: initialise at once rather than after a timer tick
   // (which waited behind the page's other work before hydration could start).
