@@ -1,11 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getThreadsWaitingFor } from "../../db/queries/comments";
-import { getHomeOverview } from "../../db/queries/roster";
 import { PupilList } from "~/components/pupil-list";
 import { GuardianTalkCard } from "~/components/talk/guardian-talk-card";
-import { getGuardianTalks, getPupilTalks } from "~/services/talk-days.server";
+import { getHomePage } from "~/services/home.server";
 import { performGuardianAnswer } from "~/services/talk-intents.server";
 import { readFormData } from "~/utils/forms.server";
 import { TermName } from "~/components/term-name";
@@ -17,17 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Start · Elevledd IUP" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  const waitingThreads = person.isStaff
-    ? getThreadsWaitingFor(context.db, person.id, person.schoolId).map((thread) => ({ ...thread, lastComment: { ...thread.lastComment, at: thread.lastComment.at.toISOString() } }))
-    : [];
-  const overview = getHomeOverview(context.db, person);
-  return {
-    person: { id: person.id, givenName: person.givenName },
-    overview,
-    waitingThreads,
-    pupilTalks: overview.asPupil ? getPupilTalks(context.db, person.id) : [],
-    guardianTalks: overview.children.length > 0 ? getGuardianTalks(context.db, person.id) : [],
-  };
+  return getHomePage(context.db, person);
 }
 
 /** A guardian's answer to a talk invitation (the cards above post here, with or without JavaScript). */

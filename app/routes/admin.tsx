@@ -21,12 +21,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { setup, scales: getSchoolScaleSettings(context.db, person.schoolId)! };
 }
 
-const ScaleSettingsSchema = z.object({
-  intent: z.literal("scales"),
-  gradedFromYear: z.coerce.number().int().min(1).max(9),
-});
-
 export async function action({ request, context }: ActionFunctionArgs) {
+  // Here, not at module level: a schema there would ship zod to the browser with the page.
+  const ScaleSettingsSchema = z.object({
+    intent: z.literal("scales"),
+    gradedFromYear: z.coerce.number().int().min(1).max(9),
+  });
   const person = await requirePerson(request, context);
   if (!canAdministerSchool(context.db, person.id, person.schoolId)) throw notFound();
   const parsed = ScaleSettingsSchema.safeParse(Object.fromEntries(await readFormData(request)));

@@ -27,17 +27,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const SaveAssessmentSchema = z.object({
-  intent: z.literal("save"),
-  pupilId: z.string().min(1).max(64),
-  level: z
-    .string()
-    .max(16)
-    .transform((value) => (value === "" ? null : value)),
-  written: z.string().max(WRITTEN_ASSESSMENT_MAX, "assessments.errors.tooLong").default(""),
-});
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
+  // Here, not at module level: a schema there would ship zod to the browser with the page.
+  const SaveAssessmentSchema = z.object({
+    intent: z.literal("save"),
+    pupilId: z.string().min(1).max(64),
+    level: z
+      .string()
+      .max(16)
+      .transform((value) => (value === "" ? null : value)),
+    written: z.string().max(WRITTEN_ASSESSMENT_MAX, "assessments.errors.tooLong").default(""),
+  });
   const person = await requirePerson(request, context);
   const duty = getOwnCurrentDuty(context.db, person.id, params.dutyId ?? "");
   if (!duty) throw notFound();

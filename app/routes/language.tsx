@@ -6,13 +6,13 @@ import { getPerson, safeRedirectPath } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { localeCookie } from "~/utils/i18n.server";
 
-const LanguageSchema = z.object({
-  locale: z.enum(supportedLocales),
-  redirectTo: z.string().optional(),
-});
-
 /** Switches the interface language; a signed-in person's choice is also kept for e-mails. */
 export async function action({ request, context }: ActionFunctionArgs) {
+  // Here, not at module level: a schema there would ship zod to the browser with the page.
+  const LanguageSchema = z.object({
+    locale: z.enum(supportedLocales),
+    redirectTo: z.string().optional(),
+  });
   const parsed = LanguageSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   const person = await getPerson(request, context);

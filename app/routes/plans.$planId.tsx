@@ -1,17 +1,12 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
-import { getPupilAccess } from "../../db/queries/access";
-import { getPlan } from "../../db/queries/plans";
-import { setSharesPlanWithGuardians } from "../../db/queries/roster";
 import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TermName } from "~/components/term-name";
-import { recordPlanAccess } from "../../db/queries/audit";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
-import { canDecideGuardianAccess, getPlanPage } from "~/services/plan-page.server";
+import { getPlanForActions, openPlanPage, performGuardianConsent } from "~/services/plan-page.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
@@ -25,21 +20,15 @@ export const handle: LivePlanHandle = { livePlanId: (data) => (data as { plan?: 
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  const page = getPlanPage(context.db, person, params.planId ?? "");
+  const page = openPlanPage(context.db, person, params.planId ?? "");
   if (!page) throw notFound();
-  recordPlanAccess(context.db, { planId: page.plan.id, actorId: person.id, version: page.plan.version, action: "view" });
   return page;
 }
 
-const GuardianConsentSchema = z.object({
-  intent: z.literal("guardian-consent"),
-  shares: z.literal("on").optional(),
-});
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
-  const plan = getPlan(context.db, params.planId ?? "");
-  if (!plan || getPupilAccess(context.db, person.id, plan.pupilId) === "none") throw notFound();
+  const plan = getPlanForActions(context.db, person.id, params.planId ?? "");
+  if (!plan) throw notFound();
   const form = await readFormData(request);
   const fields = Object.fromEntries(form);
 
@@ -53,13 +42,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return result.ok ? result : data(result, { status: result.status });
   }
 
-  if (!canDecideGuardianAccess(context.db, person.id, plan.pupilId)) throw notFound();
-  const parsed = GuardianConsentSchema.safeParse(fields);
-  if (!parsed.success) return data({ ok: false as const, error: "validation" }, { status: 400 });
-  setSharesPlanWithGuardians(context.db, plan.pupilId, parsed.data.shares === "on");
-  // Guardians with the plan open lose (or gain) their view at once.
-  context.collaboration.revalidatePupil(plan.pupilId);
-  return { ok: true as const, intent: "guardian-consent" as const };
+  const result = performGuardianConsent(context, person.id, plan.pupilId, fields);
+  if (result === "notYours") throw notFound();
+  return result.ok ? result : data(result, { status: 400 });
 }
 
 export default function PlanPage() {

@@ -23,9 +23,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return board;
 }
 
-const IdentityCheck = z.object({ intent: z.literal("identity"), talkId: z.string().min(1).max(64), guardianId: z.string().min(1).max(64) });
-
 export async function action({ request, context }: ActionFunctionArgs) {
+  // Here, not at module level: a schema there would ship zod to the browser with the page.
+  const IdentityCheck = z.object({ intent: z.literal("identity"), talkId: z.string().min(1).max(64), guardianId: z.string().min(1).max(64) });
   const person = await requirePerson(request, context);
   const parsed = IdentityCheck.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return data({ ok: false as const, error: "validation" }, { status: 400 });

@@ -1,12 +1,15 @@
 import type { AppDatabase } from "../../db/client";
-import { accessFromRelations, getRelationsToPupil } from "../../db/queries/access";
+import type { AppContext } from "~/load-context";
+import { accessFromRelations, getPupilAccess, getRelationsToPupil } from "../../db/queries/access";
+import { recordPlanAccess } from "../../db/queries/audit";
 import { getAssessments, getPupilScale } from "../../db/queries/assessments";
 import { getCommentRights, listThreads } from "../../db/queries/comments";
 import { getPlan, getPlanRole, getPlanSections, getPupilSubjects } from "../../db/queries/plans";
-import { getPupilConsent, getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
+import { getPupilConsent, getSignedInPerson, setSharesPlanWithGuardians, type SignedInPerson } from "../../db/queries/roster";
 import { ageOn, stockholmToday } from "../../db/school-calendar";
 import { terms } from "../../db/schema";
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import { roleColors } from "~/editor/plan-roles";
 import { presenceKey } from "~/utils/presence.server";
 import { checkVersion, getCurrentVersion, getSigningGuardians, listVersions } from "./plan-signing.server";
@@ -113,8 +116,44 @@ export type PlanPageData = NonNullable<ReturnType<typeof getPlanPage>>;
 export type PlanThread = PlanPageData["threads"][number];
 
 /** Whether the person is this pupil and old enough to decide about guardians' access. */
-export function canDecideGuardianAccess(db: AppDatabase, personId: string, pupilId: string, today: string = stockholmToday()): boolean {
+function canDecideGuardianAccess(db: AppDatabase, personId: string, pupilId: string, today: string = stockholmToday()): boolean {
   if (personId !== pupilId) return false;
   const consent = getPupilConsent(db, pupilId);
   return consent?.dateOfBirth ? ageOn(consent.dateOfBirth, today) >= 18 : false;
+}
+
+/** The plan page for this person, noted in the plan's access log; null when they may not see it. */
+export function openPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: string) {
+  const page = getPlanPage(db, viewer, planId);
+  if (page) recordPlanAccess(db, { planId: page.plan.id, actorId: viewer.id, version: page.plan.version, action: "view" });
+  return page;
+}
+
+/** The plan the page's forms act on, or null when this person has no access to it at all. */
+export function getPlanForActions(db: AppDatabase, personId: string, planId: string) {
+  const plan = getPlan(db, planId);
+  return plan && getPupilAccess(db, personId, plan.pupilId) !== "none" ? plan : null;
+}
+
+const GuardianConsentSchema = z.object({
+  intent: z.literal("guardian-consent"),
+  shares: z.literal("on").optional(),
+});
+
+/**
+ * The pupil's own choice, from 18, whether guardians read along. Guardians with the plan open
+ * lose (or gain) their view at once. "notYours" when the choice is not this person's to make.
+ */
+export function performGuardianConsent(
+  context: Pick<AppContext, "db" | "collaboration">,
+  personId: string,
+  pupilId: string,
+  fields: Record<string, unknown>,
+): { ok: true; intent: "guardian-consent" } | { ok: false; error: "validation" } | "notYours" {
+  if (!canDecideGuardianAccess(context.db, personId, pupilId)) return "notYours";
+  const parsed = GuardianConsentSchema.safeParse(fields);
+  if (!parsed.success) return { ok: false, error: "validation" };
+  setSharesPlanWithGuardians(context.db, pupilId, parsed.data.shares === "on");
+  context.collaboration.revalidatePupil(pupilId);
+  return { ok: true, intent: "guardian-consent" };
 }
