@@ -50,6 +50,21 @@ export function appendPlanUpdate(db: AppDatabase, planId: string, update: Uint8A
   return Number(result.lastInsertRowid);
 }
 
+type PlanUpdates = ReadonlyArray<{ planId: string; update: Uint8Array }>;
+// better-sqlite3's own transaction function, made once: drizzle's db.transaction builds a new
+// transaction object per call, which cost as much as the inserts at a busy moment.
+const preparedBatches = new WeakMap<AppDatabase, (updates: PlanUpdates) => number[]>();
+
+/** Appends several updates (of any plans) in one transaction: all or none. Returns their ids in order. */
+export function appendPlanUpdates(db: AppDatabase, updates: PlanUpdates): number[] {
+  let appendAll = preparedBatches.get(db);
+  if (!appendAll) {
+    appendAll = db.$client.transaction((batch: PlanUpdates) => batch.map(({ planId, update }) => appendPlanUpdate(db, planId, update)));
+    preparedBatches.set(db, appendAll);
+  }
+  return appendAll(updates);
+}
+
 /** Replaces the stored state and drops the updates it already contains, in one transaction. */
 export function replacePlanDocument(db: AppDatabase, planId: string, state: Uint8Array, upToUpdateId: number): void {
   db.transaction((tx) => {

@@ -10,6 +10,7 @@ import { getSignedInPerson } from "../../db/queries/roster";
 import type { AppSessionStorage } from "../../db/queries/sessions";
 import type { Logger } from "../logger";
 import { CloseCode } from "./close-codes";
+import { UpdateJournal } from "./update-journal";
 import { LiveDocument, PlanLockedViolation, ProtocolError, ReadOnlyViolation, type Connection } from "./live-document";
 import { recordPlanAccess } from "../../db/queries/audit";
 import { roleColors } from "../../app/editor/plan-roles";
@@ -40,8 +41,10 @@ export class CollaborationServer {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
+  private readonly journal: UpdateJournal;
 
   constructor(private readonly options: CollaborationOptions) {
+    this.journal = new UpdateJournal(options.db);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
     // Drop connections whose other end vanished without a close (a phone that lost coverage).
     this.heartbeat = setInterval(() => {
@@ -161,6 +164,8 @@ export class CollaborationServer {
    * nothing here awaits. Writers are then closed with 4423 (PlanLocked); readers stay.
    */
   freezePlan<T>(planId: string, pupilId: string, freeze: (doc: Y.Doc) => T): T {
+    // Everything accepted before the lock is stored before the record is made from it.
+    this.journal.flush();
     const document = this.open(planId, pupilId);
     document.locked = true;
     let result: T;
@@ -199,6 +204,7 @@ export class CollaborationServer {
     let document = this.documents.get(planId);
     if (!document) {
       document = new LiveDocument(planId, pupilId, this.options.db, {
+        journal: this.journal,
         compactEvery: this.options.compactEvery,
         onStoreFailure: (failedPlanId, error) => this.dropAfterStoreFailure(failedPlanId, error),
       });
@@ -268,6 +274,7 @@ export class CollaborationServer {
   /** On shutdown: tell clients to come back, store compacted states, free everything. */
   close() {
     clearInterval(this.heartbeat);
+    this.journal.flush();
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
     for (const document of this.documents.values()) {

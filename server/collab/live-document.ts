@@ -5,9 +5,10 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
-import { appendPlanUpdate, loadPlanDocument, replacePlanDocument } from "../../db/queries/plan-documents";
+import { loadPlanDocument, replacePlanDocument } from "../../db/queries/plan-documents";
 import type { PlanRole } from "../../app/editor/plan-roles";
 import { CloseCode } from "./close-codes";
+import type { UpdateJournal } from "./update-journal";
 
 /** y-websocket message types (the first varUint of every message). */
 const MESSAGE_SYNC = 0;
@@ -37,15 +38,18 @@ export interface Connection {
 export class ProtocolError extends Error {}
 
 export interface LiveDocumentOptions {
+  /** Where accepted updates are stored (shared by all documents of a database). */
+  journal: UpdateJournal;
   /** Compact the stored update log after this many appended updates. */
   compactEvery: number;
   onStoreFailure(planId: string, error: unknown): void;
 }
 
 /**
- * One plan's Y.Doc in memory with its connections. All storage calls are synchronous
- * (better-sqlite3), so an update is on disk before it is broadcast, and loading completes
- * before the first sync reply: there is no window in which a client sees a half-loaded doc.
+ * One plan's Y.Doc in memory with its connections. An accepted update is broadcast only once the
+ * journal has it on disk (at the end of the event-loop turn), and anything a client receives in
+ * a sync reply has been stored first. Loading is synchronous (better-sqlite3) and completes before
+ * the first sync reply: there is no window in which a client sees a half-loaded doc.
  */
 export class LiveDocument {
   readonly doc = new Y.Doc();
@@ -55,6 +59,7 @@ export class LiveDocument {
   private lastUpdateId = 0;
   private updatesSinceCompaction = 0;
   private broken = false;
+  private destroyed = false;
   /**
    * Set in the same synchronous step that freezes the plan for signing. From then on no update
    * is applied, whoever sends it and however it was queued: there is no await in between.
@@ -83,23 +88,29 @@ export class LiveDocument {
 
   private onDocumentUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === "storage" || this.broken) return;
-    try {
-      this.lastUpdateId = appendPlanUpdate(this.db, this.planId, update);
-    } catch (error) {
-      // Not stored means not sent on: close everyone; clients keep their edits and resend them.
-      this.broken = true;
-      this.options.onStoreFailure(this.planId, error);
-      return;
-    }
-    this.updatesSinceCompaction++;
-    const message = encodeMessage((e) => {
-      encoding.writeVarUint(e, MESSAGE_SYNC);
-      syncProtocol.writeUpdate(e, update);
+    this.options.journal.append({
+      planId: this.planId,
+      update,
+      stored: (id) => {
+        if (this.broken || this.destroyed) return;
+        this.lastUpdateId = id;
+        this.updatesSinceCompaction++;
+        const message = encodeMessage((e) => {
+          encoding.writeVarUint(e, MESSAGE_SYNC);
+          syncProtocol.writeUpdate(e, update);
+        });
+        for (const connection of this.connections) {
+          if (connection !== origin) send(connection, message);
+        }
+        if (this.updatesSinceCompaction >= this.options.compactEvery) this.compact();
+      },
+      failed: (error) => {
+        // Not stored means not sent on: close everyone; clients keep their edits and resend them.
+        if (this.broken) return;
+        this.broken = true;
+        this.options.onStoreFailure(this.planId, error);
+      },
     });
-    for (const connection of this.connections) {
-      if (connection !== origin) send(connection, message);
-    }
-    if (this.updatesSinceCompaction >= this.options.compactEvery) this.compact();
   };
 
   private onAwarenessUpdate = (
@@ -179,6 +190,8 @@ export class LiveDocument {
     const syncType = readVarUint(decoder);
     if (syncType === syncProtocol.messageYjsSyncStep1) {
       const stateVector = readVarUint8Array(decoder);
+      // The reply may hold updates accepted this turn: store them before anyone can have them.
+      this.options.journal.flush();
       let reply: Uint8Array;
       try {
         reply = Y.encodeStateAsUpdate(this.doc, stateVector);
@@ -257,7 +270,8 @@ export class LiveDocument {
 
   /** Writes the whole state as one row and drops the update rows it replaces. */
   compact() {
-    if (this.broken || this.updatesSinceCompaction === 0) return;
+    this.options.journal.flush();
+    if (this.broken || this.destroyed || this.updatesSinceCompaction === 0) return;
     replacePlanDocument(this.db, this.planId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
     this.updatesSinceCompaction = 0;
   }
@@ -271,6 +285,7 @@ export class LiveDocument {
   }
 
   destroy() {
+    this.destroyed = true;
     this.doc.off("update", this.onDocumentUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.awareness.destroy();

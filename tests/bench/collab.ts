@@ -19,6 +19,7 @@ import * as Y from "yjs";
 import { openDatabase } from "../../db/client";
 import { appendPlanUpdate, replacePlanDocument } from "../../db/queries/plan-documents";
 import { LiveDocument } from "../../server/collab/live-document";
+import { UpdateJournal } from "../../server/collab/update-journal";
 import { signIn } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 import { BENCH_PASSWORD, benchEmail, seedBenchDatabase } from "./seed";
@@ -329,7 +330,7 @@ async function measureOpen(): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < config.opens; i++) {
     const started = performance.now();
-    const live = new LiveDocument(plan.id, plan.pupilId, db, { compactEvery: 500, onStoreFailure: () => {} });
+    const live = new LiveDocument(plan.id, plan.pupilId, db, { journal: new UpdateJournal(db), compactEvery: 500, onStoreFailure: () => {} });
     times.push(performance.now() - started);
     live.destroy();
   }

@@ -302,6 +302,38 @@ describe("durability", () => {
     expect(received.length - before.length).toBeGreaterThan(150);
   });
 
+  it("when one plan cannot be stored, only its people are sent away, nothing unstored reaches them, and the edit arrives once storing works again", async () => {
+    const mentorPlans = ((await (await get(`${server.url}/api/me/plans`, cookies.mentor)).json()) as { plans: Array<{ planId: string; access: string }> }).plans;
+    const otherPlanId = mentorPlans.find((p) => p.planId !== alvaPlanId && p.access === "edit")!.planId;
+    const typist = open("alva");
+    const reader = open("guardian");
+    const otherTypist = open("mentor", otherPlanId);
+    const otherReader = open("mentor", otherPlanId);
+    await Promise.all([typist, reader, otherTypist, otherReader].map((c) => c.synced()));
+
+    // The disk refuses Alva's plan only (as a full disk or a broken page would, for one plan).
+    const sqlite = new Database(server.databasePath);
+    sqlite.exec(`create trigger refuse_alva before insert on plan_updates when new.plan_id = '${alvaPlanId}' begin select raise(abort, 'refused'); end`);
+    try {
+      // Both type at once, keystroke by keystroke (which turn stores what is up to the server;
+      // the journal's unit test holds a failure inside one shared transaction).
+      for (const [mine, other] of [..."Inte sparat ännu."].map((c, i) => [c, "Sparat, alltihop."[i] ?? "."])) {
+        typeInto(typist.doc, "schoolActions", mine!);
+        typeInto(otherTypist.doc, "schoolActions", other!);
+      }
+      await expect.poll(() => sectionText(otherReader.doc, "schoolActions")).toContain("Sparat, alltihop.");
+      await expect.poll(() => typist.closeCodes).toContain(4500);
+      expect(reader.closeCodes).toContain(4500);
+      expect(sectionText(reader.doc, "schoolActions")).not.toContain("Inte sparat ännu.");
+      expect(otherTypist.closeCodes).toEqual([]);
+    } finally {
+      sqlite.exec("drop trigger refuse_alva");
+      sqlite.close();
+    }
+    // The typist's client kept the edit and sends it again when it reconnects.
+    await expect.poll(() => sectionText(reader.doc, "schoolActions"), { timeout: 10_000 }).toContain("Inte sparat ännu.");
+  });
+
   it("compacts the stored log after thousands of small edits and still loads intact", async () => {
     const typist = open("mentor");
     await typist.synced();
