@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 
 /** Editors made at once when a plan opens; the rest follow in idle time or when scrolled near. */
 const FIRST_EDITORS = 1;
-const EDITORS_PER_IDLE = 2;
+const EDITORS_PER_IDLE = 1;
 
 function whenIdle(callback: () => void) {
   if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(callback, { timeout: 200 });
