@@ -25,7 +25,7 @@ async function signedInPage(browser: Browser, email: string, viewport = { width:
   return page;
 }
 
-test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil, guardian and mentor sign, the PDF holds it all", async ({ browser }) => {
+test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil, guardian and mentor sign, the PDF holds it all; after an unlock her open page takes edits again", async ({ browser }) => {
   const alva = await signedInPage(browser, "elev@demo.test");
   await alva.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
   await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
@@ -94,4 +94,16 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   await visitor.getByRole("button", { name: "Kontrollera" }).first().click();
   await expect(visitor.getByRole("heading", { name: "Äkta och oförändrad" })).toBeVisible();
   await expect(visitor.getByRole("status")).toContainText("Jonas Ek");
+
+  // A correction: the mentor unlocks; Alva's open page can be written in again, without reloading.
+  const unlock = mentor.locator("details.unlock");
+  await unlock.locator("summary").click();
+  await unlock.getByLabel("Varför behövs rättelsen?").fill("Fel i målen.");
+  await unlock.getByRole("button", { name: "Lås upp" }).click();
+  await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+  await expect(goals).toHaveAttribute("contenteditable", "true");
+  await goals.click();
+  await alva.keyboard.press("End");
+  await alva.keyboard.type(" Rättat.");
+  await expect.poll(() => textOf(mentor.getByRole("textbox", { name: "Mina mål, elevens text" }))).toBe("Jag ska läsa 20 minuter varje dag. Rättat.");
 });
