@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
+import { preparedQuery } from "../prepared";
 import { ageOn, stockholmToday } from "../school-calendar";
 import {
   groupMembers,
@@ -41,53 +42,66 @@ export function accessAtLeast(access: PupilAccess, needed: PupilAccess): boolean
 }
 
 /** How a person relates to a pupil: possibly several ways (a teacher who is also the mentor). */
+const pupilForAccess = preparedQuery((db) =>
+  db
+    .select({ schoolId: people.schoolId, dateOfBirth: people.dateOfBirth, shares: pupils.sharesPlanWithGuardians })
+    .from(pupils)
+    .innerJoin(people, eq(people.id, pupils.personId))
+    .where(eq(pupils.personId, sql.placeholder("pupilId")))
+    .prepare(),
+);
+
+const mentorOfPupil = preparedQuery((db) =>
+  db
+    .select({ one: mentorships.mentorId })
+    .from(mentorships)
+    .innerJoin(groupMembers, eq(groupMembers.groupId, mentorships.groupId))
+    .where(and(eq(mentorships.mentorId, sql.placeholder("personId")), eq(groupMembers.pupilId, sql.placeholder("pupilId"))))
+    .prepare(),
+);
+
+const teacherOfPupil = preparedQuery((db) =>
+  db
+    .select({ one: teachingDuties.id })
+    .from(teachingDuties)
+    .innerJoin(groupMembers, eq(groupMembers.groupId, teachingDuties.groupId))
+    .where(
+      and(
+        eq(teachingDuties.teacherId, sql.placeholder("personId")),
+        eq(teachingDuties.termId, sql.placeholder("termId")),
+        eq(groupMembers.pupilId, sql.placeholder("pupilId")),
+      ),
+    )
+    .prepare(),
+);
+
+const guardianOfPupil = preparedQuery((db) =>
+  db
+    .select({ one: guardianships.guardianId })
+    .from(guardianships)
+    .where(and(eq(guardianships.guardianId, sql.placeholder("personId")), eq(guardianships.pupilId, sql.placeholder("pupilId"))))
+    .prepare(),
+);
+
+/** How a person relates to a pupil: possibly several ways (a teacher who is also the mentor). */
 export function getRelationsToPupil(
   db: AppDatabase,
   personId: string,
   pupilId: string,
   today: string = stockholmToday(),
 ): RelationToPupil[] {
-  const pupil = db
-    .select({ schoolId: people.schoolId, dateOfBirth: people.dateOfBirth, shares: pupils.sharesPlanWithGuardians })
-    .from(pupils)
-    .innerJoin(people, eq(people.id, pupils.personId))
-    .where(eq(pupils.personId, pupilId))
-    .get();
+  const pupil = pupilForAccess(db).get({ pupilId });
   if (!pupil) return [];
 
   const relations: RelationToPupil[] = [];
   if (personId === pupilId) relations.push("self");
 
-  const isMentor = db
-    .select({ one: mentorships.mentorId })
-    .from(mentorships)
-    .innerJoin(groupMembers, eq(groupMembers.groupId, mentorships.groupId))
-    .where(and(eq(mentorships.mentorId, personId), eq(groupMembers.pupilId, pupilId)))
-    .get();
-  if (isMentor) relations.push("mentor");
+  if (mentorOfPupil(db).get({ personId, pupilId })) relations.push("mentor");
 
   const term = getActiveTerm(db, pupil.schoolId, today);
-  if (term) {
-    const teaches = db
-      .select({ one: teachingDuties.id })
-      .from(teachingDuties)
-      .innerJoin(groupMembers, eq(groupMembers.groupId, teachingDuties.groupId))
-      .where(
-        and(
-          eq(teachingDuties.teacherId, personId),
-          eq(teachingDuties.termId, term.id),
-          eq(groupMembers.pupilId, pupilId),
-        ),
-      )
-      .get();
-    if (teaches) relations.push("teacher");
-  }
+  if (term && teacherOfPupil(db).get({ personId, termId: term.id, pupilId })) relations.push("teacher");
 
-  const isGuardian = db
-    .select({ one: guardianships.guardianId })
-    .from(guardianships)
-    .where(and(eq(guardianships.guardianId, personId), eq(guardianships.pupilId, pupilId)))
-    .get();
+  const isGuardian = guardianOfPupil(db).get({ personId, pupilId });
   // From 18 the pupil decides whether guardians see the plan.
   const adult = pupil.dateOfBirth !== null && ageOn(pupil.dateOfBirth, today) >= 18;
   if (isGuardian && (!adult || pupil.shares)) relations.push("guardian");

@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
+import { preparedQuery } from "../prepared";
 import { newId } from "../ids";
 import { stockholmToday } from "../school-calendar";
 import {
@@ -106,8 +107,10 @@ export function getOrCreatePlan(db: AppDatabase, pupilId: string, termId: string
   });
 }
 
+const planById = preparedQuery((db) => db.select().from(plans).where(eq(plans.id, sql.placeholder("planId"))).prepare());
+
 export function getPlan(db: AppDatabase, planId: string): Plan | null {
-  return db.select().from(plans).where(eq(plans.id, planId)).get() ?? null;
+  return planById(db).get({ planId }) ?? null;
 }
 
 export interface PlanSectionView {

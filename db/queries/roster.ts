@@ -1,5 +1,6 @@
-import { and, asc, count, countDistinct, eq, inArray } from "drizzle-orm";
+import { and, asc, count, countDistinct, eq, inArray, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
+import { preparedQuery } from "../prepared";
 import { stockholmToday } from "../school-calendar";
 import {
   credentials,
@@ -42,8 +43,8 @@ export interface SignedInPerson extends PersonName {
 const nameColumns = { id: people.id, givenName: people.givenName, familyName: people.familyName };
 const byName = [asc(people.givenName), asc(people.familyName)];
 
-export function getSignedInPerson(db: AppDatabase, personId: string): SignedInPerson | null {
-  const row = db
+const signedInPersonRow = preparedQuery((db) =>
+  db
     .select({
       ...nameColumns,
       schoolId: people.schoolId,
@@ -55,8 +56,12 @@ export function getSignedInPerson(db: AppDatabase, personId: string): SignedInPe
     .from(people)
     .leftJoin(staff, eq(staff.personId, people.id))
     .leftJoin(pupils, eq(pupils.personId, people.id))
-    .where(eq(people.id, personId))
-    .get();
+    .where(eq(people.id, sql.placeholder("personId")))
+    .prepare(),
+);
+
+export function getSignedInPerson(db: AppDatabase, personId: string): SignedInPerson | null {
+  const row = signedInPersonRow(db).get({ personId });
   if (!row) return null;
   return {
     id: row.id,

@@ -1,6 +1,7 @@
 import { createCookie, createSessionStorage, type SessionStorage } from "@remix-run/node";
-import { eq, lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
+import { preparedQuery } from "../prepared";
 import { newId } from "../ids";
 import { sessions } from "../schema";
 
@@ -14,6 +15,9 @@ export const SESSION_COOKIE_NAME = "__session";
 const SESSION_HOURS = 12;
 
 /** Server-side sessions in SQLite; the cookie holds only the signed session id. */
+// Read on every request and every websocket: prepared once (see db/prepared.ts).
+const sessionById = preparedQuery((db) => db.select().from(sessions).where(eq(sessions.id, sql.placeholder("id"))).prepare());
+
 export function createDatabaseSessionStorage(
   db: AppDatabase,
   options: { secret: string; secure: boolean },
@@ -38,7 +42,7 @@ export function createDatabaseSessionStorage(
       return id;
     },
     async readData(id) {
-      const row = db.select().from(sessions).where(eq(sessions.id, id)).get();
+      const row = sessionById(db).get({ id });
       if (!row) return null;
       if (row.expiresAt.getTime() <= Date.now()) {
         db.delete(sessions).where(eq(sessions.id, id)).run();
