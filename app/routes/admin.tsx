@@ -1,13 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
-import { getSchoolScaleSettings, setGradedFromYear } from "../../db/queries/assessments";
-import { readFormData } from "~/utils/forms.server";
 import { useTranslation } from "react-i18next";
-import { canAdministerSchool } from "../../db/queries/access";
-import { getSchoolSetup } from "../../db/queries/roster";
 import { TermName } from "~/components/term-name";
+import { administersOwnSchool, getSchoolAdminPage, performScaleSettings } from "~/services/school-admin.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
+import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
@@ -15,24 +12,16 @@ export const meta: MetaFunction = () => [{ title: "Skolans uppgifter · Elevledd
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  if (!canAdministerSchool(context.db, person.id, person.schoolId)) throw notFound();
-  const setup = getSchoolSetup(context.db, person.schoolId);
-  if (!setup) throw notFound();
-  return { setup, scales: getSchoolScaleSettings(context.db, person.schoolId)! };
+  const page = getSchoolAdminPage(context.db, person);
+  if (!page) throw notFound();
+  return page;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  // Here, not at module level: a schema there would ship zod to the browser with the page.
-  const ScaleSettingsSchema = z.object({
-    intent: z.literal("scales"),
-    gradedFromYear: z.coerce.number().int().min(1).max(9),
-  });
   const person = await requirePerson(request, context);
-  if (!canAdministerSchool(context.db, person.id, person.schoolId)) throw notFound();
-  const parsed = ScaleSettingsSchema.safeParse(Object.fromEntries(await readFormData(request)));
-  if (!parsed.success) return data({ ok: false as const, error: "assessments.settings.invalid" }, { status: 400 });
-  setGradedFromYear(context.db, person.schoolId, parsed.data.gradedFromYear);
-  return { ok: true as const };
+  if (!administersOwnSchool(context.db, person)) throw notFound();
+  const result = performScaleSettings(context.db, person.schoolId, Object.fromEntries(await readFormData(request)));
+  return result.ok ? { ok: true as const } : data({ ok: false as const, error: result.error }, { status: 400 });
 }
 
 export default function AdminPage() {

@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { canAdministerSchool } from "../../db/queries/access";
-import { listOutbox } from "~/services/talk-mail.server";
+import { getOutboxPage } from "~/services/talk-mail.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
@@ -12,21 +11,9 @@ export const meta: MetaFunction = () => [{ title: "Utkorg · Elevledd IUP" }];
 /** Every e-mail the app has made for the school: without SMTP this is where they wait. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  if (!canAdministerSchool(context.db, person.id, person.schoolId)) throw notFound();
-  return {
-    smtp: Boolean(process.env.SMTP_URL),
-    messages: listOutbox(context.db, person.schoolId).map((m) => ({
-      id: m.id,
-      to: m.toAddress,
-      kind: m.kind,
-      subject: m.subject,
-      body: m.body,
-      calendar: m.calendar,
-      createdAt: m.createdAt.toISOString(),
-      sentAt: m.sentAt?.toISOString() ?? null,
-      error: m.error,
-    })),
-  };
+  const page = getOutboxPage(context.db, person);
+  if (!page) throw notFound();
+  return page;
 }
 
 export default function OutboxPage() {

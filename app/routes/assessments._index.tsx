@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getAssessableGroups } from "../../db/queries/assessments";
 import { TermName } from "~/components/term-name";
+import { getAssessmentsPage } from "~/services/assessments.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { useLocale } from "~/utils/use-locale";
 
@@ -11,8 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Bedömningar · Elevledd IUP"
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
   if (!person.isStaff) throw notFound();
-  const { term, duties } = getAssessableGroups(context.db, person.id, person.schoolId);
-  return { term, duties };
+  return getAssessmentsPage(context.db, person);
 }
 
 export default function AssessmentsPage() {

@@ -1,11 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { canViewGroup } from "../../db/queries/access";
-import { getGroupDetails } from "../../db/queries/roster";
-import { getActiveTerm } from "../../db/queries/terms";
-import { stockholmToday } from "../../db/school-calendar";
 import { PupilList } from "~/components/pupil-list";
+import { getGroupPage } from "~/services/roster.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
@@ -14,11 +11,9 @@ export const meta: MetaFunction = () => [{ title: "Grupp · Elevledd IUP" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  const groupId = params.groupId ?? "";
-  if (!canViewGroup(context.db, person.id, groupId)) throw notFound();
-  const group = getGroupDetails(context.db, groupId, getActiveTerm(context.db, person.schoolId, stockholmToday()));
-  if (!group) throw notFound();
-  return { group };
+  const page = getGroupPage(context.db, person, params.groupId ?? "");
+  if (!page) throw notFound();
+  return page;
 }
 
 export default function GroupPage() {

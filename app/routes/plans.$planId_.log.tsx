@@ -1,33 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { canAdministerSchool, getPupilAccess } from "../../db/queries/access";
-import { listAuditEvents } from "../../db/queries/audit";
-import { getPlan } from "../../db/queries/plans";
-import { getSignedInPerson } from "../../db/queries/roster";
+import { getPlanLogPage } from "~/services/plan-page.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
 export const meta: MetaFunction = () => [{ title: "Logg · Elevledd IUP" }];
 
-/**
- * A plan's log: who opened, wrote in, locked, signed and downloaded it, and when. Everyone who
- * can read the plan may see who has accessed it; the school's admins see it too (without the plan).
- */
+/** A plan's log; who may see it is decided in getPlanLogPage. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  const plan = getPlan(context.db, params.planId ?? "");
-  if (!plan) throw notFound();
-  const pupil = getSignedInPerson(context.db, plan.pupilId)!;
-  const mayRead = getPupilAccess(context.db, person.id, plan.pupilId) !== "none";
-  if (!mayRead && !canAdministerSchool(context.db, person.id, pupil.schoolId)) throw notFound();
-  return {
-    planId: plan.id,
-    mayOpenPlan: mayRead,
-    pupil: { givenName: pupil.givenName, familyName: pupil.familyName },
-    events: listAuditEvents(context.db, plan.id).map((e) => ({ ...e, at: e.at.toISOString() })),
-  };
+  const page = getPlanLogPage(context.db, person, params.planId ?? "");
+  if (!page) throw notFound();
+  return page;
 }
 
 export default function PlanLogPage() {

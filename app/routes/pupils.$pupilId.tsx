@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getPupilProfile } from "../../db/queries/roster";
 import { TermName } from "~/components/term-name";
+import { getPupilPage } from "~/services/roster.server";
 import { notFound, requirePerson, requirePupilAccess } from "~/utils/auth.server";
 import { fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
@@ -14,9 +14,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
   const pupilId = params.pupilId ?? "";
   const access = requirePupilAccess(context, person, pupilId);
-  const profile = getPupilProfile(context.db, person, pupilId, access);
-  if (!profile) throw notFound();
-  return { profile, viewerIsStaff: person.isStaff };
+  const page = getPupilPage(context.db, person, pupilId, access);
+  if (!page) throw notFound();
+  return page;
 }
 
 export default function PupilPage() {

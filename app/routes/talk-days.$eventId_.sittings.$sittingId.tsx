@@ -2,9 +2,9 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { TalkClock } from "~/components/talk/talk-clock";
-import { getSittingBoard, recordIdentityCheck, type SittingBoard } from "~/services/talk-live.server";
+import { performIdentityCheck } from "~/services/talk-intents.server";
+import { getSittingBoard, type SittingBoard } from "~/services/talk-live.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatTime, fullName } from "~/utils/format";
@@ -24,13 +24,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  // Here, not at module level: a schema there would ship zod to the browser with the page.
-  const IdentityCheck = z.object({ intent: z.literal("identity"), talkId: z.string().min(1).max(64), guardianId: z.string().min(1).max(64) });
   const person = await requirePerson(request, context);
-  const parsed = IdentityCheck.safeParse(Object.fromEntries(await readFormData(request)));
-  if (!parsed.success) return data({ ok: false as const, error: "validation" }, { status: 400 });
-  const result = recordIdentityCheck(context.db, person.id, parsed.data.talkId, parsed.data.guardianId);
-  if (!result.ok) return data({ ok: false as const, error: result.error }, { status: 404 });
+  const result = performIdentityCheck(context, person.id, Object.fromEntries(await readFormData(request)));
+  if (!result.ok) return data({ ok: false as const, error: result.error }, { status: result.status });
   return { ok: true as const };
 }
 

@@ -1,8 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { stockholmToday } from "../../db/school-calendar";
-import { createTalkEvent, getPlannableGroups, listTalkEvents } from "~/services/talk-days.server";
+import { createTalkEvent, getTalkDaysPage } from "~/services/talk-days.server";
 import { parseNewTalkEvent } from "~/services/talk-intents.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
@@ -14,8 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Samtalsdagar · Elevledd IUP"
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
   if (!person.isStaff) throw notFound();
-  const { groups } = getPlannableGroups(context.db, person.id, person.schoolId);
-  return { events: listTalkEvents(context.db, person.id, person.schoolId), groups, today: stockholmToday() };
+  return getTalkDaysPage(context.db, person);
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

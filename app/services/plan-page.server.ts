@@ -1,7 +1,7 @@
 import type { AppDatabase } from "../../db/client";
 import type { AppContext } from "~/load-context";
-import { accessFromRelations, getPupilAccess, getRelationsToPupil } from "../../db/queries/access";
-import { recordPlanAccess } from "../../db/queries/audit";
+import { accessFromRelations, canAdministerSchool, getPupilAccess, getRelationsToPupil } from "../../db/queries/access";
+import { listAuditEvents, recordPlanAccess } from "../../db/queries/audit";
 import { getAssessments, getPupilScale } from "../../db/queries/assessments";
 import { getCommentRights, listThreads } from "../../db/queries/comments";
 import { getPlan, getPlanRole, getPlanSections, getPupilSubjects } from "../../db/queries/plans";
@@ -127,6 +127,25 @@ export function openPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: st
   const page = getPlanPage(db, viewer, planId);
   if (page) recordPlanAccess(db, { planId: page.plan.id, actorId: viewer.id, version: page.plan.version, action: "view" });
   return page;
+}
+
+/**
+ * A plan's log page: who opened, wrote in, locked, signed and downloaded it, and when. Everyone who
+ * can read the plan may see who has accessed it; the school's admins see it too (without the plan).
+ * Null for anyone else.
+ */
+export function getPlanLogPage(db: AppDatabase, viewer: SignedInPerson, planId: string) {
+  const plan = getPlan(db, planId);
+  if (!plan) return null;
+  const pupil = getSignedInPerson(db, plan.pupilId)!;
+  const mayRead = getPupilAccess(db, viewer.id, plan.pupilId) !== "none";
+  if (!mayRead && !canAdministerSchool(db, viewer.id, pupil.schoolId)) return null;
+  return {
+    planId: plan.id,
+    mayOpenPlan: mayRead,
+    pupil: { givenName: pupil.givenName, familyName: pupil.familyName },
+    events: listAuditEvents(db, plan.id).map((e) => ({ ...e, at: e.at.toISOString() })),
+  };
 }
 
 /** The plan the page's forms act on, or null when this person has no access to it at all. */

@@ -141,6 +141,12 @@ export function getTalkEvent(db: AppDatabase, eventId: string): TalkEvent | null
   return db.select().from(talkEvents).where(eq(talkEvents.id, eventId)).get() ?? null;
 }
 
+/** The talk days page: the events the person plans, the groups they may plan new ones for, and today's date. */
+export function getTalkDaysPage(db: AppDatabase, person: { id: string; schoolId: string }) {
+  const { groups } = getPlannableGroups(db, person.id, person.schoolId);
+  return { events: listTalkEvents(db, person.id, person.schoolId), groups, today: stockholmToday() };
+}
+
 export function listTalkEvents(db: AppDatabase, personId: string, schoolId: string) {
   const { admin, groups: own } = getPlannableGroups(db, personId, schoolId);
   const ownIds = new Set(own.map((g) => g.id));

@@ -14,7 +14,7 @@ import {
   updateSitting,
   type TalkDayError,
 } from "./talk-days.server";
-import { acknowledgeCall, callTeacher, getMentorsOfPupil, setAgendaSection, startTalkClock, type TalkLiveError } from "./talk-live.server";
+import { acknowledgeCall, callTeacher, getMentorsOfPupil, recordIdentityCheck, setAgendaSection, startTalkClock, type TalkLiveError } from "./talk-live.server";
 import { deliverMessages, queueTalkMessages, type TalkMailKind } from "./talk-mail.server";
 
 /**
@@ -270,4 +270,18 @@ export function performBoardIntent(
       return { ok: true, intent: intent.intent, sent };
     }
   }
+}
+
+const IdentityCheckSchema = z.object({ intent: z.literal("identity"), talkId: z.string().min(1).max(64), guardianId: z.string().min(1).max(64) });
+
+/** The mentor's "I have seen that it is <guardian>" for a guardian taking part from home. */
+export function performIdentityCheck(
+  context: Pick<AppLoadContext, "db">,
+  mentorId: string,
+  fields: Record<string, unknown>,
+): { ok: true } | { ok: false; error: string; status: 400 | 404 } {
+  const parsed = IdentityCheckSchema.safeParse(fields);
+  if (!parsed.success) return { ok: false, error: "validation", status: 400 };
+  const result = recordIdentityCheck(context.db, mentorId, parsed.data.talkId, parsed.data.guardianId);
+  return result.ok ? { ok: true } : { ok: false, error: result.error, status: 404 };
 }

@@ -4,10 +4,12 @@ import nodemailer from "nodemailer";
 import { desc, eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
 import { newId } from "../../db/ids";
+import type { SignedInPerson } from "../../db/queries/roster";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
 import { outboxMessages, people, schools } from "../../db/schema";
 import { i18nConfig, isLocale, resources, type Locale } from "~/i18n";
 import { formatDate } from "~/utils/format";
+import { administersOwnSchool } from "./school-admin.server";
 import { getTalkDetails, getTalkRecipients } from "./talk-days.server";
 
 /**
@@ -174,6 +176,25 @@ export async function deliverMessages(db: AppDatabase, ids: string[], settings: 
 /** The school's outbox, newest first, for its admins. */
 export function listOutbox(db: AppDatabase, schoolId: string, limit = 200) {
   return db.select().from(outboxMessages).where(eq(outboxMessages.schoolId, schoolId)).orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id)).limit(limit).all();
+}
+
+/** The outbox page: every message made for the person's school, and whether SMTP sends them; null for anyone but its admins. */
+export function getOutboxPage(db: AppDatabase, person: SignedInPerson) {
+  if (!administersOwnSchool(db, person)) return null;
+  return {
+    smtp: Boolean(process.env.SMTP_URL),
+    messages: listOutbox(db, person.schoolId).map((m) => ({
+      id: m.id,
+      to: m.toAddress,
+      kind: m.kind,
+      subject: m.subject,
+      body: m.body,
+      calendar: m.calendar,
+      createdAt: m.createdAt.toISOString(),
+      sentAt: m.sentAt?.toISOString() ?? null,
+      error: m.error,
+    })),
+  };
 }
 
 export function getOutboxMessage(db: AppDatabase, schoolId: string, id: string) {

@@ -161,6 +161,11 @@ describe("assessments", () => {
       response = await postForm(`${server.url}/assessments/${mathsDuty}`, fields as Record<string, string>, cookies.maths);
       expect(response.status).toBe(400);
     }
+    // The over-long omdöme is named as such, not as a page that could not be read.
+    response = await postForm(`${server.url}/assessments/${mathsDuty}`, { intent: "save", pupilId: alvaId, level: "A", written: "x".repeat(2001) }, cookies.maths);
+    const page = await response.text();
+    expect(page).toContain("assessments.errors.tooLong");
+    expect(page).not.toContain("assessments.errors.invalid");
     expect(count("select count(*) as n from assessment_changes")).toBe(before);
     expect(assessmentOf(alvaId, mathsId)?.level).toBe("C");
   });
