@@ -46,7 +46,7 @@ export class PlanConnection {
   private everSynced = false;
   private unsaved = false;
   private final: ConnectionState | null = null;
-  private readonly cleanups: Array<() => void> = [];
+  private readonly removeWindowListeners: () => void;
 
   constructor(readonly planId: string) {
     const url = `${window.location.protocol === "https:" ? "wss:" : "ws:"}//${window.location.host}/collab`;
@@ -88,15 +88,11 @@ export class PlanConnection {
     provider.awareness.on("change", onAwareness);
     window.addEventListener("online", compute);
     window.addEventListener("offline", compute);
-    this.cleanups.push(() => {
-      provider.off("sync", onSync);
-      provider.off("status", compute);
-      provider.off("connection-close", onClose);
-      doc.off("update", onUpdate);
-      provider.awareness.off("change", onAwareness);
+    // The provider, doc and awareness go with destroy(); only the window outlives them.
+    this.removeWindowListeners = () => {
       window.removeEventListener("online", compute);
       window.removeEventListener("offline", compute);
-    });
+    };
     this.computeState();
   }
 
@@ -126,7 +122,7 @@ export class PlanConnection {
   }
 
   destroy() {
-    for (const cleanup of this.cleanups) cleanup();
+    this.removeWindowListeners();
     this.provider.destroy();
     this.doc.destroy();
     this.stateListeners.clear();
