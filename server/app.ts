@@ -8,6 +8,7 @@ import { openDatabase, type AppDatabase } from "../db/client";
 import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
+import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
 import { PersonEvents, PlanEvents } from "./plan-events";
 import type { Env } from "./env";
@@ -27,6 +28,10 @@ export interface AppServer {
 /** Opens the database, seeds the demo school if asked, and serves the Remix app on one port. */
 export async function startAppServer(env: Env, logger: Logger): Promise<AppServer> {
   const db = await openDatabase(env.DATABASE_PATH);
+  const checkpointer =
+    env.DATABASE_PATH === ":memory:"
+      ? null
+      : startWalCheckpointer(db, env.DATABASE_PATH, (code) => logger.error({ err: code }, "WAL checkpoint failed"));
   if (env.SEED_DEMO) {
     const started = Date.now();
     if (await seedDemoSchool(db)) logger.info({ ms: Date.now() - started }, "seeded the demo school");
@@ -128,6 +133,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await checkpointer?.stop();
       db.$client.close();
     },
   };
