@@ -10,6 +10,7 @@ import { getSignedInPerson } from "../../db/queries/roster";
 import type { AppSessionStorage } from "../../db/queries/sessions";
 import type { Logger } from "../logger";
 import { CloseCode } from "./close-codes";
+import { Heartbeat } from "./heartbeat";
 import { UpdateJournal } from "./update-journal";
 import { LiveDocument, PlanLockedViolation, ProtocolError, ReadOnlyViolation, type Connection } from "./live-document";
 import { recordPlanAccess } from "../../db/queries/audit";
@@ -18,6 +19,8 @@ import { presenceKey } from "../../app/utils/presence.server";
 
 export const COLLAB_PATH = "/collab";
 const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A connection that does not answer a ping within this long is dropped. */
+const HEARTBEAT_INTERVAL_MS = 30_000;
 
 export interface CollaborationOptions {
   db: AppDatabase;
@@ -39,25 +42,13 @@ export class CollaborationServer {
   private readonly wss: WebSocketServer;
   private readonly documents = new Map<string, LiveDocument>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
-  private readonly heartbeat: NodeJS.Timeout;
-  private readonly alive = new WeakSet<WebSocket>();
+  private readonly heartbeat: Heartbeat;
   private readonly journal: UpdateJournal;
 
   constructor(private readonly options: CollaborationOptions) {
     this.journal = new UpdateJournal(options.db);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
-    // Drop connections whose other end vanished without a close (a phone that lost coverage).
-    this.heartbeat = setInterval(() => {
-      for (const socket of this.wss.clients) {
-        if (!this.alive.has(socket)) {
-          socket.terminate();
-          continue;
-        }
-        this.alive.delete(socket);
-        socket.ping();
-      }
-    }, 30_000);
-    this.heartbeat.unref();
+    this.heartbeat = new Heartbeat(() => this.wss.clients, HEARTBEAT_INTERVAL_MS);
   }
 
   /** For the http server's 'upgrade' event. Refuses before any document data is sent. */
@@ -113,8 +104,7 @@ export class CollaborationServer {
       user: admission.user,
       clientIds: new Set(),
     };
-    this.alive.add(socket);
-    socket.on("pong", () => this.alive.add(socket));
+    this.heartbeat.track(socket);
     socket.on("message", (data, isBinary) => {
       if (!isBinary) return this.reject(connection, CloseCode.Malformed, "binary messages only");
       try {
@@ -273,7 +263,7 @@ export class CollaborationServer {
 
   /** On shutdown: tell clients to come back, store compacted states, free everything. */
   close() {
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     this.journal.flush();
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();

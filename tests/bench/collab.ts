@@ -4,25 +4,24 @@
  * authorization, durable storage on; see README "Benchmark". `--smoke` runs tiny numbers.
  * Prints a table, then one JSON object on the last line.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { chromium } from "@playwright/test";
 import Database from "better-sqlite3";
-import WebSocket from "ws";
-import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { openDatabase } from "../../db/client";
 import { appendPlanUpdate, replacePlanDocument } from "../../db/queries/plan-documents";
 import { LiveDocument } from "../../server/collab/live-document";
 import { UpdateJournal } from "../../server/collab/update-journal";
 import { signIn } from "../support/http";
+import type { FleetCommand, FleetPlan, FleetReply, ServerName } from "./client-fleet";
 import { startTestServer, type TestServer } from "../support/server";
 import { BENCH_PASSWORD, benchEmail, seedBenchDatabase } from "./seed";
+import { typeOne } from "./typing";
 
 const smoke = process.argv.includes("--smoke");
 // Each started server adds an exit hook; a benchmark starts a dozen.
@@ -36,18 +35,16 @@ const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "iup-bench-"));
 const template = join(work, "template.sqlite");
 
-type ServerName = "ours" | "y-websocket" | "hocuspocus-sqlite";
-
-interface Client {
-  doc: Y.Doc;
-  synced: Promise<void>;
-  destroy(): void;
-}
+// The clients run in several processes (see client-fleet.ts); BENCH_CLIENT_PROCESSES overrides.
+const clientProcesses = Number(process.env.BENCH_CLIENT_PROCESSES ?? 2);
 
 interface RunningServer {
+  name: ServerName;
   pid: number;
-  connect(planId: string, role: "typist" | "reader", planIndex: number): Client;
-  planIds: string[];
+  /** The websocket base URL the clients connect to. */
+  url: string;
+  /** What a client needs to join plan `index` (its id, and for ours the session cookies). */
+  plan(index: number): FleetPlan;
   stop(): Promise<void>;
   storedBytesPerPlan?(): number;
 }
@@ -101,19 +98,11 @@ async function startOurs(): Promise<RunningServer> {
     return typistCookies.get(i)!;
   };
   for (let i = 0; i < maxPlans; i += 20) await Promise.all(Array.from({ length: Math.min(20, maxPlans - i) }, (_, k) => cookieFor(i + k)));
-  const wsBase = `${server.url.replace(/^http/, "ws")}/collab`;
   return {
+    name: "ours",
     pid: server.pid,
-    planIds,
-    connect(planId, role, planIndex) {
-      const cookie = role === "typist" ? typistCookies.get(planIndex)! : mentorCookie;
-      class CookieWebSocket extends WebSocket {
-        constructor(url: string, protocols?: string | string[]) {
-          super(url, protocols, { headers: { Cookie: cookie } });
-        }
-      }
-      return yWebsocketClient(wsBase, planId, CookieWebSocket as unknown as typeof WebSocket);
-    },
+    url: `${server.url.replace(/^http/, "ws")}/collab`,
+    plan: (index) => ({ planId: planIds[index]!, typistCookie: typistCookies.get(index)!, readerCookie: mentorCookie }),
     storedBytesPerPlan() {
       const db = new Database(path, { readonly: true });
       const ids = planIds.slice(0, config.peak.plans);
@@ -129,31 +118,6 @@ async function startOurs(): Promise<RunningServer> {
   };
 }
 
-function yWebsocketClient(base: string, room: string, Polyfill: typeof WebSocket): Client {
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(base, room, doc, {
-    WebSocketPolyfill: Polyfill as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-    maxBackoffTime: 500,
-  });
-  const synced = new Promise<void>((resolve) => {
-    const onSync = (isSynced: boolean) => {
-      if (!isSynced) return;
-      provider.off("sync", onSync);
-      resolve();
-    };
-    provider.on("sync", onSync);
-  });
-  return {
-    doc,
-    synced,
-    destroy() {
-      provider.destroy();
-      doc.destroy();
-    },
-  };
-}
-
 async function startPeer(name: Exclude<ServerName, "ours">): Promise<RunningServer> {
   const script = join(projectRoot, "tests/bench/peers", name === "y-websocket" ? "y-websocket-server.mjs" : "hocuspocus-sqlite.mjs");
   const args = name === "hocuspocus-sqlite" ? [script, join(work, `hocuspocus-${Date.now()}.sqlite`)] : [script];
@@ -165,31 +129,11 @@ async function startPeer(name: Exclude<ServerName, "ours">): Promise<RunningServ
       resolve((JSON.parse(chunk.toString().trim().split("\n")[0]!) as { port: number }).port);
     });
   });
-  const url = `ws://127.0.0.1:${port}`;
-  const planIds = Array.from({ length: maxPlans }, (_, i) => `plan-${i}`);
   return {
+    name,
     pid: child.pid!,
-    planIds,
-    connect(planId) {
-      if (name === "y-websocket") return yWebsocketClient(url, planId, WebSocket);
-      const doc = new Y.Doc();
-      const websocketProvider = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket, maxDelay: 500 });
-      const provider = new HocuspocusProvider({ websocketProvider, name: planId, document: doc });
-      (provider as unknown as { attach?: () => void }).attach?.();
-      const synced = new Promise<void>((resolve) => {
-        if (provider.isSynced) return resolve();
-        provider.on("synced", () => resolve());
-      });
-      return {
-        doc,
-        synced,
-        destroy() {
-          provider.destroy();
-          websocketProvider.destroy();
-          doc.destroy();
-        },
-      };
-    },
+    url: `ws://127.0.0.1:${port}`,
+    plan: (index) => ({ planId: `plan-${index}` }),
     async stop() {
       child.kill("SIGTERM");
       await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
@@ -201,107 +145,62 @@ const startServer = (name: ServerName) => (name === "ours" ? startOurs() : start
 
 // ---------- one workload ----------
 
-/** The pupil's text as the editor keeps it: a paragraph holding one XmlText, in section "about". */
-function textOf(doc: Y.Doc): Y.XmlText | null {
-  const paragraph = doc.getXmlFragment("about").get(0) as Y.XmlElement | undefined;
-  return (paragraph?.get(0) as Y.XmlText | undefined) ?? null;
+/** A client process, driven by messages; `ask` sends a command and waits for its reply. */
+interface FleetProcess {
+  ask(command: FleetCommand): Promise<FleetReply>;
+  close(): Promise<void>;
 }
 
-function typeOne(doc: Y.Doc, char: string) {
-  const fragment = doc.getXmlFragment("about");
-  doc.transact(() => {
-    let paragraph = fragment.get(0) as Y.XmlElement | undefined;
-    if (!paragraph) {
-      paragraph = new Y.XmlElement("paragraph");
-      paragraph.insert(0, [new Y.XmlText()]);
-      fragment.insert(0, [paragraph]);
-    }
-    const text = paragraph.get(0) as Y.XmlText;
-    text.insert(text.length, char);
-  });
+function startFleetProcess(): FleetProcess {
+  const child = fork(fileURLToPath(new URL("./client-fleet.ts", import.meta.url)), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    ask(command) {
+      return new Promise<FleetReply>((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`a client process exited (${code}) during ${command.kind}`));
+        child.once("exit", onExit);
+        child.once("message", (reply: FleetReply) => {
+          child.off("exit", onExit);
+          resolve(reply);
+        });
+        child.send(command);
+      });
+    },
+    async close() {
+      if (child.exitCode === null && child.connected) child.send({ kind: "close" } satisfies FleetCommand);
+      await Promise.race([exited, sleep(5_000).then(() => child.kill())]);
+    },
+  };
 }
 
 async function runWorkload(name: ServerName, workload: { plans: number; clients: number; rate: number }): Promise<Figures & { storedBytesPerPlan?: number }> {
   const server = await startServer(name);
+  const fleet = Array.from({ length: Math.max(1, Math.min(clientProcesses, workload.plans)) }, startFleetProcess);
   try {
-    const plans = server.planIds.slice(0, workload.plans);
-    const clients: Client[][] = [];
-    const connectTimes: number[] = [];
-    // Connect in waves, as people arrive: everyone for a plan together.
-    for (let start = 0; start < plans.length; start += 50) {
-      await Promise.all(
-        plans.slice(start, start + 50).map(async (planId, offset) => {
-          const index = start + offset;
-          const group = Array.from({ length: workload.clients }, (_, k) => {
-            const began = performance.now();
-            const client = server.connect(planId, k === 0 ? "typist" : "reader", index);
-            void client.synced.then(() => connectTimes.push(performance.now() - began));
-            return client;
-          });
-          clients[index] = group;
-          await Promise.all(group.map((c) => c.synced));
-        }),
-      );
-    }
-    // A first character creates the paragraph; measuring starts once every reader has it.
-    for (const group of clients) typeOne(group[0]!.doc, "·");
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !clients.every((group) => group.every((c) => (textOf(c.doc)?.length ?? 0) >= 1))) await sleep(50);
+    // Plans dealt round-robin; all clients of one plan in one process.
+    const shares: FleetPlan[][] = fleet.map(() => []);
+    for (let i = 0; i < workload.plans; i++) shares[i % fleet.length]!.push(server.plan(i));
+    const connected = await Promise.all(
+      fleet.map((f, k) => f.ask({ kind: "connect", server: name, url: server.url, plans: shares[k]!, clientsPerPlan: workload.clients })),
+    );
+    const primed = await Promise.all(fleet.map((f) => f.ask({ kind: "prime" })));
+    if (!primed.every((r) => r.kind === "primed" && r.complete)) console.error(`${name}: not every reader had the first character after 10 s`);
 
-    const latencies: number[] = [];
-    let delivered = 0;
-    let keystrokes = 0;
     const cpuBefore = cpuSeconds(server.pid);
-    const timers: NodeJS.Timeout[] = [];
-    clients.forEach((group) => {
-      const sentAt: number[] = [];
-      const typist = group[0]!;
-      for (const reader of group.slice(1)) {
-        let seen = textOf(reader.doc)?.length ?? 0;
-        reader.doc.on("update", () => {
-          const length = textOf(reader.doc)?.length ?? 0;
-          const now = performance.now();
-          for (let i = seen; i < length; i++) {
-            if (sentAt[i] !== undefined) {
-              latencies.push(now - sentAt[i]!);
-              delivered++;
-            }
-          }
-          seen = Math.max(seen, length);
-        });
-      }
-      const type = () => {
-        const text = textOf(typist.doc);
-        sentAt[text ? text.length : 0] = performance.now();
-        keystrokes++;
-        typeOne(typist.doc, String.fromCharCode(97 + (keystrokes % 26)));
-      };
-      // Typists start at random moments, as people do.
-      const startIn = Math.random() * (1000 / workload.rate);
-      timers.push(
-        setTimeout(() => {
-          type();
-          timers.push(setInterval(type, 1000 / workload.rate));
-        }, startIn),
-      );
-    });
-    await sleep(config.typingMs);
-    timers.forEach((t) => clearInterval(t));
-    const expected = keystrokes * (workload.clients - 1);
-    const drainUntil = Date.now() + 10_000;
-    while (delivered < expected && Date.now() < drainUntil) await sleep(50);
+    const typed = await Promise.all(fleet.map((f) => f.ask({ kind: "type", rate: workload.rate, typingMs: config.typingMs, drainMs: 10_000 })));
     const cpuS = cpuSeconds(server.pid) - cpuBefore;
     const rssMB = peakRssMB(server.pid);
-    for (const group of clients) for (const client of group) client.destroy();
-    latencies.sort((a, b) => a - b);
-    connectTimes.sort((a, b) => a - b);
-    await sleep(300);
+
+    const latencies = typed.flatMap((r) => (r.kind === "typed" ? r.latencies : [])).sort((a, b) => a - b);
+    const connectTimes = connected.flatMap((r) => (r.kind === "connected" ? r.connectTimes : [])).sort((a, b) => a - b);
+    const sum = (key: "delivered" | "expected") => typed.reduce((n, r) => n + (r.kind === "typed" ? r[key] : 0), 0);
+    await Promise.all(fleet.map((f) => f.close()));
     const figures: Figures & { storedBytesPerPlan?: number } = {
       p50: round(quantile(latencies, 0.5)),
       p99: round(quantile(latencies, 0.99)),
       max: round(latencies.at(-1) ?? NaN),
-      delivered,
-      expected,
+      delivered: sum("delivered"),
+      expected: sum("expected"),
       cpuS: round(cpuS, 2),
       rssMB,
       connectMs: round(quantile(connectTimes, 0.5)),
@@ -310,6 +209,7 @@ async function runWorkload(name: ServerName, workload: { plans: number; clients:
     if (server.storedBytesPerPlan) figures.storedBytesPerPlan = server.storedBytesPerPlan();
     return figures;
   } catch (error) {
+    await Promise.all(fleet.map((f) => f.close()));
     await server.stop();
     throw error;
   }
