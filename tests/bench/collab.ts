@@ -152,7 +152,11 @@ interface FleetProcess {
 }
 
 function startFleetProcess(): FleetProcess {
-  const child = fork(fileURLToPath(new URL("./client-fleet.ts", import.meta.url)), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // The clients' own pauses are measurement noise: a larger young generation means fewer of
+  // them (each client process collected every ~0.4 s, 7–20 ms each, at *peak*), and --expose-gc
+  // lets a process collect the connections' garbage before the measurement starts.
+  const execArgv = ["--import", "tsx", "--expose-gc", "--max-semi-space-size=32"];
+  const child = fork(fileURLToPath(new URL("./client-fleet.ts", import.meta.url)), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     ask(command) {
@@ -330,20 +334,45 @@ const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".
 const onlyPage = only?.[0] === "page";
 const servers = only?.[1] ? allServers.filter((s) => s === only[1]) : allServers;
 const workloads = (onlyPage ? [] : only?.[0] ? [only[0]] : ["sitting", "peak"]) as Array<"sitting" | "peak">;
+const roundsArg = process.argv.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length);
+const rounds = roundsArg ? Number(roundsArg) : smoke || only ? 1 : 3;
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive whole number, got ${roundsArg}`);
+
+/** The median of each figure over the rounds; deliveries are totals (every one must arrive). */
+function combineRounds(all: Figures[]): Figures {
+  const median = (key: keyof Figures) => quantile(all.map((f) => f[key]).sort((a, b) => a - b), 0.5);
+  const total = (key: "delivered" | "expected") => all.reduce((n, f) => n + f[key], 0);
+  return {
+    p50: median("p50"),
+    p99: median("p99"),
+    max: median("max"),
+    delivered: total("delivered"),
+    expected: total("expected"),
+    cpuS: median("cpuS"),
+    rssMB: median("rssMB"),
+    connectMs: median("connectMs"),
+  };
+}
 try {
   console.error(`seeding ${maxPlans} benchmark pupils …`);
   await seedBenchDatabase(template, maxPlans);
-  const results: Record<string, Record<string, Figures>> = { sitting: {}, peak: {} };
+  // Each sitting/peak cell runs `rounds` times, the servers interleaved in a rotating order, so a
+  // noisy moment of the machine falls on one run rather than on one server.
+  const runs: Record<string, Record<string, Figures[]>> = { sitting: {}, peak: {} };
   let storedBytesPerPlan = 0;
   for (const workload of workloads) {
-    for (const name of servers) {
-      console.error(`${workload}: ${name} …`);
-      const figures = await runWorkload(name, config[workload]);
-      if (name === "ours" && workload === "peak") storedBytesPerPlan = figures.storedBytesPerPlan ?? 0;
-      delete figures.storedBytesPerPlan;
-      results[workload]![name] = figures;
+    for (let round = 0; round < rounds; round++) {
+      for (const name of servers.map((_, i) => servers[(i + round) % servers.length]!)) {
+        console.error(`${workload}: ${name} (round ${round + 1} of ${rounds}) …`);
+        const figures = await runWorkload(name, config[workload]);
+        if (name === "ours" && workload === "peak") storedBytesPerPlan = figures.storedBytesPerPlan ?? 0;
+        delete figures.storedBytesPerPlan;
+        (runs[workload]![name] ??= []).push(figures);
+      }
     }
   }
+  const results: Record<string, Record<string, Figures>> = { sitting: {}, peak: {} };
+  for (const workload of workloads) for (const name of servers) results[workload]![name] = combineRounds(runs[workload]![name]!);
   const growth: Array<{ plans: number; ours: Figures }> = [];
   for (const plans of only ? [] : config.growth) {
     console.error(`growth: ${plans} plans …`);
@@ -361,6 +390,10 @@ try {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${smoke ? " (smoke run)" : ""}`);
   console.log(`${"workload / server".padEnd(34)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"max ms".padStart(7)} ${"delivered".padStart(13)} ${"cpu s".padStart(7)} ${"rss MB".padStart(6)} ${"connect ms".padStart(9)}`);
   for (const workload of workloads) for (const name of servers) console.log(row(`${workload} ${name}`, results[workload]![name]!));
+  if (rounds > 1) {
+    console.log(`(median of ${rounds} rounds per cell, deliveries summed; p99 of each round:)`);
+    for (const workload of workloads) for (const name of servers) console.log(`  ${workload} ${name}: ${runs[workload]![name]!.map((f) => f.p99).join(" / ")} ms`);
+  }
   for (const g of growth) console.log(row(`growth ${g.plans} plans × 5, ours`, g.ours));
   console.log(`stored per plan after peak (ours): ${storedBytesPerPlan} bytes`);
   console.log(`open a compacted ${config.openUpdates}-update plan (server side, median of ${config.opens}): ${openMs} ms`);
@@ -379,6 +412,8 @@ try {
       editorReadyDriverMs: page.editorReadyDriverMs,
       pageJsKB: page.pageJsKB,
       storedBytesPerPlan,
+      rounds,
+      p99ByRound: Object.fromEntries(workloads.map((w) => [w, Object.fromEntries(servers.map((s) => [s, runs[w]![s]!.map((f) => f.p99)]))])),
     }),
   );
 } finally {
