@@ -56,6 +56,8 @@ export interface Figures {
   delivered: number;
   expected: number;
   cpuS: number;
+  /** The event loop's thread alone (the process also has GC helpers, and ours a WAL checkpointer). */
+  mainThreadCpuS: number;
   rssMB: number;
   connectMs: number;
 }
@@ -63,8 +65,9 @@ export interface Figures {
 // ---------- measuring a process ----------
 
 const ticksPerSecond = 100;
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+/** CPU seconds of a process (all its threads), or of its main thread only: the event loop. */
+function cpuSeconds(pid: number, mainThread = false): number {
+  const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 function peakRssMB(pid: number): number {
@@ -191,8 +194,10 @@ async function runWorkload(name: ServerName, workload: { plans: number; clients:
     if (!primed.every((r) => r.kind === "primed" && r.complete)) console.error(`${name}: not every reader had the first character after 10 s`);
 
     const cpuBefore = cpuSeconds(server.pid);
+    const mainBefore = cpuSeconds(server.pid, true);
     const typed = await Promise.all(fleet.map((f) => f.ask({ kind: "type", rate: workload.rate, typingMs: config.typingMs, drainMs: 10_000 })));
     const cpuS = cpuSeconds(server.pid) - cpuBefore;
+    const mainThreadCpuS = cpuSeconds(server.pid, true) - mainBefore;
     const rssMB = peakRssMB(server.pid);
 
     const latencies = typed.flatMap((r) => (r.kind === "typed" ? r.latencies : [])).sort((a, b) => a - b);
@@ -206,6 +211,7 @@ async function runWorkload(name: ServerName, workload: { plans: number; clients:
       delivered: sum("delivered"),
       expected: sum("expected"),
       cpuS: round(cpuS, 2),
+      mainThreadCpuS: round(mainThreadCpuS, 2),
       rssMB,
       connectMs: round(quantile(connectTimes, 0.5)),
     };
@@ -328,11 +334,11 @@ async function measurePage(): Promise<PageFigures> {
 // ---------- main ----------
 
 const allServers: ServerName[] = ["ours", "y-websocket", "hocuspocus-sqlite"];
-// `--only=peak:ours` runs one workload on one server (for profiling); `--only=page` only the page
-// figures. The JSON line is then partial.
+// `--only=peak:ours` runs one workload on one server (for profiling), `--only=peak:ours,y-websocket`
+// on two; `--only=page` only the page figures. The JSON line is then partial. `--rounds=N`.
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(":");
 const onlyPage = only?.[0] === "page";
-const servers = only?.[1] ? allServers.filter((s) => s === only[1]) : allServers;
+const servers = only?.[1] ? allServers.filter((s) => only[1]!.split(",").includes(s)) : allServers;
 const workloads = (onlyPage ? [] : only?.[0] ? [only[0]] : ["sitting", "peak"]) as Array<"sitting" | "peak">;
 const roundsArg = process.argv.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length);
 const rounds = roundsArg ? Number(roundsArg) : smoke || only ? 1 : 3;
@@ -349,6 +355,7 @@ function combineRounds(all: Figures[]): Figures {
     delivered: total("delivered"),
     expected: total("expected"),
     cpuS: median("cpuS"),
+    mainThreadCpuS: median("mainThreadCpuS"),
     rssMB: median("rssMB"),
     connectMs: median("connectMs"),
   };
@@ -386,9 +393,9 @@ try {
   const page = only && !onlyPage ? { editorReadyMs: NaN, editorReadyDriverMs: NaN, pageJsKB: NaN } : await measurePage();
 
   const row = (label: string, f: Figures) =>
-    `${label.padEnd(34)} ${String(f.p50).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${`${f.delivered}/${f.expected}`.padStart(13)} ${String(f.cpuS).padStart(7)} ${String(f.rssMB).padStart(6)} ${String(f.connectMs).padStart(9)}`;
+    `${label.padEnd(34)} ${String(f.p50).padStart(7)} ${String(f.p99).padStart(7)} ${String(f.max).padStart(7)} ${`${f.delivered}/${f.expected}`.padStart(13)} ${String(f.cpuS).padStart(7)} ${String(f.mainThreadCpuS).padStart(8)} ${String(f.rssMB).padStart(6)} ${String(f.connectMs).padStart(9)}`;
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${smoke ? " (smoke run)" : ""}`);
-  console.log(`${"workload / server".padEnd(34)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"max ms".padStart(7)} ${"delivered".padStart(13)} ${"cpu s".padStart(7)} ${"rss MB".padStart(6)} ${"connect ms".padStart(9)}`);
+  console.log(`${"workload / server".padEnd(34)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"max ms".padStart(7)} ${"delivered".padStart(13)} ${"cpu s".padStart(7)} ${"loop cpu".padStart(8)} ${"rss MB".padStart(6)} ${"connect ms".padStart(9)}`);
   for (const workload of workloads) for (const name of servers) console.log(row(`${workload} ${name}`, results[workload]![name]!));
   if (rounds > 1) {
     console.log(`(median of ${rounds} rounds per cell, deliveries summed; p99 of each round:)`);
