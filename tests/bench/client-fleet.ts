@@ -91,6 +91,9 @@ function hocuspocusClient(url: string, name: string): Client {
   };
 }
 
+// Every y-websocket provider listens for the process's exit (to say goodbye): thousands here.
+process.setMaxListeners(0);
+
 let groups: Client[][] = [];
 
 async function connect(command: Extract<FleetCommand, { kind: "connect" }>): Promise<FleetReply> {

@@ -80,12 +80,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------- the three servers ----------
 
+/** BENCH_PROFILE_DIR=… writes a V8 CPU profile of each server run (see README "Benchmark"). */
+const profileArgs = () => (process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []);
+
 async function startOurs(): Promise<RunningServer> {
   const path = join(work, `ours-${Date.now()}.sqlite`);
   copyFileSync(template, path);
-  // BENCH_PROFILE_DIR=… writes a V8 CPU profile of our server per run (see README "Benchmark").
-  const nodeArgs = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const server: TestServer = await startTestServer({ databasePath: path, env: { SEED_DEMO: "false", COLLAB_UNLOAD_MS: "600000" }, nodeArgs });
+  const server: TestServer = await startTestServer({ databasePath: path, env: { SEED_DEMO: "false", COLLAB_UNLOAD_MS: "600000" }, nodeArgs: profileArgs() });
   const sqlite = new Database(path, { readonly: true });
   const planRows = sqlite
     .prepare("select p.id, pe.email from plans p join people pe on pe.id = p.pupil_id where pe.family_name = 'Bench'")
@@ -124,7 +125,7 @@ async function startOurs(): Promise<RunningServer> {
 async function startPeer(name: Exclude<ServerName, "ours">): Promise<RunningServer> {
   const script = join(projectRoot, "tests/bench/peers", name === "y-websocket" ? "y-websocket-server.mjs" : "hocuspocus-sqlite.mjs");
   const args = name === "hocuspocus-sqlite" ? [script, join(work, `hocuspocus-${Date.now()}.sqlite`)] : [script];
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
+  const child: ChildProcess = spawn(process.execPath, [...profileArgs(), ...args], { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 20_000);
     child.stdout!.once("data", (chunk: Buffer) => {
