@@ -13,7 +13,8 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { textOf, typeOne } from "./typing";
 
-export type ServerName = "ours" | "y-websocket" | "hocuspocus-sqlite";
+/** "relay-floor" is no collaboration server: the floor of the measurement (peers/relay-floor.mjs). */
+export type ServerName = "ours" | "y-websocket" | "hocuspocus-sqlite" | "relay-floor";
 
 export interface FleetPlan {
   planId: string;

@@ -123,7 +123,8 @@ async function startOurs(): Promise<RunningServer> {
 }
 
 async function startPeer(name: Exclude<ServerName, "ours">): Promise<RunningServer> {
-  const script = join(projectRoot, "tests/bench/peers", name === "y-websocket" ? "y-websocket-server.mjs" : "hocuspocus-sqlite.mjs");
+  const scripts = { "y-websocket": "y-websocket-server.mjs", "hocuspocus-sqlite": "hocuspocus-sqlite.mjs", "relay-floor": "relay-floor.mjs" };
+  const script = join(projectRoot, "tests/bench/peers", scripts[name]);
   const args = name === "hocuspocus-sqlite" ? [script, join(work, `hocuspocus-${Date.now()}.sqlite`)] : [script];
   const child: ChildProcess = spawn(process.execPath, [...profileArgs(), ...args], { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve, reject) => {
@@ -334,7 +335,9 @@ async function measurePage(): Promise<PageFigures> {
 
 // ---------- main ----------
 
-const allServers: ServerName[] = ["ours", "y-websocket", "hocuspocus-sqlite"];
+// The relay runs beside the servers in every round: it shows how much of each latency is the machine.
+const allServers: ServerName[] = ["ours", "y-websocket", "hocuspocus-sqlite", "relay-floor"];
+const comparedServers = (names: ServerName[]) => names.filter((s) => s !== "relay-floor");
 // `--only=peak:ours` runs one workload on one server (for profiling), `--only=peak:ours,y-websocket`
 // on two; `--only=page` only the page figures. The JSON line is then partial. `--rounds=N`.
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(":");
@@ -412,9 +415,10 @@ try {
   const strip = (f: Figures) => ({ p50: f.p50, p99: f.p99, max: f.max, delivered: f.delivered, expected: f.expected, cpuS: f.cpuS, rssMB: f.rssMB });
   console.log(
     JSON.stringify({
-      sitting: Object.fromEntries(servers.filter((s) => results.sitting![s]).map((s) => [s, strip(results.sitting![s]!)])),
-      peak: Object.fromEntries(servers.filter((s) => results.peak![s]).map((s) => [s, strip(results.peak![s]!)])),
+      sitting: Object.fromEntries(comparedServers(servers).filter((s) => results.sitting![s]).map((s) => [s, strip(results.sitting![s]!)])),
+      peak: Object.fromEntries(comparedServers(servers).filter((s) => results.peak![s]).map((s) => [s, strip(results.peak![s]!)])),
       growth: growth.map((g) => ({ plans: g.plans, ours: strip(g.ours) })),
+      floor: Object.fromEntries(workloads.filter((w) => results[w]!["relay-floor"]).map((w) => [w, strip(results[w]!["relay-floor"]!)])),
       openMs,
       editorReadyMs: page.editorReadyMs,
       editorReadyDriverMs: page.editorReadyDriverMs,

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("the collaboration benchmark (smoke run)", () => {
-  it("drives all three servers and prints one JSON line with every figure", () => {
+  it("drives all three servers and the relay floor, and prints one JSON line with every figure", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "tests/bench/collab.ts", "--smoke"], {
       cwd: projectRoot,
       encoding: "utf8",
@@ -22,6 +22,7 @@ describe("the collaboration benchmark (smoke run)", () => {
       sitting: Record<string, { delivered: number; expected: number; p99: number; rssMB: number }>;
       peak: Record<string, { delivered: number; expected: number; p99: number; rssMB: number }>;
       growth: Array<{ plans: number; ours: { delivered: number; expected: number } }>;
+      floor: Record<string, { delivered: number; expected: number; p99: number }>;
     };
     for (const workload of [figures.sitting, figures.peak]) {
       expect(Object.keys(workload).sort()).toEqual(["hocuspocus-sqlite", "ours", "y-websocket"]);
@@ -30,6 +31,12 @@ describe("the collaboration benchmark (smoke run)", () => {
         expect(server.delivered).toBe(server.expected);
         expect(server.rssMB).toBeGreaterThan(0);
       }
+    }
+    // The relay that shows the machine's own latency ran on both workloads and relayed everything.
+    expect(Object.keys(figures.floor).sort()).toEqual(["peak", "sitting"]);
+    for (const floor of Object.values(figures.floor)) {
+      expect(floor.expected).toBeGreaterThan(0);
+      expect(floor.delivered).toBe(floor.expected);
     }
     expect(figures.growth.map((g) => g.plans)).toEqual([2, 4]);
     for (const g of figures.growth) expect(g.ours.delivered).toBe(g.ours.expected);
