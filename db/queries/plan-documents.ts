@@ -1,32 +1,47 @@
-import { and, count, eq, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { planDocumentStates, planUpdates } from "../schema";
 
 /**
- * Storage of the plans' Yjs documents: a compacted state plus the updates appended since.
- * Only the collaboration server's document registry writes here, and only for documents it
- * holds in memory, so storage and the live document never disagree.
+ * Storage of the plans' Yjs documents: a compacted state plus the updates appended since (the
+ * journal, plan_updates). Only the collaboration server's document registry writes here, and
+ * only for documents it holds in memory, so storage and the live document never disagree. The
+ * journal is read by row id, never by plan: the collaboration server knows which rows are
+ * whose (server/collab/update-journal.ts).
  */
 
 export interface StoredPlanDocument {
   state: Uint8Array | null;
   updates: Uint8Array[];
-  lastUpdateId: number;
 }
 
-export function loadPlanDocument(db: AppDatabase, planId: string): StoredPlanDocument {
+/** `IN (…)` lists are kept well below SQLite's limit on bound parameters. */
+const IDS_PER_STATEMENT = 500;
+function inChunks<T>(ids: readonly number[], run: (chunk: number[]) => T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) out.push(...run(ids.slice(i, i + IDS_PER_STATEMENT)));
+  return out;
+}
+
+/** A plan's compacted state and the journal rows given (in the order they were appended). */
+export function loadPlanDocument(db: AppDatabase, planId: string, updateIds: readonly number[]): StoredPlanDocument {
   const state = db.select({ state: planDocumentStates.state }).from(planDocumentStates).where(eq(planDocumentStates.planId, planId)).get();
-  const rows = db
-    .select({ id: planUpdates.id, data: planUpdates.data })
-    .from(planUpdates)
-    .where(eq(planUpdates.planId, planId))
-    .orderBy(planUpdates.id)
-    .all();
+  const rows = inChunks(updateIds, (chunk) =>
+    db
+      .select({ id: planUpdates.id, data: planUpdates.data })
+      .from(planUpdates)
+      .where(and(eq(planUpdates.planId, planId), inArray(planUpdates.id, chunk)))
+      .all(),
+  ).sort((a, b) => a.id - b.id);
   return {
     state: state ? new Uint8Array(state.state) : null,
     updates: rows.map((r) => new Uint8Array(r.data)),
-    lastUpdateId: rows.at(-1)?.id ?? 0,
   };
+}
+
+/** Every journal row's id and plan (read once when the collaboration server starts). */
+export function listPlanUpdateIds(db: AppDatabase): Array<{ id: number; planId: string }> {
+  return db.select({ id: planUpdates.id, planId: planUpdates.planId }).from(planUpdates).orderBy(planUpdates.id).all();
 }
 
 // One keystroke is one append: building and preparing the statement each time cost more than
@@ -65,17 +80,16 @@ export function appendPlanUpdates(db: AppDatabase, updates: PlanUpdates): number
   return appendAll(updates);
 }
 
-/** Replaces the stored state and drops the updates it already contains, in one transaction. */
-export function replacePlanDocument(db: AppDatabase, planId: string, state: Uint8Array, upToUpdateId: number): void {
+/** Replaces the stored state and drops the journal rows it already contains, in one transaction. */
+export function replacePlanDocument(db: AppDatabase, planId: string, state: Uint8Array, updateIds: readonly number[]): void {
   db.transaction((tx) => {
     tx.insert(planDocumentStates)
       .values({ planId, state: Buffer.from(state), compactedAt: new Date() })
       .onConflictDoUpdate({ target: planDocumentStates.planId, set: { state: Buffer.from(state), compactedAt: new Date() } })
       .run();
-    tx.delete(planUpdates).where(and(eq(planUpdates.planId, planId), lte(planUpdates.id, upToUpdateId))).run();
+    inChunks(updateIds, (chunk) => {
+      tx.delete(planUpdates).where(and(eq(planUpdates.planId, planId), inArray(planUpdates.id, chunk))).run();
+      return [];
+    });
   });
-}
-
-export function countPlanUpdates(db: AppDatabase, planId: string): number {
-  return db.select({ n: count() }).from(planUpdates).where(eq(planUpdates.planId, planId)).get()?.n ?? 0;
 }

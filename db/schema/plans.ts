@@ -53,18 +53,21 @@ export const planDocumentStates = sqliteTable("plan_document_states", {
   compactedAt: integer("compacted_at", { mode: "timestamp_ms" }).notNull(),
 });
 
-/** Yjs updates accepted since the last compaction, appended before they are broadcast. */
-export const planUpdates = sqliteTable(
-  "plan_updates",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    planId: text("plan_id")
-      .notNull()
-      .references(() => plans.id),
-    data: blob("data", { mode: "buffer" }).notNull(),
-  },
-  (t) => [index("plan_updates_plan").on(t.planId, t.id)],
-);
+/**
+ * Yjs updates accepted since the last compaction, appended before they are broadcast: the
+ * collaboration server's journal. Deliberately without an index on plan_id and without
+ * AUTOINCREMENT: every keystroke is one insert, and an index entry per plan (plus the
+ * sqlite_sequence row) made each commit write several pages instead of one. Rows are found by
+ * id: the journal keeps each plan's row ids in memory and reads them all once at start (see
+ * server/collab/update-journal.ts).
+ */
+export const planUpdates = sqliteTable("plan_updates", {
+  id: integer("id").primaryKey(),
+  planId: text("plan_id")
+    .notNull()
+    .references(() => plans.id),
+  data: blob("data", { mode: "buffer" }).notNull(),
+});
 
 export type Plan = typeof plans.$inferSelect;
 export type PlanSection = typeof planSections.$inferSelect;

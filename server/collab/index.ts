@@ -193,7 +193,7 @@ export class CollaborationServer {
     }
     let document = this.documents.get(planId);
     if (!document) {
-      document = new LiveDocument(planId, pupilId, this.options.db, {
+      document = new LiveDocument(planId, pupilId, {
         journal: this.journal,
         compactEvery: this.options.compactEvery,
         onStoreFailure: (failedPlanId, error) => this.dropAfterStoreFailure(failedPlanId, error),
@@ -216,13 +216,22 @@ export class CollaborationServer {
     });
   }
 
+  /** A failed compaction loses nothing: the journal keeps the plan's rows for its next load. */
+  private compactQuietly(document: LiveDocument) {
+    try {
+      document.compact();
+    } catch (error) {
+      this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not compact a plan");
+    }
+  }
+
   private scheduleUnload(document: LiveDocument) {
     if (document.connections.size > 0 || this.documents.get(document.planId) !== document) return;
     const timer = setTimeout(() => {
       this.unloadTimers.delete(document.planId);
       if (document.connections.size > 0) return;
       this.documents.delete(document.planId);
-      document.compact();
+      this.compactQuietly(document);
       document.destroy();
     }, this.options.unloadDelayMs);
     timer.unref();
@@ -269,7 +278,7 @@ export class CollaborationServer {
     this.unloadTimers.clear();
     for (const document of this.documents.values()) {
       document.closeAll(CloseCode.GoingAway, "server restarting");
-      document.compact();
+      this.compactQuietly(document);
       document.destroy();
     }
     this.documents.clear();

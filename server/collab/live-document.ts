@@ -4,8 +4,6 @@ import type { WebSocket } from "ws";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import type { AppDatabase } from "../../db/client";
-import { loadPlanDocument, replacePlanDocument } from "../../db/queries/plan-documents";
 import type { PlanRole } from "../../app/editor/plan-roles";
 import { CloseCode } from "./close-codes";
 import type { UpdateJournal } from "./update-journal";
@@ -56,8 +54,6 @@ export class LiveDocument {
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   private readonly clientOwners = new Map<number, Connection>();
-  private lastUpdateId = 0;
-  private updatesSinceCompaction = 0;
   private broken = false;
   private destroyed = false;
   /**
@@ -69,16 +65,13 @@ export class LiveDocument {
   constructor(
     readonly planId: string,
     readonly pupilId: string,
-    private readonly db: AppDatabase,
     private readonly options: LiveDocumentOptions,
   ) {
-    const stored = loadPlanDocument(db, planId);
+    const stored = options.journal.load(planId);
     Y.transact(this.doc, () => {
       if (stored.state) Y.applyUpdate(this.doc, stored.state);
       for (const update of stored.updates) Y.applyUpdate(this.doc, update);
     }, "storage");
-    this.lastUpdateId = stored.lastUpdateId;
-    this.updatesSinceCompaction = stored.updates.length;
 
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null); // the server itself is not present in the plan
@@ -91,10 +84,8 @@ export class LiveDocument {
     this.options.journal.append({
       planId: this.planId,
       update,
-      stored: (id) => {
+      stored: () => {
         if (this.broken || this.destroyed) return;
-        this.lastUpdateId = id;
-        this.updatesSinceCompaction++;
         const message = encodeMessage((e) => {
           encoding.writeVarUint(e, MESSAGE_SYNC);
           syncProtocol.writeUpdate(e, update);
@@ -102,7 +93,7 @@ export class LiveDocument {
         for (const connection of this.connections) {
           if (connection !== origin) send(connection, message);
         }
-        if (this.updatesSinceCompaction >= this.options.compactEvery) this.compact();
+        if (this.options.journal.countStored(this.planId) >= this.options.compactEvery) this.compact();
       },
       failed: (error) => {
         // Not stored means not sent on: close everyone; clients keep their edits and resend them.
@@ -271,9 +262,8 @@ export class LiveDocument {
   /** Writes the whole state as one row and drops the update rows it replaces. */
   compact() {
     this.options.journal.flush();
-    if (this.broken || this.destroyed || this.updatesSinceCompaction === 0) return;
-    replacePlanDocument(this.db, this.planId, Y.encodeStateAsUpdate(this.doc), this.lastUpdateId);
-    this.updatesSinceCompaction = 0;
+    if (this.broken || this.destroyed || this.options.journal.countStored(this.planId) === 0) return;
+    this.options.journal.compact(this.planId, Y.encodeStateAsUpdate(this.doc));
   }
 
   /** Closes every connection with a code the client understands. */

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
-import { loadPlanDocument } from "../../db/queries/plan-documents";
 import { getOrCreatePlan } from "../../db/queries/plans";
 import { getActiveTerm } from "../../db/queries/terms";
 import { stockholmToday } from "../../db/school-calendar";
@@ -24,6 +23,11 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
+/** The plan's rows in the journal table, counted straight from SQLite. */
+function rowsOf(planId: string): number {
+  return (db.$client.prepare("select count(*) as n from plan_updates where plan_id = ?").get(planId) as { n: number }).n;
+}
+
 function anUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
   doc.getText("t").insert(0, text);
@@ -39,10 +43,10 @@ describe("the update journal (group commit)", () => {
     }
     // Nobody hears of an update before it is on disk, and it is not on disk within the turn.
     expect(told).toEqual([]);
-    const before = loadPlanDocument(db, alvaPlan).updates.length;
+    const before = rowsOf(alvaPlan);
     await new Promise((resolve) => setImmediate(resolve));
     expect(told).toEqual(["a1", "b1", "a2"]);
-    expect(loadPlanDocument(db, alvaPlan).updates.length).toBe(before + 2);
+    expect(rowsOf(alvaPlan)).toBe(before + 2);
   });
 
   it("when one plan's update cannot be stored, the others of the same turn still are", async () => {
@@ -50,13 +54,13 @@ describe("the update journal (group commit)", () => {
     db.$client.exec(`create trigger refuse_one before insert on plan_updates when new.plan_id = '${alvaPlan}' begin select raise(abort, 'refused'); end`);
     try {
       const told: string[] = [];
-      const otherBefore = loadPlanDocument(db, otherPlan).updates.length;
+      const otherBefore = rowsOf(otherPlan);
       journal.append({ planId: otherPlan, update: anUpdate("b"), stored: () => told.push("b"), failed: () => told.push("b failed") });
       journal.append({ planId: alvaPlan, update: anUpdate("a"), stored: () => told.push("a"), failed: () => told.push("a failed") });
       journal.append({ planId: otherPlan, update: anUpdate("c"), stored: () => told.push("c"), failed: () => told.push("c failed") });
       journal.flush();
       expect(told).toEqual(["b", "a failed", "c"]);
-      expect(loadPlanDocument(db, otherPlan).updates.length).toBe(otherBefore + 2);
+      expect(rowsOf(otherPlan)).toBe(otherBefore + 2);
     } finally {
       db.$client.exec("drop trigger refuse_one");
     }
@@ -68,5 +72,78 @@ describe("the update journal (group commit)", () => {
     journal.append({ planId: otherPlan, update: anUpdate("x"), stored: () => (stored = true), failed: () => {} });
     journal.flush();
     expect(stored).toBe(true);
+  });
+});
+
+/** What a plan's stored state and journal rows hold, as one Y.Doc's text "t". */
+function storedText(journal: UpdateJournal, planId: string): string {
+  const { state, updates } = journal.load(planId);
+  const doc = new Y.Doc();
+  if (state) Y.applyUpdate(doc, state);
+  for (const update of updates) Y.applyUpdate(doc, update);
+  return doc.getText("t").toString();
+}
+
+describe("the update journal (rows per plan)", () => {
+  /** Two plans with some history each, stored through one journal. */
+  function typeInto(journal: UpdateJournal, planId: string, doc: Y.Doc, text: string) {
+    const onUpdate = (update: Uint8Array) => journal.append({ planId, update, stored: () => {}, failed: () => {} });
+    doc.on("update", onUpdate);
+    for (const char of text) doc.getText("t").insert(doc.getText("t").length, char);
+    doc.off("update", onUpdate);
+    journal.flush();
+  }
+
+  it("compacts a plan into its state and drops exactly that plan's rows", () => {
+    const journal = new UpdateJournal(db);
+    journal.compact(alvaPlan, new Uint8Array([0, 0]));
+    journal.compact(otherPlan, new Uint8Array([0, 0]));
+    const alva = new Y.Doc();
+    const other = new Y.Doc();
+    typeInto(journal, alvaPlan, alva, "Mina mål");
+    typeInto(journal, otherPlan, other, "Om mig");
+    expect(journal.countStored(alvaPlan)).toBe(8);
+    expect(rowsOf(alvaPlan)).toBe(8);
+
+    journal.compact(alvaPlan, Y.encodeStateAsUpdate(alva));
+    expect(rowsOf(alvaPlan)).toBe(0);
+    expect(journal.countStored(alvaPlan)).toBe(0);
+    expect(storedText(journal, alvaPlan)).toBe("Mina mål");
+    // The other plan's rows are untouched by Alva's compaction.
+    expect(rowsOf(otherPlan)).toBe(6);
+    expect(storedText(journal, otherPlan)).toBe("Om mig");
+  });
+
+  it("finds the rows an earlier process left behind (a crash) when it starts, and loads them with the state", () => {
+    const before = new UpdateJournal(db);
+    before.compact(alvaPlan, new Uint8Array([0, 0]));
+    const doc = new Y.Doc();
+    typeInto(before, alvaPlan, doc, "Före");
+    before.compact(alvaPlan, Y.encodeStateAsUpdate(doc));
+    typeInto(before, alvaPlan, doc, " kraschen");
+    // The process dies here: no compaction. A new journal is made at the next start.
+    const after = new UpdateJournal(db);
+    expect(after.countStored(alvaPlan)).toBe(9);
+    expect(storedText(after, alvaPlan)).toBe("Före kraschen");
+    after.compact(alvaPlan, Y.encodeStateAsUpdate(doc));
+    expect(rowsOf(alvaPlan)).toBe(0);
+    expect(storedText(new UpdateJournal(db), alvaPlan)).toBe("Före kraschen");
+  });
+
+  it("keeps a plan's rows when its compaction fails, and loads them next time", () => {
+    const journal = new UpdateJournal(db);
+    journal.compact(alvaPlan, new Uint8Array([0, 0]));
+    const doc = new Y.Doc();
+    typeInto(journal, alvaPlan, doc, "Kvar");
+    db.$client.exec("create trigger refuse_state before update on plan_document_states begin select raise(abort, 'refused'); end");
+    try {
+      expect(() => journal.compact(alvaPlan, Y.encodeStateAsUpdate(doc))).toThrow();
+    } finally {
+      db.$client.exec("drop trigger refuse_state");
+    }
+    // Nothing half-written: the state was not replaced and no row was dropped.
+    expect(rowsOf(alvaPlan)).toBe(4);
+    expect(journal.countStored(alvaPlan)).toBe(4);
+    expect(storedText(journal, alvaPlan)).toBe("Kvar");
   });
 });

@@ -1,25 +1,37 @@
 import type { AppDatabase } from "../../db/client";
-import { appendPlanUpdate, appendPlanUpdates } from "../../db/queries/plan-documents";
+import { appendPlanUpdate, appendPlanUpdates, listPlanUpdateIds, loadPlanDocument, replacePlanDocument, type StoredPlanDocument } from "../../db/queries/plan-documents";
 
 interface PendingUpdate {
   planId: string;
   update: Uint8Array;
   /** Runs once the update is on disk (the caller broadcasts it then, never before). */
-  stored(id: number): void;
+  stored(): void;
   failed(error: unknown): void;
 }
 
 /**
- * Stores accepted updates in one transaction per turn of the event loop (group commit), then
- * runs what waited for them, in order. A commit costs about as much as an update's whole
- * journey through the server; at a school's peak hundreds of keystrokes arrive per turn, so one
- * commit for all of them leaves the time for the typing. Nothing waits longer than the turn.
+ * The collaboration server's journal of accepted updates (plan_updates), and the one place that
+ * knows which of its rows belong to which plan.
+ *
+ * Group commit: updates are stored in one transaction per turn of the event loop, then what
+ * waited for them runs, in order. A commit costs about as much as an update's whole journey
+ * through the server; at a school's peak many keystrokes arrive per turn, so one commit for all
+ * of them leaves the time for the typing. Nothing waits longer than the turn.
+ *
+ * Row ids per plan: the table has no index on plan_id (an index entry per plan made each commit
+ * write a page per plan in the batch), so the journal remembers each plan's rows from the moment
+ * it stores them until they are compacted away, and reads the ids of rows left by an earlier
+ * process (a crash, or a plan whose compaction failed) when it starts. One process owns a
+ * database's journal, as it owns the live documents.
  */
 export class UpdateJournal {
   private pending: PendingUpdate[] = [];
   private scheduled: NodeJS.Immediate | null = null;
+  private readonly rowIds = new Map<string, number[]>();
 
-  constructor(private readonly db: AppDatabase) {}
+  constructor(private readonly db: AppDatabase) {
+    for (const { id, planId } of listPlanUpdateIds(db)) this.remember(planId, id);
+  }
 
   append(entry: PendingUpdate) {
     this.pending.push(entry);
@@ -41,7 +53,39 @@ export class UpdateJournal {
       for (const entry of batch) this.storeAlone(entry);
       return;
     }
-    batch.forEach((entry, i) => entry.stored(ids[i]!));
+    batch.forEach((entry, i) => {
+      this.remember(entry.planId, ids[i]!);
+      entry.stored();
+    });
+  }
+
+  /** A plan's stored state and every update of it in the journal. */
+  load(planId: string): StoredPlanDocument {
+    this.flush();
+    return loadPlanDocument(this.db, planId, this.rowIds.get(planId) ?? []);
+  }
+
+  /** How many of a plan's updates the journal holds. */
+  countStored(planId: string): number {
+    return this.rowIds.get(planId)?.length ?? 0;
+  }
+
+  /**
+   * Stores `state` as the plan's compacted state and drops the plan's journal rows, in one
+   * transaction. `state` must contain every update of the plan accepted so far (the caller
+   * flushes first, so none is still waiting).
+   */
+  compact(planId: string, state: Uint8Array) {
+    this.flush();
+    const ids = this.rowIds.get(planId) ?? [];
+    replacePlanDocument(this.db, planId, state, ids);
+    this.rowIds.delete(planId);
+  }
+
+  private remember(planId: string, id: number) {
+    const ids = this.rowIds.get(planId);
+    if (ids) ids.push(id);
+    else this.rowIds.set(planId, [id]);
   }
 
   private storeAlone(entry: PendingUpdate) {
@@ -52,6 +96,7 @@ export class UpdateJournal {
       entry.failed(error);
       return;
     }
-    entry.stored(id);
+    this.remember(entry.planId, id);
+    entry.stored();
   }
 }
