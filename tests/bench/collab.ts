@@ -10,7 +10,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { chromium } from "@playwright/test";
+import { chromium, type Browser } from "@playwright/test";
 import Database from "better-sqlite3";
 import * as Y from "yjs";
 import { openDatabase } from "../../db/client";
@@ -235,14 +235,16 @@ async function measureOpen(): Promise<number> {
   const db = await openDatabase(path);
   const plan = db.$client.prepare("select id, pupil_id as pupilId from plans limit 1").get() as { id: string; pupilId: string };
   const doc = new Y.Doc();
-  let lastId = 0;
-  doc.on("update", (update: Uint8Array) => (lastId = appendPlanUpdate(db, plan.id, update)));
+  const ids: number[] = [];
+  doc.on("update", (update: Uint8Array) => ids.push(appendPlanUpdate(db, plan.id, update)));
   for (let i = 0; i < config.openUpdates; i++) typeOne(doc, String.fromCharCode(97 + (i % 26)));
-  replacePlanDocument(db, plan.id, Y.encodeStateAsUpdate(doc), lastId);
+  replacePlanDocument(db, plan.id, Y.encodeStateAsUpdate(doc), ids);
+  // One journal per server, made at its start.
+  const journal = new UpdateJournal(db);
   const times: number[] = [];
   for (let i = 0; i < config.opens; i++) {
     const started = performance.now();
-    const live = new LiveDocument(plan.id, plan.pupilId, db, { journal: new UpdateJournal(db), compactEvery: 500, onStoreFailure: () => {} });
+    const live = new LiveDocument(plan.id, plan.pupilId, { journal, compactEvery: 500, onStoreFailure: () => {} });
     times.push(performance.now() - started);
     live.destroy();
   }
@@ -279,11 +281,13 @@ async function measurePage(): Promise<PageFigures> {
   const path = join(work, "page.sqlite");
   copyFileSync(template, path);
   const server = await startTestServer({ databasePath: path, env: { SEED_DEMO: "false" } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  let browser: Browser | null = null;
   try {
+    // Inside the try: a browser that cannot start must not leave the server running.
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
     const context = await browser.newContext();
     await context.addInitScript({ content: EDITOR_READY_PROBE });
     const page = await context.newPage();
@@ -328,7 +332,7 @@ async function measurePage(): Promise<PageFigures> {
     const bytes = [...scripts.values()].reduce((sum, n) => sum + n, 0);
     return { editorReadyMs: median(inPage), editorReadyDriverMs: median(driver), pageJsKB: round(bytes / 1024) };
   } finally {
-    await browser.close();
+    await browser?.close();
     await server.stop();
   }
 }

@@ -84,6 +84,10 @@ async function spawnServer(databasePath: string, port: number, env: Record<strin
   });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  // A test run or benchmark that ends early (a thrown error, process.exit) takes its server with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
 
   const boundPort = await new Promise<number>((resolve, reject) => {
     let buffer = "";
