@@ -89,7 +89,7 @@ function PupilCard({ pupil, talkMinutes }: { pupil: SittingBoard["pupils"][numbe
   return (
     <li className="card sitting-card" aria-labelledby={headingId}>
       <h2 id={headingId}>{fullName(pupil.pupil)}</h2>
-      <TalkClock elapsedMs={pupil.elapsedMs} talkMinutes={talkMinutes} />
+      <TalkClock elapsedMs={pupil.elapsedMs} startedAtMs={pupil.startedAtMs} talkMinutes={talkMinutes} />
       <ul className="plain-list small">
         <li>
           <span className={pupil.pupilPresent ? "presence-dot presence-on" : "presence-dot"} aria-hidden="true" />{" "}

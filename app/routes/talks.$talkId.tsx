@@ -88,7 +88,7 @@ export default function TalkPage() {
         <h2 id="clock-heading" className="visually-hidden">
           {t("talks.clock.heading")}
         </h2>
-        <TalkClock elapsedMs={talk.elapsedMs} talkMinutes={talk.talkMinutes} />
+        <TalkClock elapsedMs={talk.elapsedMs} startedAtMs={talk.startedAtMs} talkMinutes={talk.talkMinutes} />
         {currentItem ? (
           <p className="talk-bar-now">
             {t("talks.agenda.nowAt")} <strong>{titleOf(currentItem)}</strong>

@@ -106,6 +106,7 @@ export function getTalkView(db: AppDatabase, personId: string, talkId: string, n
       endsAt: talk.endsAt,
       talkMinutes: talk.sittingId ? event.talkMinutes : Math.round((Date.parse(`${talk.endsAt}:00Z`) - Date.parse(`${talk.startsAt}:00Z`)) / 60_000),
       elapsedMs: talk.startedAt ? Math.max(0, now.getTime() - talk.startedAt.getTime()) : null,
+      startedAtMs: talk.startedAt?.getTime() ?? null,
       currentSection: talk.currentSection,
       place,
       // The link is for the people of this talk only; everyone who reaches this view is one of them.
@@ -298,6 +299,7 @@ export function getSittingBoard(
         pupil: { givenName, familyName },
         pupilPresent: present.has(talk.pupilId),
         elapsedMs: talk.startedAt ? Math.max(0, now.getTime() - talk.startedAt.getTime()) : null,
+        startedAtMs: talk.startedAt?.getTime() ?? null,
         guardians: replies
           .filter((r) => r.reply.talkId === talk.id)
           .map((r) => ({

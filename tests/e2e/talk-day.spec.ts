@@ -165,6 +165,10 @@ test("the talk's clock warns when five minutes are left, and Sara's view follows
   await alva.clock.fastForward("20:00");
   await expect(clock).toContainText(/^(9|10):\d\d/);
   await expect(alva.getByRole("alert").filter({ hasText: "Fem minuter kvar" })).toHaveCount(0);
+  // Moving through the agenda reloads the page's data; the running clock stays where it was.
+  await alva.getByRole("button", { name: "Matematik", exact: true }).click();
+  await expect(alva.locator('.agenda-list [aria-current="step"]')).toContainText("Matematik");
+  await expect(clock).toContainText(/^(9|10):\d\d/);
   await alva.clock.fastForward("05:01");
   await expect(alva.getByRole("alert").filter({ hasText: "Fem minuter kvar" })).toBeVisible();
   await alva.clock.fastForward("05:00");

@@ -5,25 +5,27 @@ const WARNING_MS = 5 * 60_000;
 
 /**
  * The talk's clock. The server sends how long the talk has run; the browser's own clock counts
- * on from there (so the clock never waits for the network, and a test can move it).
+ * on from there (so the clock never waits for the network, and a test can move it). Later loads
+ * of the same talk (every live event reloads the page's data) do not set it again: each would
+ * move it back by that response's travel time. Only a new start (`startedAtMs`) does.
  */
-export function TalkClock({ elapsedMs, talkMinutes }: { elapsedMs: number | null; talkMinutes: number }) {
+export function TalkClock({ elapsedMs, startedAtMs, talkMinutes }: { elapsedMs: number | null; startedAtMs: number | null; talkMinutes: number }) {
   const { t } = useTranslation();
-  const [since, setSince] = useState<{ at: number; offset: number } | null>(null);
+  const [since, setSince] = useState<{ at: number; elapsedMs: number } | null>(null);
   const [, tick] = useState(0);
 
   useEffect(() => {
-    // Counting starts from the moment the loader's figure arrived.
-    setSince({ at: Date.now(), offset: 0 });
-    if (elapsedMs === null) return;
+    if (elapsedMs === null) return setSince(null);
+    // Counting starts from the moment the first figure of this start arrived; elapsedMs is read
+    // once per start on purpose.
+    setSince({ at: Date.now(), elapsedMs });
     const timer = setInterval(() => tick((n) => n + 1), 1000);
     return () => clearInterval(timer);
-  }, [elapsedMs]);
+  }, [startedAtMs]);
 
   if (elapsedMs === null) return <p className="talk-clock talk-clock-idle">{t("talks.clock.notStarted", { minutes: talkMinutes })}</p>;
 
-  const running = since ? Date.now() - since.at : 0;
-  const remainingMs = talkMinutes * 60_000 - elapsedMs - running;
+  const remainingMs = since ? talkMinutes * 60_000 - since.elapsedMs - (Date.now() - since.at) : talkMinutes * 60_000 - elapsedMs;
   const over = remainingMs <= 0;
   const warning = !over && remainingMs <= WARNING_MS;
   const shown = Math.abs(remainingMs);
