@@ -45,7 +45,7 @@ export interface LiveDocumentOptions {
 
 /**
  * One plan's Y.Doc in memory with its connections. An accepted update is broadcast only once the
- * journal has it on disk (at the end of the event-loop turn), and anything a client receives in
+ * journal has it on disk (at the end of the task that received it), and anything a client receives in
  * a sync reply has been stored first. Loading is synchronous (better-sqlite3) and completes before
  * the first sync reply: there is no window in which a client sees a half-loaded doc.
  */
@@ -181,7 +181,7 @@ export class LiveDocument {
     const syncType = readVarUint(decoder);
     if (syncType === syncProtocol.messageYjsSyncStep1) {
       const stateVector = readVarUint8Array(decoder);
-      // The reply may hold updates accepted this turn: store them before anyone can have them.
+      // The reply may hold updates accepted in this task: store them before anyone can have them.
       this.options.journal.flush();
       let reply: Uint8Array;
       try {

@@ -35,21 +35,33 @@ function anUpdate(text: string): Uint8Array {
 }
 
 describe("the update journal (group commit)", () => {
-  it("stores everything appended in one turn together, then tells each in order, and nothing before", async () => {
+  it("stores everything appended in one task together, then tells each in order, and nothing before", async () => {
     const journal = new UpdateJournal(db);
     const told: string[] = [];
     for (const [planId, label] of [[alvaPlan, "a1"], [otherPlan, "b1"], [alvaPlan, "a2"]] as const) {
       journal.append({ planId, update: anUpdate(label), stored: () => told.push(label), failed: () => told.push(`${label} failed`) });
     }
-    // Nobody hears of an update before it is on disk, and it is not on disk within the turn.
+    // Nobody hears of an update before it is on disk, and it is not on disk within the task.
     expect(told).toEqual([]);
     const before = rowsOf(alvaPlan);
-    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.resolve();
     expect(told).toEqual(["a1", "b1", "a2"]);
     expect(rowsOf(alvaPlan)).toBe(before + 2);
   });
 
-  it("when one plan's update cannot be stored, the others of the same turn still are", async () => {
+  it("does not hold a task's updates until the rest of the event-loop turn has run", async () => {
+    const journal = new UpdateJournal(db);
+    const told: string[] = [];
+    // Two callbacks of the same turn, as two sockets' messages are: the second must find the
+    // first one's update already stored and told (sent on), not waiting behind it.
+    const seenBySecond = await new Promise<string[]>((resolve) => {
+      setImmediate(() => journal.append({ planId: alvaPlan, update: anUpdate("first"), stored: () => told.push("first"), failed: () => {} }));
+      setImmediate(() => resolve([...told]));
+    });
+    expect(seenBySecond).toEqual(["first"]);
+  });
+
+  it("when one plan's update cannot be stored, the others of the same task still are", async () => {
     const journal = new UpdateJournal(db);
     db.$client.exec(`create trigger refuse_one before insert on plan_updates when new.plan_id = '${alvaPlan}' begin select raise(abort, 'refused'); end`);
     try {
