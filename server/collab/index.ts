@@ -197,6 +197,8 @@ export class CollaborationServer {
         journal: this.journal,
         compactEvery: this.options.compactEvery,
         onStoreFailure: (failedPlanId, error) => this.dropAfterStoreFailure(failedPlanId, error),
+        onCompactionFailure: (_planId, error) =>
+          this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not compact a plan"),
       });
       document.locked = getPlan(this.options.db, planId)?.status !== "draft";
       this.documents.set(planId, document);
@@ -216,22 +218,13 @@ export class CollaborationServer {
     });
   }
 
-  /** A failed compaction loses nothing: the journal keeps the plan's rows for its next load. */
-  private compactQuietly(document: LiveDocument) {
-    try {
-      document.compact();
-    } catch (error) {
-      this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not compact a plan");
-    }
-  }
-
   private scheduleUnload(document: LiveDocument) {
     if (document.connections.size > 0 || this.documents.get(document.planId) !== document) return;
     const timer = setTimeout(() => {
       this.unloadTimers.delete(document.planId);
       if (document.connections.size > 0) return;
       this.documents.delete(document.planId);
-      this.compactQuietly(document);
+      document.compact();
       document.destroy();
     }, this.options.unloadDelayMs);
     timer.unref();
@@ -278,7 +271,7 @@ export class CollaborationServer {
     this.unloadTimers.clear();
     for (const document of this.documents.values()) {
       document.closeAll(CloseCode.GoingAway, "server restarting");
-      this.compactQuietly(document);
+      document.compact();
       document.destroy();
     }
     this.documents.clear();

@@ -41,6 +41,8 @@ export interface LiveDocumentOptions {
   /** Compact the stored update log after this many appended updates. */
   compactEvery: number;
   onStoreFailure(planId: string, error: unknown): void;
+  /** A failed compaction loses nothing (the journal keeps the rows for the next load); it is told here. */
+  onCompactionFailure(planId: string, error: unknown): void;
 }
 
 /**
@@ -263,7 +265,11 @@ export class LiveDocument {
   compact() {
     this.options.journal.flush();
     if (this.broken || this.destroyed || this.options.journal.countStored(this.planId) === 0) return;
-    this.options.journal.compact(this.planId, Y.encodeStateAsUpdate(this.doc));
+    try {
+      this.options.journal.compact(this.planId, Y.encodeStateAsUpdate(this.doc));
+    } catch (error) {
+      this.options.onCompactionFailure(this.planId, error);
+    }
   }
 
   /** Closes every connection with a code the client understands. */

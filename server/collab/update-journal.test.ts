@@ -5,6 +5,7 @@ import { getOrCreatePlan } from "../../db/queries/plans";
 import { getActiveTerm } from "../../db/queries/terms";
 import { stockholmToday } from "../../db/school-calendar";
 import { createSeededDatabase, personIdByEmail } from "../../tests/support/database";
+import { LiveDocument } from "./live-document";
 import { UpdateJournal } from "./update-journal";
 
 let db: AppDatabase;
@@ -157,5 +158,27 @@ describe("the update journal (rows per plan)", () => {
     expect(rowsOf(alvaPlan)).toBe(4);
     expect(journal.countStored(alvaPlan)).toBe(4);
     expect(storedText(journal, alvaPlan)).toBe("Kvar");
+  });
+});
+
+describe("a live document whose compaction fails", () => {
+  it("says so, keeps typing going, and loses nothing", () => {
+    const journal = new UpdateJournal(db);
+    journal.compact(otherPlan, new Uint8Array([0, 0]));
+    const failures: unknown[] = [];
+    const options = { journal, compactEvery: 3, onStoreFailure: () => {}, onCompactionFailure: (_: string, error: unknown) => failures.push(error) };
+    const live = new LiveDocument(otherPlan, "pupil", options);
+    db.$client.exec("create trigger refuse_state before update on plan_document_states begin select raise(abort, 'refused'); end");
+    try {
+      for (const char of "Fem tecken") live.doc.getText("t").insert(live.doc.getText("t").length, char);
+      // The third stored update asks for a compaction; it fails, and the rest are still stored.
+      expect(() => journal.flush()).not.toThrow();
+    } finally {
+      db.$client.exec("drop trigger refuse_state");
+    }
+    expect(failures.length).toBeGreaterThan(0);
+    expect(rowsOf(otherPlan)).toBe(10);
+    live.destroy();
+    expect(new LiveDocument(otherPlan, "pupil", options).doc.getText("t").toString()).toBe("Fem tecken");
   });
 });

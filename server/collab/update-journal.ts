@@ -56,10 +56,9 @@ export class UpdateJournal {
       for (const entry of batch) this.storeAlone(entry);
       return;
     }
-    batch.forEach((entry, i) => {
-      this.remember(entry.planId, ids[i]!);
-      entry.stored();
-    });
+    // All remembered before anyone is told: what is told may compact, and must see every row.
+    batch.forEach((entry, i) => this.remember(entry.planId, ids[i]!));
+    for (const entry of batch) entry.stored();
   }
 
   /** A plan's stored state and every update of it in the journal. */

@@ -245,7 +245,7 @@ async function measureOpen(): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < config.opens; i++) {
     const started = performance.now();
-    const live = new LiveDocument(plan.id, plan.pupilId, { journal, compactEvery: 500, onStoreFailure: () => {} });
+    const live = new LiveDocument(plan.id, plan.pupilId, { journal, compactEvery: 500, onStoreFailure: () => {}, onCompactionFailure: () => {} });
     times.push(performance.now() - started);
     live.destroy();
   }
