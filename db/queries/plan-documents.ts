@@ -17,22 +17,22 @@ export interface StoredPlanDocument {
 
 /** `IN (…)` lists are kept well below SQLite's limit on bound parameters. */
 const IDS_PER_STATEMENT = 500;
-function inChunks<T>(ids: readonly number[], run: (chunk: number[]) => T[]): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) out.push(...run(ids.slice(i, i + IDS_PER_STATEMENT)));
-  return out;
+function* inChunks(ids: readonly number[]): Generator<number[]> {
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) yield ids.slice(i, i + IDS_PER_STATEMENT);
 }
 
 /** A plan's compacted state and the journal rows given (in the order they were appended). */
 export function loadPlanDocument(db: AppDatabase, planId: string, updateIds: readonly number[]): StoredPlanDocument {
   const state = db.select({ state: planDocumentStates.state }).from(planDocumentStates).where(eq(planDocumentStates.planId, planId)).get();
-  const rows = inChunks(updateIds, (chunk) =>
-    db
-      .select({ id: planUpdates.id, data: planUpdates.data })
-      .from(planUpdates)
-      .where(and(eq(planUpdates.planId, planId), inArray(planUpdates.id, chunk)))
-      .all(),
-  ).sort((a, b) => a.id - b.id);
+  const rows = [...inChunks(updateIds)]
+    .flatMap((chunk) =>
+      db
+        .select({ id: planUpdates.id, data: planUpdates.data })
+        .from(planUpdates)
+        .where(and(eq(planUpdates.planId, planId), inArray(planUpdates.id, chunk)))
+        .all(),
+    )
+    .sort((a, b) => a.id - b.id);
   return {
     state: state ? new Uint8Array(state.state) : null,
     updates: rows.map((r) => new Uint8Array(r.data)),
@@ -87,9 +87,8 @@ export function replacePlanDocument(db: AppDatabase, planId: string, state: Uint
       .values({ planId, state: Buffer.from(state), compactedAt: new Date() })
       .onConflictDoUpdate({ target: planDocumentStates.planId, set: { state: Buffer.from(state), compactedAt: new Date() } })
       .run();
-    inChunks(updateIds, (chunk) => {
+    for (const chunk of inChunks(updateIds)) {
       tx.delete(planUpdates).where(and(eq(planUpdates.planId, planId), inArray(planUpdates.id, chunk))).run();
-      return [];
-    });
+    }
   });
 }

@@ -143,6 +143,18 @@ describe("the update journal (rows per plan)", () => {
     expect(storedText(new UpdateJournal(db), alvaPlan)).toBe("Före kraschen");
   });
 
+  it("loads and compacts a history longer than one statement's worth of ids", () => {
+    const journal = new UpdateJournal(db);
+    journal.compact(otherPlan, new Uint8Array([0, 0]));
+    const doc = new Y.Doc();
+    const text = "abcdefghij".repeat(120);
+    typeInto(journal, otherPlan, doc, text);
+    expect(storedText(new UpdateJournal(db), otherPlan)).toBe(text);
+    journal.compact(otherPlan, Y.encodeStateAsUpdate(doc));
+    expect(rowsOf(otherPlan)).toBe(0);
+    expect(storedText(journal, otherPlan)).toBe(text);
+  });
+
   it("keeps a plan's rows when its compaction fails, and loads them next time", () => {
     const journal = new UpdateJournal(db);
     journal.compact(alvaPlan, new Uint8Array([0, 0]));
@@ -171,7 +183,7 @@ describe("a live document whose compaction fails", () => {
     db.$client.exec("create trigger refuse_state before update on plan_document_states begin select raise(abort, 'refused'); end");
     try {
       for (const char of "Fem tecken") live.doc.getText("t").insert(live.doc.getText("t").length, char);
-      // The third stored update asks for a compaction; it fails, and the rest are still stored.
+      // Past three stored updates each one asks for a compaction; it fails, and all are still stored.
       expect(() => journal.flush()).not.toThrow();
     } finally {
       db.$client.exec("drop trigger refuse_state");

@@ -74,8 +74,8 @@ export class UpdateJournal {
 
   /**
    * Stores `state` as the plan's compacted state and drops the plan's journal rows, in one
-   * transaction. `state` must contain every update of the plan accepted so far (the caller
-   * flushes first, so none is still waiting).
+   * transaction. `state` must contain every update of the plan accepted so far; whatever of them
+   * still waits is stored first, so its row is dropped with the others.
    */
   compact(planId: string, state: Uint8Array) {
     this.flush();
