@@ -37,7 +37,7 @@ function dutyId(email: string, groupName: string): string {
 
 const personId = (given: string, family: string) =>
   one<{ id: string }>("select id from people where given_name = ? and family_name = ?", given, family).id;
-const subjectId = (code: string) => one<{ id: string }>("select id from subjects where code = ? and language_code is null", code).id;
+const subjectId = (code: string) => one<{ id: string }>("select id from subjects where code = ? and language_code is null and school_id = (select school_id from people where email = 'admin@demo.test')", code).id;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { COLLAB_UNLOAD_MS: "200" } });
