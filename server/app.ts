@@ -8,6 +8,7 @@ import { openDatabase, type AppDatabase } from "../db/client";
 import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
+import { linkTalksToPlans } from "../app/services/talk-days.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
 import { PersonEvents, PlanEvents } from "./plan-events";
@@ -36,6 +37,8 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     const started = Date.now();
     if (await seedDemoSchool(db)) logger.info({ ms: Date.now() - started }, "seeded the demo school");
   }
+  const linked = linkTalksToPlans(db);
+  if (linked > 0) logger.info({ talks: linked }, "linked talks to their plans");
   const sessionStorage = createDatabaseSessionStorage(db, {
     secret: env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie"),
     secure: env.COOKIE_SECURE,

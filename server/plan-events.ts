@@ -35,7 +35,21 @@ export class ChangeBus<Change extends string> {
   }
 }
 
-/** Keyed by plan id. */
-export class PlanEvents extends ChangeBus<PlanChange> {}
+/** Who hears of a change in a plan: everyone who may read it, or only the pupil's staff (a
+ * staff-only comment thread — the others must not learn that something happened in one). */
+export type PlanAudience = "everyone" | "staff";
+
+/** Keyed by plan id, per audience. */
+export class PlanEvents extends ChangeBus<PlanChange> {
+  override publish(planId: string, change: PlanChange, audience: PlanAudience = "everyone"): void {
+    super.publish(audience === "staff" ? `staff:${planId}` : planId, change);
+  }
+
+  /** Listens to the plan's changes for the given audiences (the plan policy decides which a reader hears). */
+  override subscribe(planId: string, listener: (change: PlanChange) => void, audiences: PlanAudience[] = ["everyone"]): () => void {
+    const unsubscribes = audiences.map((audience) => super.subscribe(audience === "staff" ? `staff:${planId}` : planId, listener));
+    return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+  }
+}
 /** Keyed by person id. */
 export class PersonEvents extends ChangeBus<PersonChange> {}

@@ -8,6 +8,8 @@ interface PupilRow {
   familyName: string;
   className: string | null;
   protectedIdentity: boolean;
+  /** A protected pupil the viewer does not work with: no name, no link. */
+  masked?: boolean;
 }
 
 /** Pupils as staff see them, with a clear mark on protected identities. */
@@ -17,7 +19,7 @@ export function PupilList({ pupils }: { pupils: PupilRow[] }) {
     <ul className="pupil-list">
       {pupils.map((pupil) => (
         <li key={pupil.id}>
-          <Link to={`/pupils/${pupil.id}`}>{fullName(pupil)}</Link>
+          {pupil.masked ? <span>{t("pupil.protectedMasked")}</span> : <Link to={`/pupils/${pupil.id}`}>{fullName(pupil)}</Link>}
           {pupil.className ? <span className="muted small"> {pupil.className}</span> : null}
           {pupil.protectedIdentity ? <span className="badge badge-warning">{t("pupil.protectedIdentity")}</span> : null}
         </li>

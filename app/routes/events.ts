@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getPupilAccess } from "../../db/queries/access";
-import { getPlan } from "../../db/queries/plans";
-import { notFound, requirePerson } from "~/utils/auth.server";
+import { canOnPlan, requirePlan } from "~/policies/plan.server";
+import { requirePerson } from "~/utils/auth.server";
 import { eventStream } from "~/utils/event-stream.server";
 
 /**
@@ -10,19 +9,19 @@ import { eventStream } from "~/utils/event-stream.server";
  * the talk's clock or agenda). One stream rather than one per concern, because a browser opens
  * only six connections to a server over HTTP/1.1 and every open tab holds its stream.
  * The events carry no content: the page reloads its own loaders, which decide what this person
- * may see (so a staff-only thread never travels down this stream, not even as a title).
+ * may see. News of a staff-only thread reaches only the staff's streams (the plan policy's
+ * "hearStaffEvents"), so the others do not learn that anything happened in one.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
   const planId = new URL(request.url).searchParams.get("plan");
-  let plan = null;
-  if (planId !== null) {
-    plan = getPlan(context.db, planId);
-    if (!plan || getPupilAccess(context.db, person.id, plan.pupilId) === "none") throw notFound();
-  }
+  // Opening a stream is not a view of the plan: the page itself was logged when it loaded.
+  const gate = planId !== null ? await requirePlan(request, context, planId, "read", { recordView: false }) : null;
+  const person = gate?.person ?? (await requirePerson(request, context));
   return eventStream(request, (send) => {
     const unsubscribePerson = context.personEvents.subscribe(person.id, send);
-    const unsubscribePlan = plan ? context.planEvents.subscribe(plan.id, send) : () => {};
+    const unsubscribePlan = gate
+      ? context.planEvents.subscribe(gate.plan.id, send, canOnPlan(gate.relations, gate.plan, "hearStaffEvents") ? ["everyone", "staff"] : ["everyone"])
+      : () => {};
     return () => {
       unsubscribePerson();
       unsubscribePlan();
