@@ -95,7 +95,7 @@ function PupilCard({ pupil, talkMinutes }: { pupil: SittingBoard["pupils"][numbe
         </li>
         {pupil.guardians.map((g) => (
           <li key={g.id}>
-            <span className={g.present ? "presence-dot presence-on" : "presence-dot"} aria-hidden="true" /> {pupil.masked ? t("roles.guardian") : fullName(g)}:{" "}
+            <span className={g.present ? "presence-dot presence-on" : "presence-dot"} aria-hidden="true" /> {pupil.masked ? t("talks.sitting.maskedGuardian") : fullName(g)}:{" "}
             {g.attendance ? t(`talks.attendance.${g.attendance}`) : t("talks.sitting.noAnswer")}
             {g.present ? ` · ${t("talks.sitting.inPlan")}` : ""}
             {g.interpreterLanguage ? ` · ${t("talks.board.interpreter", { languages: g.interpreterLanguage })}` : ""}
@@ -115,9 +115,11 @@ function PupilCard({ pupil, talkMinutes }: { pupil: SittingBoard["pupils"][numbe
           ? t("talks.sitting.signing", { signed: pupil.signing.signed, required: pupil.signing.required })
           : t(`plan.status.${pupil.signing.planStatus}`)}
       </p>
-      <p>
-        <Link to={`/plans/${pupil.planId}`}>{t("talks.sitting.openPlan")}</Link> · <Link to={`/talks/${pupil.talkId}`}>{t("talks.sitting.openTalk")}</Link>
-      </p>
+      {pupil.opensPlan ? (
+        <p>
+          <Link to={`/plans/${pupil.planId}`}>{t("talks.sitting.openPlan")}</Link> · <Link to={`/talks/${pupil.talkId}`}>{t("talks.sitting.openTalk")}</Link>
+        </p>
+      ) : null}
     </li>
   );
 }

@@ -15,10 +15,16 @@ export function getGroupPage(db: AppDatabase, viewer: SignedInPerson, groupId: s
   if (!canInSchool({ person: viewer, group: ties }, "viewGroup")) return null;
   const group = getGroupDetails(db, groupId, term);
   if (!group) return null;
-  // A protected family is named only to those who work with the pupil (an admin sees a masked row).
-  const pupils = group.pupils.map((p) =>
-    p.protectedIdentity && !maySeeIdentity(findRelations(db, viewer.id, p.id)) ? { ...p, givenName: "", familyName: "", masked: true } : { ...p, masked: false },
-  );
+  // A protected family is named only to those who work with the pupil: an admin sees a masked row,
+  // last, so that its place in the alphabetical list does not hint at the name. Links go only where
+  // the viewer may go.
+  const pupils = group.pupils
+    .map((p) => {
+      const relations = findRelations(db, viewer.id, p.id);
+      const masked = p.protectedIdentity && !maySeeIdentity(relations);
+      return { ...p, ...(masked ? { givenName: "", familyName: "" } : {}), masked, opens: canOnPlan(relations, { status: "draft" }, "read") };
+    })
+    .sort((a, b) => Number(a.masked) - Number(b.masked));
   return { group: { ...group, pupils } };
 }
 

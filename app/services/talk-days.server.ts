@@ -256,7 +256,8 @@ export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: s
   const placementById = new Map(input.placementPupils.map((p) => [p.id, p]));
   const violations = createMoveChecker(input.placementSittings, input.placementPupils, input.assignments);
 
-  const pupilRows = visible.map((p) => {
+  const pupilRows = visible
+    .map((p) => {
     const talk = input.talkByPupil.get(p.id) ?? null;
     const talkReplies = talk ? (repliesByTalk.get(talk.id) ?? []) : [];
     const placement = placementById.get(p.id);
@@ -281,7 +282,9 @@ export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: s
       unplacedReasons: reasons,
       clashes,
     };
-  });
+    })
+    // A masked row goes last: its place among the names would hint at the name.
+    .sort((a, b) => Number(a.masked) - Number(b.masked));
 
   return {
     event: { id: event.id, status: event.status, place: event.place, videoUrl: event.videoUrl, talkMinutes: event.talkMinutes, sittingMinutes: event.sittingMinutes, capacity: event.capacity },

@@ -4,6 +4,7 @@ import type { SignedInPerson } from "../../db/queries/roster";
 import * as talkQueries from "../../db/queries/talks";
 import { findRelations, roleOf } from "~/policies/relations.server";
 import { maySeeIdentity } from "~/policies/school.server";
+import { canOnPlan } from "~/policies/plan.server";
 import { canOnTalk, canOnTalkDay } from "~/policies/talk.server";
 import { getSigningProgress } from "./plan-signing.server";
 import { getTalkDayTies } from "./talk-days.server";
@@ -182,13 +183,16 @@ export function getSittingBoard(
       if (!talk.planId) return [];
       const plan = getPlan(db, talk.planId)!;
       const present = new Set(presentPeople(plan.id));
-      const identified = maySeeIdentity(findRelations(db, viewer.id, talk.pupilId));
+      const relations = findRelations(db, viewer.id, talk.pupilId);
+      const identified = maySeeIdentity(relations);
       return [
         {
           talkId: talk.id,
           planId: plan.id,
           pupil: identified ? { givenName, familyName } : { givenName: "", familyName: "" },
           masked: !identified,
+          /** The board links to the plan and the talk view only for those who may open them. */
+          opensPlan: canOnPlan(relations, plan, "read"),
           pupilPresent: present.has(talk.pupilId),
           elapsedMs: talk.startedAt ? Math.max(0, now.getTime() - talk.startedAt.getTime()) : null,
           startedAtMs: talk.startedAt?.getTime() ?? null,
@@ -214,7 +218,9 @@ export function getSittingBoard(
           signing: { planStatus: plan.status, ...getSigningProgress(db, plan.id) },
         },
       ];
-    }),
+    })
+      // A masked card goes last: its place among the names would hint at the name.
+      .sort((a, b) => Number(a.masked) - Number(b.masked)),
   };
 }
 

@@ -583,6 +583,7 @@ const common: Translation = {
       youAreComing: "You have answered that you are coming.",
     },
     sitting: {
+      maskedGuardian: "Guardian",
       title: "Sitting {{date}} {{from}}–{{to}}",
       openCalls: "Called teachers who have not answered",
       noCalls: "No calls waiting.",

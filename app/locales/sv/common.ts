@@ -582,6 +582,7 @@ const common = {
       youAreComing: "Du har svarat att du kommer.",
     },
     sitting: {
+      maskedGuardian: "Vårdnadshavare",
       title: "Sittning {{date}} {{from}}–{{to}}",
       openCalls: "Kallade lärare som inte svarat",
       noCalls: "Inga väntande kallelser.",
