@@ -4,6 +4,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import express from "express";
+import { claimDatabase, releaseDatabase } from "../db/server-marker";
 import { openDatabase, type AppDatabase } from "../db/client";
 import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
 import { getOrCreateServerSecret } from "../db/queries/secrets";
@@ -29,6 +30,8 @@ export interface AppServer {
 /** Opens the database, seeds the demo school if asked, and serves the Remix app on one port. */
 export async function startAppServer(env: Env, logger: Logger): Promise<AppServer> {
   const db = await openDatabase(env.DATABASE_PATH);
+  // A restore must not pull the database from under a running server (db/backup.ts).
+  if (env.DATABASE_PATH !== ":memory:") claimDatabase(env.DATABASE_PATH);
   const checkpointer =
     env.DATABASE_PATH === ":memory:"
       ? null
@@ -138,6 +141,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
       });
       await checkpointer?.stop();
       db.$client.close();
+      if (env.DATABASE_PATH !== ":memory:") releaseDatabase(env.DATABASE_PATH);
     },
   };
 }
