@@ -38,6 +38,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     person: person && nav ? { givenName: person.givenName, familyName: person.familyName, nav } : null,
     // Pupils calling this teacher to their talk: shown on every page.
     calls: person && nav?.receivesCalls ? getCallsForTeacher(context.db, person.id) : [],
+    /** How many changes the person's own events had when this was read (see useLiveEvents). */
+    personSeq: person ? context.personEvents.sequence(person.id) : 0,
   };
 }
 
@@ -79,7 +81,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App() {
   const data = useRootData();
   // Staff hear of pupils calling them on every page; plan pages also of changes to the plan.
-  useLiveEvents(data?.person?.nav.receivesCalls === true);
+  useLiveEvents(data?.person?.nav.receivesCalls === true, data?.personSeq ?? 0);
   // Marks the page as live (React has taken over): for styles that need JavaScript, and for
   // browser tests that must not act on server-rendered markup React is about to replace.
   useEffect(() => {

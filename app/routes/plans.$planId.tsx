@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TermName } from "~/components/term-name";
-import { requirePlan } from "~/policies/plan.server";
+import { planEventAudiences, requirePlan } from "~/policies/plan.server";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
 import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
@@ -17,11 +17,19 @@ import type { LivePlanHandle } from "~/utils/use-live-events";
 export const meta: MetaFunction = () => [{ title: "Utvecklingsplan · Elevledd IUP" }];
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = { livePlanId: (data) => (data as { plan?: { id: string } } | undefined)?.plan?.id ?? null };
+export const handle: LivePlanHandle = {
+  livePlan: (data) => {
+    const page = data as { plan?: { id: string }; liveSeq?: number } | undefined;
+    return page?.plan ? { id: page.plan.id, seq: page.liveSeq ?? 0 } : null;
+  },
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const gate = await requirePlan(request, context, params.planId ?? "", "read");
-  return getPlanPage(context.db, gate);
+  // Counted in the same synchronous step as the data is read: nothing is published in between, and
+  // a change after it makes the page's stream reload the data.
+  const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
+  return { ...getPlanPage(context.db, gate), liveSeq };
 }
 
 /** The plan page's forms: comments, locking and signing, and the adult pupil's consent. */

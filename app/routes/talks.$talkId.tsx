@@ -6,7 +6,7 @@ import { PlanActionContext } from "~/components/plan/plan-action";
 import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TalkClock } from "~/components/talk/talk-clock";
-import { requirePlanFor } from "~/policies/plan.server";
+import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
 import { getTalkView } from "~/services/talk-live.server";
 import { performTalkIntent } from "~/services/talk-intents.server";
@@ -20,7 +20,12 @@ import type { LivePlanHandle } from "~/utils/use-live-events";
 export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd IUP" }];
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = { livePlanId: (data) => (data as { view?: { planId: string } } | undefined)?.view?.planId ?? null };
+export const handle: LivePlanHandle = {
+  livePlan: (data) => {
+    const page = data as { view?: { planId: string }; liveSeq?: number } | undefined;
+    return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;
+  },
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -28,7 +33,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!view) throw notFound();
   // The talk view shows the plan: reading it here is a view like any other, and logged as one.
   const gate = requirePlanFor(context, person, view.planId, "read", { recordView: true });
-  return { view, page: getPlanPage(context.db, gate) };
+  const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
+  return { view, page: getPlanPage(context.db, gate), liveSeq };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
