@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const form = await readFormData(request);
-  const result = await performGuardianAnswer(context, request, person, Object.fromEntries(form));
+  const result = await performGuardianAnswer(context, person, Object.fromEntries(form));
   return result.ok ? { ...result, talkId: String(form.get("talkId")) } : data({ ...result, talkId: String(form.get("talkId") ?? "") }, { status: result.status });
 }
 

@@ -7,8 +7,10 @@ import { TermName } from "~/components/term-name";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
 import { getPlanForActions, openPlanPage, performGuardianConsent } from "~/services/plan-page.server";
-import { notFound, requirePerson } from "~/utils/auth.server";
+import { isRecentAuthentication } from "~/services/recent-authentication.server";
+import { getAuthenticatedAt, notFound, refreshAuthentication, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import { readKnownDevice } from "~/utils/known-device.server";
 import { fullName } from "~/utils/format";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 
@@ -22,7 +24,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
   const page = openPlanPage(context.db, person, params.planId ?? "");
   if (!page) throw notFound();
-  return page;
+  // Signing on this device asks for the password again when the last sign-in is not recent.
+  return { ...page, passwordNeeded: !isRecentAuthentication(await getAuthenticatedAt(request, context)) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -33,8 +36,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const fields = Object.fromEntries(form);
 
   if (typeof fields.intent === "string" && signingIntents.includes(fields.intent)) {
-    const result = await performSigningIntent(context, person.id, plan, form);
-    return result.ok ? result : data(result, { status: result.status });
+    const session = { personId: person.id, authenticatedAt: await getAuthenticatedAt(request, context), device: await readKnownDevice(request, context) };
+    const result = await performSigningIntent(context, session, plan, form);
+    if (!result.ok) return data(result, { status: result.status });
+    return result.reauthenticated ? data(result, { headers: { "Set-Cookie": await refreshAuthentication(request, context) } }) : result;
   }
 
   if (fields.intent !== "guardian-consent") {
@@ -93,11 +98,11 @@ export default function PlanPage() {
         </section>
       ) : null}
 
-      {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+      {page.plan.status !== "draft" ? <PlanSigning page={page} passwordNeeded={page.passwordNeeded} /> : null}
 
       <PlanBody page={page} />
 
-      {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
+      {page.plan.status === "draft" ? <PlanSigning page={page} passwordNeeded={page.passwordNeeded} /> : null}
     </div>
   );
 }

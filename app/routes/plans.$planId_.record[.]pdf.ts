@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportPlanPdf } from "~/services/plan-export.server";
 import { requirePerson } from "~/utils/auth.server";
+import { requireOwnPageRequest } from "~/utils/request-origin.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  return exportPlanPdf(context, person, params.planId ?? "", new URL(request.url).origin);
+  await requireOwnPageRequest(request, context);
+  return exportPlanPdf(context, person, params.planId ?? "");
 }

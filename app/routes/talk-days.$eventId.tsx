@@ -20,7 +20,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const form = await readFormData(request);
-  const result = performBoardIntent(context, request, person, params.eventId ?? "", Object.fromEntries(form));
+  const result = performBoardIntent(context, person, params.eventId ?? "", Object.fromEntries(form));
   return result.ok ? result : data(result, { status: result.status });
 }
 

@@ -9,7 +9,8 @@ import { TalkClock } from "~/components/talk/talk-clock";
 import { getPlanPage } from "~/services/plan-page.server";
 import { getTalkView } from "~/services/talk-live.server";
 import { performTalkIntent } from "~/services/talk-intents.server";
-import { notFound, requirePerson } from "~/utils/auth.server";
+import { isRecentAuthentication } from "~/services/recent-authentication.server";
+import { getAuthenticatedAt, notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
@@ -26,7 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!view) throw notFound();
   const page = getPlanPage(context.db, person, view.planId);
   if (!page) throw notFound();
-  return { view, page };
+  return { view, page, passwordNeeded: !isRecentAuthentication(await getAuthenticatedAt(request, context)) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -39,7 +40,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function TalkPage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { view, page } = useLoaderData<typeof loader>();
+  const { view, page, passwordNeeded } = useLoaderData<typeof loader>();
   const { talk } = view;
   const [follow, setFollow] = useState(view.role === "guardian");
   const agendaFetcher = useFetcher();
@@ -151,9 +152,9 @@ export default function TalkPage() {
         <div className="talk-plan">
           {/* The end of the talk: lock and sign here too (the forms post to the plan page). */}
           <PlanActionContext.Provider value={`/plans/${view.planId}`}>
-            {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+            {page.plan.status !== "draft" ? <PlanSigning page={page} passwordNeeded={passwordNeeded} /> : null}
             <PlanBody page={page} />
-            {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
+            {page.plan.status === "draft" ? <PlanSigning page={page} passwordNeeded={passwordNeeded} /> : null}
           </PlanActionContext.Provider>
         </div>
       </div>

@@ -22,7 +22,7 @@ function requireExportableVersion(context: AppLoadContext, person: SignedInPerso
 // No names in file names: downloads end up in shared folders and mail attachments.
 const fileName = (version: { version: number; verificationCode: string }, ext: string) => `iup-v${version.version}-${version.verificationCode}.${ext}`;
 
-export async function exportPlanPdf(context: AppLoadContext, person: SignedInPerson, planId: string, origin: string): Promise<Response> {
+export async function exportPlanPdf(context: AppLoadContext, person: SignedInPerson, planId: string): Promise<Response> {
   const version = requireExportableVersion(context, person, planId, "export-pdf");
   const pdf = await renderPlanPdf({
     record: JSON.parse(version.record) as PlanRecord,
@@ -30,7 +30,8 @@ export async function exportPlanPdf(context: AppLoadContext, person: SignedInPer
     verificationCode: version.verificationCode,
     status: version.status,
     check: checkVersion(context.db, version),
-    verifyUrl: `${origin}/verify`,
+    // The configured address, never the request's Host: the PDF outlives the request.
+    verifyUrl: `${context.publicUrl}/verify`,
   });
   return new Response(new Uint8Array(pdf), {
     headers: {

@@ -24,7 +24,7 @@ import { deliverMessages, queueTalkMessages, type TalkMailKind } from "./talk-ma
  * their person events, guardians by e-mail when a time changes.
  */
 
-type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents">;
+type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "publicUrl">;
 export type IntentResult = { ok: true; intent: string } | { ok: false; status: number; error: string };
 
 const id = z.string().min(1).max(64);
@@ -74,16 +74,19 @@ const statusOf: Record<TalkDayError | TalkLiveError, number> = {
   noTeacher: 409,
 };
 
-/** Mail settings; SMTP_URL and MAIL_FROM were checked at start (server/env.ts). */
-export const mailSettings = (request: Request) => ({
+/**
+ * Mail settings; SMTP_URL and MAIL_FROM were checked at start (server/env.ts). Links point at the
+ * configured public address, never at the Host of the request that happened to send the mail.
+ */
+export const mailSettings = (context: Pick<AppLoadContext, "publicUrl">) => ({
   smtpUrl: process.env.SMTP_URL || undefined,
   from: process.env.MAIL_FROM || undefined,
-  appUrl: new URL(request.url).origin,
+  appUrl: context.publicUrl,
 });
 
 /** Queues (and, with SMTP, sends) the messages about talks; sending never holds up the answer. */
-export function sendTalkMail(context: Pick<AppLoadContext, "db">, request: Request, talkIds: string[], kind: TalkMailKind): number {
-  const settings = mailSettings(request);
+export function sendTalkMail(context: Pick<AppLoadContext, "db" | "publicUrl">, talkIds: string[], kind: TalkMailKind): number {
+  const settings = mailSettings(context);
   const ids = queueTalkMessages(context.db, talkIds, kind, settings.appUrl);
   void deliverMessages(context.db, ids, settings);
   return ids.length;
@@ -126,7 +129,6 @@ export async function performTalkIntent(
 
 export async function performGuardianAnswer(
   context: Context,
-  request: Request,
   person: SignedInPerson,
   fields: Record<string, FormDataEntryValue>,
 ): Promise<IntentResult> {
@@ -146,7 +148,7 @@ export async function performGuardianAnswer(
         const result = chooseOtherSitting(context.db, person.id, talkId, intent.sittingId, reply);
         if (!result.ok) return fail(result.error);
         // Everyone of the family gets the new time, with a new calendar entry.
-        if (result.changed) sendTalkMail(context, request, [talkId], "talk-change");
+        if (result.changed) sendTalkMail(context, [talkId], "talk-change");
       } else {
         const result = confirmTalk(context.db, person.id, talkId, reply);
         if (!result.ok) return fail(result.error);
@@ -222,8 +224,7 @@ const BoardIntent = z.discriminatedUnion("intent", [
 
 /** Staff intents on the planning board. */
 export function performBoardIntent(
-  context: Pick<AppLoadContext, "db">,
-  request: Request,
+  context: Pick<AppLoadContext, "db" | "publicUrl">,
   person: SignedInPerson,
   eventId: string,
   fields: Record<string, FormDataEntryValue>,
@@ -237,7 +238,7 @@ export function performBoardIntent(
     case "move": {
       const result = movePupil(context.db, person.id, eventId, intent.pupilId, intent.sittingId);
       if (!result.ok) return fail(result.error);
-      if (result.changed && event?.status === "invited") sendTalkMail(context, request, [result.talkId], "talk-change");
+      if (result.changed && event?.status === "invited") sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "book": {
@@ -250,13 +251,13 @@ export function performBoardIntent(
         videoUrl: intent.videoUrl,
       });
       if (!result.ok) return fail(result.error);
-      if (event?.status === "invited") sendTalkMail(context, request, [result.talkId], "talk-change");
+      if (event?.status === "invited") sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "sitting": {
       const result = updateSitting(context.db, person.id, eventId, intent.sittingId, { place: intent.place, videoUrl: intent.videoUrl });
       if (!result.ok) return fail(result.error);
-      if (result.changed && result.invited) sendTalkMail(context, request, result.talkIds, "talk-change");
+      if (result.changed && result.invited) sendTalkMail(context, result.talkIds, "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "replace": {
@@ -266,7 +267,7 @@ export function performBoardIntent(
     case "invite": {
       const result = markInvited(context.db, person.id, eventId);
       if (!result.ok) return fail(result.error);
-      const sent = sendTalkMail(context, request, result.talkIds, "talk-invitation");
+      const sent = sendTalkMail(context, result.talkIds, "talk-invitation");
       return { ok: true, intent: intent.intent, sent };
     }
   }
