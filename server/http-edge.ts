@@ -21,8 +21,8 @@ function refuse(res: Response, status: number, message: EdgeMessage) {
   res.status(status).type("text/plain; charset=utf-8").send(`${sv.edge[message]}\n\n${en.edge[message]}\n`);
 }
 
-// A host name, IPv4 or [IPv6], and an optional port: all the Host header may be.
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+// A host name (underscores too: container names), IPv4 or [IPv6], and an optional port.
+const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** Runs `set` just before the response's headers are written (after the route has set its own). */
 function beforeHeaders(res: Response, set: () => void) {
