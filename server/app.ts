@@ -1,10 +1,11 @@
 import { createServer, type Server } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import express from "express";
 import { openDatabase, type AppDatabase } from "../db/client";
+import { deleteExpiredPasswordTokens, deleteOldRequestLimits } from "../db/queries/accounts";
 import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
@@ -36,10 +37,18 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     const started = Date.now();
     if (await seedDemoSchool(db)) logger.info({ ms: Date.now() - started }, "seeded the demo school");
   }
-  const sessionStorage = createDatabaseSessionStorage(db, {
-    secret: env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie"),
-    secure: env.COOKIE_SECURE,
-  });
+  const cookieSecret = env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie");
+  const sessionStorage = createDatabaseSessionStorage(db, { secret: cookieSecret, secure: env.COOKIE_SECURE });
+  const signIn: AppLoadContext["signIn"] = {
+    ...env.SIGN_IN,
+    // Without PUBLIC_URL (not in production) the address we listen on; set once it is bound.
+    publicUrl: env.PUBLIC_URL ?? "",
+    cookieSecret,
+    cookieSecure: env.COOKIE_SECURE,
+    discovery: new Map(),
+    ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+    ...(env.MAIL_FROM ? { mailFrom: env.MAIL_FROM } : {}),
+  };
 
   const collaboration = new CollaborationServer({
     db,
@@ -99,7 +108,15 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     createRequestHandler({
       build,
       mode: env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req) => ({ db, sessionStorage, collaboration, planEvents, personEvents, clientAddress: req.ip ?? "unknown" }),
+      getLoadContext: (req) => ({
+        db,
+        sessionStorage,
+        collaboration,
+        planEvents,
+        personEvents,
+        clientAddress: req.ip ?? "unknown",
+        signIn,
+      }),
     }),
   );
 
@@ -117,8 +134,14 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
+  if (!env.PUBLIC_URL) signIn.publicUrl = `http://${env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST}:${port}`;
 
-  const sweep = setInterval(() => deleteExpiredSessions(db), 60 * 60 * 1000);
+  const sweep = setInterval(() => {
+    const now = new Date();
+    deleteExpiredSessions(db, now);
+    deleteExpiredPasswordTokens(db, now);
+    deleteOldRequestLimits(db, new Date(now.getTime() - 24 * 3600_000));
+  }, 60 * 60 * 1000);
   sweep.unref();
 
   return {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSeededDatabase, personIdByEmail } from "../../tests/support/database";
 import type { AppDatabase } from "../../db/client";
+import { PERSON_ROLES } from "../../db/queries/accounts";
 import { signInFailures } from "../../db/schema";
 import { signIn, waitAfterFailures } from "./sign-in.server";
+
+const all = PERSON_ROLES;
 
 let db: AppDatabase;
 let cleanup: () => void;
@@ -13,13 +16,13 @@ const t0 = Date.parse("2026-11-23T10:00:00Z");
 
 describe("signIn", () => {
   it("accepts the right password, case-insensitively on the e-mail", async () => {
-    const result = await signIn(db, { email: " Elev@Demo.test ", password: "demo", clientAddress: "10.0.0.1" }, t0);
+    const result = await signIn(db, { email: " Elev@Demo.test ", password: "demo", clientAddress: "10.0.0.1", passwordRoles: all }, t0);
     expect(result).toEqual({ status: "ok", personId: personIdByEmail(db, "elev@demo.test") });
   });
 
   it("answers a wrong password and an unknown account alike", async () => {
-    expect(await signIn(db, { email: "elev@demo.test", password: "wrong", clientAddress: "10.0.0.2" }, t0)).toEqual({ status: "invalid" });
-    expect(await signIn(db, { email: "nobody@demo.test", password: "demo", clientAddress: "10.0.0.2" }, t0)).toEqual({ status: "invalid" });
+    expect(await signIn(db, { email: "elev@demo.test", password: "wrong", clientAddress: "10.0.0.2", passwordRoles: all }, t0)).toEqual({ status: "invalid" });
+    expect(await signIn(db, { email: "nobody@demo.test", password: "demo", clientAddress: "10.0.0.2", passwordRoles: all }, t0)).toEqual({ status: "invalid" });
   });
 
   it("stores no e-mail address or IP address in clear", () => {
@@ -31,26 +34,43 @@ describe("signIn", () => {
   it("slows down an account after five failures, even for the right password, then lets it in", async () => {
     const email = "mentor@demo.test";
     for (let i = 0; i < 5; i++) {
-      expect((await signIn(db, { email, password: `guess${i}`, clientAddress: `10.1.0.${i}` }, t0 + i)).status).toBe("invalid");
+      expect((await signIn(db, { email, password: `guess${i}`, clientAddress: `10.1.0.${i}`, passwordRoles: all }, t0 + i)).status).toBe("invalid");
     }
-    const blocked = await signIn(db, { email, password: "demo", clientAddress: "10.1.0.9" }, t0 + 10);
+    const blocked = await signIn(db, { email, password: "demo", clientAddress: "10.1.0.9", passwordRoles: all }, t0 + 10);
     expect(blocked).toEqual({ status: "throttled", retryAfterSeconds: 2 });
-    const later = await signIn(db, { email, password: "demo", clientAddress: "10.1.0.9" }, t0 + 3_000);
+    const later = await signIn(db, { email, password: "demo", clientAddress: "10.1.0.9", passwordRoles: all }, t0 + 3_000);
     expect(later.status).toBe("ok");
     // Success clears the account's record.
-    const again = await signIn(db, { email, password: "wrong", clientAddress: "10.1.0.9" }, t0 + 4_000);
+    const again = await signIn(db, { email, password: "wrong", clientAddress: "10.1.0.9", passwordRoles: all }, t0 + 4_000);
     expect(again.status).toBe("invalid");
   });
 
   it("slows down one address trying many accounts", async () => {
     const address = "10.2.0.1";
     for (let i = 0; i < 50; i++) {
-      await signIn(db, { email: `guess${i}@demo.test`, password: "x", clientAddress: address }, t0 + i);
+      await signIn(db, { email: `guess${i}@demo.test`, password: "x", clientAddress: address, passwordRoles: all }, t0 + i);
     }
-    const blocked = await signIn(db, { email: "svenska@demo.test", password: "demo", clientAddress: address }, t0 + 100);
+    const blocked = await signIn(db, { email: "svenska@demo.test", password: "demo", clientAddress: address, passwordRoles: all }, t0 + 100);
     expect(blocked.status).toBe("throttled");
-    const otherAddress = await signIn(db, { email: "svenska@demo.test", password: "demo", clientAddress: "10.2.0.2" }, t0 + 100);
+    const otherAddress = await signIn(db, { email: "svenska@demo.test", password: "demo", clientAddress: "10.2.0.2", passwordRoles: all }, t0 + 100);
     expect(otherAddress.status).toBe("ok");
+  });
+});
+
+describe("signIn with password sign-in switched off for a role", () => {
+  it("refuses a right password of that role, and still signs in the others", async () => {
+    const onlyGuardians = ["guardian"] as const;
+    const mentor = await signIn(db, { email: "mentor@demo.test", password: "demo", clientAddress: "10.3.0.1", passwordRoles: onlyGuardians }, t0);
+    expect(mentor).toEqual({ status: "passwordOff" });
+    const pupil = await signIn(db, { email: "elev@demo.test", password: "demo", clientAddress: "10.3.0.1", passwordRoles: onlyGuardians }, t0);
+    expect(pupil).toEqual({ status: "passwordOff" });
+    const guardian = await signIn(db, { email: "vh@demo.test", password: "demo", clientAddress: "10.3.0.1", passwordRoles: onlyGuardians }, t0);
+    expect(guardian).toEqual({ status: "ok", personId: personIdByEmail(db, "vh@demo.test") });
+  });
+
+  it("says nothing about the role when the password is wrong", async () => {
+    const wrong = await signIn(db, { email: "mentor@demo.test", password: "wrong", clientAddress: "10.3.0.2", passwordRoles: [] }, t0);
+    expect(wrong).toEqual({ status: "invalid" });
   });
 });
 

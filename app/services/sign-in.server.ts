@@ -3,6 +3,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { eq, inArray } from "drizzle-orm";
 import pLimit from "p-limit";
 import type { AppDatabase } from "../../db/client";
+import { getPersonRoles, passwordServes, type PersonRole } from "../../db/queries/accounts";
 import { credentials, people, signInFailures } from "../../db/schema";
 
 /** Failures allowed before each further attempt has to wait. An address is shared by a whole
@@ -15,6 +16,8 @@ const FAILURE_MEMORY_MS = 60 * 60 * 1000;
 export type SignInResult =
   | { status: "ok"; personId: string }
   | { status: "invalid" }
+  /** The password was right, but password sign-in is switched off for a role the person has. */
+  | { status: "passwordOff" }
   | { status: "throttled"; retryAfterSeconds: number };
 
 const throttleKey = (kind: keyof typeof FREE_FAILURES, value: string) =>
@@ -35,10 +38,15 @@ let dummyHash: Promise<string> | undefined;
  */
 const passwordChecks = pLimit(2);
 
-/** Checks an e-mail and password, slowing down repeated failures per account and per address. */
+/**
+ * Checks an e-mail and password, slowing down repeated failures per account and per address.
+ * `passwordRoles` are the roles password sign-in is on for (PASSWORD_SIGN_IN): a right password
+ * of a person with another role answers "passwordOff" — only after the password was right, so the
+ * answer tells a stranger nothing about which addresses belong to whom.
+ */
 export async function signIn(
   db: AppDatabase,
-  input: { email: string; password: string; clientAddress: string },
+  input: { email: string; password: string; clientAddress: string; passwordRoles: readonly PersonRole[] },
   now: number = Date.now(),
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
@@ -71,6 +79,7 @@ export async function signIn(
 
   if (account && valid) {
     db.delete(signInFailures).where(eq(signInFailures.key, keys.account)).run();
+    if (!passwordServes(getPersonRoles(db, account.personId), input.passwordRoles)) return { status: "passwordOff" };
     return { status: "ok", personId: account.personId };
   }
 

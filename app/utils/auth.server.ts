@@ -1,6 +1,7 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { getPupilAccess, accessAtLeast, type PupilAccess } from "../../db/queries/access";
 import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
+import type { SessionData } from "../../db/queries/sessions";
 
 async function getSession(request: Request, context: AppLoadContext) {
   return context.sessionStorage.getSession(request.headers.get("Cookie"));
@@ -31,19 +32,49 @@ export async function requirePerson(request: Request, context: AppLoadContext): 
   throw redirect(`/login${back}`);
 }
 
-/** Starts a session for the person and redirects. */
-export async function startSession(context: AppLoadContext, request: Request, personId: string, redirectTo: string) {
+/**
+ * Starts a session for the person and redirects. Every way of signing in ends here (password,
+ * a set-password link, an OpenID Connect provider), so the session always records when the
+ * person authenticated. `headers` are added to the redirect (e.g. clearing a sign-in cookie).
+ */
+export async function startSession(
+  context: AppLoadContext,
+  request: Request,
+  personId: string,
+  redirectTo: string,
+  options: { oidc?: SessionData["oidc"]; headers?: Headers } = {},
+) {
   const session = await getSession(request, context);
   // A fresh session id at sign-in, so an id planted before sign-in is worthless.
   await context.sessionStorage.destroySession(session);
   const fresh = await context.sessionStorage.getSession();
   fresh.set("personId", personId);
-  return redirect(redirectTo, { headers: { "Set-Cookie": await context.sessionStorage.commitSession(fresh) } });
+  fresh.set("authenticatedAt", Date.now());
+  if (options.oidc) fresh.set("oidc", options.oidc);
+  const headers = new Headers(options.headers);
+  headers.append("Set-Cookie", await context.sessionStorage.commitSession(fresh));
+  return redirect(redirectTo, { headers });
 }
 
-export async function endSession(context: AppLoadContext, request: Request) {
+/** After a re-authentication: the same session, with a new time of authentication (and the new
+ * ID token, when it came from a provider). Returns the Set-Cookie value to send. */
+export async function refreshAuthentication(context: AppLoadContext, request: Request, oidc?: SessionData["oidc"]): Promise<string> {
   const session = await getSession(request, context);
-  return redirect("/login", { headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) } });
+  session.set("authenticatedAt", Date.now());
+  if (oidc) session.set("oidc", oidc);
+  return context.sessionStorage.commitSession(session);
+}
+
+/** How the current session was started: the provider and its ID token, or null (password). */
+export async function getSessionProvider(request: Request, context: AppLoadContext): Promise<SessionData["oidc"] | null> {
+  const session = await getSession(request, context);
+  return session.get("personId") ? (session.get("oidc") ?? null) : null;
+}
+
+/** Ends the session and redirects to `redirectTo` (the sign-in page, or the provider's sign-out). */
+export async function endSession(context: AppLoadContext, request: Request, redirectTo = "/login") {
+  const session = await getSession(request, context);
+  return redirect(redirectTo, { headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) } });
 }
 
 /** Throws 404 unless the person has at least `needed` on the pupil: a stranger learns nothing,
