@@ -48,6 +48,8 @@ interface Stored {
   expiresAt: number;
 }
 
+const grantable = new Set(["AccessToken", "AuthorizationCode", "RefreshToken", "DeviceCode", "BackchannelAuthenticationRequest"]);
+
 function storageAdapter(store: Map<string, Stored>) {
   const live = (key: string) => {
     const entry = store.get(key);
@@ -86,7 +88,10 @@ function storageAdapter(store: Map<string, Stored>) {
       store.delete(this.key(id));
     }
     async revokeByGrantId(grantId: string) {
-      for (const [key, entry] of store) if (entry.payload.grantId === grantId) store.delete(key);
+      // Tokens of the grant only (as the package's own memory adapter), not interactions or sessions.
+      for (const [key, entry] of store) {
+        if (entry.payload.grantId === grantId && grantable.has(key.slice(0, key.indexOf(":")))) store.delete(key);
+      }
     }
   };
 }
@@ -229,6 +234,8 @@ export async function startTestProvider(options: { name: string; accounts: TestA
           response_types: ["code"],
           grant_types: ["authorization_code"],
           token_endpoint_auth_method: "client_secret_basic",
+          // Like most providers: the ID token always says when the person authenticated.
+          require_auth_time: true,
         } as AdapterPayload,
         0,
       );
@@ -272,7 +279,7 @@ export async function authorizeAtProvider(
 ): Promise<string> {
   const providerOrigin = new URL(authorizationUrl).origin;
   let url = authorizationUrl;
-  for (let step = 0; step < 10; step++) {
+  for (let step = 0; step < 12; step++) {
     if (new URL(url).origin !== providerOrigin) return url;
     const response = await jar.fetch(url);
     const location = response.headers.get("location");
@@ -281,12 +288,20 @@ export async function authorizeAtProvider(
       continue;
     }
     const html = await response.text();
-    const form = /<form method="post" action="([^"]+)">/.exec(html);
-    if (response.status !== 200 || !form || !html.includes('name="username"')) {
+    const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(html);
+    if (response.status !== 200 || !form) {
       throw new Error(`the provider answered ${response.status} at ${new URL(url).pathname}: ${html.replace(/<[^>]+>/g, " ").trim().slice(0, 200)}`);
     }
-    if (!credentials) throw new Error("the provider asked for a sign-in");
-    const answer = await jar.post(new URL(form[1]!, url), credentials);
+    let answer: Response;
+    if (form[2]!.includes('name="username"')) {
+      if (!credentials) throw new Error("the provider asked for a sign-in");
+      answer = await jar.post(new URL(form[1]!, url), credentials);
+    } else {
+      // A page that submits itself (the provider ending one account's session before another's).
+      const fields: Record<string, string> = {};
+      for (const input of form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/?>/g)) fields[input[1]!] = input[2]!;
+      answer = await jar.post(new URL(form[1]!.replace(/&amp;/g, "&"), url), fields);
+    }
     const next = answer.headers.get("location");
     if (!next) throw new Error(`the provider refused the sign-in (${answer.status})`);
     url = new URL(next, url).href;
