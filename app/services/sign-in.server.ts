@@ -38,6 +38,11 @@ let dummyHash: Promise<string> | undefined;
  */
 const passwordChecks = pLimit(2);
 
+/** The argon2id hash of a new password (queued with the checks: each holds the same memory). */
+export function hashPassword(password: string): Promise<string> {
+  return passwordChecks(() => hash(password));
+}
+
 /**
  * Checks an e-mail and password, slowing down repeated failures per account and per address.
  * `passwordRoles` are the roles password sign-in is on for (PASSWORD_SIGN_IN): a right password

@@ -132,10 +132,17 @@ export function deleteExpiredPasswordTokens(db: AppDatabase, now: Date = new Dat
 }
 
 /**
- * Counts one request against `key` in a fixed window and says whether it is within `limit`.
- * Keys are hashed by the caller, so the table holds no addresses in clear.
+ * Counts one request against `key` in a fixed window and says whether it is within `limit` (and
+ * if not, how long until the window ends). Keys are hashed by the caller, so the table holds no
+ * addresses in clear.
  */
-export function countRequest(db: AppDatabase, key: string, limit: number, windowMs: number, now: number): boolean {
+export function countRequest(
+  db: AppDatabase,
+  key: string,
+  limit: number,
+  windowMs: number,
+  now: number,
+): { allowed: boolean; retryAfterSeconds: number } {
   return db.transaction((tx) => {
     const row = tx.select().from(requestLimits).where(eq(requestLimits.key, key)).get();
     const fresh = !row || now - row.windowStartedAt.getTime() >= windowMs;
@@ -145,7 +152,8 @@ export function countRequest(db: AppDatabase, key: string, limit: number, window
       .values({ key, count, windowStartedAt })
       .onConflictDoUpdate({ target: requestLimits.key, set: { count, windowStartedAt } })
       .run();
-    return count <= limit;
+    const allowed = count <= limit;
+    return { allowed, retryAfterSeconds: allowed ? 0 : Math.ceil((windowStartedAt.getTime() + windowMs - now) / 1000) };
   });
 }
 
