@@ -81,10 +81,10 @@ export default function AccountsPage() {
         <AccountTable rows={staff} />
       </section>
 
-      <section className="card" aria-labelledby="class-accounts">
+      <section className="card accounts-class" aria-labelledby="class-accounts">
         <h2 id="class-accounts">{t("accounts.classHeading")}</h2>
-        <Form method="get" className="inline-form class-picker">
-          <label htmlFor="class">{t("accounts.chooseClass")}</label>{" "}
+        <Form method="get" className="class-picker">
+          <label htmlFor="class">{t("accounts.chooseClass")}</label>
           <select id="class" name="class" defaultValue={chosen?.id ?? ""}>
             <option value="" disabled>
               –
@@ -94,7 +94,7 @@ export default function AccountsPage() {
                 {c.name}
               </option>
             ))}
-          </select>{" "}
+          </select>
           <button type="submit" className="button-secondary button-small">
             {t("accounts.showClass")}
           </button>

@@ -43,7 +43,6 @@ const common: Translation = {
     passwordUnavailable: "Password sign-in is not used at this school.",
     forgot: "Forgot your password?",
     or: "or with email and password",
-    providersHeading: "Sign in with",
     providerButton: {
       staff: "Sign in with your school account",
       guardian: "Sign in with BankID/Freja",
@@ -57,7 +56,6 @@ const common: Translation = {
       staff: "For staff and pupils",
       guardian: "For guardians",
     },
-    redirecting: "Taking you there …",
   },
   signInProblem: {
     backToLogin: "Back to sign-in",
@@ -103,7 +101,6 @@ const common: Translation = {
     linkInvalidTitle: "The link is no longer valid",
     linkInvalidText: "The link has already been used, has expired (it is valid for one hour) or is incomplete. Ask for a new link.",
     requestNew: "Ask for a new link",
-    othersSignedOut: "The password is saved. You have been signed out on all other devices.",
   },
   accountMail: {
     greeting: "Hello {{name}}!",

@@ -42,7 +42,6 @@ const common = {
     passwordUnavailable: "Inloggning med lösenord används inte på den här skolan.",
     forgot: "Glömt lösenordet?",
     or: "eller med e-post och lösenord",
-    providersHeading: "Logga in med",
     providerButton: {
       staff: "Logga in med skolkonto",
       guardian: "Logga in med BankID/Freja",
@@ -56,7 +55,6 @@ const common = {
       staff: "För personal och elever",
       guardian: "För vårdnadshavare",
     },
-    redirecting: "Skickar dig vidare …",
   },
   signInProblem: {
     backToLogin: "Tillbaka till inloggningen",
@@ -102,7 +100,6 @@ const common = {
     linkInvalidTitle: "Länken gäller inte längre",
     linkInvalidText: "Länken har redan använts, har gått ut (den gäller en timme) eller är ofullständig. Be om en ny länk.",
     requestNew: "Be om en ny länk",
-    othersSignedOut: "Lösenordet är sparat. Du har loggats ut på alla andra enheter.",
   },
   accountMail: {
     greeting: "Hej {{name}}!",
