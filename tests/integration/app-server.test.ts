@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieFrom, get, postForm, signIn } from "../support/http";
@@ -184,8 +187,20 @@ describe("start-up", () => {
     }
   });
 
+  it("refuses to start in production without PUBLIC_URL, naming it", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "iup-test-"));
+    try {
+      const starting = startTestServer({ databasePath: join(folder, "app.sqlite"), env: { NODE_ENV: "production", COOKIE_SECURE: "false" } });
+      await expect(starting).rejects.toThrow(/PUBLIC_URL: required in production/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("creates no demo accounts in production unless asked", async () => {
-    const production = await startTestServer({ env: { NODE_ENV: "production", COOKIE_SECURE: "false" } });
+    const production = await startTestServer({
+      env: { NODE_ENV: "production", COOKIE_SECURE: "false", PUBLIC_URL: "https://iup.sjovik.example" },
+    });
     try {
       const response = await postForm(`${production.url}/login`, { email: "elev@demo.test", password: "demo" });
       expect(response.status).toBe(401);
