@@ -15,9 +15,18 @@ export async function getPerson(request: Request, context: AppLoadContext): Prom
   return getSignedInPerson(context.db, personId);
 }
 
-/** Only a path on this site may be a redirect target after sign-in. */
+/** Only a path on this site may be a redirect target after sign-in. Control characters and
+ * spaces are refused too: browsers drop tabs and newlines from URLs, so "/\t/evil.example" would
+ * become "//evil.example", another site. */
 export function safeRedirectPath(value: unknown, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) {
+  if (
+    typeof value !== "string" ||
+    value.length > 2048 ||
+    !value.startsWith("/") ||
+    value.startsWith("//") ||
+    value.includes("\\") ||
+    /[\u0000-\u0020\u007f]/.test(value)
+  ) {
     return fallback;
   }
   return value;
