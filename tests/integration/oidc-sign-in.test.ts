@@ -194,6 +194,14 @@ describe("refusals: nothing is created and no session starts", () => {
     await expectRefused(jar, callback, 403, /Vi hittar dig inte/);
   });
 
+  it("says so in English to someone who chose English", async () => {
+    const jar = new CookieJar();
+    // The language switch's cookie (unsigned: base64 of the JSON string).
+    jar.take(server.url, new Response(null, { headers: { "Set-Cookie": `lng=${encodeURIComponent(Buffer.from('"en"').toString("base64"))}` } }));
+    const callback = await authorizeAtProvider(jar, await start(jar, "staff"), login(staffAccounts, "ny.person"));
+    await expectRefused(jar, callback, 403, /We cannot find you in the school(&#x27;|')s register/);
+  });
+
   it("an unknown person id at the guardian broker matches no one either", async () => {
     const jar = new CookieJar();
     const callback = await authorizeAtProvider(jar, await start(jar, "guardian"), login(guardianAccounts, "okand"));
