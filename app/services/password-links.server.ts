@@ -5,6 +5,7 @@ import {
   findPersonByEmail,
   findValidPasswordToken,
   getAccountPerson,
+  getSchoolName,
   getPersonRoles,
   insertPasswordToken,
   passwordServes,
@@ -12,7 +13,7 @@ import {
   type AccountPerson,
 } from "../../db/queries/accounts";
 import { newId } from "../../db/ids";
-import { getSchoolName, insertOutboxMessage } from "../../db/queries/outbox";
+import { insertOutboxMessage } from "../../db/queries/outbox";
 import type { SignedInPerson } from "../../db/queries/roster";
 import { isLocale, type Locale } from "~/i18n";
 import { hashPassword } from "./sign-in.server";
@@ -92,6 +93,7 @@ function issueLink(context: Context, person: AccountPerson & { email: string }, 
       subject: stored.subject,
       body: stored.body,
       createdAt: now,
+      transport: "outbox",
     });
   });
   return { id, body: sent.body };

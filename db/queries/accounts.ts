@@ -9,6 +9,7 @@ import {
   people,
   pupils,
   requestLimits,
+  schools,
   sessions,
   staff,
 } from "../schema";
@@ -249,4 +250,9 @@ export function listClasses(db: AppDatabase, schoolId: string) {
 /** Ends every session of the person (after their password changed). */
 export function deleteSessionsOf(db: AppDatabase, personId: string): void {
   db.delete(sessions).where(eq(sessions.personId, personId)).run();
+}
+
+/** The school's name, for signing the mails about accounts. */
+export function getSchoolName(db: AppDatabase, schoolId: string): string | null {
+  return db.select({ name: schools.name }).from(schools).where(eq(schools.id, schoolId)).get()?.name ?? null;
 }

@@ -1,20 +1,48 @@
+import { desc, eq } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { newId } from "../ids";
-import { outboxMessages, schools, type OutboxMessage } from "../schema";
-import { eq } from "drizzle-orm";
+import { outboxMessages, people, type OutboxMessage } from "../schema";
 
-/** Stores one e-mail in the outbox (sent from there when SMTP is set up); returns its id. */
-export function insertOutboxMessage(
-  db: AppDatabase,
-  message: Pick<OutboxMessage, "schoolId" | "recipientId" | "toAddress" | "kind" | "locale" | "subject" | "body"> & { createdAt?: Date },
-): string {
+/** The e-mail the app has made: stored first, then sent when SMTP is configured (talk-mail.server.ts). */
+
+export function insertOutboxMessage(db: AppDatabase, message: Omit<typeof outboxMessages.$inferInsert, "id">): string {
   const id = newId();
-  db.insert(outboxMessages)
-    .values({ id, ...message, calendar: null, createdAt: message.createdAt ?? new Date(), transport: "outbox" })
-    .run();
+  db.insert(outboxMessages).values({ id, ...message }).run();
   return id;
 }
 
-export function getSchoolName(db: AppDatabase, schoolId: string): string | null {
-  return db.select({ name: schools.name }).from(schools).where(eq(schools.id, schoolId)).get()?.name ?? null;
+export function getOutboxMessageById(db: AppDatabase, id: string): OutboxMessage | null {
+  return db.select().from(outboxMessages).where(eq(outboxMessages.id, id)).get() ?? null;
+}
+
+export function markOutboxMessageSent(db: AppDatabase, id: string, at: Date): void {
+  db.update(outboxMessages).set({ transport: "smtp", sentAt: at, error: null }).where(eq(outboxMessages.id, id)).run();
+}
+
+export function markOutboxMessageFailed(db: AppDatabase, id: string, reason: string): void {
+  db.update(outboxMessages).set({ error: reason }).where(eq(outboxMessages.id, id)).run();
+}
+
+/** A school's messages, newest first, with whether the recipient has protected identity. */
+export function listSchoolOutbox(db: AppDatabase, schoolId: string, limit = 200) {
+  return db
+    .select({ message: outboxMessages, recipientProtected: people.protectedIdentity })
+    .from(outboxMessages)
+    .innerJoin(people, eq(people.id, outboxMessages.recipientId))
+    .where(eq(outboxMessages.schoolId, schoolId))
+    .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
+    .limit(limit)
+    .all();
+}
+
+/** One message with whether its recipient has protected identity. */
+export function getOutboxEntry(db: AppDatabase, id: string) {
+  return (
+    db
+      .select({ message: outboxMessages, recipientProtected: people.protectedIdentity })
+      .from(outboxMessages)
+      .innerJoin(people, eq(people.id, outboxMessages.recipientId))
+      .where(eq(outboxMessages.id, id))
+      .get() ?? null
+  );
 }
