@@ -1,4 +1,4 @@
-import type { ChangeBus, PersonChange, PlanChange } from "../server/plan-events";
+import type { ChangeBus, PersonChange, PlanEvents } from "../server/plan-events";
 import type { AppDatabase } from "../db/client";
 import type { AppSessionStorage } from "../db/queries/sessions";
 import type { SignInSettings } from "../server/env";
@@ -19,7 +19,7 @@ export interface AppContext {
     presentPeople(planId: string): string[];
   };
   /** Pokes open views of a plan when assessments or comments change (see server/plan-events.ts). */
-  planEvents: ChangeBus<PlanChange>;
+  planEvents: PlanEvents;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
   /** The client's address, for slowing down password guessing. Never logged. */

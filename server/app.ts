@@ -4,11 +4,13 @@ import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import express from "express";
+import { claimDatabase, releaseDatabase } from "../db/server-marker";
 import { openDatabase, type AppDatabase } from "../db/client";
 import { deleteExpiredPasswordTokens, deleteOldRequestLimits } from "../db/queries/accounts";
 import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
+import { linkTalksToPlans } from "../app/services/talk-days.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
 import { PersonEvents, PlanEvents } from "./plan-events";
@@ -29,6 +31,8 @@ export interface AppServer {
 /** Opens the database, seeds the demo school if asked, and serves the Remix app on one port. */
 export async function startAppServer(env: Env, logger: Logger): Promise<AppServer> {
   const db = await openDatabase(env.DATABASE_PATH);
+  // A restore must not pull the database from under a running server (db/backup.ts).
+  if (env.DATABASE_PATH !== ":memory:") claimDatabase(env.DATABASE_PATH);
   const checkpointer =
     env.DATABASE_PATH === ":memory:"
       ? null
@@ -37,6 +41,8 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     const started = Date.now();
     if (await seedDemoSchool(db)) logger.info({ ms: Date.now() - started }, "seeded the demo school");
   }
+  const linked = linkTalksToPlans(db);
+  if (linked > 0) logger.info({ talks: linked }, "linked talks to their plans");
   const cookieSecret = env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie");
   const sessionStorage = createDatabaseSessionStorage(db, { secret: cookieSecret, secure: env.COOKIE_SECURE });
   const signIn: AppLoadContext["signIn"] = {
@@ -158,6 +164,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
       });
       await checkpointer?.stop();
       db.$client.close();
+      if (env.DATABASE_PATH !== ":memory:") releaseDatabase(env.DATABASE_PATH);
     },
   };
 }

@@ -78,7 +78,7 @@ export default function AccountsPage() {
 
       <section className="card" aria-labelledby="staff-accounts">
         <h2 id="staff-accounts">{t("accounts.staffHeading")}</h2>
-        <AccountTable rows={staff} />
+        <AccountTable rows={staff} kind="staff" />
       </section>
 
       <section className="card accounts-class" aria-labelledby="class-accounts">
@@ -102,9 +102,9 @@ export default function AccountsPage() {
         {chosen ? (
           <>
             <h3>{t("accounts.pupilsHeading", { className: chosen.name })}</h3>
-            <AccountTable rows={chosen.pupils} />
+            <AccountTable rows={chosen.pupils} kind="pupil" />
             <h3>{t("accounts.guardiansHeading", { className: chosen.name })}</h3>
-            <AccountTable rows={chosen.guardians} />
+            <AccountTable rows={chosen.guardians} kind="guardian" />
           </>
         ) : null}
       </section>
@@ -112,12 +112,13 @@ export default function AccountsPage() {
   );
 }
 
-function AccountTable({ rows }: { rows: AccountListRow[] }) {
+function AccountTable({ rows, kind }: { rows: AccountListRow[]; kind: "staff" | "pupil" | "guardian" }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const withoutPassword = rows.filter((r) => r.canInvite && !r.hasPassword);
+  const nameOf = (row: AccountListRow) => (row.masked ? t(kind === "guardian" ? "accounts.maskedGuardian" : "accounts.maskedPupil") : fullName(row));
   if (rows.length === 0) return <p className="muted">{t("accounts.nobody")}</p>;
   return (
     <>
@@ -133,7 +134,7 @@ function AccountTable({ rows }: { rows: AccountListRow[] }) {
           <tbody>
             {rows.map((row) => (
               <tr key={row.id}>
-                <th scope="row">{fullName(row)}</th>
+                <th scope="row">{nameOf(row)}</th>
                 <td>
                   {!row.passwordOn
                     ? t("accounts.passwordOff")
@@ -156,8 +157,8 @@ function AccountTable({ rows }: { rows: AccountListRow[] }) {
                         disabled={busy}
                         aria-label={
                           row.hasPassword || row.linkExpiresAt
-                            ? t("accounts.inviteAgainTo", { name: fullName(row) })
-                            : t("accounts.inviteTo", { name: fullName(row) })
+                            ? t("accounts.inviteAgainTo", { name: nameOf(row) })
+                            : t("accounts.inviteTo", { name: nameOf(row) })
                         }
                       >
                         {row.hasPassword || row.linkExpiresAt ? t("accounts.inviteAgain") : t("accounts.invite")}

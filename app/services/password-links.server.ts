@@ -17,7 +17,7 @@ import { insertOutboxMessage } from "../../db/queries/outbox";
 import type { SignedInPerson } from "../../db/queries/roster";
 import { isLocale, type Locale } from "~/i18n";
 import { hashPassword } from "./sign-in.server";
-import { administersOwnSchool } from "./school-admin.server";
+import { canInSchool } from "~/policies/school.server";
 import { deliverMessages, translatorFor } from "./talk-mail.server";
 
 /**
@@ -115,7 +115,7 @@ export type InvitationResult = { ok: true; sent: number; skipped: number } | { o
 /** An admin sends invitation links to people of their school who may sign in with a password
  * and have an e-mail address; the others are counted as skipped. */
 export function sendPasswordInvitations(context: Context, admin: SignedInPerson, personIds: string[], now = new Date()): InvitationResult {
-  if (!administersOwnSchool(context.db, admin)) return { ok: false, error: "forbidden" };
+  if (!canInSchool({ person: admin, schoolId: admin.schoolId }, "administer")) return { ok: false, error: "forbidden" };
   const issued: Array<{ id: string; body: string }> = [];
   let skipped = 0;
   for (const personId of new Set(personIds)) {

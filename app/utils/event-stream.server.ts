@@ -4,7 +4,7 @@ const HEARTBEAT_MS = 25_000;
  * A server-sent event stream that forwards "something changed" pokes until the browser goes away.
  * The events carry no content: the page reloads its own loader, which decides what may be seen.
  */
-export function eventStream(request: Request, subscribe: (send: (change: string) => void) => () => void): Response {
+export function eventStream(request: Request, subscribe: (send: (change: string) => void) => () => void, hello?: () => string): Response {
   const encoder = new TextEncoder();
   let stopStream = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -19,6 +19,7 @@ export function eventStream(request: Request, subscribe: (send: (change: string)
         }
       };
       const unsubscribe = subscribe((change) => send(`event: changed\ndata: ${change}\n\n`));
+      const greeting = hello?.();
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);
       function stop() {
         if (closed) return;
@@ -34,6 +35,7 @@ export function eventStream(request: Request, subscribe: (send: (change: string)
       stopStream = stop;
       request.signal.addEventListener("abort", stop, { once: true });
       send("retry: 3000\n\n");
+      if (greeting !== undefined) send(`event: hello\ndata: ${greeting}\n\n`);
     },
     cancel() {
       stopStream();

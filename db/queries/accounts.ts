@@ -169,6 +169,7 @@ export interface AccountRow {
   familyName: string;
   hasEmail: boolean;
   hasPassword: boolean;
+  protectedIdentity: boolean;
   /** When the newest unexpired invitation or reset link runs out, if any. */
   linkExpiresAt: Date | null;
 }
@@ -176,7 +177,14 @@ export interface AccountRow {
 function accountRows(db: AppDatabase, personIds: string[], now: Date): AccountRow[] {
   if (personIds.length === 0) return [];
   const rows = db
-    .select({ id: people.id, givenName: people.givenName, familyName: people.familyName, email: people.email, credential: credentials.personId })
+    .select({
+      id: people.id,
+      givenName: people.givenName,
+      familyName: people.familyName,
+      email: people.email,
+      protectedIdentity: people.protectedIdentity,
+      credential: credentials.personId,
+    })
     .from(people)
     .leftJoin(credentials, eq(credentials.personId, people.id))
     .where(inArray(people.id, personIds))
@@ -195,6 +203,7 @@ function accountRows(db: AppDatabase, personIds: string[], now: Date): AccountRo
     familyName: r.familyName,
     hasEmail: r.email !== null,
     hasPassword: r.credential !== null,
+    protectedIdentity: r.protectedIdentity,
     linkExpiresAt: linkOf.get(r.id) ?? null,
   }));
 }
@@ -217,24 +226,24 @@ export function listClassAccounts(
   schoolId: string,
   groupId: string,
   now: Date,
-): { pupils: AccountRow[]; guardians: AccountRow[] } | null {
+): { pupils: AccountRow[]; guardians: Array<AccountRow & { childIds: string[] }> } | null {
   const group = db.select({ schoolId: groups.schoolId, type: groups.type }).from(groups).where(eq(groups.id, groupId)).get();
   if (!group || group.schoolId !== schoolId || group.type !== "class") return null;
   const pupilIds = db.select({ id: groupMembers.pupilId }).from(groupMembers).where(eq(groupMembers.groupId, groupId)).all().map((r) => r.id);
-  const guardianIds =
+  const ties =
     pupilIds.length === 0
       ? []
-      : [
-          ...new Set(
-            db
-              .select({ id: guardianships.guardianId })
-              .from(guardianships)
-              .where(inArray(guardianships.pupilId, pupilIds))
-              .all()
-              .map((r) => r.id),
-          ),
-        ];
-  return { pupils: accountRows(db, pupilIds, now), guardians: accountRows(db, guardianIds, now) };
+      : db
+          .select({ guardianId: guardianships.guardianId, pupilId: guardianships.pupilId })
+          .from(guardianships)
+          .where(inArray(guardianships.pupilId, pupilIds))
+          .all();
+  const childrenOf = new Map<string, string[]>();
+  for (const tie of ties) childrenOf.set(tie.guardianId, [...(childrenOf.get(tie.guardianId) ?? []), tie.pupilId]);
+  return {
+    pupils: accountRows(db, pupilIds, now),
+    guardians: accountRows(db, [...childrenOf.keys()], now).map((row) => ({ ...row, childIds: childrenOf.get(row.id) ?? [] })),
+  };
 }
 
 /** The school's classes, for choosing whose accounts to list. */

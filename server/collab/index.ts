@@ -4,8 +4,9 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
-import { accessFromRelations, getRelationsToPupil, type PupilAccess } from "../../db/queries/access";
-import { getPlan, getPlanRole } from "../../db/queries/plans";
+import { getPlan } from "../../db/queries/plans";
+import { liveDocumentRights } from "../../app/policies/plan.server";
+import { findRelations } from "../../app/policies/relations.server";
 import { getSignedInPerson } from "../../db/queries/roster";
 import type { AppSessionStorage } from "../../db/queries/sessions";
 import type { Logger } from "../logger";
@@ -80,18 +81,15 @@ export class CollaborationServer {
     if (!person) return { status: 401 };
     const plan = getPlan(this.options.db, planId);
     if (!plan) return { status: 404 };
-    const relations = getRelationsToPupil(this.options.db, personId, plan.pupilId);
-    const access = accessFromRelations(relations);
-    const role = getPlanRole(relations);
+    const rights = liveDocumentRights(findRelations(this.options.db, personId, plan.pupilId), plan);
     // A plan one may not see answers like a plan that does not exist.
-    if (access === "none" || !role) return { status: 404 };
+    if (!rights.join || !rights.role) return { status: 404 };
     return {
       planId,
       pupilId: plan.pupilId,
       personId,
-      access,
-      canWrite: access === "edit" && plan.status === "draft",
-      user: { key: presenceKey(personId, planId), name: person.givenName, role, color: roleColors[role] },
+      canWrite: rights.write,
+      user: { key: presenceKey(personId, planId), name: person.givenName, role: rights.role, color: roleColors[rights.role] },
     };
   }
 
@@ -127,7 +125,7 @@ export class CollaborationServer {
       const version = getPlan(this.options.db, admission.planId)?.version ?? 1;
       recordPlanAccess(this.options.db, { planId: admission.planId, actorId: admission.personId, action: "edit-session", version });
     }
-    this.options.logger.info({ access: admission.access, role: admission.user.role, writable: admission.canWrite }, "collab connected");
+    this.options.logger.info({ role: admission.user.role, writable: admission.canWrite }, "collab connected");
   }
 
   private reject(connection: Connection, code: number, reason: string) {
@@ -240,9 +238,8 @@ export class CollaborationServer {
       if (document.pupilId !== pupilId) continue;
       const plan = getPlan(this.options.db, document.planId);
       for (const connection of [...document.connections]) {
-        const access = accessFromRelations(getRelationsToPupil(this.options.db, connection.personId, pupilId));
-        const canWrite = access === "edit" && plan?.status === "draft";
-        if (access === "none" || canWrite !== connection.canWrite) {
+        const rights = plan ? liveDocumentRights(findRelations(this.options.db, connection.personId, pupilId), plan) : { join: false, write: false };
+        if (!rights.join || rights.write !== connection.canWrite) {
           document.removeConnection(connection);
           connection.socket.close(CloseCode.AccessChanged, "access changed");
         }
@@ -283,7 +280,6 @@ interface Admission {
   planId: string;
   pupilId: string;
   personId: string;
-  access: PupilAccess;
   canWrite: boolean;
   user: Connection["user"];
 }

@@ -200,6 +200,19 @@ describe("without SMTP: links reach people through the admin's outbox", () => {
     expect(outboxFor("annan.vh@demo.test")).toHaveLength(1);
   });
 
+  it("the accounts page names no protected family to the admin, and still lets them be invited", async () => {
+    const nora = db.prepare("select id, school_id from people where given_name = 'Nora' and family_name = 'Karlsson'").get() as { id: string };
+    const klass = (db.prepare("select g.id from groups g join group_members m on m.group_id = g.id where m.pupil_id = ? and g.type = 'class'").get(nora.id) as { id: string }).id;
+    const guardians = db
+      .prepare("select p.given_name || ' ' || p.family_name as name from guardianships g join people p on p.id = g.guardian_id where g.pupil_id = ?")
+      .all(nora.id) as Array<{ name: string }>;
+    const page = text(await (await get(`${server.url}/admin/accounts?class=${klass}`, admin)).text());
+    expect(page).not.toContain("Nora Karlsson");
+    for (const guardian of guardians) expect(page).not.toContain(guardian.name);
+    expect(page).toContain("Elev med skyddade personuppgifter");
+    expect(page).toContain("Vårdnadshavare med skyddade personuppgifter");
+  });
+
   it("the admin's outbox shows the invitation with its link, for handing on", async () => {
     const outbox = await get(`${server.url}/admin/outbox`, admin);
     const html = await outbox.text();
