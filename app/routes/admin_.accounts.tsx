@@ -78,7 +78,7 @@ export default function AccountsPage() {
 
       <section className="card" aria-labelledby="staff-accounts">
         <h2 id="staff-accounts">{t("accounts.staffHeading")}</h2>
-        <AccountTable rows={staff} kind="staff" />
+        <AccountTable rows={staff} />
       </section>
 
       <section className="card accounts-class" aria-labelledby="class-accounts">
@@ -102,9 +102,9 @@ export default function AccountsPage() {
         {chosen ? (
           <>
             <h3>{t("accounts.pupilsHeading", { className: chosen.name })}</h3>
-            <AccountTable rows={chosen.pupils} kind="pupil" />
+            <AccountTable rows={chosen.pupils} maskedName={t("accounts.maskedPupil")} />
             <h3>{t("accounts.guardiansHeading", { className: chosen.name })}</h3>
-            <AccountTable rows={chosen.guardians} kind="guardian" />
+            <AccountTable rows={chosen.guardians} maskedName={t("accounts.maskedGuardian")} />
           </>
         ) : null}
       </section>
@@ -112,13 +112,14 @@ export default function AccountsPage() {
   );
 }
 
-function AccountTable({ rows, kind }: { rows: AccountListRow[]; kind: "staff" | "pupil" | "guardian" }) {
+/** `maskedName` is what a masked row (a protected family) is called instead of a name. */
+function AccountTable({ rows, maskedName = "" }: { rows: AccountListRow[]; maskedName?: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const withoutPassword = rows.filter((r) => r.canInvite && !r.hasPassword);
-  const nameOf = (row: AccountListRow) => (row.masked ? t(kind === "guardian" ? "accounts.maskedGuardian" : "accounts.maskedPupil") : fullName(row));
+  const nameOf = (row: AccountListRow) => (row.masked ? maskedName : fullName(row));
   if (rows.length === 0) return <p className="muted">{t("accounts.nobody")}</p>;
   return (
     <>
