@@ -3,6 +3,7 @@ import type { AppDatabase } from "../db/client";
 import type { AppSessionStorage } from "../db/queries/sessions";
 import type { KnownDeviceCookie } from "./utils/known-device.server";
 import type { StatementSealer } from "./services/signing-key.server";
+import type { SignInSettings } from "../server/env";
 
 /** What the server hands every loader and action (created once in server/, see getLoadContext). */
 export interface AppContext {
@@ -33,6 +34,22 @@ export interface AppContext {
   publicUrl: string;
   /** This response's Content-Security-Policy nonce, for the page's inline scripts. */
   cspNonce: string;
+  /** How people sign in (server/env.ts) and what the sign-in code keeps between requests. */
+  signIn: SignInContext;
+}
+
+export interface SignInContext extends SignInSettings {
+  /** The configured public address (PUBLIC_URL): e-mailed links and OpenID Connect redirects are
+   * built from it, never from the request's Host header. */
+  publicUrl: string;
+  /** Signs the short-lived cookie that carries an OpenID Connect sign-in's state across the provider. */
+  cookieSecret: string;
+  cookieSecure: boolean;
+  /** Each provider's discovered configuration, fetched on first use (app/services/oidc.server.ts). */
+  discovery: Map<string, Promise<import("openid-client").Configuration>>;
+  /** smtp://… when mail is sent; unset keeps mail in the outbox. */
+  smtpUrl?: string;
+  mailFrom?: string;
 }
 
 declare module "@remix-run/node" {

@@ -1,11 +1,12 @@
 import { createServer, type Server } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import express from "express";
 import { claimDatabase, releaseDatabase } from "../db/server-marker";
 import { openDatabase, type AppDatabase } from "../db/client";
+import { deleteExpiredPasswordTokens, deleteOldRequestLimits } from "../db/queries/accounts";
 import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
@@ -52,6 +53,17 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   const cookieSecret = env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie");
   const sessionStorage = createDatabaseSessionStorage(db, { secret: cookieSecret, secure: env.COOKIE_SECURE });
   const knownDeviceCookie = createKnownDeviceCookie({ secret: cookieSecret, secure: env.COOKIE_SECURE });
+  // The one public address (links in mail and PDFs, sign-in redirects, the CSP): PUBLIC_URL, or
+  // without it (never in production) the address we listen on, set once the port is bound.
+  const signIn: AppLoadContext["signIn"] = {
+    ...env.SIGN_IN,
+    publicUrl: env.PUBLIC_URL ?? "",
+    cookieSecret,
+    cookieSecure: env.COOKIE_SECURE,
+    discovery: new Map(),
+    ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+    ...(env.MAIL_FROM ? { mailFrom: env.MAIL_FROM } : {}),
+  };
 
   const collaboration = new CollaborationServer({
     db,
@@ -84,8 +96,14 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     });
     next();
   });
-  app.use(securityHeaders({ publicUrl: env.PUBLIC_URL }));
-  app.use(guardRequests({ publicUrl: env.PUBLIC_URL }));
+  const site = {
+    get publicUrl() {
+      return signIn.publicUrl;
+    },
+    providerOrigins: env.SIGN_IN.providers.map((provider) => new URL(provider.issuer).origin),
+  };
+  app.use(securityHeaders(site));
+  app.use(guardRequests(site));
   app.use("/build", express.static(`${root}public/build`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(`${root}public`, { maxAge: "1h", index: false }));
 
@@ -124,8 +142,9 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         planEvents,
         personEvents,
         clientAddress: req.ip ?? "unknown",
-        publicUrl: env.PUBLIC_URL,
+        publicUrl: signIn.publicUrl,
         cspNonce: String(res.locals.cspNonce ?? ""),
+        signIn,
       }),
     }),
   );
@@ -145,8 +164,14 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
+  if (!env.PUBLIC_URL) signIn.publicUrl = `http://${env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST}:${port}`;
 
-  const sweep = setInterval(() => deleteExpiredSessions(db), 60 * 60 * 1000);
+  const sweep = setInterval(() => {
+    const now = new Date();
+    deleteExpiredSessions(db, now);
+    deleteExpiredPasswordTokens(db, now);
+    deleteOldRequestLimits(db, new Date(now.getTime() - 24 * 3600_000));
+  }, 60 * 60 * 1000);
   sweep.unref();
 
   return {

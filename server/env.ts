@@ -1,6 +1,14 @@
 import { z } from "zod";
+import { PERSON_ROLES, type PersonRole } from "../db/queries/accounts";
 
 const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
+const urlOrNull = (value: string) => {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+};
 const booleanText = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 /**
@@ -9,20 +17,6 @@ const booleanText = z.enum(["true", "false", "1", "0"]).transform((v) => v === "
  */
 export const DEVELOPMENT_SIGNING_KEY_SECRET = "development-only-signing-key-secret-not-for-production";
 
-/** The address people reach the app at: an http(s) origin, nothing after it. */
-const publicUrl = z
-  .string()
-  .url("PUBLIC_URL must be an address such as https://iup.skola.se")
-  .transform((value, ctx) => {
-    const url = new URL(value);
-    const originOnly = url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
-    if (!/^https?:$/.test(url.protocol) || !originOnly) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "PUBLIC_URL must be http(s)://host[:port] without a path, e.g. https://iup.skola.se" });
-      return z.NEVER;
-    }
-    return url.origin;
-  });
-
 const secret = (name: string) => z.preprocess(emptyAsUnset, z.string().min(32, `${name} must be at least 32 characters`).optional());
 
 const EnvSchema = z.object({
@@ -30,8 +24,6 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   DATABASE_PATH: z.string().min(1).default("./data/app.sqlite"),
-  /** Where people reach the app; links in mail and on exported PDFs use it. Required in production. */
-  PUBLIC_URL: z.preprocess(emptyAsUnset, publicUrl.optional()),
   /** Signs the session and known-device cookies. Required in production; otherwise made and kept in the database. */
   SESSION_SECRET: secret("SESSION_SECRET"),
   /** Encrypts the plan-signing key in the database. Required in production. */
@@ -57,9 +49,124 @@ const EnvSchema = z.object({
   ),
   MAIL_FROM: z.preprocess(emptyAsUnset, z.string().email("MAIL_FROM must be an e-mail address").optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** The address people reach the app at (links in e-mails, OpenID Connect redirects). Required in
+   * production; elsewhere http://localhost:<port> (the address the server listens on). */
+  PUBLIC_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .url("PUBLIC_URL must be an absolute URL such as https://iup.kommun.se")
+      .refine((value) => /^https?:$/.test(urlOrNull(value)?.protocol ?? ""), "PUBLIC_URL must start with https:// (or http://)")
+      .refine((value) => {
+        const url = urlOrNull(value);
+        return url !== null && url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+      }, "PUBLIC_URL must be an origin only, without a path, query or fragment")
+      .transform((value) => new URL(value).origin)
+      .optional(),
+  ),
+  /** Roles that may sign in with a password: a comma-separated list of staff, pupil, guardian, or none. */
+  PASSWORD_SIGN_IN: z
+    .string()
+    .default(PERSON_ROLES.join(","))
+    .transform((value, ctx) => {
+      const words = value.split(",").map((w) => w.trim().toLowerCase()).filter(Boolean);
+      if (words.length === 1 && words[0] === "none") return [] as PersonRole[];
+      const unknown = words.filter((w) => !(PERSON_ROLES as readonly string[]).includes(w));
+      if (unknown.length > 0 || words.length === 0) {
+        ctx.addIssue({ code: "custom", message: `PASSWORD_SIGN_IN lists roles out of ${PERSON_ROLES.join(", ")} (or is none)` });
+        return z.NEVER;
+      }
+      return [...new Set(words)] as PersonRole[];
+    }),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { SEED_DEMO: boolean; COOKIE_SECURE: boolean; PUBLIC_URL: string; SIGNING_KEY_SECRET: string };
+export type ProviderId = "staff" | "guardian";
+
+/** One OpenID Connect provider: where it is, our client there, and how its people are matched. */
+export interface OidcProviderSettings {
+  id: ProviderId;
+  issuer: string;
+  clientId: string;
+  /** Unset for a public client (PKCE only). */
+  clientSecret?: string;
+  scopes: string;
+  /** What the claim is compared with: `people.email` (case-insensitive) or `people.external_id`. */
+  match: "email" | "external_id";
+  claim: string;
+  /** The name on the button ("Logga in med <name>"); unset uses the role's default text. */
+  name?: string;
+  /** The roles the provider may sign in: staff and pupils, or guardians. */
+  roles: readonly PersonRole[];
+}
+
+export interface SignInSettings {
+  passwordRoles: readonly PersonRole[];
+  providers: readonly OidcProviderSettings[];
+}
+
+export type Env = Omit<z.infer<typeof EnvSchema>, "PASSWORD_SIGN_IN"> & {
+  SEED_DEMO: boolean;
+  COOKIE_SECURE: boolean;
+  SIGNING_KEY_SECRET: string;
+  SIGN_IN: SignInSettings;
+};
+
+/** Which roles each provider signs in (README: "Sign-in"). Decided here, once. */
+const PROVIDER_ROLES: Record<ProviderId, readonly PersonRole[]> = { staff: ["staff", "pupil"], guardian: ["guardian"] };
+const PROVIDER_PREFIX: Record<ProviderId, string> = { staff: "OIDC_STAFF_", guardian: "OIDC_GUARDIAN_" };
+
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+const ProviderSchema = z.object({
+  ISSUER: z
+    .string({ required_error: "the issuer URL is required when any setting of the provider is given" })
+    .url("must be a URL such as https://idp.kommun.se")
+    .refine((value) => {
+      const url = urlOrNull(value);
+      return url !== null && (url.protocol === "https:" || (url.protocol === "http:" && loopbackHosts.has(url.hostname)));
+    }, "must use https:// (plain http only on this machine: localhost or 127.0.0.1)"),
+  CLIENT_ID: z.string({ required_error: "the client id is required" }).min(1),
+  CLIENT_SECRET: z.string().min(1).optional(),
+  SCOPES: z
+    .string()
+    .refine((value) => value.split(/\s+/).includes("openid"), "must include openid")
+    .optional(),
+  MATCH: z.enum(["email", "external_id"]).default("email"),
+  CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:/-]{1,200}$/, "must be a claim name such as email or sub")
+    .optional(),
+  NAME: z.string().trim().min(1).max(60).optional(),
+});
+
+function readProvider(id: ProviderId, source: NodeJS.ProcessEnv, problems: string[]): OidcProviderSettings | null {
+  const prefix = PROVIDER_PREFIX[id];
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (name.startsWith(prefix) && value !== undefined && value !== "") fields[name.slice(prefix.length)] = value;
+  }
+  if (Object.keys(fields).length === 0) return null;
+  const parsed = ProviderSchema.strict().safeParse(fields);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const names = issue.code === "unrecognized_keys" ? issue.keys : [issue.path.join(".")];
+      problems.push(`${names.map((n) => `${prefix}${n}`).join(", ")}: ${issue.code === "unrecognized_keys" ? "unknown setting" : issue.message}`);
+    }
+    return null;
+  }
+  const p = parsed.data;
+  return {
+    id,
+    issuer: p.ISSUER,
+    clientId: p.CLIENT_ID,
+    ...(p.CLIENT_SECRET ? { clientSecret: p.CLIENT_SECRET } : {}),
+    scopes: p.SCOPES ?? (p.MATCH === "email" ? "openid email" : "openid"),
+    match: p.MATCH,
+    claim: p.CLAIM ?? (p.MATCH === "email" ? "email" : "sub"),
+    ...(p.NAME ? { name: p.NAME } : {}),
+    roles: PROVIDER_ROLES[id],
+  };
+}
 
 /** Reads configuration from the environment; a bad value stops the start with a clear message. */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -68,21 +175,28 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid configuration: ${problems}`);
   }
-  const env = parsed.data;
+  const { PASSWORD_SIGN_IN: passwordRoles, ...env } = parsed.data;
   const production = env.NODE_ENV === "production";
+  const problems: string[] = [];
+  const providers = (["staff", "guardian"] as const)
+    .map((id) => readProvider(id, source, problems))
+    .filter((p): p is OidcProviderSettings => p !== null);
   if (production) {
-    // Defaults that are fine on a laptop would be holes in a school's install.
-    const missing = (["PUBLIC_URL", "SESSION_SECRET", "SIGNING_KEY_SECRET"] as const).filter((name) => !env[name]);
-    if (missing.length > 0) throw new Error(`Invalid configuration: production needs ${missing.join(", ")} (see README, Security)`);
-    if (env.SIGNING_KEY_SECRET === DEVELOPMENT_SIGNING_KEY_SECRET) {
-      throw new Error("Invalid configuration: SIGNING_KEY_SECRET is the public development value; set a secret of your own");
-    }
+    // Defaults that are fine on a laptop would be holes in a school's install (README, Security).
+    if (!env.PUBLIC_URL) problems.push("PUBLIC_URL: required in production (the address in e-mailed links and sign-in redirects)");
+    if (!env.SESSION_SECRET) problems.push("SESSION_SECRET: required in production (signs the session cookies)");
+    if (!env.SIGNING_KEY_SECRET) problems.push("SIGNING_KEY_SECRET: required in production (encrypts the plan-signing key)");
+    if (env.SIGNING_KEY_SECRET === DEVELOPMENT_SIGNING_KEY_SECRET) problems.push("SIGNING_KEY_SECRET: is the public development value; set a secret of your own");
   }
+  if (problems.length === 0 && passwordRoles.length === 0 && providers.length === 0) {
+    problems.push("PASSWORD_SIGN_IN: is none and no OpenID Connect provider is set up, so nobody could sign in");
+  }
+  if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join("; ")}`);
   return {
     ...env,
     SEED_DEMO: env.SEED_DEMO ?? !production,
     COOKIE_SECURE: env.COOKIE_SECURE ?? production,
-    PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT || 3000}`,
     SIGNING_KEY_SECRET: env.SIGNING_KEY_SECRET ?? DEVELOPMENT_SIGNING_KEY_SECRET,
+    SIGN_IN: { passwordRoles, providers },
   };
 }

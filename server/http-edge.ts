@@ -33,10 +33,18 @@ function beforeHeaders(res: Response, set: () => void) {
   } as typeof writeHead;
 }
 
-export function securityHeaders(options: { publicUrl: string }): RequestHandler {
-  const publicHost = new URL(options.publicUrl).host;
-  const https = options.publicUrl.startsWith("https:");
+/** The public address, read on each request (without PUBLIC_URL it is known once the port is bound). */
+export interface Site {
+  readonly publicUrl: string;
+  /** The identity providers' origins: a sign-in (or sign-out) form is answered with a redirect there,
+   * and browsers hold such redirects to the policy's form-action. */
+  readonly providerOrigins: readonly string[];
+}
+
+export function securityHeaders(site: Site): RequestHandler {
   return (req, res, next) => {
+    const publicHost = new URL(site.publicUrl).host;
+    const https = site.publicUrl.startsWith("https:");
     const host = req.headers.host ?? "";
     if (!HOST.test(host)) {
       refuse(res, 400, "badHost");
@@ -57,7 +65,7 @@ export function securityHeaders(options: { publicUrl: string }): RequestHandler 
         `connect-src 'self' ${sockets.join(" ")}`,
         "object-src 'none'",
         "base-uri 'none'",
-        "form-action 'self'",
+        `form-action 'self'${site.providerOrigins.map((origin) => ` ${origin}`).join("")}`,
         "frame-ancestors 'none'",
       ].join("; "),
     );
@@ -78,14 +86,14 @@ export function securityHeaders(options: { publicUrl: string }): RequestHandler 
 }
 
 /** Bodies of a known, bounded length only; writes only from our own pages. */
-export function guardRequests(options: { publicUrl: string }): RequestHandler {
+export function guardRequests(site: Site): RequestHandler {
   return (req, res, next) => {
     const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
     if (hasBody) {
       if (req.headers["content-length"] === undefined) return refuse(res, 411, "lengthRequired");
       if (Number(req.headers["content-length"]) > MAX_REQUEST_BYTES) return refuse(res, 413, "tooLarge");
     }
-    const own = ownOrigins(options.publicUrl, `${req.protocol}://${req.headers.host}`);
+    const own = ownOrigins(site.publicUrl, `${req.protocol}://${req.headers.host}`);
     const header = (name: string) => {
       const value = req.headers[name];
       return typeof value === "string" ? value : null;

@@ -8,7 +8,7 @@ import { planEventAudiences, requirePlan } from "~/policies/plan.server";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
 import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
-import { isRecentAuthentication } from "~/services/recent-authentication.server";
+import { getSigningProof } from "~/services/signing-proof.server";
 import { respond } from "~/utils/action-result.server";
 import { getAuthenticatedAt, refreshAuthentication } from "~/utils/auth.server";
 import { readKnownDevice } from "~/utils/known-device.server";
@@ -32,9 +32,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Counted in the same synchronous step as the data is read: nothing is published in between, and
   // a change after it makes the page's stream reload the data.
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
-  // Signing on this device asks for the password again when the last sign-in is not recent.
-  const passwordNeeded = !isRecentAuthentication(await getAuthenticatedAt(request, context));
-  return { ...getPlanPage(context.db, gate), liveSeq, passwordNeeded };
+  // Signing on this device asks again who it is when the last sign-in is not recent.
+  const proof = await getSigningProof(request, context, gate.person.id);
+  return { ...getPlanPage(context.db, gate), liveSeq, proof };
 }
 
 /** The plan page's forms: comments, locking and signing, and the adult pupil's consent. */
@@ -46,7 +46,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const session = { authenticatedAt: await getAuthenticatedAt(request, context), device: await readKnownDevice(request, context) };
     const result = await performSigningIntent(context, gate, session, form);
     // A password given again makes the session's sign-in recent.
-    if (result.ok && result.reauthenticated) return data(result, { headers: { "Set-Cookie": await refreshAuthentication(request, context) } });
+    if (result.ok && result.reauthenticated) return data(result, { headers: { "Set-Cookie": await refreshAuthentication(context, request) } });
     return respond(result, "signing");
   }
   if (intent === "guardian-consent") return respond(performGuardianConsent(context, gate, form), "plan.consent");
@@ -99,11 +99,11 @@ export default function PlanPage() {
         </section>
       ) : null}
 
-      {page.plan.status !== "draft" ? <PlanSigning page={page} passwordNeeded={page.passwordNeeded} /> : null}
+      {page.plan.status !== "draft" ? <PlanSigning page={page} proof={page.proof} /> : null}
 
       <PlanBody page={page} />
 
-      {page.plan.status === "draft" ? <PlanSigning page={page} passwordNeeded={page.passwordNeeded} /> : null}
+      {page.plan.status === "draft" ? <PlanSigning page={page} proof={page.proof} /> : null}
     </div>
   );
 }

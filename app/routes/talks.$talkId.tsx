@@ -8,11 +8,11 @@ import { PlanSigning } from "~/components/plan/plan-signing";
 import { TalkClock } from "~/components/talk/talk-clock";
 import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
-import { isRecentAuthentication } from "~/services/recent-authentication.server";
+import { getSigningProof } from "~/services/signing-proof.server";
 import { getTalkView } from "~/services/talk-live.server";
 import { performTalkIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
-import { getAuthenticatedAt, notFound, requirePerson } from "~/utils/auth.server";
+import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
@@ -35,8 +35,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The talk view shows the plan: reading it here is a view like any other, and logged as one.
   const gate = requirePlanFor(context, person, view.planId, "read", { recordView: true });
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
-  const passwordNeeded = !isRecentAuthentication(await getAuthenticatedAt(request, context));
-  return { view, page: getPlanPage(context.db, gate), liveSeq, passwordNeeded };
+  const proof = await getSigningProof(request, context, person.id);
+  return { view, page: getPlanPage(context.db, gate), liveSeq, proof };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -47,7 +47,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function TalkPage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { view, page, passwordNeeded } = useLoaderData<typeof loader>();
+  const { view, page, proof } = useLoaderData<typeof loader>();
   const { talk } = view;
   const [follow, setFollow] = useState(view.follows);
   const agendaFetcher = useFetcher();
@@ -159,9 +159,9 @@ export default function TalkPage() {
         <div className="talk-plan">
           {/* The end of the talk: lock and sign here too (the forms post to the plan page). */}
           <PlanActionContext.Provider value={`/plans/${view.planId}`}>
-            {page.plan.status !== "draft" ? <PlanSigning page={page} passwordNeeded={passwordNeeded} /> : null}
+            {page.plan.status !== "draft" ? <PlanSigning page={page} proof={proof} /> : null}
             <PlanBody page={page} />
-            {page.plan.status === "draft" ? <PlanSigning page={page} passwordNeeded={passwordNeeded} /> : null}
+            {page.plan.status === "draft" ? <PlanSigning page={page} proof={proof} /> : null}
           </PlanActionContext.Provider>
         </div>
       </div>

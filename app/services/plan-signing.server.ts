@@ -183,7 +183,7 @@ export function isSeenVersion(version: PlanVersion, seen: SeenVersion): boolean 
 }
 
 export async function signPlan(
-  context: Pick<AppLoadContext, "db" | "planEvents" | "clientAddress" | "signingKey">,
+  context: Pick<AppLoadContext, "db" | "planEvents" | "clientAddress" | "signingKey" | "signIn">,
   input: {
     plan: Plan;
     /** Who is signed in on this device. */
@@ -223,6 +223,7 @@ export async function signPlan(
       password: input.password,
       device: input.device,
       clientAddress: context.clientAddress,
+      passwordRoles: context.signIn.passwordRoles,
     });
     if (!recent.ok) return { ok: false, error: recent.error };
     reauthenticated = recent.refreshed;
@@ -231,7 +232,13 @@ export async function signPlan(
   if (method === "shared-device") {
     const signer = db.select({ email: people.email }).from(people).where(eq(people.id, input.signerId)).get();
     if (!signer?.email || !input.password) return { ok: false, error: "wrongPassword" };
-    const check = await signIn(db, { email: signer.email, password: input.password, clientAddress: context.clientAddress });
+    const check = await signIn(db, {
+      email: signer.email,
+      password: input.password,
+      clientAddress: context.clientAddress,
+      // A signer whose role has password sign-in switched off cannot confirm with a password either.
+      passwordRoles: context.signIn.passwordRoles,
+    });
     if (check.status === "throttled") return { ok: false, error: "throttled" };
     if (check.status !== "ok" || check.personId !== input.signerId) return { ok: false, error: "wrongPassword" };
   }

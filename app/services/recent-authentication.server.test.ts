@@ -1,3 +1,4 @@
+import { PERSON_ROLES } from "../../db/queries/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSeededDatabase, personIdByEmail } from "../../tests/support/database";
 import type { AppDatabase } from "../../db/client";
@@ -23,7 +24,7 @@ describe("requireRecentAuthentication", () => {
   it("asks for the password after five minutes, refuses a wrong one, and accepts the person's own", async () => {
     const personId = personIdByEmail(db, "mentor@demo.test");
     const old = now - 10 * 60_000;
-    const input = { personId, authenticatedAt: old, device: null, clientAddress: "10.0.0.1" };
+    const input = { personId, authenticatedAt: old, device: null, clientAddress: "10.0.0.1", passwordRoles: PERSON_ROLES };
     expect(await requireRecentAuthentication(db, { ...input, authenticatedAt: now - 1000 }, now)).toEqual({ ok: true, refreshed: false });
     expect(await requireRecentAuthentication(db, input, now)).toEqual({ ok: false, error: "reauthenticate" });
     expect(await requireRecentAuthentication(db, { ...input, password: "fel" }, now)).toEqual({ ok: false, error: "wrongPassword" });

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
 import { people } from "../../db/schema";
+import type { PersonRole } from "../../db/queries/accounts";
 import { signIn, type KnownDevice } from "./sign-in.server";
 
 /**
@@ -22,14 +23,26 @@ export type RecentAuthentication = { ok: true; refreshed: boolean } | { ok: fals
  */
 export async function requireRecentAuthentication(
   db: AppDatabase,
-  input: { personId: string; authenticatedAt: number; password?: string; device: KnownDevice | null; clientAddress: string },
+  input: {
+    personId: string;
+    authenticatedAt: number;
+    password?: string;
+    device: KnownDevice | null;
+    clientAddress: string;
+    /** The roles password sign-in is on for: a person whose role has it off proves themselves through their provider. */
+    passwordRoles: readonly PersonRole[];
+  },
   now: number = Date.now(),
 ): Promise<RecentAuthentication> {
   if (isRecentAuthentication(input.authenticatedAt, now)) return { ok: true, refreshed: false };
   if (!input.password) return { ok: false, error: "reauthenticate" };
   const person = db.select({ email: people.email }).from(people).where(eq(people.id, input.personId)).get();
   if (!person?.email) return { ok: false, error: "wrongPassword" };
-  const check = await signIn(db, { email: person.email, password: input.password, clientAddress: input.clientAddress, device: input.device }, now);
+  const check = await signIn(
+    db,
+    { email: person.email, password: input.password, clientAddress: input.clientAddress, device: input.device, passwordRoles: input.passwordRoles },
+    now,
+  );
   if (check.status === "throttled") return { ok: false, error: "throttled" };
   if (check.status !== "ok" || check.personId !== input.personId) return { ok: false, error: "wrongPassword" };
   return { ok: true, refreshed: true };

@@ -3,6 +3,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { eq, inArray } from "drizzle-orm";
 import pLimit from "p-limit";
 import type { AppDatabase } from "../../db/client";
+import { getPersonRoles, passwordServes, type PersonRole } from "../../db/queries/accounts";
 import { credentials, people, signInFailures } from "../../db/schema";
 
 /**
@@ -24,6 +25,8 @@ const MAX_ACCOUNTS_PER_DEVICE = 10;
 export type SignInResult =
   | { status: "ok"; personId: string }
   | { status: "invalid" }
+  /** The password was right, but password sign-in is switched off for a role the person has. */
+  | { status: "passwordOff" }
   | { status: "throttled"; retryAfterSeconds: number };
 
 /** A browser an account has signed in on before: a random id and the (hashed) accounts. Kept in a signed cookie. */
@@ -63,10 +66,20 @@ let dummyHash: Promise<string> | undefined;
  */
 const passwordChecks = pLimit(2);
 
-/** Checks an e-mail and password, slowing down repeated failures (see FREE_FAILURES). */
+/** The argon2id hash of a new password (queued with the checks: each holds the same memory). */
+export function hashPassword(password: string): Promise<string> {
+  return passwordChecks(() => hash(password));
+}
+
+/**
+ * Checks an e-mail and password, slowing down repeated failures (see FREE_FAILURES).
+ * `passwordRoles` are the roles password sign-in is on for (PASSWORD_SIGN_IN): a right password
+ * of a person with another role answers "passwordOff" — only after the password was right, so the
+ * answer tells a stranger nothing about which addresses belong to whom.
+ */
 export async function signIn(
   db: AppDatabase,
-  input: { email: string; password: string; clientAddress: string; device?: KnownDevice | null },
+  input: { email: string; password: string; clientAddress: string; device?: KnownDevice | null; passwordRoles: readonly PersonRole[] },
   now: number = Date.now(),
 ): Promise<SignInResult> {
   const email = normaliseEmail(input.email);
@@ -114,6 +127,7 @@ export async function signIn(
     // The address's count stays: it is about guessing across accounts, not this one.
     const cleared = buckets.filter((b) => b.bucket !== "address").map((b) => b.key);
     db.delete(signInFailures).where(inArray(signInFailures.key, cleared)).run();
+    if (!passwordServes(getPersonRoles(db, account.personId), input.passwordRoles)) return { status: "passwordOff" };
     return { status: "ok", personId: account.personId };
   }
 

@@ -30,7 +30,8 @@ export interface MailSettings {
 }
 
 const translators = new Map<Locale, TFunction>();
-function translatorFor(locale: Locale): TFunction {
+/** A translator fixed to one language, for messages that leave the app (e-mail). */
+export function translatorFor(locale: Locale): TFunction {
   let t = translators.get(locale);
   if (!t) {
     const instance = i18next.createInstance();
@@ -147,8 +148,17 @@ export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: Talk
 
 let transport: nodemailer.Transporter | null = null;
 
-/** Sends queued messages through SMTP when configured; failures are kept on the message. */
-export async function deliverMessages(db: AppDatabase, ids: string[], settings: Pick<MailSettings, "smtpUrl" | "from">): Promise<void> {
+/**
+ * Sends queued messages through SMTP when configured; failures are kept on the message.
+ * `bodies` gives the text to send for a message instead of the stored one: a one-time link that
+ * must not stay readable in the outbox once mail leaves by SMTP.
+ */
+export async function deliverMessages(
+  db: AppDatabase,
+  ids: string[],
+  settings: Pick<MailSettings, "smtpUrl" | "from">,
+  bodies?: ReadonlyMap<string, string>,
+): Promise<void> {
   if (!settings.smtpUrl || ids.length === 0) return;
   transport ??= nodemailer.createTransport(settings.smtpUrl);
   for (const id of ids) {
@@ -159,7 +169,7 @@ export async function deliverMessages(db: AppDatabase, ids: string[], settings: 
         from: settings.from ?? "no-reply@localhost",
         to: message.toAddress,
         subject: message.subject,
-        text: message.body,
+        text: bodies?.get(id) ?? message.body,
         ...(message.calendar ? { icalEvent: { filename: "invite.ics", method: "PUBLISH", content: message.calendar } } : {}),
       });
       markOutboxMessageSent(db, id, new Date());

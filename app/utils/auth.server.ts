@@ -1,5 +1,6 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
+import type { SessionData } from "../../db/queries/sessions";
 
 async function getSession(request: Request, context: AppLoadContext) {
   return context.sessionStorage.getSession(request.headers.get("Cookie"));
@@ -24,7 +25,7 @@ const OWN_ORIGIN = "https://own.invalid";
  * (normalised and percent-encoded, so it is also always a valid Location header).
  */
 export function safeRedirectPath(value: unknown, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || /[\s\\\u0000-\u001f\u007f-\u009f]/.test(value)) return fallback;
+  if (typeof value !== "string" || value.length > 2048 || !value.startsWith("/") || /[\s\\\u0000-\u001f\u007f-\u009f]/.test(value)) return fallback;
   if (value.startsWith("//")) return fallback;
   let url: URL;
   try {
@@ -47,16 +48,17 @@ export async function requirePerson(request: Request, context: AppLoadContext): 
 }
 
 /**
- * Starts a session for the person and redirects; every way of signing in ends here. The time of
- * the authentication is kept in the session: acts of intent (signing a plan) ask for it to be
- * recent. `setCookies` are sent along (e.g. the known-device cookie).
+ * Starts a session for the person and redirects. Every way of signing in ends here (password,
+ * a set-password link, an OpenID Connect provider), so the session always records when the
+ * person authenticated: acts of intent (signing a plan) ask for it to be recent. `headers` are
+ * added to the redirect (e.g. clearing a sign-in cookie), `setCookies` too (the known-device cookie).
  */
 export async function startSession(
   context: AppLoadContext,
   request: Request,
   personId: string,
   redirectTo: string,
-  setCookies: string[] = [],
+  options: { oidc?: SessionData["oidc"]; headers?: Headers; setCookies?: string[] } = {},
 ) {
   const session = await getSession(request, context);
   // A fresh session id at sign-in, so an id planted before sign-in is worthless.
@@ -64,9 +66,10 @@ export async function startSession(
   const fresh = await context.sessionStorage.getSession();
   fresh.set("personId", personId);
   fresh.set("authenticatedAt", Date.now());
-  const headers = new Headers();
+  if (options.oidc) fresh.set("oidc", options.oidc);
+  const headers = new Headers(options.headers);
   headers.append("Set-Cookie", await context.sessionStorage.commitSession(fresh));
-  for (const cookie of setCookies) headers.append("Set-Cookie", cookie);
+  for (const cookie of options.setCookies ?? []) headers.append("Set-Cookie", cookie);
   return redirect(redirectTo, { headers });
 }
 
@@ -76,16 +79,25 @@ export async function getAuthenticatedAt(request: Request, context: AppLoadConte
   return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }
 
-/** Records a fresh authentication (a password given again) in the session; returns its Set-Cookie. */
-export async function refreshAuthentication(request: Request, context: AppLoadContext): Promise<string> {
+/** After a re-authentication: the same session, with a new time of authentication (and the new
+ * ID token, when it came from a provider). Returns the Set-Cookie value to send. */
+export async function refreshAuthentication(context: AppLoadContext, request: Request, oidc?: SessionData["oidc"]): Promise<string> {
   const session = await getSession(request, context);
   session.set("authenticatedAt", Date.now());
+  if (oidc) session.set("oidc", oidc);
   return context.sessionStorage.commitSession(session);
 }
 
-export async function endSession(context: AppLoadContext, request: Request) {
+/** How the current session was started: the provider and its ID token, or null (password). */
+export async function getSessionProvider(request: Request, context: AppLoadContext): Promise<SessionData["oidc"] | null> {
   const session = await getSession(request, context);
-  return redirect("/login", { headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) } });
+  return session.get("personId") ? (session.get("oidc") ?? null) : null;
+}
+
+/** Ends the session and redirects to `redirectTo` (the sign-in page, or the provider's sign-out). */
+export async function endSession(context: AppLoadContext, request: Request, redirectTo = "/login") {
+  const session = await getSession(request, context);
+  return redirect(redirectTo, { headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) } });
 }
 
 export function notFound() {

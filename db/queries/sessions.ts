@@ -7,8 +7,11 @@ import { sessions } from "../schema";
 
 export interface SessionData {
   personId: string;
-  /** When the person last gave their password (or other proof) in this session, ms since the epoch. */
+  /** When the person last proved who they are (sign-in or re-authentication), ms since epoch. */
   authenticatedAt: number;
+  /** Set when the session was started through an OpenID Connect provider: which one, and the ID
+   * token it gave (the hint for ending the provider's session at sign-out). */
+  oidc: { provider: "staff" | "guardian"; idToken: string };
 }
 
 export type AppSessionStorage = SessionStorage<SessionData>;

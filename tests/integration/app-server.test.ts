@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieFrom, get, postForm, signIn } from "../support/http";
@@ -185,6 +188,16 @@ describe("start-up", () => {
       expect(n).toBe(120);
     } finally {
       db.close();
+    }
+  });
+
+  it("refuses to start in production without PUBLIC_URL, naming it", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "iup-test-"));
+    try {
+      const starting = startTestServer({ databasePath: join(folder, "app.sqlite"), env: { NODE_ENV: "production", COOKIE_SECURE: "false" } });
+      await expect(starting).rejects.toThrow(/PUBLIC_URL: required in production/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

@@ -92,3 +92,41 @@ export async function rawRequest(
     }
   });
 }
+
+/**
+ * A request with a Host header of our choosing (fetch always sends the real one), as a client
+ * reaching the server under another name would. Answers status, headers and body; no redirects.
+ */
+export async function requestWithHost(
+  url: string,
+  host: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; location: string | null; setCookie: string[]; body: string }> {
+  const { request } = await import("node:http");
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: init.method ?? "GET",
+        headers: { ...init.headers, Host: host },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: res.headers.location ?? null,
+            setCookie: res.headers["set-cookie"] ?? [],
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}

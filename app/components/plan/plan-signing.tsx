@@ -1,4 +1,5 @@
-import { Link, useFetcher, useRevalidator } from "@remix-run/react";
+import { Link, useFetcher, useLocation, useRevalidator } from "@remix-run/react";
+import { useProviderName } from "~/components/sign-in-problem";
 import { usePlanAction } from "./plan-action";
 import { useEffect, useId, useRef, useState, type PointerEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -21,7 +22,10 @@ interface ShownVersion {
  * their own device or here with their own password, and anyone in the plan can download the
  * signed record. The server decides everything; this only offers what it allows.
  */
-export function PlanSigning({ page, passwordNeeded }: { page: PlanPageData; passwordNeeded: boolean }) {
+/** What signing on this device asks first (see services/signing-proof.server.ts). */
+type SigningProof = { kind: "none" } | { kind: "password" } | { kind: "provider"; provider: { id: "staff" | "guardian"; name?: string } };
+
+export function PlanSigning({ page, proof }: { page: PlanPageData; proof: SigningProof }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const { signing } = page;
@@ -70,7 +74,7 @@ export function PlanSigning({ page, passwordNeeded }: { page: PlanPageData; pass
         <SignForm
           signerId={page.viewerId}
           shown={version}
-          passwordNeeded={passwordNeeded}
+          proof={proof}
           label={t("signing.signAs", { name: fullName(page.viewer), role: roleName(signing.missing.find((m) => m.personId === page.viewerId)!.role) })}
         />
       ) : null}
@@ -161,7 +165,7 @@ function useSigningAnswer(fetcher: ReturnType<typeof useFetcher<ActionResult>>):
   return translateError(t, fetcher.data.message);
 }
 
-function SignForm({ signerId, label, shown, passwordNeeded }: { signerId: string; label: string; shown: ShownVersion; passwordNeeded: boolean }) {
+function SignForm({ signerId, label, shown, proof }: { signerId: string; label: string; shown: ShownVersion; proof: SigningProof }) {
   const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
@@ -170,7 +174,9 @@ function SignForm({ signerId, label, shown, passwordNeeded }: { signerId: string
   const helpId = useId();
   const error = useSigningAnswer(fetcher);
   const askPassword =
-    passwordNeeded || (fetcher.data && !fetcher.data.ok && ["reauthenticate", "wrongPassword"].includes(fetcher.data.error));
+    proof.kind === "password" || (fetcher.data && !fetcher.data.ok && ["reauthenticate", "wrongPassword"].includes(fetcher.data.error));
+  // People who sign in only through their identity provider prove it there again, then come back here.
+  if (proof.kind === "provider") return <ProviderReauthentication label={label} provider={proof.provider} />;
   return (
     <fetcher.Form method="post" action={planAction} className="sign-form">
       <input type="hidden" name="intent" value="sign" />
@@ -197,6 +203,22 @@ function SignForm({ signerId, label, shown, passwordNeeded }: { signerId: string
         {t("signing.sign")}
       </button>
     </fetcher.Form>
+  );
+}
+
+function ProviderReauthentication({ label, provider }: { label: string; provider: { id: "staff" | "guardian"; name?: string } }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const name = useProviderName(provider);
+  return (
+    <form method="post" action="/auth/reauthenticate" className="sign-form">
+      <input type="hidden" name="returnTo" value={`${location.pathname}${location.search}`} />
+      <p>{label}</p>
+      <p className="small">{t("signing.providerAgainHelp", { provider: name })}</p>
+      <button type="submit" className="button-primary">
+        {t("signing.providerAgain", { provider: name })}
+      </button>
+    </form>
   );
 }
 
