@@ -42,3 +42,39 @@ export async function firstPlanId(baseUrl: string, cookie: string): Promise<stri
   const response = await get(`${baseUrl}/api/me/plans`, cookie);
   return ((await response.json()) as { plans: Array<{ planId: string }> }).plans[0]!.planId;
 }
+
+/**
+ * Opens a server-sent event stream as a browser's EventSource would, without reconnecting: the
+ * stream's status, what it sent, and a promise that resolves when the server ends it.
+ */
+export async function openEventStream(url: string, cookie: string) {
+  const abort = new AbortController();
+  const response = await fetch(url, { redirect: "manual", headers: { Cookie: cookie, Accept: "text/event-stream" }, signal: abort.signal });
+  const received: string[] = [];
+  let ended = false;
+  const finished = (async () => {
+    if (!response.body) return;
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        received.push(decoder.decode(value));
+      }
+    } catch {
+      // Aborted by the test itself.
+    }
+    ended = true;
+  })();
+  return {
+    status: response.status,
+    received,
+    /** Whether the server has ended the stream. */
+    hasEnded: () => ended,
+    finished,
+    close() {
+      abort.abort();
+    },
+  };
+}
