@@ -1,4 +1,4 @@
-import type { ChangeBus, PersonChange, PlanChange } from "../server/plan-events";
+import type { AccessChange, ChangeBus, PersonChange, PlanChange, SessionChange } from "../server/plan-events";
 import type { AppDatabase } from "../db/client";
 import type { AppSessionStorage } from "../db/queries/sessions";
 
@@ -6,9 +6,8 @@ import type { AppSessionStorage } from "../db/queries/sessions";
 export interface AppContext {
   db: AppDatabase;
   sessionStorage: AppSessionStorage;
-  /** The live-document server: told when someone's rights on a pupil's plan change. */
+  /** The live-document server (rights changes reach it through `accessEvents`). */
   collaboration: {
-    revalidatePupil(pupilId: string): void;
     /** Runs `read` against the plan's live shared document (loaded from storage if needed). */
     readDocument<T>(planId: string, pupilId: string, read: (doc: import("yjs").Doc) => T): T;
     /** Locks the live document and runs `freeze` on it in one synchronous step (see server/collab). */
@@ -21,6 +20,13 @@ export interface AppContext {
   planEvents: ChangeBus<PlanChange>;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
+  /** A session ended (keyed by session id): its sockets and event streams end with it. */
+  sessionEvents: ChangeBus<SessionChange>;
+  /**
+   * Rights on a pupil's data may have changed (keyed by pupil id): publish after changing consent,
+   * custody or duties; open sockets and event streams of that pupil's plans re-decide at once.
+   */
+  accessEvents: ChangeBus<AccessChange>;
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
 }

@@ -10,7 +10,7 @@ import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
-import { PersonEvents, PlanEvents } from "./plan-events";
+import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
 import type { Env } from "./env";
 import type { Logger } from "./logger";
 
@@ -36,14 +36,21 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     const started = Date.now();
     if (await seedDemoSchool(db)) logger.info({ ms: Date.now() - started }, "seeded the demo school");
   }
+  // A session that ends (sign-out, a new sign-in over it, expiry found on reading) ends whatever
+  // was opened with it: collaboration sockets and event streams listen here.
+  const sessionEvents = new SessionEvents();
+  const accessEvents = new AccessEvents();
   const sessionStorage = createDatabaseSessionStorage(db, {
     secret: env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie"),
     secure: env.COOKIE_SECURE,
+    onEnded: (sessionId) => sessionEvents.publish(sessionId, "ended"),
   });
 
   const collaboration = new CollaborationServer({
     db,
     sessionStorage,
+    sessionEvents,
+    accessEvents,
     logger,
     unloadDelayMs: env.COLLAB_UNLOAD_MS,
     compactEvery: env.COLLAB_COMPACT_EVERY,
@@ -99,7 +106,16 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     createRequestHandler({
       build,
       mode: env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req) => ({ db, sessionStorage, collaboration, planEvents, personEvents, clientAddress: req.ip ?? "unknown" }),
+      getLoadContext: (req) => ({
+        db,
+        sessionStorage,
+        collaboration,
+        planEvents,
+        personEvents,
+        sessionEvents,
+        accessEvents,
+        clientAddress: req.ip ?? "unknown",
+      }),
     }),
   );
 
@@ -118,7 +134,9 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
 
-  const sweep = setInterval(() => deleteExpiredSessions(db), 60 * 60 * 1000);
+  const sweep = setInterval(() => {
+    for (const sessionId of deleteExpiredSessions(db)) sessionEvents.publish(sessionId, "ended");
+  }, 60 * 60 * 1000);
   sweep.unref();
 
   return {

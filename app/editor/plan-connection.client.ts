@@ -1,13 +1,8 @@
 import { useEffect, useReducer, useSyncExternalStore } from "react";
+import type { Awareness } from "y-protocols/awareness";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import type { PresenceUser } from "./plan-roles";
-
-/** Close codes of /collab (server/collab/close-codes.ts) that need the person told. */
-const CLOSE_READ_ONLY = 4403;
-const CLOSE_ACCESS_CHANGED = 4409;
-const CLOSE_MALFORMED = 4400;
-const CLOSE_PLAN_LOCKED = 4423;
+import { CloseCode, isPresenceUser, readPeerPresence, type PresenceUser } from "~/shared/collab-protocol";
 
 /** A connection nobody on the page uses any more is closed after this long, so moving between two
  * pages of the same plan (plan page ↔ talk view) keeps it. */
@@ -23,12 +18,85 @@ export type ConnectionState =
   | "offlineUnsaved"
   | "readOnly"
   | "accessChanged"
+  | "signedOut"
   | "locked"
   | "failed";
 
 export interface PresentPerson extends PresenceUser {
   clientId: number;
   isSelf: boolean;
+}
+
+type AwarenessListener = (...args: never[]) => void;
+
+/**
+ * The plan's awareness as the editors' carets and the presence list see it: our own state as it
+ * is, and each peer's only after `readPeerPresence` (a user of the right shape, a caret only when
+ * it is two valid Yjs positions, no other fields). Every byte a peer sends is hostile, including
+ * what a server relays: a caret Yjs cannot resolve would otherwise break every editor of the page
+ * (remote edits stop showing, and typing then deletes what they did not show).
+ *
+ * It answers the part of y-protocols' Awareness that y-tiptap's caret plugin and the collaboration
+ * caret extension use. Its listener is the awareness's first (made with the connection, before
+ * any editor), so the checked states are fresh before any editor hears of a change.
+ */
+export class CheckedAwareness {
+  private checked: Map<number, unknown> | null = null;
+
+  constructor(private readonly awareness: Awareness) {
+    const invalidate = () => {
+      this.checked = null;
+    };
+    awareness.on("change", invalidate);
+    awareness.on("update", invalidate);
+  }
+
+  get clientID(): number {
+    return this.awareness.clientID;
+  }
+
+  get doc(): Y.Doc {
+    return this.awareness.doc;
+  }
+
+  get states(): Map<number, unknown> {
+    return this.getStates();
+  }
+
+  getStates(): Map<number, unknown> {
+    if (this.checked) return this.checked;
+    const checked = new Map<number, unknown>();
+    for (const [clientId, state] of this.awareness.getStates()) {
+      if (clientId === this.awareness.clientID) {
+        checked.set(clientId, state);
+        continue;
+      }
+      const peer = readPeerPresence(state);
+      if (peer) checked.set(clientId, peer);
+    }
+    this.checked = checked;
+    return checked;
+  }
+
+  getLocalState(): Record<string, unknown> | null {
+    return this.awareness.getLocalState();
+  }
+
+  setLocalState(state: Record<string, unknown> | null): void {
+    this.awareness.setLocalState(state);
+  }
+
+  setLocalStateField(field: string, value: unknown): void {
+    this.awareness.setLocalStateField(field, value);
+  }
+
+  on(event: "change" | "update", listener: AwarenessListener): void {
+    this.awareness.on(event, listener as never);
+  }
+
+  off(event: "change" | "update", listener: AwarenessListener): void {
+    this.awareness.off(event, listener as never);
+  }
 }
 
 /**
@@ -39,6 +107,8 @@ export interface PresentPerson extends PresenceUser {
 export class PlanConnection {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
+  /** Who is here and their carets, checked (see CheckedAwareness); never the provider's raw awareness. */
+  readonly awareness: CheckedAwareness;
   private state: ConnectionState = "connecting";
   private people: PresentPerson[] = [];
   private readonly stateListeners = new Set<() => void>();
@@ -51,6 +121,7 @@ export class PlanConnection {
   constructor(readonly planId: string) {
     const url = `${window.location.protocol === "https:" ? "wss:" : "ws:"}//${window.location.host}/collab`;
     this.provider = new WebsocketProvider(url, planId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+    this.awareness = new CheckedAwareness(this.provider.awareness);
     const { provider, doc } = this;
     const compute = () => this.computeState();
     const onSync = (synced: boolean) => {
@@ -68,13 +139,15 @@ export class PlanConnection {
       }
     };
     const onClose = (event: CloseEvent | null) => {
-      if (event?.code === CLOSE_READ_ONLY) this.final = "readOnly";
+      const code = event?.code;
+      if (code === CloseCode.ReadOnly) this.final = "readOnly";
       // Locked for signing: the text stays on screen, read-only; the page reloads its data.
-      else if (event?.code === CLOSE_PLAN_LOCKED) this.final = "locked";
-      else if (event?.code === CLOSE_MALFORMED) this.final = "failed";
-      else if (event?.code === CLOSE_ACCESS_CHANGED) {
-        this.final = "accessChanged";
-        // New rights mean a new page: the loader decides what this person may see now.
+      else if (code === CloseCode.PlanLocked) this.final = "locked";
+      else if (code === CloseCode.Malformed || code === CloseCode.PresenceLimit) this.final = "failed";
+      else if (code === CloseCode.AccessChanged || code === CloseCode.SessionEnded) {
+        this.final = code === CloseCode.AccessChanged ? "accessChanged" : "signedOut";
+        // New rights (or none: signed out) mean a new page: the loader decides what this person
+        // may see now, or sends them to sign in.
         window.setTimeout(() => window.location.reload(), 1500);
       }
       if (this.final) provider.shouldConnect = false;
@@ -85,7 +158,7 @@ export class PlanConnection {
     provider.on("status", compute);
     provider.on("connection-close", onClose);
     doc.on("update", onUpdate);
-    provider.awareness.on("change", onAwareness);
+    this.awareness.on("change", onAwareness);
     window.addEventListener("online", compute);
     window.addEventListener("offline", compute);
     // The provider, doc and awareness go with destroy(); only the window outlives them.
@@ -143,11 +216,11 @@ export class PlanConnection {
   }
 
   private computePresence() {
-    const { awareness } = this.provider;
+    const { awareness } = this;
     const seen = new Map<string, PresentPerson>();
     for (const [clientId, state] of awareness.getStates()) {
-      const user = (state as { user?: PresenceUser }).user;
-      if (!user?.name) continue;
+      const user = (state as { user?: unknown } | null)?.user;
+      if (!isPresenceUser(user)) continue;
       const isSelf = clientId === awareness.clientID;
       const key = user.key ?? String(clientId);
       const known = seen.get(key);

@@ -12,7 +12,7 @@ import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/r
 import { useEffect, useRef, useState } from "react";
 import { CommentAnchors, commentAnchorsKey, paragraphsOf, passageBetween, selectedPassage, type AnchoredThread } from "./comment-anchors.client";
 import { useTranslation } from "react-i18next";
-import type { PresenceUser } from "./plan-roles";
+import type { PresenceUser } from "~/shared/collab-protocol";
 import type { PlanConnection } from "./plan-connection.client";
 
 interface Props {
@@ -62,7 +62,8 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
         Gapcursor,
         Collaboration.configure({ document: connection.doc, field: fragment }),
         CollaborationCaret.configure({
-          provider: connection.provider,
+          // Peers' carets only after they were checked: a malformed one must not break the editor.
+          provider: { awareness: connection.awareness },
           user,
           render: (caretUser) => {
             const caret = document.createElement("span");

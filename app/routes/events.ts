@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getPupilAccess } from "../../db/queries/access";
 import { getPlan } from "../../db/queries/plans";
-import { notFound, requirePerson } from "~/utils/auth.server";
-import { eventStream } from "~/utils/event-stream.server";
+import { notFound, requirePersonSession } from "~/utils/auth.server";
+import { personEventStream } from "~/utils/event-stream.server";
 
 /**
  * One server-sent event stream per page: what changed for the signed-in person (a pupil calling
@@ -10,22 +10,16 @@ import { eventStream } from "~/utils/event-stream.server";
  * the talk's clock or agenda). One stream rather than one per concern, because a browser opens
  * only six connections to a server over HTTP/1.1 and every open tab holds its stream.
  * The events carry no content: the page reloads its own loaders, which decide what this person
- * may see (so a staff-only thread never travels down this stream, not even as a title).
+ * may see (so a staff-only thread never travels down this stream, not even as a title). The
+ * stream ends with the session, and the plan's part with the person's rights on the plan.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
+  const { person, session } = await requirePersonSession(request, context);
   const planId = new URL(request.url).searchParams.get("plan");
   let plan = null;
   if (planId !== null) {
     plan = getPlan(context.db, planId);
     if (!plan || getPupilAccess(context.db, person.id, plan.pupilId) === "none") throw notFound();
   }
-  return eventStream(request, (send) => {
-    const unsubscribePerson = context.personEvents.subscribe(person.id, send);
-    const unsubscribePlan = plan ? context.planEvents.subscribe(plan.id, send) : () => {};
-    return () => {
-      unsubscribePerson();
-      unsubscribePlan();
-    };
-  });
+  return personEventStream(request, context, { personId: person.id, session }, plan);
 }

@@ -10,7 +10,7 @@ import { ageOn, stockholmToday } from "../../db/school-calendar";
 import { terms } from "../../db/schema";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { roleColors } from "~/editor/plan-roles";
+import { roleColors } from "~/shared/collab-protocol";
 import { presenceKey } from "~/utils/presence.server";
 import { checkVersion, getCurrentVersion, getSigningGuardians, listVersions } from "./plan-signing.server";
 
@@ -164,7 +164,7 @@ const GuardianConsentSchema = z.object({
  * lose (or gain) their view at once. "notYours" when the choice is not this person's to make.
  */
 export function performGuardianConsent(
-  context: Pick<AppContext, "db" | "collaboration">,
+  context: Pick<AppContext, "db" | "accessEvents">,
   personId: string,
   pupilId: string,
   fields: Record<string, unknown>,
@@ -173,6 +173,6 @@ export function performGuardianConsent(
   const parsed = GuardianConsentSchema.safeParse(fields);
   if (!parsed.success) return { ok: false, error: "validation" };
   setSharesPlanWithGuardians(context.db, pupilId, parsed.data.shares === "on");
-  context.collaboration.revalidatePupil(pupilId);
+  context.accessEvents.publish(pupilId, "changed");
   return { ok: true, intent: "guardian-consent" };
 }

@@ -6,7 +6,7 @@ import { commentThreads, comments, groupMembers, people, planSections, plans, su
 import { getRelationsToPupil, type RelationToPupil } from "./access";
 import { getPlanRole } from "./plans";
 import { getActiveTerm } from "./terms";
-import type { PlanRole } from "../../app/editor/plan-roles";
+import type { PlanRole } from "../../app/shared/collab-protocol";
 
 /**
  * Comment threads on a plan: who may see, start, answer, resolve and edit what. Every write goes

@@ -18,7 +18,7 @@ import {
   type SectionKind,
 } from "../schema";
 import { getPupilAccess, type PupilAccess, type RelationToPupil } from "./access";
-import type { PlanRole } from "../../app/editor/plan-roles";
+import { subjectFragment, type PlanRole } from "../../app/shared/collab-protocol";
 import { getActiveTerm } from "./terms";
 
 /** Bumped when the template changes, so older plans can be told apart. */
@@ -28,7 +28,7 @@ export const PLAN_TEMPLATE_VERSION = 1;
 const leadingSections: SectionKind[] = ["about"];
 const trailingSections: SectionKind[] = ["goals", "pupilActions", "schoolActions", "guardianActions"];
 
-export const subjectFragment = (subjectId: string) => `subject-${subjectId}`;
+export { subjectFragment };
 
 /** The subjects a pupil is taught in a term, from the teaching duties of the pupil's groups. */
 export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: string) {

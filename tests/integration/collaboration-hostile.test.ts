@@ -210,6 +210,8 @@ describe("presence flood", () => {
   it("closes a connection that registers more client ids than a tab has (4429) and removes all its states for everyone", async () => {
     const observer = open("mentor");
     await observer.synced();
+    // As an editor does (a first state of clock 0 is not news to anyone, by the awareness protocol).
+    observer.provider.awareness.setLocalStateField("cursor", null);
     const flood = await raw("guardian");
     flood.send(collabMessage.awareness([{ clientId: 5001, clock: 1, state: { cursor: null } }]));
     await expect.poll(() => peers(observer).has(5001)).toBe(true);
@@ -228,6 +230,26 @@ describe("presence flood", () => {
     await newcomer.synced();
     await expect.poll(() => peers(newcomer).has(observer.doc.clientID)).toBe(true);
     expect([...peers(newcomer).keys()].filter((id) => id >= 5000 && id < 6400)).toEqual([]);
+  });
+
+  it("does not count what a stock client sends back: a tab that sees many people come and go stays connected", async () => {
+    // y-websocket clients send every awareness change they receive back to the server, everyone's.
+    const observer = open("mentor");
+    await observer.synced();
+    observer.provider.awareness.setLocalStateField("cursor", null);
+    for (let round = 0; round < 3; round++) {
+      const visitors = [open("alva"), open("guardian"), open("maths"), open("alva"), open("guardian"), open("maths")];
+      await Promise.all(visitors.map((v) => v.synced()));
+      for (const visitor of visitors) visitor.provider.awareness.setLocalStateField("cursor", null);
+      await expect.poll(() => visitors.every((v) => peers(observer).has(v.doc.clientID))).toBe(true);
+      for (const visitor of visitors) visitor.destroy();
+      await expect.poll(() => peers(observer).size).toBe(0);
+    }
+    const last = open("alva");
+    await last.synced();
+    last.provider.awareness.setLocalStateField("cursor", null);
+    await expect.poll(() => peers(last).has(observer.doc.clientID)).toBe(true);
+    expect(observer.closeCodes).toEqual([]);
   });
 
   it("closes a connection whose state is larger than a caret and a name (4429), and relays none of it", async () => {
@@ -337,7 +359,7 @@ describe("malformed frames", () => {
     ["a truncated varint", new Uint8Array([0, 2, 0x80])],
     ["an empty message", new Uint8Array([])],
     ["a length larger than the message", new Uint8Array([0, 2, 0xff, 0xff, 0x03, 1, 2, 3])],
-    ["an awareness count with no entries", new Uint8Array([1, 2, 5, 1])],
+    ["an awareness count with too few entries", new Uint8Array([1, 2, 2, 1])],
     ["a sync request with bytes after it", new Uint8Array([0, 0, 1, 0, 9, 9, 9])],
     ["an awareness client id beyond 32 bits", collabMessage.awareness([{ clientId: 2 ** 40, clock: 1, state: { cursor: null } }])],
   ];
