@@ -28,6 +28,11 @@ export interface PresentPerson extends PresenceUser {
 }
 
 type AwarenessListener = (...args: never[]) => void;
+interface AwarenessChanges {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
 
 /**
  * The plan's awareness as the editors' carets and the presence list see it: our own state as it
@@ -123,6 +128,19 @@ export class PlanConnection {
     this.provider = new WebsocketProvider(url, planId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
     this.awareness = new CheckedAwareness(this.provider.awareness);
     const { provider, doc } = this;
+    // y-websocket sends every awareness change it hears back to the server, everyone's. Only our
+    // own is ours to send: the server skips the rest, and a peer's state, checked or not, must
+    // not travel on from here.
+    const sendChanges = provider._awarenessUpdateHandler;
+    const sendOwnChanges: typeof sendChanges = ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
+      const own = (ids: number[]) => ids.filter((id) => id === doc.clientID);
+      const mine = { added: own(added), updated: own(updated), removed: own(removed) };
+      if (mine.added.length + mine.updated.length + mine.removed.length > 0) sendChanges(mine, origin);
+    };
+    provider.awareness.off("update", sendChanges);
+    provider.awareness.on("update", sendOwnChanges);
+    // destroy() takes the handler off by this name.
+    provider._awarenessUpdateHandler = sendOwnChanges;
     const compute = () => this.computeState();
     const onSync = (synced: boolean) => {
       if (synced) {

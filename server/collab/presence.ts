@@ -45,12 +45,14 @@ export class PresenceRegistry {
       const clock = readVarUint(decoder);
       const json = readVarString(decoder);
       if (clientId > MAX_CLIENT_ID) throw new ProtocolError("awareness client id out of range");
+      const current = this.owners.get(clientId);
+      const mine = current === owner || claimed.has(clientId);
+      // Someone else's id (no posing as them), or old news of an id nobody holds: an echo, skipped unread.
+      if (!mine && (current || clock <= (this.awareness.meta.get(clientId)?.clock ?? 0))) continue;
       const read = readClientPresence(json, this.isSection);
       if (!read.ok) throw read.error === "tooLarge" ? new PresenceLimitExceeded("awareness state too large") : new ProtocolError("malformed awareness state");
-      const current = this.owners.get(clientId);
-      if (current !== owner && !claimed.has(clientId)) {
-        // Someone else's id (no posing as them), or news of nobody: an echo, skipped.
-        if (current || read.state === null || clock <= (this.awareness.meta.get(clientId)?.clock ?? 0)) continue;
+      if (!mine) {
+        if (read.state === null) continue;
         if (owner.clientIds.size + claimed.size >= MAX_CLIENT_IDS_PER_CONNECTION) throw new PresenceLimitExceeded("too many awareness client ids");
         claimed.add(clientId);
       }
