@@ -5,6 +5,7 @@ import { COMMENT_MAX, editComment, QUOTE_MAX, replyToThread, setThreadStatus, st
 import { subjectFragment } from "../../db/queries/plans";
 import type { SignedInPerson } from "../../db/queries/roster";
 import type { Plan } from "../../db/schema";
+import { isRelativePositionJson } from "~/shared/collab-protocol";
 
 /**
  * The comment actions of the plan page: parse the form, let db/queries/comments.ts decide whether
@@ -58,8 +59,11 @@ export function passageIsInSection(doc: Y.Doc, fragmentName: string, startJson: 
   try {
     const fragment = doc.getXmlFragment(fragmentName);
     const ends = [startJson, endJson].map((json) => {
-      const position = Y.createRelativePositionFromJSON(JSON.parse(json));
-      return Y.createAbsolutePositionFromRelativePosition(position, doc);
+      const value: unknown = JSON.parse(json);
+      // The shape Yjs resolves without side effects: a root name other than the section's would
+      // make the live document grow a root type of that name.
+      if (!isRelativePositionJson(value, (name) => name === fragmentName)) return null;
+      return Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(value), doc);
     });
     const inside = ends.every((end) => end !== null && (end.type === fragment || (end.type._item !== null && Y.isParentOf(fragment, end.type._item))));
     const [start, end] = ends;

@@ -252,6 +252,25 @@ describe("presence flood", () => {
     expect(observer.closeCodes).toEqual([]);
   });
 
+  it("refuses a person's seventeenth socket on one plan (429) until one of the others closes", async () => {
+    const cookie = await signIn(server.url, accounts.guardian);
+    const open16 = await Promise.all(Array.from({ length: 16 }, () => raw({ cookie })));
+    const extra = openRawSocket(server.url, planId, cookie);
+    sockets.push(extra);
+    expect(await extra.outcome).toEqual({ status: 429 });
+    // Someone else is not affected.
+    await raw("maths");
+    open16[0]!.socket.close();
+    await open16[0]!.closed;
+    await expect
+      .poll(async () => {
+        const again = openRawSocket(server.url, planId, cookie);
+        sockets.push(again);
+        return (await again.outcome).open ?? false;
+      })
+      .toBe(true);
+  });
+
   it("closes a connection whose state is larger than a caret and a name (4429), and relays none of it", async () => {
     const observer = open("mentor");
     await observer.synced();
