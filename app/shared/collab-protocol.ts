@@ -85,6 +85,16 @@ export const subjectFragment = (subjectId: string) => `subject-${subjectId}`;
 
 const SUBJECT_FRAGMENT = /^subject-[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * What a section may hold: the nodes and marks of the editors' schema
+ * (app/editor/content-extensions.ts; a unit test keeps the two in step). Anything else an editor
+ * cannot draw — it deletes it, and a reader's editor would thereby "write" — so the server
+ * refuses it from writers.
+ */
+export const sectionBlockNodes: readonly string[] = ["paragraph", "bulletList", "orderedList"];
+export const sectionNodes: readonly string[] = [...sectionBlockNodes, "listItem", "hardBreak"];
+export const sectionMarks: readonly string[] = ["bold", "italic"];
+
 /** Whether a root type's name can be a section of some plan (which sections a plan has is SQL). */
 export function isSectionFragmentName(name: string): boolean {
   return (fixedSectionFragments as readonly string[]).includes(name) || SUBJECT_FRAGMENT.test(name);

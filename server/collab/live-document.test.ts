@@ -76,7 +76,11 @@ function change(document: LiveDocument, edit: (doc: Y.Doc) => void): Uint8Array 
   return Y.mergeUpdates(updates);
 }
 
-const typing = (text: string) => (doc: Y.Doc) => doc.getXmlFragment("goals").insert(doc.getXmlFragment("goals").length, [new Y.XmlText(text)]);
+const typing = (text: string) => (doc: Y.Doc) => {
+  const paragraph = new Y.XmlElement("paragraph");
+  paragraph.insert(0, [new Y.XmlText(text)]);
+  doc.getXmlFragment("goals").insert(doc.getXmlFragment("goals").length, [paragraph]);
+};
 const goals = (document: LiveDocument) => document.doc.getXmlFragment("goals").toString();
 const writingSessions = (email: string) =>
   (db.$client.prepare("select count(*) as n from audit_events where plan_id = ? and actor_id = ? and action = 'edit-session'").get(planId, personIdByEmail(db, email)) as { n: number }).n;
@@ -142,11 +146,14 @@ describe("what a connection may change", () => {
     document.destroy();
   });
 
-  it("keeps writers to the plan's sections, and to updates that build on what the server has", () => {
+  it("keeps writers to the plan's sections and the editors' schema, and to updates that build on what the server has", () => {
     const { document } = openDocument();
     const mentor = connect(document, "mentor@demo.test", true);
     expect(() => document.receive(mentor, collabMessage.update(change(document, (doc) => doc.getMap("evil").set("x", 1))))).toThrow(ProtocolError);
     expect(document.doc.share.has("evil")).toBe(false);
+    const heading = change(document, (doc) => doc.getXmlFragment("goals").insert(0, [new Y.XmlElement("heading")]));
+    expect(() => document.receive(mentor, collabMessage.update(heading))).toThrow(ProtocolError);
+    expect(document.doc.getXmlFragment("goals").toString()).not.toContain("heading");
     // An update whose parent the server never received.
     const base = new Y.Doc();
     base.getXmlFragment("goals").insert(0, [new Y.XmlElement("paragraph")]);

@@ -8,7 +8,7 @@ import { MessageType, type PresenceUser } from "../../app/shared/collab-protocol
 import { PlanLockedViolation, ProtocolError, ReadOnlyViolation } from "./errors";
 import { PresenceRegistry, type PresenceOwner } from "./presence";
 import type { UpdateJournal } from "./update-journal";
-import { changesDocument, touchesOnlySections } from "./update-guard";
+import { changesDocument, fitsThePlan } from "./update-guard";
 import { encodeMessage, expectEnd, readVarUint, readVarUint8Array } from "./wire";
 
 export { PlanLockedViolation, ProtocolError, ReadOnlyViolation } from "./errors";
@@ -230,7 +230,7 @@ export class LiveDocument {
       if (changesDocument(update, this.doc)) throw new ReadOnlyViolation();
       return;
     }
-    if (!touchesOnlySections(update, this.options.isSection)) throw new ProtocolError("change outside the plan's sections");
+    if (!fitsThePlan(update, this.doc, this.options.isSection)) throw new ProtocolError("content outside the plan's sections or the editors' schema");
     const { store } = this.doc;
     const { pendingStructs, pendingDs } = store;
     try {

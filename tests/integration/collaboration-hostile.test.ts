@@ -331,7 +331,7 @@ describe("a read-only connection that deletes", () => {
 });
 
 describe("changes outside the plan's sections", () => {
-  it("closes a writer whose update adds a root type that is no section (4400) and stores nothing of it", async () => {
+  it("closes a writer whose update adds a root type that is no section, or content the editors cannot draw (4400), and stores nothing of it", async () => {
     const pupil = open("alva");
     await pupil.synced();
     const outside = updateFrom(pupil.doc, (copy) => copy.getMap("evil").set("x", "INTRANG-KARTA"), 424242);
@@ -345,7 +345,28 @@ describe("changes outside the plan's sections", () => {
       434343,
     );
     const onSectionMap = updateFrom(pupil.doc, (copy) => copy.getMap("about").set("x", "KARTA-I-AVSNITT"), 454545);
-    for (const update of [outside, mixed, onSectionMap]) {
+    // Inside a section, but nothing the editors can draw (they would delete it, readers' too).
+    const heading = updateFrom(
+      pupil.doc,
+      (copy) => {
+        const node = new Y.XmlElement("heading");
+        node.insert(0, [new Y.XmlText("RUBRIK-I-AVSNITT")]);
+        copy.getXmlFragment("goals").insert(0, [node]);
+      },
+      474747,
+    );
+    const looseText = updateFrom(pupil.doc, (copy) => copy.getXmlFragment("goals").insert(0, [new Y.XmlText("LOS-TEXT")]), 484849);
+    const link = updateFrom(pupil.doc, (copy) => typeInto(copy, "goals", " LANK-I-TEXT"), 494950);
+    const linked = updateFrom(
+      pupil.doc,
+      (copy) => {
+        Y.applyUpdate(copy, link);
+        const text = (copy.getXmlFragment("goals").get(0) as Y.XmlElement).get(0) as Y.XmlText;
+        text.format(0, 3, { link: { href: "https://evil.example" } });
+      },
+      494950,
+    );
+    for (const update of [outside, mixed, onSectionMap, heading, looseText, Y.mergeUpdates([link, linked])]) {
       const mentor = await raw("mentor");
       mentor.send(collabMessage.update(update));
       await expect.poll(() => mentor.closeCode()).toBe(4400);
@@ -354,7 +375,9 @@ describe("changes outside the plan's sections", () => {
     await reader.synced();
     expect(reader.doc.share.has("evil")).toBe(false);
     expect(sectionText(reader.doc, "goals")).not.toContain("BLANDAT");
-    for (const marker of ["INTRANG-KARTA", "BLANDAT-AVSNITT", "BLANDAT-UTANFOR", "KARTA-I-AVSNITT"]) expect(stored(marker)).toBe(false);
+    for (const marker of ["INTRANG-KARTA", "BLANDAT-AVSNITT", "BLANDAT-UTANFOR", "KARTA-I-AVSNITT", "RUBRIK-I-AVSNITT", "LOS-TEXT", "LANK-I-TEXT"]) {
+      expect(stored(marker), marker).toBe(false);
+    }
   });
 
   it("closes a reader whose sync reply carries content anywhere (4403)", async () => {
