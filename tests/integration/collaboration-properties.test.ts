@@ -152,8 +152,9 @@ type Edit = typeof edit extends fc.Arbitrary<infer T> ? T : never;
 /** The update a list of edits makes on a copy of what the server holds (as the reader sees it). */
 function updateFrom(edits: Edit[], clientId: number, basedOnServer: boolean): Uint8Array {
   const copy = new Y.Doc();
-  copy.clientID = clientId;
   if (basedOnServer) Y.applyUpdate(copy, Y.encodeStateAsUpdate(reader.doc));
+  // After loading: a forger may write under any client id, one already in the document too.
+  copy.clientID = clientId;
   const updates: Uint8Array[] = [];
   copy.on("update", (update: Uint8Array) => updates.push(update));
   const texts = () =>
