@@ -1,4 +1,4 @@
-import type { AccessChange, ChangeBus, PersonChange, PlanChange, SessionChange } from "../server/plan-events";
+import type { AccessChange, ChangeBus, PersonChange, PlanEvents, SessionChange } from "../server/plan-events";
 import type { AppDatabase } from "../db/client";
 import type { AppSessionStorage } from "../db/queries/sessions";
 
@@ -17,7 +17,7 @@ export interface AppContext {
     presentPeople(planId: string): string[];
   };
   /** Pokes open views of a plan when assessments or comments change (see server/plan-events.ts). */
-  planEvents: ChangeBus<PlanChange>;
+  planEvents: PlanEvents;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
   /** A session ended (keyed by session id): its sockets and event streams end with it. */

@@ -15,6 +15,7 @@ import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { AppHeader } from "~/components/app-header";
 import { CallNotices } from "~/components/talk/call-notices";
+import { navigationFor } from "~/policies/school.server";
 import { getCallsForTeacher } from "~/services/talk-live.server";
 import { defaultLocale } from "~/i18n";
 import { getPerson } from "~/utils/auth.server";
@@ -31,11 +32,14 @@ export const meta: MetaFunction = () => [{ title: "Elevledd IUP" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, person] = await Promise.all([getLocale(request), getPerson(request, context)]);
+  const nav = person ? navigationFor(person) : null;
   return {
     locale,
-    person: person ? { givenName: person.givenName, familyName: person.familyName, isAdmin: person.isAdmin, isStaff: person.isStaff } : null,
+    person: person && nav ? { givenName: person.givenName, familyName: person.familyName, nav } : null,
     // Pupils calling this teacher to their talk: shown on every page.
-    calls: person?.isStaff ? getCallsForTeacher(context.db, person.id) : [],
+    calls: person && nav?.receivesCalls ? getCallsForTeacher(context.db, person.id) : [],
+    /** How many changes the person's own events had when this was read (see useLiveEvents). */
+    personSeq: person ? context.personEvents.sequence(person.id) : 0,
   };
 }
 
@@ -77,7 +81,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App() {
   const data = useRootData();
   // Staff hear of pupils calling them on every page; plan pages also of changes to the plan.
-  useLiveEvents(data?.person?.isStaff === true);
+  useLiveEvents(data?.person?.nav.receivesCalls === true, data?.personSeq ?? 0);
   // Marks the page as live (React has taken over): for styles that need JavaScript, and for
   // browser tests that must not act on server-rendered markup React is about to replace.
   useEffect(() => {

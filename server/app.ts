@@ -4,10 +4,12 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import express from "express";
+import { claimDatabase, releaseDatabase } from "../db/server-marker";
 import { openDatabase, type AppDatabase } from "../db/client";
 import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
+import { linkTalksToPlans } from "../app/services/talk-days.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
 import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
@@ -28,6 +30,8 @@ export interface AppServer {
 /** Opens the database, seeds the demo school if asked, and serves the Remix app on one port. */
 export async function startAppServer(env: Env, logger: Logger): Promise<AppServer> {
   const db = await openDatabase(env.DATABASE_PATH);
+  // A restore must not pull the database from under a running server (db/backup.ts).
+  if (env.DATABASE_PATH !== ":memory:") claimDatabase(env.DATABASE_PATH);
   const checkpointer =
     env.DATABASE_PATH === ":memory:"
       ? null
@@ -36,6 +40,8 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     const started = Date.now();
     if (await seedDemoSchool(db)) logger.info({ ms: Date.now() - started }, "seeded the demo school");
   }
+  const linked = linkTalksToPlans(db);
+  if (linked > 0) logger.info({ talks: linked }, "linked talks to their plans");
   // A session that ends (sign-out, a new sign-in over it, expiry found on reading) ends whatever
   // was opened with it: collaboration sockets and event streams listen here.
   const sessionEvents = new SessionEvents();
@@ -153,6 +159,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
       });
       await checkpointer?.stop();
       db.$client.close();
+      if (env.DATABASE_PATH !== ":memory:") releaseDatabase(env.DATABASE_PATH);
     },
   };
 }

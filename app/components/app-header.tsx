@@ -4,7 +4,7 @@ import type { Locale } from "~/i18n";
 import { fullName } from "~/utils/format";
 
 interface Props {
-  person: { givenName: string; familyName: string; isAdmin: boolean; isStaff: boolean } | null;
+  person: { givenName: string; familyName: string; nav: { talkDays: boolean; admin: boolean } } | null;
   locale: Locale;
 }
 
@@ -26,8 +26,8 @@ export function AppHeader({ person, locale }: Props) {
             <NavLink to="/" end>
               {t("nav.home")}
             </NavLink>
-            {person.isStaff ? <NavLink to="/talk-days">{t("nav.talkDays")}</NavLink> : null}
-            {person.isAdmin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+            {person.nav.talkDays ? <NavLink to="/talk-days">{t("nav.talkDays")}</NavLink> : null}
+            {person.nav.admin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
           </nav>
         ) : null}
         <div className="header-actions">

@@ -1,13 +1,14 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TermName } from "~/components/term-name";
+import { planEventAudiences, requirePlan } from "~/policies/plan.server";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
-import { getPlanForActions, openPlanPage, performGuardianConsent } from "~/services/plan-page.server";
-import { notFound, requirePerson } from "~/utils/auth.server";
+import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
+import { respond } from "~/utils/action-result.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import type { LivePlanHandle } from "~/utils/use-live-events";
@@ -16,35 +17,29 @@ import type { LivePlanHandle } from "~/utils/use-live-events";
 export const meta: MetaFunction = () => [{ title: "Utvecklingsplan · Elevledd IUP" }];
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = { livePlanId: (data) => (data as { plan?: { id: string } } | undefined)?.plan?.id ?? null };
+export const handle: LivePlanHandle = {
+  livePlan: (data) => {
+    const page = data as { plan?: { id: string }; liveSeq?: number } | undefined;
+    return page?.plan ? { id: page.plan.id, seq: page.liveSeq ?? 0 } : null;
+  },
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
-  const page = openPlanPage(context.db, person, params.planId ?? "");
-  if (!page) throw notFound();
-  return page;
+  const gate = await requirePlan(request, context, params.planId ?? "", "read");
+  // Counted in the same synchronous step as the data is read: nothing is published in between, and
+  // a change after it makes the page's stream reload the data.
+  const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
+  return { ...getPlanPage(context.db, gate), liveSeq };
 }
 
+/** The plan page's forms: comments, locking and signing, and the adult pupil's consent. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const person = await requirePerson(request, context);
-  const plan = getPlanForActions(context.db, person.id, params.planId ?? "");
-  if (!plan) throw notFound();
+  const gate = await requirePlan(request, context, params.planId ?? "", "read");
   const form = await readFormData(request);
-  const fields = Object.fromEntries(form);
-
-  if (typeof fields.intent === "string" && signingIntents.includes(fields.intent)) {
-    const result = await performSigningIntent(context, person.id, plan, form);
-    return result.ok ? result : data(result, { status: result.status });
-  }
-
-  if (fields.intent !== "guardian-consent") {
-    const result = performCommentIntent(context, person, plan, fields);
-    return result.ok ? result : data(result, { status: result.status });
-  }
-
-  const result = performGuardianConsent(context, person.id, plan.pupilId, fields);
-  if (result === "notYours") throw notFound();
-  return result.ok ? result : data(result, { status: 400 });
+  const intent = String(form.get("intent") ?? "");
+  if (signingIntents.includes(intent)) return respond(await performSigningIntent(context, gate, form), "signing");
+  if (intent === "guardian-consent") return respond(performGuardianConsent(context, gate, form), "plan.consent");
+  return respond(performCommentIntent(context, gate, form), "comments");
 }
 
 export default function PlanPage() {

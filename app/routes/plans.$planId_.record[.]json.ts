@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requirePlan } from "~/policies/plan.server";
 import { exportPlanJson } from "~/services/plan-export.server";
-import { requirePerson } from "~/utils/auth.server";
 
+/** The locked version as signed JSON (logged as an export, not as a view). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
-  return exportPlanJson(context, person, params.planId ?? "");
+  const gate = await requirePlan(request, context, params.planId ?? "", "read", { recordView: false });
+  return exportPlanJson(context, gate);
 }

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requirePlan } from "~/policies/plan.server";
 import { exportPlanPdf } from "~/services/plan-export.server";
-import { requirePerson } from "~/utils/auth.server";
 
+/** The locked version as a PDF (logged as an export, not as a view). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
-  return exportPlanPdf(context, person, params.planId ?? "", new URL(request.url).origin);
+  const gate = await requirePlan(request, context, params.planId ?? "", "read", { recordView: false });
+  return exportPlanPdf(context, gate, new URL(request.url).origin);
 }

@@ -1,8 +1,9 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getTalkBoard, type TalkBoard } from "~/services/talk-days.server";
 import { performBoardIntent } from "~/services/talk-intents.server";
+import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, fullName } from "~/utils/format";
@@ -12,20 +13,24 @@ export const meta: MetaFunction = () => [{ title: "Samtalsdagar · Elevledd IUP"
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  const board = getTalkBoard(context.db, person.id, params.eventId ?? "");
+  const board = getTalkBoard(context.db, person, params.eventId ?? "");
   if (!board) throw notFound();
   return board;
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
-  const form = await readFormData(request);
-  const result = performBoardIntent(context, request, person, params.eventId ?? "", Object.fromEntries(form));
-  return result.ok ? result : data(result, { status: result.status });
+  return respond(performBoardIntent(context, request, person, params.eventId ?? "", await readFormData(request)), "talks");
 }
 
 type Sitting = TalkBoard["sittings"][number];
 type Pupil = TalkBoard["pupils"][number];
+
+/** A pupil's name on the board, or the masked row of a protected family the viewer does not work with. */
+function usePupilName() {
+  const { t } = useTranslation();
+  return (p: { givenName: string; familyName: string; masked: boolean }) => (p.masked ? t("pupil.protectedMasked") : fullName(p));
+}
 
 function useSittingLabel() {
   const locale = useLocale();
@@ -34,6 +39,7 @@ function useSittingLabel() {
 
 export default function TalkBoardPage() {
   const { t } = useTranslation();
+  const nameOf = usePupilName();
   const board = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -67,7 +73,7 @@ export default function TalkBoardPage() {
       ) : null}
 
       <div className="actions">
-        {board.event.status === "planning" ? (
+        {board.event.status === "planning" && board.changesWholeEvent ? (
           <>
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="invite" />
@@ -128,6 +134,7 @@ export default function TalkBoardPage() {
         </div>
       </section>
 
+      {board.changesWholeEvent ? (
       <section className="card" aria-labelledby="places-heading">
         <h2 id="places-heading">{t("talks.board.placesHeading")}</h2>
         <p className="small muted">{t("talks.board.placesText")}</p>
@@ -137,6 +144,7 @@ export default function TalkBoardPage() {
           ))}
         </ul>
       </section>
+      ) : null}
 
       {unplaced.length > 0 ? (
         <section className="card" aria-labelledby="unplaced-heading">
@@ -144,7 +152,7 @@ export default function TalkBoardPage() {
           <ul className="plain-list">
             {unplaced.map((p) => (
               <li key={p.id}>
-                <strong>{fullName(p)}</strong> ({p.groupName}):{" "}
+                <strong>{nameOf(p)}</strong> ({p.groupName}):{" "}
                 {p.unplacedReasons.length > 0 ? p.unplacedReasons.map((r) => t(`talks.reasons.${r}`)).join("; ") : t("talks.reasons.none")}
                 <MoveForm pupil={p} sittings={board.sittings} />
               </li>
@@ -165,10 +173,16 @@ export default function TalkBoardPage() {
                 {pupils.map((p) => (
                   <li key={p.id}>
                     <span className="pupil-move-name">
-                      {fullName(p)} <span className="muted small">{p.groupName}</span>
+                      {nameOf(p)} <span className="muted small">{p.groupName}</span>
                     </span>
                     <span className="small">
                       {t("talks.board.confirmed", { confirmed: p.confirmed, guardians: p.guardians })}
+                      {p.clashes.map((clash) => (
+                        <strong key={clash} className="clash">
+                          {" · "}
+                          {t(`talks.board.clash.${clash}`)}
+                        </strong>
+                      ))}
                       {p.remote ? ` · ${t("talks.board.remote")}` : ""}
                       {p.interpreterLanguages.length ? ` · ${t("talks.board.interpreter", { languages: p.interpreterLanguages.join(", ") })}` : ""}
                     </span>
@@ -185,7 +199,8 @@ export default function TalkBoardPage() {
             <ul className="plain-list">
               {oneToOne.map((p) => (
                 <li key={p.id}>
-                  {fullName(p)}: {label(p.oneToOne!)} · {p.oneToOne!.place}
+                  {nameOf(p)}: {label(p.oneToOne!)}
+                  {p.oneToOne!.place ? ` · ${p.oneToOne!.place}` : ""}
                 </li>
               ))}
             </ul>
@@ -230,6 +245,7 @@ function SittingSettings({ sitting }: { sitting: Sitting }) {
 
 function MoveForm({ pupil, sittings }: { pupil: Pupil; sittings: Sitting[] }) {
   const { t } = useTranslation();
+  const nameOf = usePupilName();
   const fetcher = useFetcher<{ ok: boolean; error?: string }>();
   const label = useSittingLabel();
   const selectId = `move-${pupil.id}`;
@@ -239,7 +255,7 @@ function MoveForm({ pupil, sittings }: { pupil: Pupil; sittings: Sitting[] }) {
       <input type="hidden" name="intent" value="move" />
       <input type="hidden" name="pupilId" value={pupil.id} />
       <label htmlFor={selectId} className="visually-hidden">
-        {t("talks.board.moveLabel", { name: fullName(pupil) })}
+        {t("talks.board.moveLabel", { name: nameOf(pupil) })}
       </label>
       <select id={selectId} name="sittingId" defaultValue={pupil.sittingId ?? ""}>
         {pupil.sittingId ? null : <option value="">{t("talks.board.choose")}</option>}
@@ -264,6 +280,7 @@ function MoveForm({ pupil, sittings }: { pupil: Pupil; sittings: Sitting[] }) {
 
 function BookingForm({ pupils }: { pupils: Pupil[] }) {
   const { t } = useTranslation();
+  const nameOf = usePupilName();
   const fetcher = useFetcher<{ ok: boolean; error?: string }>();
   if (pupils.length === 0) return null;
   return (
@@ -278,7 +295,7 @@ function BookingForm({ pupils }: { pupils: Pupil[] }) {
             <select id="book-pupil" name="pupilId" required>
               {pupils.map((p) => (
                 <option key={p.id} value={p.id}>
-                  {fullName(p)}
+                  {nameOf(p)}
                 </option>
               ))}
             </select>

@@ -1,14 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { parseForm, type Result } from "~/utils/action-result.server";
 import type { AppLoadContext } from "@remix-run/node";
 import { and, asc, desc, eq, ne } from "drizzle-orm";
 import * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
-import { getRelationsToPupil } from "../../db/queries/access";
 import { newId } from "../../db/ids";
 import { auditEvents, guardianships, people, planVersions, plans, signatures, type Plan, type PlanVersion } from "../../db/schema";
 import { buildPlanRecord, canonicalJson, hashRecord, type PlanRecord } from "./plan-record.server";
 import { getSigningKey, sealStatement, sha256Hex, verifySeal, type PublicSigningKey } from "./signing-key.server";
+import { findRelations } from "~/policies/relations.server";
+import { canOnSigning, type SignerRole } from "~/policies/signing.server";
 import { signIn } from "./sign-in.server";
 
 /**
@@ -18,24 +20,15 @@ import { signIn } from "./sign-in.server";
  * or signature: an unlock voids the version and the plan continues as the next one.
  */
 
-export type SignerRole = "pupil" | "guardian" | "mentor";
+export type { SignerRole };
 export interface RequiredSigner {
   personId: string;
   role: SignerRole;
 }
 
-export type SigningError =
-  | "notFound"
-  | "forbidden"
-  | "notDraft"
-  | "notLocked"
-  | "notRequired"
-  | "alreadySigned"
-  | "wrongPassword"
-  | "throttled"
-  | "reasonMissing";
+export type SigningError = "validation" | "notFound" | "forbidden" | "notDraft" | "notLocked" | "notRequired" | "alreadySigned" | "wrongPassword" | "throttled" | "reasonMissing";
 
-export type SigningResult<T = object> = ({ ok: true } & T) | { ok: false; error: SigningError };
+export type SigningResult<T = object> = Result<T, SigningError>;
 
 const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
 
@@ -74,7 +67,15 @@ export function getSigningGuardians(db: AppDatabase, plan: Plan) {
     .where(eq(guardianships.pupilId, plan.pupilId))
     .orderBy(asc(people.givenName))
     .all()
-    .filter((guardian) => getRelationsToPupil(db, guardian.id, plan.pupilId).includes("guardian"));
+    .filter((guardian) => canOnSigning(findRelations(db, guardian.id, plan.pupilId), plan, "beSigningGuardian"));
+}
+
+/** How many of the current version's required signers have signed (0 of 0 while a draft). */
+export function getSigningProgress(db: AppDatabase, planId: string): { signed: number; required: number } {
+  const version = getCurrentVersion(db, planId);
+  if (!version) return { signed: 0, required: 0 };
+  const signed = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.planVersionId, version.id)).all().length;
+  return { signed, required: (JSON.parse(version.requiredSigners) as unknown[]).length };
 }
 
 /**
@@ -86,7 +87,7 @@ export function lockPlan(
   input: { plan: Plan; mentorId: string; guardianIds: string[] },
 ): SigningResult<{ version: PlanVersion }> {
   const { db } = context;
-  if (!getRelationsToPupil(db, input.mentorId, input.plan.pupilId).includes("mentor")) return { ok: false, error: "forbidden" };
+  if (!canOnSigning(findRelations(db, input.mentorId, input.plan.pupilId), input.plan, "lock")) return { ok: false, error: "forbidden" };
   const guardians = getSigningGuardians(db, input.plan).filter((g) => input.guardianIds.includes(g.id));
   const required: RequiredSigner[] = [
     { personId: input.plan.pupilId, role: "pupil" },
@@ -168,13 +169,17 @@ export async function signPlan(
 ): Promise<SigningResult<{ complete: boolean }>> {
   const { db } = context;
   const method = input.signerId === input.sessionPersonId ? "own-device" : "shared-device";
-  // Signing together on one device: the device's user must be part of the talk too.
-  if (getRelationsToPupil(db, input.sessionPersonId, input.plan.pupilId).length === 0) return { ok: false, error: "notFound" };
+  // Signing together on one device: the device's user must be at the talk too.
+  if (method === "shared-device" && !canOnSigning(findRelations(db, input.sessionPersonId, input.plan.pupilId), input.plan, "hostSharedSigning")) {
+    return { ok: false, error: "forbidden" };
+  }
   const version = getCurrentVersion(db, input.plan.id);
   if (!version || version.status !== "locked") return { ok: false, error: "notLocked" };
   const required = JSON.parse(version.requiredSigners) as RequiredSigner[];
   const slot = required.find((r) => r.personId === input.signerId);
   if (!slot) return { ok: false, error: "notRequired" };
+  // The signer must still hold the relation they sign in (a guardian whose custody ended does not).
+  if (!canOnSigning(findRelations(db, input.signerId, input.plan.pupilId), { status: "locked" }, "sign", slot.role)) return { ok: false, error: "notRequired" };
 
   if (method === "shared-device") {
     const signer = db.select({ email: people.email }).from(people).where(eq(people.id, input.signerId)).get();
@@ -223,7 +228,7 @@ export function unlockPlan(
   input: { plan: Plan; mentorId: string; reason: string },
 ): SigningResult {
   const { db } = context;
-  if (!getRelationsToPupil(db, input.mentorId, input.plan.pupilId).includes("mentor")) return { ok: false, error: "forbidden" };
+  if (!canOnSigning(findRelations(db, input.mentorId, input.plan.pupilId), input.plan, "unlock")) return { ok: false, error: "forbidden" };
   const reason = input.reason.trim();
   if (reason.length < 3) return { ok: false, error: "reasonMissing" };
   const done = db.transaction((tx) => {
@@ -372,7 +377,7 @@ export function listVersions(db: AppDatabase, planId: string) {
 }
 
 const SigningIntentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("lock"), guardian: z.array(z.string().max(64)).max(10).default([]) }),
+  z.object({ intent: z.literal("lock"), guardian: z.array(z.string().max(64)).max(10).optional().default([]) }),
   z.object({
     intent: z.literal("sign"),
     signerId: z.string().max(64).optional(),
@@ -381,37 +386,21 @@ const SigningIntentSchema = z.discriminatedUnion("intent", [
     drawing: z
       .string()
       .max(40_000)
-      .regex(/^[MLQCZmlqcz0-9 .,-]*$/, "signing.errors.drawing")
+      .regex(/^[MLQCZmlqcz0-9 .,-]*$/, "drawing")
       .optional(),
   }),
-  z.object({ intent: z.literal("unlock"), reason: z.string().trim().min(3, "signing.errors.reasonMissing").max(1000) }),
+  z.object({ intent: z.literal("unlock"), reason: z.string({ required_error: "reasonMissing" }).trim().min(3, "reasonMissing").max(1000) }),
 ]);
 
 export const signingIntents = ["lock", "sign", "unlock"];
 
-export type SigningActionResult = { ok: true; intent: string } | { ok: false; status: 400 | 403 | 404 | 409 | 429; error: string; intent?: string };
-
-const statusOfSigningError: Record<SigningError, 400 | 403 | 404 | 409 | 429> = {
-  notFound: 404,
-  forbidden: 403,
-  notDraft: 409,
-  notLocked: 409,
-  notRequired: 403,
-  alreadySigned: 409,
-  wrongPassword: 400,
-  throttled: 429,
-  reasonMissing: 400,
-};
-
-/** The lock, sign and unlock actions of the plan page. */
-export async function performSigningIntent(context: AppLoadContext, personId: string, plan: Plan, form: FormData): Promise<SigningActionResult> {
-  const fields = { ...Object.fromEntries(form), guardian: form.getAll("guardian") };
-  const parsed = SigningIntentSchema.safeParse(fields);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]?.message;
-    return { ok: false, status: 400, error: first?.startsWith("signing.") ? first : "signing.errors.invalid", intent: String(form.get("intent") ?? "") };
-  }
-  const input = parsed.data;
+/** The lock, sign and unlock actions of the plan page, for a person the plan policy let in. */
+export async function performSigningIntent(context: AppLoadContext, gate: { person: { id: string }; plan: Plan }, form: FormData): Promise<SigningResult & { intent?: string }> {
+  const parsed = parseForm(form, SigningIntentSchema);
+  if (!parsed.ok) return parsed.fieldErrors.reason?.includes("reasonMissing") ? { ok: false, error: "reasonMissing", intent: parsed.intent } : parsed;
+  const input = parsed.value;
+  const personId = gate.person.id;
+  const plan = gate.plan;
   let result: SigningResult;
   switch (input.intent) {
     case "lock":
@@ -430,6 +419,5 @@ export async function performSigningIntent(context: AppLoadContext, personId: st
       result = unlockPlan(context, { plan, mentorId: personId, reason: input.reason });
       break;
   }
-  if (!result.ok) return { ok: false, status: statusOfSigningError[result.error], error: `signing.errors.${result.error}`, intent: input.intent };
-  return { ok: true, intent: input.intent };
+  return result.ok ? { ...result, intent: input.intent } : { ...result, intent: input.intent };
 }

@@ -1,5 +1,4 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import { getPupilAccess, accessAtLeast, type PupilAccess } from "../../db/queries/access";
 import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
 import { getSessionExpiry } from "../../db/queries/sessions";
 
@@ -65,19 +64,6 @@ export async function startSession(context: AppLoadContext, request: Request, pe
 export async function endSession(context: AppLoadContext, request: Request) {
   const session = await getSession(request, context);
   return redirect("/login", { headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) } });
-}
-
-/** Throws 404 unless the person has at least `needed` on the pupil: a stranger learns nothing,
- * not even that the pupil exists. */
-export function requirePupilAccess(
-  context: AppLoadContext,
-  person: SignedInPerson,
-  pupilId: string,
-  needed: PupilAccess = "read",
-): PupilAccess {
-  const access = getPupilAccess(context.db, person.id, pupilId);
-  if (!accessAtLeast(access, needed) || access === "none") throw notFound();
-  return access;
 }
 
 export function notFound() {

@@ -1,6 +1,10 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { getPupilAccess } from "../../db/queries/access";
+import { getPlan } from "../../db/queries/plans";
 import { getSessionExpiry } from "../../db/queries/sessions";
+import type { Plan } from "../../db/schema";
+import type { PlanAudience } from "../../server/plan-events";
+import { canOnPlan, planEventAudiences } from "../policies/plan.server";
+import { findRelations } from "../policies/relations.server";
 import { watchSession, type WatchedSession } from "./session-watch.server";
 
 const HEARTBEAT_MS = 25_000;
@@ -10,7 +14,11 @@ const HEARTBEAT_MS = 25_000;
  * or `subscribe` calls `end` (the server ends it). The events carry no content: the page reloads
  * its own loader, which decides what may be seen.
  */
-export function eventStream(request: Request, subscribe: (send: (change: string) => void, end: () => void) => () => void): Response {
+export function eventStream(
+  request: Request,
+  subscribe: (send: (change: string) => void, end: () => void) => () => void,
+  hello?: () => string,
+): Response {
   const encoder = new TextEncoder();
   let stopStream = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -39,11 +47,14 @@ export function eventStream(request: Request, subscribe: (send: (change: string)
       }
       stopStream = stop;
       request.signal.addEventListener("abort", stop, { once: true });
-      send("retry: 3000\n\n");
       const stopSubscription = subscribe((change) => send(`event: changed\ndata: ${change}\n\n`), stop);
+      // Read in the same turn as the subscription: nothing can be published in between.
+      const greeting = hello?.();
       // `subscribe` may have ended the stream at once (a session that expired meanwhile).
-      if (closed) stopSubscription();
-      else unsubscribe = stopSubscription;
+      if (closed) return stopSubscription();
+      unsubscribe = stopSubscription;
+      send("retry: 3000\n\n");
+      if (greeting !== undefined) send(`event: hello\ndata: ${greeting}\n\n`);
     },
     cancel() {
       stopStream();
@@ -61,30 +72,45 @@ export function eventStream(request: Request, subscribe: (send: (change: string)
 
 /**
  * The one event stream of a person's page: their own events and, with a plan they may read, the
- * plan's. It ends when the session does (sign-out, revocation, expiry) and, for the plan, as soon
- * as the person may no longer read it (told through accessEvents; re-decided here).
+ * plan's (for the audiences the plan policy gives them). It opens with "hello": how many changes
+ * the person and the plan have had, so a page that loaded at other numbers reloads. It ends when
+ * the session does (sign-out, revocation, expiry) and, with a plan, as soon as the person's rights
+ * on it end or change (told through accessEvents; re-decided here): the browser then opens a new
+ * stream, which the policy decides afresh.
  */
 export function personEventStream(
   request: Request,
   context: Pick<AppLoadContext, "db" | "personEvents" | "planEvents" | "sessionEvents" | "accessEvents">,
   who: { personId: string; session: WatchedSession },
-  plan: { id: string; pupilId: string } | null,
+  plan: { plan: Plan; audiences: PlanAudience[] } | null,
 ): Response {
-  return eventStream(request, (send, end) => {
-    const stops = [
-      watchSession(context.sessionEvents, who.session, (id) => getSessionExpiry(context.db, id), end),
-      context.personEvents.subscribe(who.personId, send),
-    ];
-    if (plan) {
-      stops.push(
-        context.planEvents.subscribe(plan.id, send),
-        context.accessEvents.subscribe(plan.pupilId, () => {
-          if (getPupilAccess(context.db, who.personId, plan.pupilId) === "none") end();
-        }),
-      );
-    }
-    return () => {
-      for (const stop of stops) stop();
-    };
-  });
+  const { db } = context;
+  return eventStream(
+    request,
+    (send, end) => {
+      const stops = [
+        watchSession(context.sessionEvents, who.session, (id) => getSessionExpiry(db, id), end),
+        context.personEvents.subscribe(who.personId, send),
+      ];
+      if (plan) {
+        const { id, pupilId } = plan.plan;
+        stops.push(
+          context.planEvents.subscribe(id, send, plan.audiences),
+          context.accessEvents.subscribe(pupilId, () => {
+            const current = getPlan(db, id);
+            const relations = findRelations(db, who.personId, pupilId);
+            if (!current || !canOnPlan(relations, current, "read") || planEventAudiences(relations, current).join() !== plan.audiences.join()) end();
+          }),
+        );
+      }
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+    () =>
+      JSON.stringify({
+        person: context.personEvents.sequence(who.personId),
+        plan: plan ? context.planEvents.sequenceFor(plan.plan.id, plan.audiences) : null,
+      }),
+  );
 }

@@ -33,6 +33,18 @@ export const demoAccounts = {
   swedishTeacher: "svenska@demo.test",
   otherClassGuardian: "annan.vh@demo.test",
   admin: "admin@demo.test",
+  /** Wilma's other guardian: Johan Berg has children in two families (Alva and Elis with Sara, Wilma with Lisa). */
+  blendedFamilyGuardian: "vh3@demo.test",
+  /** Mikael Lund teaches 8A and is the guardian of Ella Lund in 8A. */
+  guardianWhoTeaches: "lund@demo.test",
+  /** Adam Noor in 9A is 18 and has not let his guardians read his plan. */
+  adultPupil: "myndig@demo.test",
+  adultPupilGuardian: "myndig.vh@demo.test",
+  /** Nora Karlsson and her guardian Amina have protected identity (skyddade personuppgifter). */
+  protectedPupil: "skyddad@demo.test",
+  protectedGuardian: "skyddad.vh@demo.test",
+  /** The admin of a second school in the municipality, who must see nothing of Solbackeskolan. */
+  otherSchoolAdmin: "admin2@demo.test",
 } as const;
 
 /** Skolverket's subject codes for compulsory school, years 6–9. */
@@ -84,7 +96,7 @@ const teacherSpecs: TeacherSpec[] = [
   { given: "Jonas", family: "Ek", email: demoAccounts.mentor, mentorOf: "8A",
     teaches: [["SH", ["8A", "8B", "9A"]], ["HI", ["8A", "8B", "9A"]], ["GE", ["8A", "8B"]], ["RE", ["8A", "8B"]]] },
   { given: "Anna", family: "Nyström", mentorOf: "8B", teaches: [["EN", allClasses]] },
-  { given: "Mikael", family: "Lund", mentorOf: "8B",
+  { given: "Mikael", family: "Lund", email: demoAccounts.guardianWhoTeaches, mentorOf: "8B",
     teaches: [["BI", ["8A", "8B", "9A"]], ["FY", ["8A", "8B", "9A"]], ["KE", ["8A", "8B", "9A"]]] },
   { given: "Sofia", family: "Wikström", mentorOf: "6A",
     teaches: [["MA", ["6A", "7A"]], ["TK", allClasses]] },
@@ -259,11 +271,36 @@ export async function seedDemoSchool(db: AppDatabase, today: string = stockholmT
 
   // A pupil in Alva's class with protected identity (skyddade personuppgifter), and her guardian.
   const protectedHousehold = addHousehold();
-  const protectedGuardian = addGuardian("Amina", "Karlsson", protectedHousehold, { protectedIdentity: true });
-  const protectedPupil = addPupil("8A", "Nora", "Karlsson", { protectedIdentity: true, householdId: protectedHousehold });
+  const protectedGuardian = addGuardian("Amina", "Karlsson", protectedHousehold, { protectedIdentity: true, email: demoAccounts.protectedGuardian });
+  const protectedPupil = addPupil("8A", "Nora", "Karlsson", { protectedIdentity: true, householdId: protectedHousehold, email: demoAccounts.protectedPupil });
   link(protectedPupil, [protectedGuardian]);
+  accountHolders.push(protectedGuardian, protectedPupil);
 
-  const pupilFullNames = new Set(["Alva Lindqvist", "Elis Lindqvist", "Liam Johansson", "Nora Karlsson"]);
+  // A blended family: Johan Berg is also Wilma's guardian, with Lisa Ahmadi in a third household.
+  // Sara must never learn anything of Wilma, nor Lisa of Alva and Elis.
+  const lisaHousehold = addHousehold();
+  const lisa = addGuardian("Lisa", "Ahmadi", lisaHousehold, { email: demoAccounts.blendedFamilyGuardian });
+  const wilma = addPupil("8B", "Wilma", "Berg", { householdId: lisaHousehold });
+  link(wilma, [johan, lisa]);
+  accountHolders.push(lisa);
+
+  // A teacher who is also a guardian: Mikael Lund teaches Ella's class science and is her parent.
+  const lundHousehold = addHousehold();
+  const ella = addPupil("8A", "Ella", "Lund", { householdId: lundHousehold });
+  link(ella, [teacherIds[teacherSpecs.findIndex((t) => t.email === demoAccounts.guardianWhoTeaches)]!]);
+
+  // A pupil of 18 who decides about his own plan and has not let his guardian read it.
+  const noorHousehold = addHousehold();
+  const hodan = addGuardian("Hodan", "Noor", noorHousehold, { email: demoAccounts.adultPupilGuardian });
+  const adam = addPupil("9A", "Adam", "Noor", {
+    householdId: noorHousehold,
+    email: demoAccounts.adultPupil,
+    dateOfBirth: `${Number(today.slice(0, 4)) - 19}-03-14`,
+  });
+  link(adam, [hodan]);
+  accountHolders.push(adam, hodan);
+
+  const pupilFullNames = new Set(["Alva Lindqvist", "Elis Lindqvist", "Liam Johansson", "Nora Karlsson", "Wilma Berg", "Ella Lund", "Adam Noor"]);
   // Everyone else: families of one or two guardians, some with two households, some with siblings.
   let familyIndex = 0;
   const openSeats = () => classNames.filter((c) => classPupils.get(c)!.length < pupilsPerClass);
@@ -393,6 +430,53 @@ export async function seedDemoSchool(db: AppDatabase, today: string = stockholmT
     tx.insert(mentorships).values(mentorshipRows).run();
     for (const rows of chunked(dutyRows)) tx.insert(teachingDuties).values(rows).run();
     tx.insert(credentials).values(credentialRows).run();
+    insertSecondSchool(tx as unknown as AppDatabase, startYear, hashes[0]!, now);
   });
   return true;
+}
+
+/**
+ * Norrbyskolan, a small second school in the same municipality (and database): its admin and
+ * families must see nothing of Solbackeskolan, and Solbackeskolan's people nothing of it.
+ */
+function insertSecondSchool(db: AppDatabase, startYear: number, passwordHash: string, now: Date) {
+  const schoolId = newId();
+  const person = (givenName: string, familyName: string, extra: Partial<typeof people.$inferInsert> = {}) => {
+    const id = newId();
+    db.insert(people).values({ id, schoolId, givenName, familyName, ...extra }).run();
+    return id;
+  };
+  db.insert(schools).values({ id: schoolId, name: "Norrbyskolan", municipality: "Sjövik" }).run();
+  const termIds = [newId(), newId()];
+  db.insert(terms)
+    .values([
+      { id: termIds[0]!, schoolId, kind: "HT", year: startYear, startsOn: `${startYear}-08-17`, endsOn: `${startYear}-12-22` },
+      { id: termIds[1]!, schoolId, kind: "VT", year: startYear + 1, startsOn: `${startYear + 1}-01-08`, endsOn: `${startYear + 1}-06-12` },
+    ])
+    .run();
+  const mathsId = newId();
+  db.insert(subjects).values({ id: mathsId, schoolId, code: "MA", languageCode: null, nameSv: "Matematik", nameEn: "Mathematics", sortOrder: 0 }).run();
+  const admin = person("Per", "Norén", { email: demoAccounts.otherSchoolAdmin });
+  const teacher = person("Siv", "Ekholm", { email: "siv.ekholm@norrby.demo.test" });
+  db.insert(staff).values([{ personId: admin, isAdmin: true, isTeacher: false }, { personId: teacher, isAdmin: false, isTeacher: true }]).run();
+  const household = newId();
+  db.insert(households).values({ id: household, schoolId }).run();
+  const guardian = person("Mira", "Holmgren", { householdId: household, email: "mira.holmgren@hem.norrby.demo.test", dateOfBirth: "1984-05-02" });
+  const classId = newId();
+  const mentorGroupId = newId();
+  db.insert(groups)
+    .values([
+      { id: classId, schoolId, name: "7B", type: "class", schoolYear: 7 },
+      { id: mentorGroupId, schoolId, name: "7B – Siv Ekholm", type: "mentor", schoolYear: 7 },
+    ])
+    .run();
+  for (const given of ["Tove", "Viggo"]) {
+    const pupil = person(given, "Holmgren", { householdId: household, dateOfBirth: `${startYear - 13}-02-0${given === "Tove" ? 3 : 9}` });
+    db.insert(pupils).values({ personId: pupil, schoolYear: 7 }).run();
+    db.insert(guardianships).values({ pupilId: pupil, guardianId: guardian }).run();
+    db.insert(groupMembers).values([{ groupId: classId, pupilId: pupil }, { groupId: mentorGroupId, pupilId: pupil }]).run();
+  }
+  db.insert(mentorships).values({ groupId: mentorGroupId, mentorId: teacher }).run();
+  db.insert(teachingDuties).values(termIds.map((termId) => ({ id: newId(), termId, subjectId: mathsId, groupId: classId, teacherId: teacher }))).run();
+  db.insert(credentials).values([admin, teacher, guardian].map((personId) => ({ personId, passwordHash, updatedAt: now }))).run();
 }

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { AppDatabase } from "../../db/client";
-import { accessFromRelations, getRelationsToPupil, type PupilAccess } from "../../db/queries/access";
-import { getPlan, getPlanRole } from "../../db/queries/plans";
+import { getPlan } from "../../db/queries/plans";
 import { getSignedInPerson } from "../../db/queries/roster";
 import { getSessionExpiry, type AppSessionStorage } from "../../db/queries/sessions";
 import type { Plan } from "../../db/schema";
 import { roleColors, type PlanRole } from "../../app/shared/collab-protocol";
+import { liveDocumentRights } from "../../app/policies/plan.server";
+import { findRelations } from "../../app/policies/relations.server";
 import { presenceKey } from "../../app/utils/presence.server";
 import type { ConnectionUser } from "./live-document";
 
@@ -14,22 +15,19 @@ const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** What a person may do in one plan's live document right now. */
 export interface PlanRights {
-  access: Exclude<PupilAccess, "none">;
   role: PlanRole;
   /** Write (edit rights, and the plan still a draft); otherwise read only. */
   canWrite: boolean;
 }
 
 /**
- * The collaboration server's one rights decision: at the upgrade and whenever rights may have
- * changed (revalidation). Null when the person may not see the plan at all.
+ * The collaboration server's one rights decision, asked of the plan policy: at the upgrade and
+ * whenever rights may have changed (revalidation). Null when the person may not see the plan.
  */
 export function decidePlanRights(db: AppDatabase, personId: string, plan: Pick<Plan, "pupilId" | "status">): PlanRights | null {
-  const relations = getRelationsToPupil(db, personId, plan.pupilId);
-  const access = accessFromRelations(relations);
-  const role = getPlanRole(relations);
-  if (access === "none" || !role) return null;
-  return { access, role, canWrite: access === "edit" && plan.status === "draft" };
+  const rights = liveDocumentRights(findRelations(db, personId, plan.pupilId), plan);
+  if (!rights.join || !rights.role) return null;
+  return { role: rights.role, canWrite: rights.write };
 }
 
 /** A connection let in: whose session, which plan, what rights. */

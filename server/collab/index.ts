@@ -128,7 +128,7 @@ export class CollaborationServer {
       (sessionId) => getSessionExpiry(this.options.db, sessionId),
       () => this.letGo(document, connection, CloseCode.SessionEnded, "session ended"),
     );
-    this.options.logger.info({ access: admission.rights.access, role: admission.user.role, writable: admission.rights.canWrite }, "collab connected");
+    this.options.logger.info({ role: admission.user.role, writable: admission.rights.canWrite }, "collab connected");
   }
 
   /** Refuses what a connection sent: logged (without content), then the connection is let go of. */

@@ -90,6 +90,9 @@ test("the mentor plans two afternoons, a guardian moves to another sitting and c
   const admin = await signedInPage(browser, "admin@demo.test");
   await admin.goto(`${own.url}/admin/outbox`);
   await expect(admin.getByText("Ingen e-postserver är inställd")).toBeVisible();
+  // The protected family in Jonas's group got its invitation, but the admin sees only that it exists.
+  await expect(admin.getByRole("listitem").filter({ hasText: "Meddelande till en familj med skyddade personuppgifter" }).first()).toBeVisible();
+  expect(await admin.content()).not.toContain("Karlsson");
   const change = admin.getByRole("listitem").filter({ hasText: "Ny tid för utvecklingssamtal för Alva Lindqvist" }).filter({ hasText: "till vh@demo.test" });
   await expect(change).toHaveCount(1);
   await change.getByText("Ny tid för utvecklingssamtal för Alva Lindqvist").click();

@@ -177,7 +177,7 @@ describe("start-up", () => {
     expect((await get(`${server.url}/`, cookie)).status).toBe(200);
     const db = new Database(server.databasePath, { readonly: true });
     try {
-      const { n } = db.prepare("select count(*) as n from pupils").get() as { n: number };
+      const { n } = db.prepare("select count(*) as n from pupils join people on people.id = pupils.person_id where people.school_id = (select school_id from people where email = 'admin@demo.test')").get() as { n: number };
       expect(n).toBe(120);
     } finally {
       db.close();

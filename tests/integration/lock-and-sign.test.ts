@@ -124,7 +124,7 @@ describe("locking", () => {
     expect(one<{ n: number }>("select count(*) as n from plan_updates where plan_id = ?", planId).n).toBe(before);
     // A second lock is refused, and comments are closed too.
     expect((await action("mentor", { intent: "lock" })).status).toBe(409);
-    const mathsId = one<{ id: string }>("select id from subjects where code = 'MA'").id;
+    const mathsId = one<{ id: string }>("select id from subjects where code = 'MA' and school_id = (select school_id from people where email = 'admin@demo.test')").id;
     expect((await action("maths", { intent: "start-thread", subjectId: mathsId, body: "Sent" })).status).toBe(409);
     // The assessments are frozen with it: a teacher's change now waits for an unlock.
     const duty = one<{ id: string }>(

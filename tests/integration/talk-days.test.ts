@@ -21,7 +21,7 @@ const count = (sql: string, ...params: unknown[]) => (sqlite.prepare(sql).get(..
 
 const personId = (email: string) => one<{ id: string }>("select id from people where email = ?", email).id;
 const groupId = (name: string) => one<{ id: string }>("select id from groups where name = ?", name).id;
-const subjectId = (code: string) => one<{ id: string }>("select id from subjects where code = ? and language_code is null", code).id;
+const subjectId = (code: string) => one<{ id: string }>("select id from subjects where code = ? and language_code is null and school_id = (select school_id from people where email = 'admin@demo.test')", code).id;
 const membersOf = (group: string) =>
   all<{ id: string; name: string; protected: number }>(
     `select p.id, p.given_name || ' ' || p.family_name as name, p.protected_identity as protected

@@ -7,7 +7,7 @@ import { translateError } from "~/utils/errors";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
-type ActionResult = { ok: true; intent: string } | { ok: false; error: string; intent?: string };
+type ActionResult = { ok: true; intent: string } | { ok: false; error: string; message: string; intent?: string };
 
 /**
  * Locking and signing at the end of the talk: the mentor locks, each required signer signs on
@@ -86,7 +86,7 @@ function LockForm({ page }: { page: PlanPageData }) {
   const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
   return (
     <fetcher.Form method="post" action={planAction}>
       <input type="hidden" name="intent" value="lock" />
@@ -118,7 +118,7 @@ function SignForm({ signerId, label }: { signerId: string; label: string }) {
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const [drawing, setDrawing] = useState("");
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
   return (
     <fetcher.Form method="post" action={planAction} className="sign-form">
       <input type="hidden" name="intent" value="sign" />
@@ -153,7 +153,7 @@ function SharedSignForm({ signers }: { signers: Array<{ personId: string; label:
       setDrawing("");
     }
   }, [fetcher.state, fetcher.data]);
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
   return (
     <fetcher.Form method="post" action={planAction} ref={form} className="sign-form">
       <input type="hidden" name="intent" value="sign" />
@@ -184,7 +184,7 @@ function UnlockForm() {
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const reasonId = useId();
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
   return (
     <details className="unlock">
       <summary>{t("signing.unlockSummary")}</summary>

@@ -92,6 +92,7 @@ const common: Translation = {
     noSubjects: "No subjects are registered this term.",
     protectedIdentity: "Protected identity",
     protectedIdentityHelp: "Do not show this pupil's name or details on a shared screen or to other families.",
+    protectedMasked: "Pupil with protected identity",
   },
   group: {
     types: {
@@ -210,6 +211,10 @@ const common: Translation = {
       save: "Save",
       sharing: "Your guardians can read the plan.",
       notSharing: "Your guardians cannot read the plan.",
+      errors: {
+        validation: "Your choice could not be read. Try again.",
+        notFound: "That choice is the pupil's own.",
+      },
     },
   },
   assessments: {
@@ -241,9 +246,9 @@ const common: Translation = {
     savedAt: "Saved {{time}}",
     notSaved: "Not assessed",
     errors: {
-      invalid: "The assessment could not be read. Reload the page and try again.",
+      validation: "The assessment could not be read. Reload the page and try again.",
       forbidden: "You can only assess pupils in subjects you teach them.",
-      invalidLevel: "That level is not on the pupil's scale.",
+      notFound: "It does not exist, or you have no access to it.",
       planLocked: "The pupil's plan is locked for signing. Ask the mentor to unlock it for a correction.",
       tooLong: "A written assessment can be at most 2,000 characters.",
     },
@@ -254,6 +259,9 @@ const common: Translation = {
       save: "Save",
       saved: "Saved.",
       invalid: "Choose a school year between 1 and 9.",
+      errors: {
+        validation: "Choose a school year between 1 and 9.",
+      },
     },
   },
   comments: {
@@ -300,7 +308,7 @@ const common: Translation = {
     errors: {
       empty: "Write something first.",
       tooLong: "A comment can be at most 2,000 characters.",
-      invalid: "The comment could not be read. Try again.",
+      validation: "The comment could not be read. Try again.",
       notFound: "The thread no longer exists.",
       forbidden: "You are not allowed to do that.",
       locked: "The plan is locked and can no longer be commented on.",
@@ -343,8 +351,8 @@ const common: Translation = {
       unlock: "The plan is unlocked and is a draft again.",
     },
     errors: {
-      invalid: "The form could not be read. Try again.",
-      forbidden: "Only the pupil's mentor can lock and unlock the plan.",
+      validation: "The form could not be read. Try again.",
+      forbidden: "You are not allowed to do this.",
       notFound: "The plan does not exist.",
       notDraft: "The plan is already locked.",
       notLocked: "The plan is not locked for signing.",
@@ -451,6 +459,10 @@ const common: Translation = {
       },
     },
     board: {
+      clash: {
+        sibling: "Clashes with a sibling's talk",
+        unavailable: "A guardian has said this time does not suit",
+      },
       title: "Talk planning",
       facts: "{{place}} · talks {{talk}} min · sittings {{sitting}} min",
       totals: "{{placed}} of {{pupils}} pupils have a sitting, {{oneToOne}} one-to-one talks, {{unplaced}} without a time.",
@@ -572,6 +584,7 @@ const common: Translation = {
       youAreComing: "You have answered that you are coming.",
     },
     sitting: {
+      maskedGuardian: "Guardian",
       title: "Sitting {{date}} {{from}}–{{to}}",
       openCalls: "Called teachers who have not answered",
       noCalls: "No calls waiting.",
@@ -591,6 +604,9 @@ const common: Translation = {
       title: "Outbox",
       smtp: "E-mail is sent through the school's mail server. Every message is also kept here.",
       noSmtp: "No mail server is set up (SMTP_URL). The messages wait here.",
+      protected: "A message to a family with protected identity",
+      protectedSmtp: "Sent through the mail server. Recipient and content are not shown here.",
+      protectedNoSmtp: "Without a mail server this message is not sent. Recipient and content are not shown here: contact the family following the school's routine for protected identities.",
       empty: "No messages.",
       to: "to {{address}}",
       sent: "sent",

@@ -91,6 +91,7 @@ const common = {
     noSubjects: "Inga ämnen är registrerade den här terminen.",
     protectedIdentity: "Skyddad identitet",
     protectedIdentityHelp: "Visa inte elevens namn eller uppgifter på delad skärm eller för andra familjer.",
+    protectedMasked: "Elev med skyddade personuppgifter",
   },
   group: {
     types: {
@@ -209,6 +210,10 @@ const common = {
       save: "Spara",
       sharing: "Dina vårdnadshavare kan läsa planen.",
       notSharing: "Dina vårdnadshavare kan inte läsa planen.",
+      errors: {
+        validation: "Valet kunde inte läsas. Försök igen.",
+        notFound: "Det valet är elevens eget.",
+      },
     },
   },
   assessments: {
@@ -240,9 +245,9 @@ const common = {
     savedAt: "Sparat {{time}}",
     notSaved: "Inte bedömd",
     errors: {
-      invalid: "Bedömningen kunde inte läsas. Ladda om sidan och försök igen.",
+      validation: "Bedömningen kunde inte läsas. Ladda om sidan och försök igen.",
       forbidden: "Du kan bara bedöma elever i ämnen du undervisar dem i.",
-      invalidLevel: "Nivån finns inte på elevens skala.",
+      notFound: "Det finns inte, eller så har du inte tillgång till det.",
       planLocked: "Elevens plan är låst för signering. Be mentorn låsa upp den för en rättelse.",
       tooLong: "Omdömet får vara högst 2 000 tecken.",
     },
@@ -253,6 +258,9 @@ const common = {
       save: "Spara",
       saved: "Sparat.",
       invalid: "Välj en årskurs mellan 1 och 9.",
+      errors: {
+        validation: "Välj en årskurs mellan 1 och 9.",
+      },
     },
   },
   comments: {
@@ -299,7 +307,7 @@ const common = {
     errors: {
       empty: "Skriv något först.",
       tooLong: "En kommentar får vara högst 2 000 tecken.",
-      invalid: "Kommentaren kunde inte läsas. Försök igen.",
+      validation: "Kommentaren kunde inte läsas. Försök igen.",
       notFound: "Tråden finns inte längre.",
       forbidden: "Du har inte behörighet att göra det här.",
       locked: "Planen är låst och kan inte längre kommenteras.",
@@ -342,8 +350,8 @@ const common = {
       unlock: "Planen är upplåst och är ett utkast igen.",
     },
     errors: {
-      invalid: "Uppgifterna kunde inte läsas. Försök igen.",
-      forbidden: "Bara elevens mentor kan låsa och låsa upp planen.",
+      validation: "Uppgifterna kunde inte läsas. Försök igen.",
+      forbidden: "Du har inte behörighet att göra det här.",
       notFound: "Planen finns inte.",
       notDraft: "Planen är redan låst.",
       notLocked: "Planen är inte låst för signering.",
@@ -450,6 +458,10 @@ const common = {
       },
     },
     board: {
+      clash: {
+        sibling: "Krockar med ett syskons samtal",
+        unavailable: "En vårdnadshavare har sagt att tiden inte går",
+      },
       title: "Samtalsplanering",
       facts: "{{place}} · samtal {{talk}} min · sittningar {{sitting}} min",
       totals: "{{placed}} av {{pupils}} elever har en sittning, {{oneToOne}} enskilda samtal, {{unplaced}} utan tid.",
@@ -571,6 +583,7 @@ const common = {
       youAreComing: "Du har svarat att du kommer.",
     },
     sitting: {
+      maskedGuardian: "Vårdnadshavare",
       title: "Sittning {{date}} {{from}}–{{to}}",
       openCalls: "Kallade lärare som inte svarat",
       noCalls: "Inga väntande kallelser.",
@@ -590,6 +603,9 @@ const common = {
       title: "Utkorg",
       smtp: "E-post skickas via skolans e-postserver. Alla meddelanden sparas också här.",
       noSmtp: "Ingen e-postserver är inställd (SMTP_URL). Meddelandena väntar här.",
+      protected: "Meddelande till en familj med skyddade personuppgifter",
+      protectedSmtp: "Skickas via e-postservern. Mottagare och innehåll visas inte här.",
+      protectedNoSmtp: "Utan e-postserver skickas meddelandet inte. Mottagare och innehåll visas inte här: kontakta familjen enligt skolans rutin för skyddade personuppgifter.",
       empty: "Inga meddelanden.",
       to: "till {{address}}",
       sent: "skickat",
