@@ -38,10 +38,10 @@ function upgrade(path: string, headers: Record<string, string | undefined>): Inc
 
 describe("the rights decision", () => {
   it("lets the pupil and the mentor write a draft, and everyone else with a relation read", () => {
-    expect(decidePlanRights(db, id("elev@demo.test"), plan)).toEqual({ access: "edit", role: "pupil", canWrite: true });
-    expect(decidePlanRights(db, id("mentor@demo.test"), plan)).toEqual({ access: "edit", role: "mentor", canWrite: true });
-    expect(decidePlanRights(db, id("matte@demo.test"), plan)).toEqual({ access: "comment", role: "teacher", canWrite: false });
-    expect(decidePlanRights(db, id("vh@demo.test"), plan)).toEqual({ access: "read", role: "guardian", canWrite: false });
+    expect(decidePlanRights(db, id("elev@demo.test"), plan)).toEqual({ role: "pupil", canWrite: true });
+    expect(decidePlanRights(db, id("mentor@demo.test"), plan)).toEqual({ role: "mentor", canWrite: true });
+    expect(decidePlanRights(db, id("matte@demo.test"), plan)).toEqual({ role: "teacher", canWrite: false });
+    expect(decidePlanRights(db, id("vh@demo.test"), plan)).toEqual({ role: "guardian", canWrite: false });
   });
 
   it("gives another family's guardian and the school admin nothing", () => {
@@ -63,7 +63,7 @@ describe("authenticating an upgrade", () => {
       pupilId: plan.pupilId,
       personId: id("mentor@demo.test"),
       session: { id: sessionId, expiresAt: expect.any(Date) },
-      rights: { access: "edit", role: "mentor", canWrite: true },
+      rights: { role: "mentor", canWrite: true },
       user: { key: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), name: "Jonas", role: "mentor", color: roleColors.mentor },
     });
     // The key tells tabs of one person apart from two people, without being the person id.
