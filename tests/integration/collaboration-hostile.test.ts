@@ -364,7 +364,7 @@ describe("changes outside the plan's sections", () => {
         const text = (copy.getXmlFragment("goals").get(0) as Y.XmlElement).get(0) as Y.XmlText;
         text.format(0, 3, { link: { href: "https://evil.example" } });
       },
-      494950,
+      494951,
     );
     for (const update of [outside, mixed, onSectionMap, heading, looseText, Y.mergeUpdates([link, linked])]) {
       const mentor = await raw("mentor");
