@@ -1,11 +1,17 @@
 import type { AccessChange, ChangeBus, PersonChange, PlanEvents, SessionChange } from "../server/plan-events";
 import type { AppDatabase } from "../db/client";
 import type { AppSessionStorage } from "../db/queries/sessions";
+import type { KnownDeviceCookie } from "./utils/known-device.server";
+import type { StatementSealer } from "./services/signing-key.server";
 
 /** What the server hands every loader and action (created once in server/, see getLoadContext). */
 export interface AppContext {
   db: AppDatabase;
   sessionStorage: AppSessionStorage;
+  /** Marks a browser on which an account has signed in before (see app/services/sign-in.server.ts). */
+  knownDeviceCookie: KnownDeviceCookie;
+  /** Seals signature statements with the current signing key (opened at start; see signing-key.server.ts). */
+  signingKey: StatementSealer;
   /** The live-document server (rights changes reach it through `accessEvents`). */
   collaboration: {
     /** Runs `read` against the plan's live shared document (loaded from storage if needed). */
@@ -29,6 +35,10 @@ export interface AppContext {
   accessEvents: ChangeBus<AccessChange>;
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
+  /** Where people reach the app (PUBLIC_URL, an origin): links in mail and on exports. Never the request's Host. */
+  publicUrl: string;
+  /** This response's Content-Security-Policy nonce, for the page's inline scripts. */
+  cspNonce: string;
 }
 
 declare module "@remix-run/node" {

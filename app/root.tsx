@@ -21,6 +21,7 @@ import { defaultLocale } from "~/i18n";
 import { getPerson } from "~/utils/auth.server";
 import { getLocale } from "~/utils/i18n.server";
 import { useLiveEvents } from "~/utils/use-live-events";
+import { useNonce } from "~/utils/nonce";
 import stylesheet from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -54,6 +55,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const locale = data?.locale ?? defaultLocale;
   useChangeLanguage(locale);
   const { t } = useTranslation();
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -71,8 +73,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <main id="main" tabIndex={-1}>
           {children}
         </main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -94,12 +96,17 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  // Only the status is shown: an error's message or stack never reaches the page.
   const [title, text] =
     status === 404
       ? [t("errors.notFoundTitle"), t("errors.notFoundText")]
       : status === 403
         ? [t("errors.forbiddenTitle"), t("errors.forbiddenText")]
-        : [t("errors.genericTitle"), t("errors.genericText")];
+        : status === 413
+          ? [t("errors.tooLargeTitle"), t("errors.tooLargeText")]
+          : status >= 400 && status < 500
+            ? [t("errors.badRequestTitle"), t("errors.badRequestText")]
+            : [t("errors.genericTitle"), t("errors.genericText")];
   return (
     <div className="page page-narrow">
       <h1>{title}</h1>

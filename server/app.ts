@@ -10,8 +10,11 @@ import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queri
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
 import { linkTalksToPlans } from "../app/services/talk-days.server";
+import { openSigningKeys } from "../app/services/signing-key.server";
+import { createKnownDeviceCookie } from "../app/utils/known-device.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
+import { guardRequests, healthCheck, hideErrors, securityHeaders } from "./http-edge";
 import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
 import type { Env } from "./env";
 import type { Logger } from "./logger";
@@ -32,6 +35,10 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   const db = await openDatabase(env.DATABASE_PATH);
   // A restore must not pull the database from under a running server (db/backup.ts).
   if (env.DATABASE_PATH !== ":memory:") claimDatabase(env.DATABASE_PATH);
+  // First, before anything else reads the database: a key kept in clear by an older version is
+  // encrypted and erased here, and a wrong SIGNING_KEY_SECRET stops the start.
+  const { sealer: signingKey, ...opened } = openSigningKeys(db, { secret: env.SIGNING_KEY_SECRET, previous: env.SIGNING_KEY_SECRET_PREVIOUS });
+  if (opened.migrated || opened.rewrapped > 0) logger.info(opened, "signing key sealed with SIGNING_KEY_SECRET");
   const checkpointer =
     env.DATABASE_PATH === ":memory:"
       ? null
@@ -46,11 +53,13 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   // was opened with it: collaboration sockets and event streams listen here.
   const sessionEvents = new SessionEvents();
   const accessEvents = new AccessEvents();
+  const cookieSecret = env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie");
   const sessionStorage = createDatabaseSessionStorage(db, {
-    secret: env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie"),
+    secret: cookieSecret,
     secure: env.COOKIE_SECURE,
     onEnded: (sessionId) => sessionEvents.publish(sessionId, "ended"),
   });
+  const knownDeviceCookie = createKnownDeviceCookie({ secret: cookieSecret, secure: env.COOKIE_SECURE });
 
   const collaboration = new CollaborationServer({
     db,
@@ -78,9 +87,6 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   app.set("trust proxy", "loopback");
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "same-origin");
-    res.setHeader("X-Frame-Options", "DENY");
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings may carry what a person typed.
@@ -88,42 +94,54 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     });
     next();
   });
+  app.use(securityHeaders({ publicUrl: env.PUBLIC_URL }));
+  app.use(guardRequests({ publicUrl: env.PUBLIC_URL }));
   app.use("/build", express.static(`${root}public/build`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(`${root}public`, { maxAge: "1h", index: false }));
 
-  app.get("/healthz", (_req, res) => {
-    let database = false;
-    try {
-      database = db.get<{ ok: number }>(sql`select 1 as ok`)?.ok === 1;
-    } catch (error) {
-      logger.error({ err: error instanceof Error ? error.message : "unknown" }, "health check: database failed");
-    }
-    res.status(database ? 200 : 503).json({
-      status: database ? "ok" : "degraded",
-      database,
-      collaboration: collaboration.stats(),
-      planEventListeners: planEvents.listenerCount() + personEvents.listenerCount(),
-      uptimeS: Math.round(process.uptime()),
-    });
-  });
+  app.get(
+    "/healthz",
+    healthCheck({
+      metricsToken: env.METRICS_TOKEN,
+      check() {
+        try {
+          return db.get<{ ok: number }>(sql`select 1 as ok`)?.ok === 1;
+        } catch (error) {
+          logger.error({ err: error instanceof Error ? error.message : "unknown" }, "health check: database failed");
+          return false;
+        }
+      },
+      figures: () => ({
+        collaboration: collaboration.stats(),
+        planEventListeners: planEvents.listenerCount() + personEvents.listenerCount(),
+        uptimeS: Math.round(process.uptime()),
+      }),
+    }),
+  );
 
   app.all(
     "*",
     createRequestHandler({
       build,
-      mode: env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req) => ({
+      // Always production: development mode sends error messages and stacks to the browser.
+      mode: "production",
+      getLoadContext: (req, res) => ({
         db,
         sessionStorage,
+        knownDeviceCookie,
+        signingKey,
         collaboration,
         planEvents,
         personEvents,
         sessionEvents,
         accessEvents,
         clientAddress: req.ip ?? "unknown",
+        publicUrl: env.PUBLIC_URL,
+        cspNonce: String(res.locals.cspNonce ?? ""),
       }),
     }),
   );
+  app.use(hideErrors(logger));
 
   const server = createServer(app);
   server.on("upgrade", (request, socket, head) => {

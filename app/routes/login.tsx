@@ -15,6 +15,7 @@ import { FieldError, FormError } from "~/components/form-errors";
 import { signIn } from "~/services/sign-in.server";
 import { getPerson, safeRedirectPath, startSession } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import { readKnownDevice, rememberKnownDevice } from "~/utils/known-device.server";
 
 export const meta: MetaFunction = () => [{ title: "Logga in · Elevledd IUP" }];
 
@@ -44,7 +45,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
-  const result = await signIn(context.db, { email, password, clientAddress: context.clientAddress });
+  const device = await readKnownDevice(request, context);
+  const result = await signIn(context.db, { email, password, clientAddress: context.clientAddress, device });
   if (result.status === "throttled") {
     return data(
       submission.reply({ formErrors: [`login.throttled:${result.retryAfterSeconds}`], hideFields: ["password"] }),
@@ -54,7 +56,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (result.status === "invalid") {
     return data(submission.reply({ formErrors: ["login.invalid"], hideFields: ["password"] }), { status: 401 });
   }
-  return startSession(context, request, result.personId, safeRedirectPath(redirectTo));
+  // From now on this browser is one of the person's known devices: others' failures do not lock it.
+  return startSession(context, request, result.personId, safeRedirectPath(redirectTo), [await rememberKnownDevice(request, context, email)]);
 }
 
 export default function LoginPage() {

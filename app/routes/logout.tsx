@@ -1,7 +1,10 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { endSession } from "~/utils/auth.server";
+import { readFormData } from "~/utils/forms.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  // The sign-out button posts an empty form; anything else is refused like on every other form.
+  await readFormData(request);
   return endSession(context, request);
 }
 

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
@@ -8,7 +8,10 @@ import { planEventAudiences, requirePlan } from "~/policies/plan.server";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
 import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
+import { isRecentAuthentication } from "~/services/recent-authentication.server";
 import { respond } from "~/utils/action-result.server";
+import { getAuthenticatedAt, refreshAuthentication } from "~/utils/auth.server";
+import { readKnownDevice } from "~/utils/known-device.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import type { LivePlanHandle } from "~/utils/use-live-events";
@@ -29,7 +32,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Counted in the same synchronous step as the data is read: nothing is published in between, and
   // a change after it makes the page's stream reload the data.
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
-  return { ...getPlanPage(context.db, gate), liveSeq };
+  // Signing on this device asks for the password again when the last sign-in is not recent.
+  const passwordNeeded = !isRecentAuthentication(await getAuthenticatedAt(request, context));
+  return { ...getPlanPage(context.db, gate), liveSeq, passwordNeeded };
 }
 
 /** The plan page's forms: comments, locking and signing, and the adult pupil's consent. */
@@ -37,7 +42,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const gate = await requirePlan(request, context, params.planId ?? "", "read");
   const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
-  if (signingIntents.includes(intent)) return respond(await performSigningIntent(context, gate, form), "signing");
+  if (signingIntents.includes(intent)) {
+    const session = { authenticatedAt: await getAuthenticatedAt(request, context), device: await readKnownDevice(request, context) };
+    const result = await performSigningIntent(context, gate, session, form);
+    // A password given again makes the session's sign-in recent.
+    if (result.ok && result.reauthenticated) return data(result, { headers: { "Set-Cookie": await refreshAuthentication(request, context) } });
+    return respond(result, "signing");
+  }
   if (intent === "guardian-consent") return respond(performGuardianConsent(context, gate, form), "plan.consent");
   return respond(performCommentIntent(context, gate, form), "comments");
 }
@@ -88,11 +99,11 @@ export default function PlanPage() {
         </section>
       ) : null}
 
-      {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+      {page.plan.status !== "draft" ? <PlanSigning page={page} passwordNeeded={page.passwordNeeded} /> : null}
 
       <PlanBody page={page} />
 
-      {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
+      {page.plan.status === "draft" ? <PlanSigning page={page} passwordNeeded={page.passwordNeeded} /> : null}
     </div>
   );
 }

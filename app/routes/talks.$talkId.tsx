@@ -8,10 +8,11 @@ import { PlanSigning } from "~/components/plan/plan-signing";
 import { TalkClock } from "~/components/talk/talk-clock";
 import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
+import { isRecentAuthentication } from "~/services/recent-authentication.server";
 import { getTalkView } from "~/services/talk-live.server";
 import { performTalkIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
-import { notFound, requirePerson } from "~/utils/auth.server";
+import { getAuthenticatedAt, notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
@@ -34,7 +35,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The talk view shows the plan: reading it here is a view like any other, and logged as one.
   const gate = requirePlanFor(context, person, view.planId, "read", { recordView: true });
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
-  return { view, page: getPlanPage(context.db, gate), liveSeq };
+  const passwordNeeded = !isRecentAuthentication(await getAuthenticatedAt(request, context));
+  return { view, page: getPlanPage(context.db, gate), liveSeq, passwordNeeded };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -45,7 +47,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function TalkPage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { view, page } = useLoaderData<typeof loader>();
+  const { view, page, passwordNeeded } = useLoaderData<typeof loader>();
   const { talk } = view;
   const [follow, setFollow] = useState(view.follows);
   const agendaFetcher = useFetcher();
@@ -157,9 +159,9 @@ export default function TalkPage() {
         <div className="talk-plan">
           {/* The end of the talk: lock and sign here too (the forms post to the plan page). */}
           <PlanActionContext.Provider value={`/plans/${view.planId}`}>
-            {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+            {page.plan.status !== "draft" ? <PlanSigning page={page} passwordNeeded={passwordNeeded} /> : null}
             <PlanBody page={page} />
-            {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
+            {page.plan.status === "draft" ? <PlanSigning page={page} passwordNeeded={passwordNeeded} /> : null}
           </PlanActionContext.Provider>
         </div>
       </div>

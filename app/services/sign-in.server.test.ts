@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSeededDatabase, personIdByEmail } from "../../tests/support/database";
 import type { AppDatabase } from "../../db/client";
 import { signInFailures } from "../../db/schema";
-import { signIn, waitAfterFailures } from "./sign-in.server";
+import { accountTag, rememberAccount, signIn, waitAfterFailures } from "./sign-in.server";
 
 let db: AppDatabase;
 let cleanup: () => void;
@@ -28,9 +28,9 @@ describe("signIn", () => {
     expect(keys).not.toContain("10.0.0.2");
   });
 
-  it("slows down an account after five failures, even for the right password, then lets it in", async () => {
+  it("slows down an account after ten failures from anywhere, even for the right password, then lets it in", async () => {
     const email = "mentor@demo.test";
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
       expect((await signIn(db, { email, password: `guess${i}`, clientAddress: `10.1.0.${i}` }, t0 + i)).status).toBe("invalid");
     }
     const blocked = await signIn(db, { email, password: "demo", clientAddress: "10.1.0.9" }, t0 + 10);
@@ -60,5 +60,49 @@ describe("waitAfterFailures", () => {
     expect(waitAfterFailures(5, 5)).toBe(2);
     expect(waitAfterFailures(6, 5)).toBe(4);
     expect(waitAfterFailures(40, 5)).toBe(900);
+  });
+});
+
+describe("signIn on a known device", () => {
+  it("lets the owner in on a device she signed in on before, while strangers guessing from everywhere are held off", async () => {
+    const email = "vh2@demo.test";
+    const phone = rememberAccount(null, email);
+    for (let i = 0; i < 30; i++) await signIn(db, { email, password: `guess${i}`, clientAddress: `10.50.${i}.1` }, t0 + i);
+    expect((await signIn(db, { email, password: "demo", clientAddress: "10.50.99.1" }, t0 + 100)).status).toBe("throttled");
+    expect((await signIn(db, { email, password: "demo", clientAddress: "10.50.99.1", device: phone }, t0 + 100)).status).toBe("ok");
+    // Her own mistakes on the phone count, but only against the phone.
+    expect((await signIn(db, { email, password: "typo", clientAddress: "10.50.99.1", device: phone }, t0 + 200)).status).toBe("invalid");
+  });
+
+  it("slows down guessing on a known device after five failures of its own", async () => {
+    const email = "matte@demo.test";
+    const laptop = rememberAccount(null, email);
+    for (let i = 0; i < 5; i++) await signIn(db, { email, password: `guess${i}`, clientAddress: "10.60.0.1", device: laptop }, t0 + i);
+    expect((await signIn(db, { email, password: "demo", clientAddress: "10.60.0.1", device: laptop }, t0 + 10)).status).toBe("throttled");
+    // Strangers are not held up by the device's failures.
+    expect((await signIn(db, { email, password: "demo", clientAddress: "10.61.0.1" }, t0 + 10)).status).toBe("ok");
+  });
+
+  it("treats a device that knows other accounts as a stranger for this one", async () => {
+    const email = "svenska@demo.test";
+    const someoneElses = rememberAccount(rememberAccount(null, "elev@demo.test"), "vh@demo.test");
+    expect(someoneElses.accounts).not.toContain(accountTag(email));
+    for (let i = 0; i < 30; i++) await signIn(db, { email, password: `guess${i}`, clientAddress: `10.70.${i}.1` }, t0 + i);
+    expect((await signIn(db, { email, password: "demo", clientAddress: "10.70.99.1", device: someoneElses }, t0 + 100)).status).toBe("throttled");
+  });
+
+  it("keeps at most ten accounts per device, the latest first, and no e-mail in clear", () => {
+    let device = rememberAccount(null, "a0@demo.test");
+    for (let i = 1; i < 12; i++) device = rememberAccount(device, `a${i}@demo.test`);
+    expect(device.accounts).toHaveLength(10);
+    expect(device.accounts[0]).toBe(accountTag("A11@demo.test "));
+    expect(JSON.stringify(device)).not.toContain("demo.test");
+  });
+
+  it("holds off one address guessing one account without locking the owner out at another address", async () => {
+    const email = "annan.vh@demo.test";
+    for (let i = 0; i < 6; i++) await signIn(db, { email, password: `guess${i}`, clientAddress: "10.80.0.1" }, t0 + i);
+    expect((await signIn(db, { email, password: "demo", clientAddress: "10.80.0.1" }, t0 + 10)).status).toBe("throttled");
+    expect((await signIn(db, { email, password: "demo", clientAddress: "10.81.0.1" }, t0 + 10)).status).toBe("ok");
   });
 });

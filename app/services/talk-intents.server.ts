@@ -25,7 +25,7 @@ import { deliverMessages, queueTalkMessages, type TalkMailKind } from "./talk-ma
  * when a time changes. Failures are typed keys (see utils/action-result.server.ts).
  */
 
-type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents">;
+type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "publicUrl">;
 export type IntentResult = Result<{ intent: string; sent?: number; eventId?: string }>;
 
 const id = z.string().min(1).max(64);
@@ -99,16 +99,19 @@ const IdentityCheckSchema = z.object({ intent: z.literal("identity"), talkId: id
 
 const CallAnswerSchema = z.object({ intent: z.literal("acknowledge") });
 
-/** Mail settings; SMTP_URL and MAIL_FROM were checked at start (server/env.ts). */
-export const mailSettings = (request: Request) => ({
+/**
+ * Mail settings; SMTP_URL and MAIL_FROM were checked at start (server/env.ts). Links point at the
+ * configured public address, never at the Host of the request that happened to send the mail.
+ */
+export const mailSettings = (context: Pick<AppLoadContext, "publicUrl">) => ({
   smtpUrl: process.env.SMTP_URL || undefined,
   from: process.env.MAIL_FROM || undefined,
-  appUrl: new URL(request.url).origin,
+  appUrl: context.publicUrl,
 });
 
 /** Queues (and, with SMTP, sends) the messages about talks; sending never holds up the answer. */
-export function sendTalkMail(context: Pick<AppLoadContext, "db">, request: Request, talkIds: string[], kind: TalkMailKind): number {
-  const settings = mailSettings(request);
+export function sendTalkMail(context: Pick<AppLoadContext, "db" | "publicUrl">, talkIds: string[], kind: TalkMailKind): number {
+  const settings = mailSettings(context);
   const ids = queueTalkMessages(context.db, talkIds, kind, settings.appUrl);
   void deliverMessages(context.db, ids, settings);
   return ids.length;
@@ -146,7 +149,7 @@ export async function performTalkIntent(context: Context, person: SignedInPerson
   }
 }
 
-export async function performGuardianAnswer(context: Context, request: Request, person: SignedInPerson, form: FormData): Promise<IntentResult> {
+export async function performGuardianAnswer(context: Context, person: SignedInPerson, form: FormData): Promise<IntentResult> {
   const parsed = parseForm(form, GuardianAnswerSchema);
   if (!parsed.ok) return parsed;
   const intent = parsed.value;
@@ -161,7 +164,7 @@ export async function performGuardianAnswer(context: Context, request: Request, 
         const result = chooseOtherSitting(context.db, person.id, talkId, intent.sittingId, reply);
         if (!result.ok) return result;
         // Everyone of the family gets the new time, with a new calendar entry.
-        if (result.changed) sendTalkMail(context, request, [talkId], "talk-change");
+        if (result.changed) sendTalkMail(context, [talkId], "talk-change");
       } else {
         const result = confirmTalk(context.db, person.id, talkId, reply);
         if (!result.ok) return result;
@@ -196,7 +199,7 @@ export function performNewTalkEvent(context: Pick<AppLoadContext, "db">, person:
 }
 
 /** Staff intents on the planning board. */
-export function performBoardIntent(context: Pick<AppLoadContext, "db">, request: Request, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
+export function performBoardIntent(context: Pick<AppLoadContext, "db" | "publicUrl">, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
   const parsed = parseForm(form, BoardIntentSchema);
   if (!parsed.ok) return parsed;
   const intent = parsed.value;
@@ -204,7 +207,7 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db">, request:
     case "move": {
       const result = movePupil(context.db, person, eventId, intent.pupilId, intent.sittingId);
       if (!result.ok) return result;
-      if (result.changed && result.invited) sendTalkMail(context, request, [result.talkId], "talk-change");
+      if (result.changed && result.invited) sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "book": {
@@ -217,13 +220,13 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db">, request:
         videoUrl: intent.videoUrl,
       });
       if (!result.ok) return result;
-      if (result.invited) sendTalkMail(context, request, [result.talkId], "talk-change");
+      if (result.invited) sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "sitting": {
       const result = updateSitting(context.db, person, eventId, intent.sittingId, { place: intent.place, videoUrl: intent.videoUrl });
       if (!result.ok) return result;
-      if (result.changed && result.invited) sendTalkMail(context, request, result.talkIds, "talk-change");
+      if (result.changed && result.invited) sendTalkMail(context, result.talkIds, "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "replace": {
@@ -233,7 +236,7 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db">, request:
     case "invite": {
       const result = markInvited(context.db, person, eventId);
       if (!result.ok) return result;
-      const sent = sendTalkMail(context, request, result.talkIds, "talk-invitation");
+      const sent = sendTalkMail(context, result.talkIds, "talk-invitation");
       return { ok: true, intent: intent.intent, sent };
     }
   }

@@ -21,12 +21,14 @@ export const failureStatus = {
   tooLong: 400,
   forbidden: 403,
   notRequired: 403,
+  reauthenticate: 401,
   notFound: 404,
   locked: 409,
   planLocked: 409,
   notDraft: 409,
   notLocked: 409,
   alreadySigned: 409,
+  staleVersion: 409,
   notPlanning: 409,
   noTerm: 409,
   noTeacher: 409,
@@ -65,16 +67,16 @@ export function respond<R extends { ok: true } | (Failure & { intent?: string; f
   about?: About,
 ) {
   if (result.ok) return { ...(result as Extract<R, { ok: true }>), ...(about as About) };
-  const failed = result as Failure & { intent?: string; fieldErrors?: Record<string, string[]> };
-  const failure: ActionFailure & About = {
-    ok: false,
-    error: failed.error,
-    message: `${namespace}.errors.${failed.error}`,
-    ...(failed.intent ? { intent: failed.intent } : {}),
-    ...(failed.fieldErrors ? { fieldErrors: failed.fieldErrors } : {}),
+  // Whatever else a failure says (the version now in force, the fields at fault) goes along.
+  const { ok: _ok, error, ...rest } = result as Failure & Record<string, unknown>;
+  const failure = {
+    ...rest,
+    ok: false as const,
+    error,
+    message: `${namespace}.errors.${error}`,
     ...(about as About),
-  };
-  return data(failure, { status: failureStatus[failed.error] });
+  } as ActionFailure & About & { currentVersion?: number };
+  return data(failure, { status: failureStatus[error] });
 }
 
 /** A resource route's answer (single fetch leaves a resource route's data() status alone): a JSON Response. */

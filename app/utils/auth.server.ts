@@ -14,12 +14,28 @@ export async function getPerson(request: Request, context: AppLoadContext): Prom
   return getSignedInPerson(context.db, personId);
 }
 
-/** Only a path on this site may be a redirect target after sign-in. */
+// A stand-in origin: a target is safe when, resolved against any origin, it stays on it.
+const OWN_ORIGIN = "https://own.invalid";
+
+/**
+ * Only a path on this site may be a redirect target (after sign-in, after switching language).
+ * Browsers drop tabs and newlines from addresses, read "\\" as "/", and treat "//host" as another
+ * site, so the value is refused outright when it holds any of those, and otherwise parsed against
+ * our own origin: what comes back must be a path on that origin, which is what is returned
+ * (normalised and percent-encoded, so it is also always a valid Location header).
+ */
 export function safeRedirectPath(value: unknown, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) {
+  if (typeof value !== "string" || !value.startsWith("/") || /[\s\\\u0000-\u001f\u007f-\u009f]/.test(value)) return fallback;
+  if (value.startsWith("//")) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, OWN_ORIGIN);
+  } catch {
     return fallback;
   }
-  return value;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== OWN_ORIGIN || !path.startsWith("/") || path.startsWith("//")) return fallback;
+  return path;
 }
 
 /** The signed-in person; otherwise sends the browser to sign in and back here afterwards. */
@@ -51,14 +67,41 @@ export async function requirePersonSession(
   return { person, session: { id: session.id, expiresAt } };
 }
 
-/** Starts a session for the person and redirects. */
-export async function startSession(context: AppLoadContext, request: Request, personId: string, redirectTo: string) {
+/**
+ * Starts a session for the person and redirects; every way of signing in ends here. The time of
+ * the authentication is kept in the session: acts of intent (signing a plan) ask for it to be
+ * recent. `setCookies` are sent along (e.g. the known-device cookie).
+ */
+export async function startSession(
+  context: AppLoadContext,
+  request: Request,
+  personId: string,
+  redirectTo: string,
+  setCookies: string[] = [],
+) {
   const session = await getSession(request, context);
   // A fresh session id at sign-in, so an id planted before sign-in is worthless.
   await context.sessionStorage.destroySession(session);
   const fresh = await context.sessionStorage.getSession();
   fresh.set("personId", personId);
-  return redirect(redirectTo, { headers: { "Set-Cookie": await context.sessionStorage.commitSession(fresh) } });
+  fresh.set("authenticatedAt", Date.now());
+  const headers = new Headers();
+  headers.append("Set-Cookie", await context.sessionStorage.commitSession(fresh));
+  for (const cookie of setCookies) headers.append("Set-Cookie", cookie);
+  return redirect(redirectTo, { headers });
+}
+
+/** When the person last proved who they are in this session (ms since the epoch); 0 when unknown. */
+export async function getAuthenticatedAt(request: Request, context: AppLoadContext): Promise<number> {
+  const value = (await getSession(request, context)).get("authenticatedAt");
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
+
+/** Records a fresh authentication (a password given again) in the session; returns its Set-Cookie. */
+export async function refreshAuthentication(request: Request, context: AppLoadContext): Promise<string> {
+  const session = await getSession(request, context);
+  session.set("authenticatedAt", Date.now());
+  return context.sessionStorage.commitSession(session);
 }
 
 export async function endSession(context: AppLoadContext, request: Request) {

@@ -7,6 +7,8 @@ import { sessions } from "../schema";
 
 export interface SessionData {
   personId: string;
+  /** When the person last gave their password (or other proof) in this session, ms since the epoch. */
+  authenticatedAt: number;
 }
 
 export type AppSessionStorage = SessionStorage<SessionData>;

@@ -56,11 +56,16 @@ describe("backup and restore", () => {
 
     // Locked and signed by the pupil and the mentor.
     expect((await postForm(`${server.url}/plans/${planId}`, { intent: "lock" }, jonas)).status).toBe(200);
-    expect((await postForm(`${server.url}/plans/${planId}`, { intent: "sign" }, alva)).status).toBe(200);
-    expect((await postForm(`${server.url}/plans/${planId}`, { intent: "sign" }, jonas)).status).toBe(200);
     const school = openSchoolDatabase(server.databasePath);
-    const { code, hash } = school.one<{ code: string; hash: string }>("select verification_code as code, content_hash as hash from plan_versions where plan_id = ?", planId);
+    const { code, hash, version } = school.one<{ code: string; hash: string; version: number }>(
+      "select verification_code as code, content_hash as hash, version from plan_versions where plan_id = ?",
+      planId,
+    );
     school.close();
+    // Each signs what the page showed them: this version and its hash.
+    const sign = { intent: "sign", version: String(version), contentHash: hash };
+    expect((await postForm(`${server.url}/plans/${planId}`, sign, alva)).status).toBe(200);
+    expect((await postForm(`${server.url}/plans/${planId}`, sign, jonas)).status).toBe(200);
 
     // The backup is taken while the server runs and another pupil types.
     const nora = await signIn(server.url, "skyddad@demo.test");

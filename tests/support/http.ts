@@ -78,3 +78,53 @@ export async function openEventStream(url: string, cookie: string) {
     },
   };
 }
+
+/**
+ * A download as our own pages start it: browsers mark a link followed on our page as
+ * `Sec-Fetch-Site: same-origin` (exports refuse anything else, see app/utils/request-origin.server.ts).
+ */
+export async function download(url: string, cookie?: string): Promise<Response> {
+  return fetch(url, { redirect: "manual", headers: { "Sec-Fetch-Site": "same-origin", ...(cookie ? { Cookie: cookie } : {}) } });
+}
+
+/**
+ * A request with headers `fetch` will not send as given (a crafted Host), over node:http.
+ * Resolves with the status, headers and body once the answer is complete.
+ */
+export async function rawRequest(
+  url: string,
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    /** Send `body` and then wait for the answer without finishing the request (a body larger than what is sent). */
+    partialBody?: boolean;
+  } = {},
+): Promise<{ status: number; headers: import("node:http").IncomingHttpHeaders; body: string; bytes: Buffer }> {
+  const { request } = await import("node:http");
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? "GET", headers: options.headers ?? {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString("utf8"), bytes });
+        });
+        res.on("error", reject);
+      },
+    );
+    let answered = false;
+    req.on("response", () => (answered = true));
+    // The server may close the connection after answering a body it would not read.
+    req.on("error", (error) => (options.partialBody && answered ? undefined : reject(error)));
+    if (options.partialBody) {
+      req.write(options.body ?? "");
+      req.on("response", (res) => res.on("end", () => req.destroy()));
+    } else {
+      req.end(options.body);
+    }
+  });
+}
