@@ -1,4 +1,4 @@
-import type { ChangeBus, PersonChange, PlanEvents } from "../server/plan-events";
+import type { AccessChange, ChangeBus, PersonChange, PlanEvents, SessionChange } from "../server/plan-events";
 import type { AppDatabase } from "../db/client";
 import type { AppSessionStorage } from "../db/queries/sessions";
 import type { KnownDeviceCookie } from "./utils/known-device.server";
@@ -13,9 +13,8 @@ export interface AppContext {
   knownDeviceCookie: KnownDeviceCookie;
   /** Seals signature statements with the current signing key (opened at start; see signing-key.server.ts). */
   signingKey: StatementSealer;
-  /** The live-document server: told when someone's rights on a pupil's plan change. */
+  /** The live-document server (rights changes reach it through `accessEvents`). */
   collaboration: {
-    revalidatePupil(pupilId: string): void;
     /** Runs `read` against the plan's live shared document (loaded from storage if needed). */
     readDocument<T>(planId: string, pupilId: string, read: (doc: import("yjs").Doc) => T): T;
     /** Locks the live document and runs `freeze` on it in one synchronous step (see server/collab). */
@@ -28,6 +27,13 @@ export interface AppContext {
   planEvents: PlanEvents;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
+  /** A session ended (keyed by session id): its sockets and event streams end with it. */
+  sessionEvents: ChangeBus<SessionChange>;
+  /**
+   * Rights on a pupil's data may have changed (keyed by pupil id): publish after changing consent,
+   * custody or duties; open sockets and event streams of that pupil's plans re-decide at once.
+   */
+  accessEvents: ChangeBus<AccessChange>;
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
   /** Where people reach the app (PUBLIC_URL, an origin): links in mail and on exports. Never the request's Host. */

@@ -16,7 +16,7 @@ import { createKnownDeviceCookie } from "../app/utils/known-device.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
 import { guardRequests, healthCheck, hideErrors, securityHeaders } from "./http-edge";
-import { PersonEvents, PlanEvents } from "./plan-events";
+import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
 import type { Env } from "./env";
 import type { Logger } from "./logger";
 
@@ -50,8 +50,16 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   }
   const linked = linkTalksToPlans(db);
   if (linked > 0) logger.info({ talks: linked }, "linked talks to their plans");
+  // A session that ends (sign-out, a new sign-in over it, expiry found on reading) ends whatever
+  // was opened with it: collaboration sockets and event streams listen here.
+  const sessionEvents = new SessionEvents();
+  const accessEvents = new AccessEvents();
   const cookieSecret = env.SESSION_SECRET ?? getOrCreateServerSecret(db, "session-cookie");
-  const sessionStorage = createDatabaseSessionStorage(db, { secret: cookieSecret, secure: env.COOKIE_SECURE });
+  const sessionStorage = createDatabaseSessionStorage(db, {
+    secret: cookieSecret,
+    secure: env.COOKIE_SECURE,
+    onEnded: (sessionId) => sessionEvents.publish(sessionId, "ended"),
+  });
   const knownDeviceCookie = createKnownDeviceCookie({ secret: cookieSecret, secure: env.COOKIE_SECURE });
   // The one public address (links in mail and PDFs, sign-in redirects, the CSP): PUBLIC_URL, or
   // without it (never in production) the address we listen on, set once the port is bound.
@@ -68,6 +76,8 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   const collaboration = new CollaborationServer({
     db,
     sessionStorage,
+    sessionEvents,
+    accessEvents,
     logger,
     unloadDelayMs: env.COLLAB_UNLOAD_MS,
     compactEvery: env.COLLAB_COMPACT_EVERY,
@@ -141,6 +151,8 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         collaboration,
         planEvents,
         personEvents,
+        sessionEvents,
+        accessEvents,
         clientAddress: req.ip ?? "unknown",
         publicUrl: signIn.publicUrl,
         cspNonce: String(res.locals.cspNonce ?? ""),
@@ -168,7 +180,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
 
   const sweep = setInterval(() => {
     const now = new Date();
-    deleteExpiredSessions(db, now);
+    for (const sessionId of deleteExpiredSessions(db, now)) sessionEvents.publish(sessionId, "ended");
     deleteExpiredPasswordTokens(db, now);
     deleteOldRequestLimits(db, new Date(now.getTime() - 24 * 3600_000));
   }, 60 * 60 * 1000);

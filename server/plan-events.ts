@@ -69,3 +69,20 @@ export class PlanEvents extends ChangeBus<PlanChange> {
 }
 /** Keyed by person id. */
 export class PersonEvents extends ChangeBus<PersonChange> {}
+
+/** A session ended: signed out, replaced at sign-in, revoked or expired. */
+export type SessionChange = "ended";
+/** What a person may do with a pupil's data may have changed (consent, custody, duties, a lock). */
+export type AccessChange = "changed";
+
+/**
+ * Keyed by session id. Whatever was opened with a session (collaboration sockets, event streams)
+ * listens here and ends when the session does. In-process now; with several server processes
+ * this is a Redis channel like the others.
+ */
+export class SessionEvents extends ChangeBus<SessionChange> {}
+/**
+ * Keyed by pupil id. Open sockets and event streams of that pupil's plans re-decide their rights
+ * when told; whoever changes a relation to a pupil (consent, a roster import) publishes here.
+ */
+export class AccessEvents extends ChangeBus<AccessChange> {}

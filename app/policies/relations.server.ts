@@ -2,7 +2,7 @@ import type { AppDatabase } from "../../db/client";
 import { getPupilFacts, getSubjectsTaught, hasCustodyOf, isAdminOfSchool, isMentorOfPupil } from "../../db/queries/relations";
 import { getActiveTerm } from "../../db/queries/terms";
 import { ageOn, stockholmToday } from "../../db/school-calendar";
-import type { PlanRole } from "~/editor/plan-roles";
+import type { PlanRole } from "~/shared/collab-protocol";
 
 /**
  * The one place that finds how a person is tied to a pupil, and the one that names their role.

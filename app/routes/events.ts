@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { planEventAudiences, requirePlan } from "~/policies/plan.server";
-import { requirePerson } from "~/utils/auth.server";
-import { eventStream } from "~/utils/event-stream.server";
+import { requirePersonSession } from "~/utils/auth.server";
+import { personEventStream } from "~/utils/event-stream.server";
 
 /**
  * One server-sent event stream per page: what changed for the signed-in person (a pupil calling
@@ -13,24 +13,13 @@ import { eventStream } from "~/utils/event-stream.server";
  * "hearStaffEvents"), so the others do not learn that anything happened in one.
  * The stream opens with "hello": how many changes the person and the plan have had. A page whose
  * data was loaded at other numbers missed a change before its stream was listening, and reloads.
+ * The stream ends with the session, and with the person's rights on the plan.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const planId = new URL(request.url).searchParams.get("plan");
   // Opening a stream is not a view of the plan: the page itself was logged when it loaded.
   const gate = planId !== null ? await requirePlan(request, context, planId, "read", { recordView: false }) : null;
-  const person = gate?.person ?? (await requirePerson(request, context));
-  const audiences = gate ? planEventAudiences(gate.relations, gate.plan) : [];
-  return eventStream(
-    request,
-    (send) => {
-      const unsubscribePerson = context.personEvents.subscribe(person.id, send);
-      const unsubscribePlan = gate ? context.planEvents.subscribe(gate.plan.id, send, audiences) : () => {};
-      return () => {
-        unsubscribePerson();
-        unsubscribePlan();
-      };
-    },
-    // Read in the same turn as the subscription: nothing can be published in between.
-    () => JSON.stringify({ person: context.personEvents.sequence(person.id), plan: gate ? context.planEvents.sequenceFor(gate.plan.id, audiences) : null }),
-  );
+  const { person, session } = await requirePersonSession(request, context);
+  const plan = gate ? { plan: gate.plan, audiences: planEventAudiences(gate.relations, gate.plan) } : null;
+  return personEventStream(request, context, { personId: person.id, session }, plan);
 }

@@ -37,7 +37,7 @@ const RESET_LIMITS = {
   account: { limit: 3, windowMs: 60 * 60 * 1000 },
 } as const;
 
-type Context = Pick<AppLoadContext, "db" | "signIn">;
+type Context = Pick<AppLoadContext, "db" | "signIn" | "sessionEvents">;
 type Purpose = "invitation" | "reset";
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("base64url");
@@ -174,5 +174,9 @@ export async function setPasswordWithLink(context: Context, token: string, passw
   if (!getPasswordLink(context, token, now)) return null;
   const passwordHash = await hashPassword(password);
   // The token is checked again inside the transaction: a second use racing this one finds nothing.
-  return setPasswordWithToken(context.db, sha256(token), passwordHash, now);
+  const done = setPasswordWithToken(context.db, sha256(token), passwordHash, now);
+  if (!done) return null;
+  // Every session of the person ended: their open sockets and event streams end with them.
+  for (const sessionId of done.endedSessionIds) context.sessionEvents.publish(sessionId, "ended");
+  return done.personId;
 }

@@ -8,7 +8,7 @@ import { getPupilConsent, getRelatedPupilIds, getSignedInPerson, setSharesPlanWi
 import { getActiveTerm, getTerm } from "../../db/queries/terms";
 import { stockholmToday } from "../../db/school-calendar";
 import { z } from "zod";
-import { roleColors } from "~/editor/plan-roles";
+import { roleColors } from "~/shared/collab-protocol";
 import { commentAbilities, canComment } from "~/policies/assessment.server";
 import { canOnPlan, planAccessLevel, type PlanGate } from "~/policies/plan.server";
 import { findRelations, isFamily, isPartOfPlan, roleOf } from "~/policies/relations.server";
@@ -154,12 +154,12 @@ const GuardianConsentSchema = z.object({
  * The pupil's own choice, from 18, whether guardians read along. Guardians with the plan open
  * lose (or gain) their view at once.
  */
-export function performGuardianConsent(context: Pick<AppContext, "db" | "collaboration">, gate: PlanGate, form: FormData): Result<{ intent: "guardian-consent" }> {
+export function performGuardianConsent(context: Pick<AppContext, "db" | "accessEvents">, gate: PlanGate, form: FormData): Result<{ intent: "guardian-consent" }> {
   if (!canOnPlan(gate.relations, gate.plan, "decideGuardianAccess")) return { ok: false, error: "notFound" };
   const parsed = parseForm(form, GuardianConsentSchema);
   if (!parsed.ok) return parsed;
   setSharesPlanWithGuardians(context.db, gate.plan.pupilId, parsed.value.shares === "on");
-  context.collaboration.revalidatePupil(gate.plan.pupilId);
+  context.accessEvents.publish(gate.plan.pupilId, "changed");
   return { ok: true, intent: "guardian-consent" };
 }
 

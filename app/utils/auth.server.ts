@@ -1,6 +1,7 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
 import type { SessionData } from "../../db/queries/sessions";
+import { getSessionExpiry } from "../../db/queries/sessions";
 
 async function getSession(request: Request, context: AppLoadContext) {
   return context.sessionStorage.getSession(request.headers.get("Cookie"));
@@ -42,9 +43,29 @@ export function safeRedirectPath(value: unknown, fallback = "/"): string {
 export async function requirePerson(request: Request, context: AppLoadContext): Promise<SignedInPerson> {
   const person = await getPerson(request, context);
   if (person) return person;
+  throw signInAndComeBack(request);
+}
+
+function signInAndComeBack(request: Request): Response {
   const url = new URL(request.url);
   const back = url.pathname === "/" ? "" : `?${new URLSearchParams({ redirectTo: url.pathname })}`;
-  throw redirect(`/login${back}`);
+  return redirect(`/login${back}`);
+}
+
+/**
+ * The signed-in person with their session's id and expiry, for what outlives the request (an
+ * event stream ends with the session); otherwise sends the browser to sign in, as requirePerson.
+ */
+export async function requirePersonSession(
+  request: Request,
+  context: AppLoadContext,
+): Promise<{ person: SignedInPerson; session: { id: string; expiresAt: Date } }> {
+  const session = await getSession(request, context);
+  const personId = session.get("personId");
+  const person = personId ? getSignedInPerson(context.db, personId) : null;
+  const expiresAt = person ? getSessionExpiry(context.db, session.id) : null;
+  if (!person || !expiresAt) throw signInAndComeBack(request);
+  return { person, session: { id: session.id, expiresAt } };
 }
 
 /**

@@ -107,9 +107,10 @@ export function findValidPasswordToken(db: AppDatabase, tokenHash: string, now: 
 /**
  * Uses a token to set the person's password, in one transaction: the token must still be valid
  * (a second use of the same link, or one racing it, finds nothing), every outstanding link of
- * the person is voided and every session of theirs ends. Returns the person's id, or null.
+ * the person is voided and every session of theirs ends. Returns the person's id and the ended
+ * sessions (so their open sockets and streams can be closed), or null.
  */
-export function setPasswordWithToken(db: AppDatabase, tokenHash: string, passwordHash: string, now: Date): string | null {
+export function setPasswordWithToken(db: AppDatabase, tokenHash: string, passwordHash: string, now: Date): { personId: string; endedSessionIds: string[] } | null {
   return db.transaction((tx) => {
     const token = tx
       .select({ personId: passwordTokens.personId })
@@ -122,8 +123,8 @@ export function setPasswordWithToken(db: AppDatabase, tokenHash: string, passwor
       .values({ personId: token.personId, passwordHash, updatedAt: now })
       .onConflictDoUpdate({ target: credentials.personId, set: { passwordHash, updatedAt: now } })
       .run();
-    tx.delete(sessions).where(eq(sessions.personId, token.personId)).run();
-    return token.personId;
+    const ended = tx.delete(sessions).where(eq(sessions.personId, token.personId)).returning({ id: sessions.id }).all();
+    return { personId: token.personId, endedSessionIds: ended.map((s) => s.id) };
   });
 }
 
@@ -254,11 +255,6 @@ export function listClasses(db: AppDatabase, schoolId: string) {
     .where(and(eq(groups.schoolId, schoolId), eq(groups.type, "class")))
     .orderBy(asc(groups.schoolYear), asc(groups.name))
     .all();
-}
-
-/** Ends every session of the person (after their password changed). */
-export function deleteSessionsOf(db: AppDatabase, personId: string): void {
-  db.delete(sessions).where(eq(sessions.personId, personId)).run();
 }
 
 /** The school's name, for signing the mails about accounts. */

@@ -3,6 +3,7 @@ import type { AppDatabase } from "../client";
 import { preparedQuery } from "../prepared";
 import { newId } from "../ids";
 import { groupMembers, people, planSections, plans, subjects, teachingDuties, terms, type Plan, type SectionKind } from "../schema";
+import { subjectFragment } from "../../app/shared/collab-protocol";
 
 /** Bumped when the template changes, so older plans can be told apart. */
 export const PLAN_TEMPLATE_VERSION = 1;
@@ -11,7 +12,7 @@ export const PLAN_TEMPLATE_VERSION = 1;
 const leadingSections: SectionKind[] = ["about"];
 const trailingSections: SectionKind[] = ["goals", "pupilActions", "schoolActions", "guardianActions"];
 
-export const subjectFragment = (subjectId: string) => `subject-${subjectId}`;
+export { subjectFragment };
 
 /** The subjects a pupil is taught in a term, from the teaching duties of the pupil's groups. */
 export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: string) {

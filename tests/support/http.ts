@@ -44,6 +44,42 @@ export async function firstPlanId(baseUrl: string, cookie: string): Promise<stri
 }
 
 /**
+ * Opens a server-sent event stream as a browser's EventSource would, without reconnecting: the
+ * stream's status, what it sent, and a promise that resolves when the server ends it.
+ */
+export async function openEventStream(url: string, cookie: string) {
+  const abort = new AbortController();
+  const response = await fetch(url, { redirect: "manual", headers: { Cookie: cookie, Accept: "text/event-stream" }, signal: abort.signal });
+  const received: string[] = [];
+  let ended = false;
+  const finished = (async () => {
+    if (!response.body) return;
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        received.push(decoder.decode(value));
+      }
+    } catch {
+      // Aborted by the test itself.
+    }
+    ended = true;
+  })();
+  return {
+    status: response.status,
+    received,
+    /** Whether the server has ended the stream. */
+    hasEnded: () => ended,
+    finished,
+    close() {
+      abort.abort();
+    },
+  };
+}
+
+/**
  * A download as our own pages start it: browsers mark a link followed on our page as
  * `Sec-Fetch-Site: same-origin` (exports refuse anything else, see app/utils/request-origin.server.ts).
  */

@@ -317,6 +317,7 @@ const common: Translation = {
       offlineUnsaved: "Offline – your changes are saved when the connection is back",
       readOnly: "You can only read this plan.",
       accessChanged: "Your rights have changed. Reloading …",
+      signedOut: "You have been signed out. Reloading …",
       failed: "The connection was closed because of an error. Reload the page.",
       locked: "The plan is locked for signing – it can no longer be changed.",
     },

@@ -316,6 +316,7 @@ const common = {
       offlineUnsaved: "Offline – dina ändringar sparas när anslutningen är tillbaka",
       readOnly: "Du kan bara läsa den här planen.",
       accessChanged: "Dina behörigheter har ändrats. Sidan laddas om …",
+      signedOut: "Du är utloggad. Sidan laddas om …",
       failed: "Anslutningen stängdes på grund av ett fel. Ladda om sidan.",
       locked: "Planen är låst för signering – den kan inte längre ändras.",
     },
