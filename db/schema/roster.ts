@@ -88,10 +88,14 @@ export const people = sqliteTable(
       .default(false),
     householdId: text("household_id").references(() => households.id),
     preferredLocale: text("preferred_locale", { enum: ["sv", "en"] }),
+    /** The person's identifier in the school's source system (SS12000 person id), which an
+     * identity provider's claim can be matched against at sign-in. Null until an import sets it. */
+    externalId: text("external_id"),
   },
   (t) => [
     uniqueIndex("people_email").on(t.email),
     index("people_school").on(t.schoolId),
+    uniqueIndex("people_school_external_id").on(t.schoolId, t.externalId),
   ],
 );
 
