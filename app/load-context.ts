@@ -21,6 +21,11 @@ export interface AppContext {
   planEvents: PlanEvents;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
+  /** Where rosters come from besides uploaded files: the school's SS12000 API, if configured (server/env.ts). */
+  rosterSources: {
+    ss12000: import("./services/roster-import/ss12000-client.server").Ss12000Connection | null;
+    externalIdContext: string | null;
+  };
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
 }

@@ -13,7 +13,7 @@ import { linkTalksToPlans } from "../app/services/talk-days.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
 import { PersonEvents, PlanEvents } from "./plan-events";
-import type { Env } from "./env";
+import { rosterSourcesFrom, type Env } from "./env";
 import type { Logger } from "./logger";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -58,6 +58,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
 
   const planEvents = new PlanEvents();
   const personEvents = new PersonEvents();
+  const rosterSources = rosterSourcesFrom(env);
 
   // `remix build` is a production build; React, loaded first by it, picks its development or
   // production code from NODE_ENV once. NODE_ENV here says what kind of deployment this is (demo
@@ -105,7 +106,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     createRequestHandler({
       build,
       mode: env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req) => ({ db, sessionStorage, collaboration, planEvents, personEvents, clientAddress: req.ip ?? "unknown" }),
+      getLoadContext: (req) => ({ db, sessionStorage, collaboration, planEvents, personEvents, rosterSources, clientAddress: req.ip ?? "unknown" }),
     }),
   );
 
