@@ -155,17 +155,30 @@ export function planImport(
     }
   }
 
-  // Households, by the key the source made.
+  // Households: a household of the source is the stored one most of its people already live in
+  // (so that someone moving out changes nobody else's), or a new one.
   const householdIds = new Map<string, string>();
-  const storedHouseholds = new Map(stored.households.filter((h) => h.sourceId).map((h) => [h.sourceId!, h.id]));
-  for (const key of new Set(roster.people.flatMap((p) => (p.household ? [p.household] : [])))) {
-    const known = storedHouseholds.get(key);
-    if (known) householdIds.set(key, known);
-    else {
-      const id = newId();
-      householdIds.set(key, id);
-      w.householdInserts.push({ id, schoolId, sourceId: key });
+  const storedBySource = new Map(stored.people.filter((p) => p.sourceId).map((p) => [p.sourceId!, p]));
+  const storedHouseholdKeys = new Map(stored.households.filter((h) => h.sourceId).map((h) => [h.sourceId!, h.id]));
+  const claimed = new Set<string>();
+  const householdMembers = new Map<string, string[]>();
+  for (const p of roster.people) if (p.household) householdMembers.set(p.household, [...(householdMembers.get(p.household) ?? []), p.sourceId]);
+  for (const [key, members] of [...householdMembers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const votes = new Map<string, number>();
+    for (const member of members) {
+      const current = storedBySource.get(member)?.householdId;
+      if (current && !claimed.has(current)) votes.set(current, (votes.get(current) ?? 0) + 1);
     }
+    const best = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? storedHouseholdKeys.get(key);
+    if (best && !claimed.has(best)) {
+      householdIds.set(key, best);
+      claimed.add(best);
+      continue;
+    }
+    const id = newId();
+    householdIds.set(key, id);
+    claimed.add(id);
+    w.householdInserts.push({ id, schoolId, sourceId: storedHouseholdKeys.has(key) ? `${key}.${id}` : key });
   }
 
   // People.
