@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "zod/v4";
 import type { RosterProblem } from "./roster";
 import { collectionNames, collections, emptyData, type CollectionName, type Ss12000Data } from "./ss12000-model";
 
@@ -20,8 +20,8 @@ export function addObjects(data: Ss12000Data, collection: CollectionName, items:
     for (const issue of parsed.error.issues) {
       if (problems.length >= MAX_PROBLEMS) return;
       problems.push({
-        where: `${where}[${index}]${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("")}`,
-        problem: issue.code === "invalid_type" && issue.received === "undefined" ? "required" : "invalidValue",
+        where: `${where}[${index}]${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`,
+        problem: issue.code === "invalid_type" && issue.message.endsWith("received undefined") ? "required" : "invalidValue",
       });
     }
   });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 
 /**
  * The parts of SS12000 v2.1 (its OpenAPI description) the roster import reads: organisations,
