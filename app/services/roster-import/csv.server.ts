@@ -102,11 +102,17 @@ export function readCsvRoster(text: string, school: Roster["school"], terms: Ros
   const byId = new Map<string, Row>();
   const people: RosterPerson[] = [];
   const rolesOf = new Map<string, Set<string>>();
+  /** Each row's roles; a row whose id came earlier is checked but takes no part in the roster. */
+  const rowRoles = new Map<Row, Set<string>>();
   for (const row of rows) {
     const id = row.cell("id");
+    let first = false;
     if (!id) at(row.line, row.col("id"), "csvRequired");
     else if (byId.has(id)) at(row.line, row.col("id"), "csvDuplicateId", { value: id });
-    else byId.set(id, row);
+    else {
+      byId.set(id, row);
+      first = true;
+    }
     const given = row.cell("förnamn");
     const family = row.cell("efternamn");
     if (!given) at(row.line, row.col("förnamn"), "csvRequired");
@@ -118,7 +124,8 @@ export function readCsvRoster(text: string, school: Roster["school"], terms: Ros
       if (r in roles) roleSet.add(roles[r as keyof typeof roles]);
       else at(row.line, row.col("roll"), "csvUnknownRole", { value: r });
     }
-    if (id) rolesOf.set(id, roleSet);
+    rowRoles.set(row, roleSet);
+    if (first) rolesOf.set(id, roleSet);
     const email = row.cell("e-post").toLowerCase();
     if (email && !EMAIL.test(email)) at(row.line, row.col("e-post"), "csvEmail", { value: email });
     const born = row.cell("födelsedatum");
@@ -135,7 +142,7 @@ export function readCsvRoster(text: string, school: Roster["school"], terms: Ros
     }
     if (!roleSet.has("teacher") && row.cell("undervisar")) at(row.line, row.col("undervisar"), "csvOnlyForTeachers");
     if (roleSet.has("guardian") && row.cell("mentorsgrupp") && !roleSet.has("teacher") && !roleSet.has("pupil")) at(row.line, row.col("mentorsgrupp"), "csvOnlyForPupils");
-    if (!id) continue;
+    if (!first) continue;
     const staffRole = roleSet.has("teacher") || roleSet.has("admin");
     people.push({
       sourceId: id,
@@ -168,7 +175,7 @@ export function readCsvRoster(text: string, school: Roster["school"], terms: Ros
   const guardianships: Array<[string, string]> = [];
   for (const row of rows) {
     const id = row.cell("id");
-    if (!rolesOf.get(id)?.has("pupil")) continue;
+    if (!rowRoles.get(row)?.has("pupil") || byId.get(id) !== row) continue;
     const year = Number(row.cell("årskurs"));
     const join = (name: string, type: "class" | "mentor" | "teaching", column: Column) => {
       const group = groupOf(name, type, row, column);
@@ -202,8 +209,8 @@ export function readCsvRoster(text: string, school: Roster["school"], terms: Ros
   const named = (name: string) => [...groups.values()].find((g) => g.name === name);
   for (const row of rows) {
     const id = row.cell("id");
-    const roleSet = rolesOf.get(id);
-    if (!roleSet?.has("teacher") && !roleSet?.has("admin")) continue;
+    const roleSet = rowRoles.get(row);
+    if ((!roleSet?.has("teacher") && !roleSet?.has("admin")) || byId.get(id) !== row) continue;
     for (const name of list(row.cell("mentorsgrupp"))) {
       const group = named(name);
       if (!group || group.type !== "mentor") at(row.line, row.col("mentorsgrupp"), "csvUnknownGroup", { value: name });
