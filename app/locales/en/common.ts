@@ -643,7 +643,7 @@ const common: Translation = {
     fetchText: "Fetches the school unit's pupils, guardians, staff, groups and teaching straight from the register's SS12000 service.",
     fetch: "Fetch and preview",
     fetching: "Fetching from the register …",
-    apiNotConfigured: "No SS12000 service is set up for this installation. Ask whoever runs it to set one up (see the README), or upload files below.",
+    apiNotConfigured: "No SS12000 service is set up for this installation. Ask whoever runs it to set one up (see the README), or upload files.",
     uploadHeading: "Upload files",
     uploadText: "SS12000 files (JSON, in the shape the service answers, one or more) or one CSV file for schools without SS12000.",
     files: "Files",

@@ -642,7 +642,7 @@ const common = {
     fetchText: "Hämtar skolenhetens elever, vårdnadshavare, personal, grupper och undervisning direkt från elevregistrets SS12000-tjänst.",
     fetch: "Hämta och förhandsgranska",
     fetching: "Hämtar från elevregistret …",
-    apiNotConfigured: "Ingen SS12000-tjänst är inställd för den här installationen. Be den som driftar tjänsten ställa in den (se README), eller ladda upp filer nedan.",
+    apiNotConfigured: "Ingen SS12000-tjänst är inställd för den här installationen. Be den som driftar tjänsten ställa in den (se README), eller ladda upp filer.",
     uploadHeading: "Ladda upp filer",
     uploadText: "SS12000-filer (JSON, i samma form som tjänsten svarar, en eller flera) eller en CSV-fil för skolor utan SS12000.",
     files: "Filer",
