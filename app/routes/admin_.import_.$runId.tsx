@@ -70,6 +70,9 @@ export default function ImportRunPage() {
       ) : null}
       {changes.empty ? <p className="alert alert-info">{pending ? t("import.nothing") : t("import.nothingApplied")}</p> : null}
 
+      <ImportChangesView changes={changes} />
+
+      {/* Below the changes: the admin reads them before applying. */}
       {pending && !changes.empty ? (
         <Form method="post" className="card">
           <p>{t("import.applyWarning")}</p>
@@ -79,8 +82,6 @@ export default function ImportRunPage() {
           </button>
         </Form>
       ) : null}
-
-      <ImportChangesView changes={changes} />
 
       <p>
         <Link to="/admin/import">{t("import.backToImport")}</Link>

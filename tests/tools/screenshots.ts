@@ -5,6 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { chromium, type Page } from "@playwright/test";
 import { startTestServer } from "../support/server";
+import { importScreenshots } from "./import-screenshots";
 
 const out = "screenshots";
 mkdirSync(out, { recursive: true });
@@ -292,6 +293,7 @@ try {
     await visitor.getByRole("heading", { name: "Äkta och oförändrad" }).waitFor();
     await visitor.screenshot({ path: `${out}/verify-phone.png`, fullPage: true });
   }
+  await importScreenshots(browser, server.url, out, signIn);
   console.log(`screenshots in ./${out}`);
 } finally {
   await browser.close();

@@ -24,7 +24,7 @@ function FieldLine({ change, masked }: { change: FieldChange; masked: boolean })
     const parts = [...change.added.map((n) => `+ ${name(n)}`), ...change.removed.map((n) => `− ${name(n)}`)];
     return <li>{`${label}: ${parts.join(", ")}`}</li>;
   }
-  if (masked) return <li>{`${label}: ${t("import.hidden")}`}</li>;
+  if (masked && change.field !== "protectedIdentity") return <li>{`${label}: ${t("import.hidden")}`}</li>;
   return <li>{`${label}: ${value(t, change.field, change.from)} → ${value(t, change.field, change.to)}`}</li>;
 }
 
@@ -59,7 +59,7 @@ export function ImportChangesView({ changes }: { changes: ImportChanges }) {
       <section className="card" aria-labelledby="counts-heading">
         <h2 id="counts-heading">{t("import.countsHeading")}</h2>
         <div className="table-scroll">
-          <table>
+          <table className="import-counts">
             <thead>
               <tr>
                 <th scope="col">{t("import.kind")}</th>

@@ -686,7 +686,7 @@ const common = {
       guardians: "Vårdnadshavare",
       staff: "Personal",
       groups: "Klasser och grupper",
-      memberships: "Gruppmedlemskap",
+      memberships: "Grupp\u00admedlemskap",
       guardianships: "Vårdnad",
       mentorships: "Mentorskap",
       duties: "Undervisning (per termin)",

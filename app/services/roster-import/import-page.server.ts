@@ -115,7 +115,10 @@ function maskProtected(changes: ImportChanges): ImportChanges {
             personId: null,
             givenName: "",
             familyName: "",
-            fields: p.fields.map((f) => ("added" in f ? { field: f.field, added: f.added.map(() => MASKED_PERSON), removed: f.removed.map(() => MASKED_PERSON) } : "from" in f ? { field: f.field, from: null, to: null } : f)),
+            // Which fields change, not to what; that the person is protected is what the masked row says anyway.
+            fields: p.fields.map((f) =>
+              "added" in f ? { field: f.field, added: f.added.map(() => MASKED_PERSON), removed: f.removed.map(() => MASKED_PERSON) } : "from" in f && f.field !== "protectedIdentity" ? { field: f.field, from: null, to: null } : f,
+            ),
           }
         : p,
     ),
