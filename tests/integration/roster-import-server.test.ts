@@ -78,7 +78,6 @@ describe("importing through the admin pages", () => {
     await saraClient.synced();
     const stream = openEventStream(`${server.url}/events?plan=${alvaPlan}`, sara);
     expect(await stream.opened).toBe(200);
-    stream.close();
 
     const data = demoData();
     const saraSource = school.one<{ source_id: string }>("select source_id from people where email = 'vh@demo.test'").source_id;
@@ -103,6 +102,9 @@ describe("importing through the admin pages", () => {
     expect(applied.status).toBe(200);
     await expect.poll(() => saraClient.closeCodes).toContain(4409);
     saraClient.destroy();
+    // Her open page is told at once to reload, and its reload is refused.
+    await expect.poll(() => stream.changes).toContain("status");
+    stream.close();
     expect((await get(`${server.url}/plans/${alvaPlan}`, sara)).status).toBe(404);
     expect((await get(`${server.url}/events?plan=${alvaPlan}`, sara)).status).toBe(404);
     // Still Elis's guardian; the plan and everything in it are kept.

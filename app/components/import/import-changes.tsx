@@ -9,9 +9,12 @@ const MASKED_PERSON = "#protected";
 const countKinds = ["pupils", "guardians", "staff", "groups", "memberships", "guardianships", "mentorships", "duties", "subjects", "terms"] as const;
 const sections = ["ended", "changed", "returned", "added"] as const;
 
+/** Fields whose values are yes or no. */
+const yesNoFields = new Set(["protectedIdentity", "admin", "teacher"]);
+
 function value(t: TFunction, field: string, v: string | null): string {
   if (v === null) return t("import.none");
-  if (field === "protectedIdentity" || field === "admin" || field === "teacher") return v === "true" ? t("import.yes") : t("import.no");
+  if (yesNoFields.has(field)) return v === "true" ? t("import.yes") : t("import.no");
   return v;
 }
 

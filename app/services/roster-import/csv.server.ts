@@ -25,6 +25,7 @@ export const csvColumns = [
 ] as const;
 type Column = (typeof csvColumns)[number]["name"];
 
+const MENTOR_GROUP = "mentor";
 const roles = { elev: "pupil", vårdnadshavare: "guardian", lärare: "teacher", admin: "admin" } as const;
 
 /** The template: the header and three example rows (a pupil, her guardian, her teacher). */
@@ -213,8 +214,8 @@ export function readCsvRoster(text: string, school: Roster["school"], terms: Ros
     if ((!roleSet?.has("teacher") && !roleSet?.has("admin")) || byId.get(id) !== row) continue;
     for (const name of list(row.cell("mentorsgrupp"))) {
       const group = named(name);
-      if (!group || group.type !== "mentor") at(row.line, row.col("mentorsgrupp"), "csvUnknownGroup", { value: name });
-      else mentorships.push([group.sourceId, id]);
+      if (group?.type !== MENTOR_GROUP) at(row.line, row.col("mentorsgrupp"), "csvUnknownGroup", { value: name });
+      else mentorships.push([group!.sourceId, id]);
     }
     for (const entry of list(row.cell("undervisar"))) {
       const match = /^([A-Za-zÅÄÖåäö0-9]+)(?::([a-z]{2,3}))?\s+(.+)$/.exec(entry);

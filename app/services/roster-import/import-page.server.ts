@@ -126,7 +126,7 @@ function maskProtected(changes: ImportChanges): ImportChanges {
 }
 
 /** Applies a dry run and tells the running server whose rights on which pupils changed. */
-export function performApplyImport(context: Pick<AppLoadContext, "db" | "collaboration">, admin: SignedInPerson, runId: string): { ok: true; writes: number } | ImportFailure {
+export function performApplyImport(context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents">, admin: SignedInPerson, runId: string): { ok: true; writes: number } | ImportFailure {
   const applied = applyImport(context.db, { schoolId: admin.schoolId, runId });
   if (!applied.ok) {
     if (applied.error === "importChanged") return { ok: false, error: "importChanged", runId: applied.runId };

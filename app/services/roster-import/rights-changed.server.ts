@@ -1,13 +1,22 @@
+import { getPlansOfPupils } from "../../../db/queries/plans";
 import type { AppContext } from "../../load-context";
 
 /**
  * The one place that tells the running server that people's rights on these pupils changed
- * (an import ended a custody, a membership, a duty, a person): every open plan socket whose
- * rights are no longer what they were is closed at once, and its client reconnects with what it
- * may now do, or is refused. Event streams carry no content and every reload goes through the
- * loaders, which ask the policies again. (Ending the streams themselves is the signal being
- * added beside this; connect it here.)
+ * (an import ended a custody, a membership, a duty, a person):
+ * - every open plan socket of the pupils is re-decided: one whose rights are no longer what they
+ *   were is closed at once (4409), and its client reconnects with what it may now do, or is refused;
+ * - every open view of their plans is told to reload (a content-free "status" poke on the plan's
+ *   event stream): the loaders ask the policies again, so a reader who lost access gets "not found".
+ * (Ending the event streams themselves is the signal being added beside this; connect it here.)
  */
-export function announceRightsChanged(context: Pick<AppContext, "collaboration">, pupilIds: Iterable<string>): void {
-  for (const pupilId of new Set(pupilIds)) context.collaboration.revalidatePupil(pupilId);
+export function announceRightsChanged(context: Pick<AppContext, "db" | "collaboration" | "planEvents">, pupilIds: Iterable<string>): void {
+  const ids = [...new Set(pupilIds)];
+  for (const pupilId of ids) context.collaboration.revalidatePupil(pupilId);
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const plan of getPlansOfPupils(context.db, ids.slice(i, i + 500))) {
+      context.planEvents.publish(plan.planId, "status", "everyone");
+      context.planEvents.publish(plan.planId, "status", "staff");
+    }
+  }
 }
