@@ -8,7 +8,7 @@ import { requireSchoolAdmin } from "~/policies/school.server";
 import { getImportPage, MAX_UPLOAD_BYTES, performFetchImport, performUploadImport } from "~/services/roster-import/import-page.server";
 import { parseForm, respond } from "~/utils/action-result.server";
 import { formatDateTime } from "~/utils/format";
-import { readFormData } from "~/utils/forms.server";
+import { readUploadForm } from "~/utils/forms.server";
 import { translateError } from "~/utils/errors";
 import { useLocale } from "~/utils/use-locale";
 
@@ -27,7 +27,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD_BYTES) {
     return respond({ ok: false, error: "validation", problems: [{ where: "", problem: "tooLarge" }] }, "import");
   }
-  const form = await readFormData(request);
+  const form = await readUploadForm(request, MAX_UPLOAD_BYTES);
+  if (form === "tooLarge") return respond({ ok: false, error: "validation", problems: [{ where: "", problem: "tooLarge" }] }, "import");
   const parsed = parseForm(form, ImportSchema);
   if (!parsed.ok) return respond(parsed, "import");
   let result;

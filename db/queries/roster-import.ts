@@ -269,3 +269,10 @@ export function listAppliedRuns(db: AppDatabase, schoolId: string, limit = 20) {
 export function findSchoolBySource(db: AppDatabase, sourceId: string): { id: string } | null {
   return db.select({ id: schools.id }).from(schools).where(eq(schools.sourceId, sourceId)).get() ?? null;
 }
+
+/** The school as the import pages need it: which source it is bound to, its name and terms. */
+export function getSchoolForImport(db: AppDatabase, schoolId: string) {
+  const school = db.select({ sourceId: schools.sourceId, name: schools.name, municipality: schools.municipality }).from(schools).where(eq(schools.id, schoolId)).get();
+  if (!school) return null;
+  return { ...school, terms: db.select({ kind: terms.kind, year: terms.year, startsOn: terms.startsOn, endsOn: terms.endsOn }).from(terms).where(eq(terms.schoolId, schoolId)).all() };
+}

@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { getImportRun, getStoredRoster, listAppliedRuns } from "../../../db/queries/roster-import";
+import { getImportRun, getSchoolForImport, listAppliedRuns } from "../../../db/queries/roster-import";
 import type { SignedInPerson } from "../../../db/queries/roster";
 import { schoolYearStartYear, stockholmToday } from "../../../db/school-calendar";
 import type { Failure } from "~/utils/action-result.server";
@@ -22,9 +22,9 @@ export const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;
 
 /** The import page: where the roster can come from, the dry run waiting, the imports applied. */
 export function getImportPage(db: AppLoadContext["db"], admin: SignedInPerson, sources: AppLoadContext["rosterSources"]) {
-  const stored = getStoredRoster(db, admin.schoolId);
+  const school = getSchoolForImport(db, admin.schoolId);
   return {
-    school: { name: stored.school?.name ?? "", connected: stored.school?.sourceId != null && !stored.school.sourceId.startsWith("csv:") },
+    school: { name: school?.name ?? "", connected: boundToSs12000(school?.sourceId) },
     apiConfigured: sources.ss12000 !== null,
     runs: listAppliedRuns(db, admin.schoolId).map((r) => ({
       id: r.id,
@@ -37,10 +37,12 @@ export function getImportPage(db: AppLoadContext["db"], admin: SignedInPerson, s
   };
 }
 
+/** Whether the school's source is an SS12000 school unit (a CSV school's id starts with "csv:"). */
+const boundToSs12000 = (sourceId: string | null | undefined): sourceId is string => sourceId != null && !sourceId.startsWith("csv:");
+
 function toRoster(db: AppLoadContext["db"], admin: SignedInPerson, sources: AppLoadContext["rosterSources"], data: Ss12000Data) {
-  const school = getStoredRoster(db, admin.schoolId).school;
-  const sourceId = school?.sourceId && !school.sourceId.startsWith("csv:") ? school.sourceId : null;
-  return mapSs12000(data, { schoolUnitId: sourceId, today: stockholmToday(), externalIdContext: sources.externalIdContext });
+  const sourceId = getSchoolForImport(db, admin.schoolId)?.sourceId;
+  return mapSs12000(data, { schoolUnitId: boundToSs12000(sourceId) ? sourceId : null, today: stockholmToday(), externalIdContext: sources.externalIdContext });
 }
 
 /** Reads uploaded files (SS12000 JSON, or one CSV) and keeps their dry run. */
@@ -54,9 +56,9 @@ export function performUploadImport(
   const csv = files.filter((f) => f.name.toLowerCase().endsWith(".csv"));
   if (csv.length > 0) {
     if (files.length > 1) return { ok: false, error: "validation", problems: [{ where: "", problem: "oneCsv" }] };
-    const stored = getStoredRoster(db, admin.schoolId);
-    const school = { sourceId: stored.school?.sourceId ?? `csv:${admin.schoolId}`, name: stored.school?.name ?? "", municipality: stored.school?.municipality ?? "" };
-    const read = readCsvRoster(csv[0]!.text, school, csvTerms(stored.terms, schoolYearStartYear(stockholmToday())));
+    const stored = getSchoolForImport(db, admin.schoolId);
+    const school = { sourceId: stored?.sourceId ?? `csv:${admin.schoolId}`, name: stored?.name ?? "", municipality: stored?.municipality ?? "" };
+    const read = readCsvRoster(csv[0]!.text, school, csvTerms(stored?.terms ?? [], schoolYearStartYear(stockholmToday())));
     if (!read.ok) return { ok: false, error: "importProblems", problems: read.problems };
     return dryRun(db, admin, "csv", read.roster);
   }
@@ -69,11 +71,11 @@ export function performUploadImport(
 
 /** Reads the school's roster from its SS12000 API and keeps the dry run. */
 export async function performFetchImport(db: AppLoadContext["db"], admin: SignedInPerson, sources: AppLoadContext["rosterSources"]): Promise<{ ok: true; runId: string } | ImportFailure> {
-  const school = getStoredRoster(db, admin.schoolId).school;
-  if (!sources.ss12000 || !school?.sourceId || school.sourceId.startsWith("csv:")) return { ok: false, error: "importUnavailable", problems: [{ where: "", problem: sources.ss12000 ? "notConnected" : "apiNotConfigured" }] };
+  const sourceId = getSchoolForImport(db, admin.schoolId)?.sourceId;
+  if (!sources.ss12000 || !boundToSs12000(sourceId)) return { ok: false, error: "importUnavailable", problems: [{ where: "", problem: sources.ss12000 ? "notConnected" : "apiNotConfigured" }] };
   let fetched;
   try {
-    fetched = await fetchSs12000(sources.ss12000, school.sourceId);
+    fetched = await fetchSs12000(sources.ss12000, sourceId);
   } catch (error) {
     if (error instanceof Ss12000FetchError) return { ok: false, error: "importUnavailable", problems: [{ where: "", problem: error.problem, values: { detail: error.detail } }] };
     throw error;
