@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import {
   groupMembers,
@@ -102,14 +102,15 @@ export function getStoredRoster(db: AppDatabase, schoolId: string): StoredRoster
   };
 }
 
-/** E-mail addresses (sign-in names) already held by people of other schools. */
+/** E-mail addresses (sign-in names) already held by someone the import does not manage: people of
+ * other schools, or of this school made before the importer (no source id). */
 export function getEmailsHeldElsewhere(db: AppDatabase, schoolId: string, emails: string[]): Set<string> {
   const held = new Set<string>();
   for (let i = 0; i < emails.length; i += 500) {
     const rows = db
       .select({ email: people.email })
       .from(people)
-      .where(and(ne(people.schoolId, schoolId), isNotNull(people.email), inArray(people.email, emails.slice(i, i + 500))))
+      .where(and(or(ne(people.schoolId, schoolId), isNull(people.sourceId)), isNotNull(people.email), inArray(people.email, emails.slice(i, i + 500))))
       .all();
     for (const row of rows) held.add(row.email!);
   }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "../../db/client";
 import { importRosterNow } from "../../app/services/roster-import/import.server";
+import { getOrCreatePlan } from "../../db/queries/plans";
 import { mapSs12000 } from "../../app/services/roster-import/ss12000-map.server";
 import type { Ss12000Data } from "../../app/services/roster-import/ss12000-model";
 import { bigSchool } from "../support/big-school";
@@ -166,6 +167,44 @@ describe("importing a whole school", () => {
     expect(result.changes.counts.guardians.added).toBe(1);
     expect(result.changes.people.some((p) => p.change === "returned")).toBe(true);
     expect(count("select count(*) n from people where ended_at is not null")).toBe(0);
+  });
+
+  it("ends a pupil who moves school: her memberships and custody end, her plan and the pupil row stay", () => {
+    const data = structuredClone(school.data);
+    const leaver = data.persons.find((p) => p.enrolments && p.responsibles?.length === 2 && p.securityMarking === "Ingen")!;
+    const row = personNamed(leaver);
+    const termId = (db.$client.prepare("select id from terms order by starts_on limit 1").get() as { id: string }).id;
+    const plan = getOrCreatePlan(db, row.id, termId);
+    leaver.enrolments = [];
+    const result = importRosterNow(db, { roster: rosterOf(data), source: "ss12000-file" });
+    if (!result.ok) throw new Error("refused");
+    expect(result.changes.counts.pupils.ended).toBe(1);
+    expect(result.changes.counts.memberships.ended).toBe(12);
+    expect(result.changes.counts.guardianships.ended).toBe(2);
+    expect(result.affectedPupilIds).toContain(row.id);
+    expect(personNamed(leaver).ended_at).not.toBeNull();
+    expect(count(`select count(*) n from group_members where pupil_id = '${row.id}'`)).toBe(0);
+    expect(count(`select count(*) n from guardianships where pupil_id = '${row.id}'`)).toBe(0);
+    expect(count(`select count(*) n from pupils where person_id = '${row.id}'`)).toBe(1);
+    expect(count(`select count(*) n from plans where id = '${plan.id}'`)).toBe(1);
+    // She comes back: the same person, her plan still hers.
+    const back = importRosterNow(db, { roster: rosterOf(structuredClone(school.data)), source: "ss12000-file" });
+    expect(back.ok && back.changes.counts.pupils.added).toBe(1);
+    expect(personNamed(leaver)).toMatchObject({ id: row.id, ended_at: null });
+  });
+
+  it("leaves rows made before the importer alone, and does not hand their e-mail address to anyone", () => {
+    const data = structuredClone(school.data);
+    const pupil = data.persons.find((p) => p.enrolments && p.securityMarking === "Ingen")!;
+    db.$client.prepare("insert into people (id, school_id, given_name, family_name, email) values ('old-1', ?, 'Gammal', 'Rad', 'gammal@skolan.example')").run(schoolId);
+    pupil.emails = [{ value: "gammal@skolan.example", type: "Skola elev" }];
+    const result = importRosterNow(db, { roster: rosterOf(data), source: "ss12000-file" });
+    if (!result.ok) throw new Error("refused");
+    expect(result.changes.warnings.map((w) => w.problem)).toContain("emailElsewhere");
+    expect(personNamed(pupil).email).toBeNull();
+    expect(db.$client.prepare("select ended_at, email from people where id = 'old-1'").get()).toEqual({ ended_at: null, email: "gammal@skolan.example" });
+    db.$client.prepare("delete from people where id = 'old-1'").run();
+    expect(importRosterNow(db, { roster: rosterOf(structuredClone(school.data)), source: "ss12000-file" }).ok).toBe(true);
   });
 
   it("refuses a roster that would leave the school without an admin, and changes nothing", () => {
