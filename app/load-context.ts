@@ -34,6 +34,11 @@ export interface AppContext {
    * custody or duties; open sockets and event streams of that pupil's plans re-decide at once.
    */
   accessEvents: ChangeBus<AccessChange>;
+  /** Where rosters come from besides uploaded files: the school's SS12000 API, if configured (server/env.ts). */
+  rosterSources: {
+    ss12000: import("./services/roster-import/ss12000-client.server").Ss12000Connection | null;
+    externalIdContext: string | null;
+  };
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
   /** Where people reach the app (PUBLIC_URL, an origin): links in mail and on exports. Never the request's Host. */

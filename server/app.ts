@@ -17,7 +17,7 @@ import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
 import { guardRequests, healthCheck, hideErrors, securityHeaders } from "./http-edge";
 import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
-import type { Env } from "./env";
+import { rosterSourcesFrom, type Env } from "./env";
 import type { Logger } from "./logger";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -86,6 +86,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
 
   const planEvents = new PlanEvents();
   const personEvents = new PersonEvents();
+  const rosterSources = rosterSourcesFrom(env);
 
   // `remix build` is a production build; React, loaded first by it, picks its development or
   // production code from NODE_ENV once. NODE_ENV here says what kind of deployment this is (demo
@@ -157,6 +158,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         publicUrl: signIn.publicUrl,
         cspNonce: String(res.locals.cspNonce ?? ""),
         signIn,
+        rosterSources,
       }),
     }),
   );

@@ -78,6 +78,20 @@ const EnvSchema = z.object({
       }
       return [...new Set(words)] as PersonRole[];
     }),
+  /** The school's SS12000 API (its base URL, e.g. https://sis.example.se/ss12000/v2.1); unset: imports from files only. */
+  SS12000_BASE_URL: z.preprocess(emptyAsUnset, z.string().url("SS12000_BASE_URL must be a URL").optional()),
+  /** A bearer token for it, as the school's system issued it... */
+  SS12000_TOKEN: z.preprocess(emptyAsUnset, z.string().optional()),
+  /** ...or OAuth2 client credentials to get one. */
+  SS12000_TOKEN_URL: z.preprocess(emptyAsUnset, z.string().url("SS12000_TOKEN_URL must be a URL").optional()),
+  SS12000_CLIENT_ID: z.preprocess(emptyAsUnset, z.string().optional()),
+  SS12000_CLIENT_SECRET: z.preprocess(emptyAsUnset, z.string().optional()),
+  SS12000_SCOPE: z.preprocess(emptyAsUnset, z.string().optional()),
+  /** Objects asked for per page (the standard's `limit`). */
+  SS12000_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  SS12000_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Which of a person's `externalIdentifiers` (its context) fills people.external_id; see the README. */
+  SS12000_EXTERNAL_ID_CONTEXT: z.preprocess(emptyAsUnset, z.string().optional()),
 });
 
 export type ProviderId = "staff" | "guardian";
@@ -176,6 +190,9 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const { PASSWORD_SIGN_IN: passwordRoles, ...env } = parsed.data;
+  if (env.SS12000_BASE_URL && !env.SS12000_TOKEN && !(env.SS12000_TOKEN_URL && env.SS12000_CLIENT_ID && env.SS12000_CLIENT_SECRET)) {
+    throw new Error("Invalid configuration: SS12000_BASE_URL needs SS12000_TOKEN, or SS12000_TOKEN_URL, SS12000_CLIENT_ID and SS12000_CLIENT_SECRET");
+  }
   const production = env.NODE_ENV === "production";
   const problems: string[] = [];
   const providers = (["staff", "guardian"] as const)
@@ -198,5 +215,24 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     COOKIE_SECURE: env.COOKIE_SECURE ?? production,
     SIGNING_KEY_SECRET: env.SIGNING_KEY_SECRET ?? DEVELOPMENT_SIGNING_KEY_SECRET,
     SIGN_IN: { passwordRoles, providers },
+  };
+}
+
+/** How the app reads rosters from outside (handed to the app in its load context). */
+export function rosterSourcesFrom(env: Env) {
+  return {
+    ss12000: env.SS12000_BASE_URL
+      ? {
+          baseUrl: env.SS12000_BASE_URL,
+          token: env.SS12000_TOKEN ?? null,
+          oauth:
+            env.SS12000_TOKEN_URL && env.SS12000_CLIENT_ID && env.SS12000_CLIENT_SECRET
+              ? { tokenUrl: env.SS12000_TOKEN_URL, clientId: env.SS12000_CLIENT_ID, clientSecret: env.SS12000_CLIENT_SECRET, scope: env.SS12000_SCOPE ?? null }
+              : null,
+          pageSize: env.SS12000_PAGE_SIZE,
+          timeoutMs: env.SS12000_TIMEOUT_MS,
+        }
+      : null,
+    externalIdContext: env.SS12000_EXTERNAL_ID_CONTEXT ?? null,
   };
 }

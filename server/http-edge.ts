@@ -14,6 +14,8 @@ import type { Logger } from "./logger";
 
 /** The largest request body taken at all (the biggest form is an uploaded export, up to 2 MB). */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** A school's whole roster (SS12000 files or a CSV) is uploaded in one form: the only larger body. */
+const LARGER_BODIES: Record<string, number> = { "/admin/import": 32 * 1024 * 1024 };
 
 type EdgeMessage = keyof typeof sv.edge;
 
@@ -91,7 +93,7 @@ export function guardRequests(site: Site): RequestHandler {
     const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
     if (hasBody) {
       if (req.headers["content-length"] === undefined) return refuse(res, 411, "lengthRequired");
-      if (Number(req.headers["content-length"]) > MAX_REQUEST_BYTES) return refuse(res, 413, "tooLarge");
+      if (Number(req.headers["content-length"]) > (LARGER_BODIES[req.path] ?? MAX_REQUEST_BYTES)) return refuse(res, 413, "tooLarge");
     }
     const own = ownOrigins(site.publicUrl, `${req.protocol}://${req.headers.host}`);
     const header = (name: string) => {

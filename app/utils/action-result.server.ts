@@ -36,6 +36,9 @@ export const failureStatus = {
   sibling: 409,
   unavailable: 409,
   throttled: 429,
+  importProblems: 400,
+  importChanged: 409,
+  importUnavailable: 502,
 } as const;
 
 export type FailureKey = keyof typeof failureStatus;
@@ -54,6 +57,8 @@ export interface ActionFailure {
   message: string;
   intent?: string;
   fieldErrors?: Record<string, string[]>;
+  /** Problems found in uploaded or fetched data, each with where it is (the roster import). */
+  problems?: Array<{ where: string; problem: string; values?: Record<string, string> }>;
 }
 
 /**
@@ -61,7 +66,7 @@ export interface ActionFailure {
  * `<namespace>.errors.<key>` (e.g. "talks.errors.capacity"). `about` names what the answer is
  * about on both (a page with several forms shows it by the one that posted).
  */
-export function respond<R extends { ok: true } | (Failure & { intent?: string; fieldErrors?: Record<string, string[]> }), About extends Record<string, string> = Record<never, never>>(
+export function respond<R extends { ok: true } | (Failure & { intent?: string; fieldErrors?: Record<string, string[]>; problems?: ActionFailure["problems"] }), About extends Record<string, string> = Record<never, never>>(
   result: R,
   namespace: string,
   about?: About,

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -231,6 +231,25 @@ const rows: Row[] = [
     fields: () => ({ intent: "scales", gradedFromYear: "6" }),
     expect: cells(["admin", "admin2"], 200, 404),
   },
+  { route: "admin_.import", label: "the import page", method: "GET", path: () => "/admin/import", expect: cells(["admin", "admin2"], 200, 404) },
+  {
+    route: "admin_.import",
+    label: "an import with no file (a dry run of nothing)",
+    method: "POST",
+    path: () => "/admin/import",
+    fields: () => ({ intent: "upload" }),
+    expect: cells(["admin", "admin2"], 400, 404),
+  },
+  { route: "admin_.import_.$runId", label: "Solbackeskolan's import preview", method: "GET", path: (c) => `/admin/import/${c.ids.importRun}`, expect: cells(["admin"], 200, 404) },
+  {
+    route: "admin_.import_.$runId",
+    label: "an unknown intent on Solbackeskolan's import preview",
+    method: "POST",
+    path: (c) => `/admin/import/${c.ids.importRun}`,
+    fields: () => ({ intent: "bogus" }),
+    expect: cells(["admin", "admin2"], 400, 404),
+  },
+  { route: "admin_.import_.template[.]csv", label: "the CSV template", method: "GET", path: () => "/admin/import/template.csv", expect: cells(["admin", "admin2"], 200, 404) },
   { route: "api.me.plans", label: "one's plans (API)", method: "GET", path: () => "/api/me/plans", expect: cells(signedIn, 200, 200, 401) },
   { route: "api.signing-key", label: "the public signing key", method: "GET", path: () => "/api/signing-key", expect: cells(everyone, 200, 200, 200) },
   { route: "verify", label: "the verify page", method: "GET", path: () => "/verify", expect: cells(everyone, 200, 200, 200) },
@@ -367,6 +386,12 @@ beforeAll(async () => {
   ids.jonasGroup = school.groupId("8A – Jonas Ek");
   ids.mathsGroup = school.groupId("8A Matematik");
   ids.norrbyGroup = school.one<{ id: string }>("select id from groups where name = '7B – Siv Ekholm'").id;
+  // A dry run of Solbackeskolan's roster as its system has it (nothing would change), waiting to be applied.
+  const upload = new FormData();
+  upload.set("intent", "upload");
+  upload.append("files", new Blob([readFileSync(new URL("../../db/seed/demo-school.ss12000.json", import.meta.url))]), "solbacken.json");
+  const previewed = await fetch(`${server.url}/admin/import`, { method: "POST", body: upload, headers: { Cookie: cookies.admin! }, redirect: "manual" });
+  ids.importRun = /^\/admin\/import\/([^/?#]+)$/.exec(previewed.headers.get("location") ?? "")![1]!;
 }, 120_000);
 
 afterAll(async () => {

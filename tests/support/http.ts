@@ -45,12 +45,16 @@ export async function firstPlanId(baseUrl: string, cookie: string): Promise<stri
 
 /**
  * Opens a server-sent event stream as a browser's EventSource would, without reconnecting: the
- * stream's status, what it sent, and a promise that resolves when the server ends it.
+ * stream's status, what it sent (and the changes it announced), and a promise that resolves when
+ * the server ends it. Resolves once the server has answered (and so is listening).
  */
 export async function openEventStream(url: string, cookie: string) {
   const abort = new AbortController();
   const response = await fetch(url, { redirect: "manual", headers: { Cookie: cookie, Accept: "text/event-stream" }, signal: abort.signal });
   const received: string[] = [];
+  /** The `data` of each "changed" event, in order. */
+  const changes: string[] = [];
+  let buffer = "";
   let ended = false;
   const finished = (async () => {
     if (!response.body) return;
@@ -60,7 +64,16 @@ export async function openEventStream(url: string, cookie: string) {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        received.push(decoder.decode(value));
+        const text = decoder.decode(value, { stream: true });
+        received.push(text);
+        buffer += text;
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block);
+          if (/^event: changed$/m.test(block) && data) changes.push(data[1]!);
+        }
       }
     } catch {
       // Aborted by the test itself.
@@ -70,6 +83,7 @@ export async function openEventStream(url: string, cookie: string) {
   return {
     status: response.status,
     received,
+    changes,
     /** Whether the server has ended the stream. */
     hasEnded: () => ended,
     finished,

@@ -7,6 +7,7 @@ import { chromium, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import { startTestProvider } from "../support/oidc-provider";
 import { startTestServer } from "../support/server";
+import { importScreenshots } from "./import-screenshots";
 
 const out = "screenshots";
 mkdirSync(out, { recursive: true });
@@ -295,6 +296,7 @@ try {
     await visitor.screenshot({ path: `${out}/verify-phone.png`, fullPage: true });
   }
   await signInPages();
+  await importScreenshots(browser, server.url, out, signIn);
   console.log(`screenshots in ./${out}`);
 } finally {
   await browser.close();
