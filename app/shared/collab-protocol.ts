@@ -67,8 +67,17 @@ export const CloseCode = {
   TooLarge: 1009,
 } as const;
 
-/** y-websocket message types: the first varUint of every message. */
-export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+/**
+ * y-websocket message types: the first varUint of every message. `Stored` is ours (server to
+ * client only, and only to a connection that asked for it with `?acks=1`): a count of the
+ * connection's sync replies and updates that the server has handled and stored — see
+ * "Acknowledgements" in server/collab/DOCUMENT-SHAPE.md. The stock client never asks for it, so
+ * it never receives a type it does not know.
+ */
+export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, Stored: 4 } as const;
+
+/** The URL parameter with which a client asks for `Stored` acknowledgements (`/collab/<planId>?acks=1`). */
+export const ACKS_PARAM = "acks";
 
 /** Awareness client ids one connection may use. A tab uses one (its Y.Doc's client id). */
 export const MAX_CLIENT_IDS_PER_CONNECTION = 4;

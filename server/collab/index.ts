@@ -6,7 +6,7 @@ import type * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
 import { getPlan } from "../../db/queries/plans";
 import { getSessionExpiry, type AppSessionStorage } from "../../db/queries/sessions";
-import { CloseCode } from "../../app/shared/collab-protocol";
+import { ACKS_PARAM, CloseCode } from "../../app/shared/collab-protocol";
 import { watchSession } from "../../app/utils/session-watch.server";
 import type { Logger } from "../logger";
 import type { AccessChange, ChangeBus, SessionChange } from "../plan-events";
@@ -81,7 +81,7 @@ export class CollaborationServer {
       .then((result) => {
         if ("status" in result) return refuse(socket, result.status);
         if (this.connectionsOf(result.planId, result.personId) >= MAX_CONNECTIONS_PER_PERSON) return refuse(socket, 429);
-        this.wss.handleUpgrade(request, socket, head, (ws) => this.connect(ws, result));
+        this.wss.handleUpgrade(request, socket, head, (ws) => this.connect(ws, result, asksForAcks(request)));
       })
       .catch((error: unknown) => {
         this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab upgrade failed");
@@ -89,7 +89,7 @@ export class CollaborationServer {
       });
   }
 
-  private connect(socket: WebSocket, admission: Admission) {
+  private connect(socket: WebSocket, admission: Admission, wantsAcks: boolean) {
     const { document } = this.open(admission.planId, admission.pupilId);
     const connection: LiveConnection = {
       socket,
@@ -99,6 +99,8 @@ export class CollaborationServer {
       user: admission.user,
       clientIds: new Set(),
       hasWritten: false,
+      wantsAcks,
+      writesReceived: 0,
       sessionExpiresAt: admission.session.expiresAt.getTime(),
       stopWatching: () => {},
     };
@@ -302,6 +304,11 @@ export class CollaborationServer {
     }
     this.wss.close();
   }
+}
+
+/** Whether the client asked for `Stored` acknowledgements (DOCUMENT-SHAPE.md, "Acknowledgements"). */
+function asksForAcks(request: IncomingMessage): boolean {
+  return new URL(request.url ?? "/", "http://localhost").searchParams.get(ACKS_PARAM) === "1";
 }
 
 function refuse(socket: Duplex, status: number) {

@@ -5,7 +5,8 @@ import type { AppDatabase } from "../../db/client";
 import { getOrCreatePlan } from "../../db/queries/plans";
 import { getActiveTerm } from "../../db/queries/terms";
 import { stockholmToday } from "../../db/school-calendar";
-import { roleColors } from "../../app/shared/collab-protocol";
+import * as decoding from "lib0/decoding";
+import { MessageType, roleColors } from "../../app/shared/collab-protocol";
 import { createSeededDatabase, personIdByEmail } from "../../tests/support/database";
 import { collabMessage } from "../../tests/support/collab-raw";
 import { recordWritingSession } from "./audit";
@@ -50,7 +51,7 @@ function openDocument() {
   return { document, journal, firstWrites };
 }
 
-function connect(document: LiveDocument, email: string, canWrite: boolean): Connection & { sent: Uint8Array[] } {
+function connect(document: LiveDocument, email: string, canWrite: boolean, wantsAcks = false): Connection & { sent: Uint8Array[] } {
   const sent: Uint8Array[] = [];
   const socket = { OPEN: 1, readyState: 1, send: (message: Uint8Array, done?: () => void) => (sent.push(message), done?.()), close() {}, terminate() {} };
   const connection = {
@@ -60,6 +61,8 @@ function connect(document: LiveDocument, email: string, canWrite: boolean): Conn
     user: { key: "abcdefghijkl", name: email, role: canWrite ? "mentor" : "guardian", color: roleColors.mentor },
     clientIds: new Set<number>(),
     hasWritten: false,
+    wantsAcks,
+    writesReceived: 0,
     sent,
   } satisfies Connection & { sent: Uint8Array[] };
   document.addConnection(connection);
@@ -113,6 +116,73 @@ describe("the log's 'wrote in the plan'", () => {
     journal.flush();
     expect(firstWrites).toEqual(["mentor@demo.test", "mentor@demo.test"]);
     expect(writingSessions("mentor@demo.test")).toBe(1);
+    document.destroy();
+  });
+});
+
+/** The `Stored` counts a connection was sent (message type 4), in order. */
+function acks(connection: { sent: Uint8Array[] }): number[] {
+  return connection.sent.filter((m) => m[0] === MessageType.Stored).map((m) => decoding.readVarUint(decoding.createDecoder(m.subarray(1))));
+}
+
+describe("acknowledgements", () => {
+  it("tell a client that asked how many of its writes are stored, only after the commit, one message per task", async () => {
+    const { document, journal } = openDocument();
+    const mentor = connect(document, "mentor@demo.test", true, true);
+    const stock = connect(document, "mentor@demo.test", true);
+    document.receive(mentor, collabMessage.syncStep1(Y.encodeStateVector(new Y.Doc())));
+    // A sync reply that changes nothing is acknowledged too (at the end of the task: nothing waits).
+    document.receive(mentor, collabMessage.syncStep2(Y.encodeStateAsUpdate(document.doc)));
+    expect(acks(mentor)).toEqual([]);
+    await Promise.resolve();
+    expect(acks(mentor)).toEqual([1]);
+
+    // Two keystrokes in one task: one commit, one acknowledgement of both, and none before it.
+    document.receive(mentor, collabMessage.update(change(document, typing("Ett."))));
+    document.receive(mentor, collabMessage.update(change(document, typing("Två."))));
+    expect(acks(mentor)).toEqual([1]);
+    const rowsBefore = (db.$client.prepare("select count(*) as n from plan_updates where plan_id = ?").get(planId) as { n: number }).n;
+    journal.flush();
+    expect((db.$client.prepare("select count(*) as n from plan_updates where plan_id = ?").get(planId) as { n: number }).n).toBe(rowsBefore + 2);
+    await Promise.resolve();
+    expect(acks(mentor)).toEqual([1, 3]);
+    // A client that did not ask (the stock y-websocket client) never receives the type.
+    document.receive(stock, collabMessage.update(change(document, typing("Tre."))));
+    journal.flush();
+    await Promise.resolve();
+    expect(acks(stock)).toEqual([]);
+    document.destroy();
+  });
+
+  it("never acknowledge a write whose change could not be stored", async () => {
+    const storeFailures: string[] = [];
+    const journal = new UpdateJournal(db);
+    const document = new LiveDocument(planId, pupilId, {
+      journal,
+      compactEvery: 1000,
+      isSection: planSectionLookup(db, planId),
+      onFirstWrite: () => {},
+      onStoreFailure: (failed) => storeFailures.push(failed),
+      onCompactionFailure: () => {},
+    });
+    const mentor = connect(document, "mentor@demo.test", true, true);
+    document.receive(mentor, collabMessage.update(change(document, typing("Sparas."))));
+    journal.flush();
+    await Promise.resolve();
+    expect(acks(mentor)).toEqual([1]);
+    db.$client.exec(`create trigger refuse_for_acks before insert on plan_updates begin select raise(abort, 'disk full'); end`);
+    try {
+      document.receive(mentor, collabMessage.update(change(document, typing("Sparas inte."))));
+      // A write after it that changes nothing waits for it, and is not acknowledged either.
+      document.receive(mentor, collabMessage.syncStep2(new Uint8Array([0, 0])));
+      journal.flush();
+      await Promise.resolve();
+      await Promise.resolve();
+    } finally {
+      db.$client.exec("drop trigger refuse_for_acks");
+    }
+    expect(storeFailures).toEqual([planId]);
+    expect(acks(mentor)).toEqual([1]);
     document.destroy();
   });
 });

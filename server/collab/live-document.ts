@@ -25,6 +25,11 @@ export interface Connection extends PresenceOwner {
   user: ConnectionUser;
   /** Set once a change from this connection has been accepted and stored. */
   hasWritten: boolean;
+  /** The client asked for acknowledgements (`?acks=1`): it is told, with `Stored`, how many of its
+   * sync replies and updates are handled and stored. */
+  wantsAcks: boolean;
+  /** Sync replies and updates received from this connection so far (what `Stored` counts). */
+  writesReceived: number;
 }
 
 /** The parts around the core (see index.ts): storage, the plan's sections, the audit log. */
@@ -57,6 +62,9 @@ export class LiveDocument {
   private readonly presence: PresenceRegistry;
   private broken = false;
   private destroyed = false;
+  /** Connections owed a `Stored` acknowledgement, with the count to send (sent together, once per task). */
+  private readonly acksDue = new Map<Connection, number>();
+  private acksScheduled = false;
   /**
    * Set in the same synchronous step that freezes the plan for signing. From then on no update
    * is applied, whoever sends it and however it was queued: there is no await in between.
@@ -218,6 +226,14 @@ export class LiveDocument {
     }
     const update = readVarUint8Array(decoder);
     expectEnd(decoder);
+    const seq = ++connection.writesReceived;
+    this.applyWrite(connection, update);
+    // Handled without a refusal: acknowledged once what it changed (if anything) is stored.
+    if (connection.wantsAcks) this.options.journal.afterStored(this.planId, () => this.acknowledge(connection, seq));
+  }
+
+  /** A sync reply or update from a connection: applied if it may and does change the document. */
+  private applyWrite(connection: Connection, update: Uint8Array) {
     if (this.locked) {
       // Locked: new content and deletions alike are refused, never applied.
       if (changesDocument(update, this.doc)) throw new PlanLockedViolation();
@@ -245,6 +261,34 @@ export class LiveDocument {
       store.pendingDs = pendingDs;
       throw new ProtocolError("update depends on changes the server does not have");
     }
+  }
+
+  /**
+   * Owes `connection` an acknowledgement up to its `seq`th write. Sent at the end of the task, one
+   * message per connection however many of its writes one commit stored. Never after a failed
+   * store: the plan is broken then, and everyone is sent away (4500) without one.
+   */
+  private acknowledge(connection: Connection, seq: number) {
+    if (this.broken || this.destroyed || !this.connections.has(connection)) return;
+    this.acksDue.set(connection, seq);
+    if (this.acksScheduled) return;
+    this.acksScheduled = true;
+    queueMicrotask(() => {
+      this.acksScheduled = false;
+      const due = [...this.acksDue];
+      this.acksDue.clear();
+      if (this.broken || this.destroyed) return;
+      for (const [dueConnection, count] of due) {
+        if (!this.connections.has(dueConnection)) continue;
+        send(
+          dueConnection,
+          encodeMessage((e) => {
+            encoding.writeVarUint(e, MessageType.Stored);
+            encoding.writeVarUint(e, count);
+          }),
+        );
+      }
+    });
   }
 
   /** Writes the whole state as one row and drops the update rows it replaces. */

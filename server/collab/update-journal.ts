@@ -9,6 +9,16 @@ interface PendingUpdate {
   failed(error: unknown): void;
 }
 
+/** A place in the queue: runs once everything appended before it has been stored. */
+interface Barrier {
+  planId: string;
+  update: null;
+  stored(): void;
+  failed(error: unknown): void;
+}
+
+type Entry = PendingUpdate | Barrier;
+
 /**
  * The collaboration server's journal of accepted updates (plan_updates), and the one place that
  * knows which of its rows belong to which plan.
@@ -27,7 +37,7 @@ interface PendingUpdate {
  * database's journal, as it owns the live documents.
  */
 export class UpdateJournal {
-  private pending: PendingUpdate[] = [];
+  private pending: Entry[] = [];
   private scheduled = false;
   private readonly rowIds = new Map<string, number[]>();
 
@@ -42,22 +52,33 @@ export class UpdateJournal {
     queueMicrotask(() => this.flush());
   }
 
+  /**
+   * Runs `stored` once every update appended so far is on disk — at once when none waits — or
+   * nothing if the batch holding them fails (each update's own `failed` says so). For
+   * acknowledging a client's message after whatever it changed has been stored.
+   */
+  afterStored(planId: string, stored: () => void) {
+    if (this.pending.length === 0) return stored();
+    this.pending.push({ planId, update: null, stored, failed: () => {} });
+  }
+
   /** Stores everything waiting now (before a lock, a compaction, a new client's first sync …). */
   flush() {
     this.scheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    const updates = batch.filter((entry): entry is PendingUpdate => entry.update !== null);
     let ids: number[];
     try {
-      ids = appendPlanUpdates(this.db, batch);
+      ids = updates.length > 0 ? appendPlanUpdates(this.db, updates) : [];
     } catch {
       // One plan's failure must not fail everyone's: store them one by one instead.
       for (const entry of batch) this.storeAlone(entry);
       return;
     }
     // All remembered before anyone is told: what is told may compact, and must see every row.
-    batch.forEach((entry, i) => this.remember(entry.planId, ids[i]!));
+    updates.forEach((entry, i) => this.remember(entry.planId, ids[i]!));
     for (const entry of batch) entry.stored();
   }
 
@@ -90,7 +111,8 @@ export class UpdateJournal {
     else this.rowIds.set(planId, [id]);
   }
 
-  private storeAlone(entry: PendingUpdate) {
+  private storeAlone(entry: Entry) {
+    if (entry.update === null) return entry.stored();
     let id: number;
     try {
       id = appendPlanUpdate(this.db, entry.planId, entry.update);
