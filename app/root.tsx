@@ -19,6 +19,7 @@ import { navigationFor } from "~/policies/school.server";
 import { getCallsForTeacher } from "~/services/talk-live.server";
 import { defaultLocale } from "~/i18n";
 import { getPerson } from "~/utils/auth.server";
+import { deviceKey } from "~/utils/presence.server";
 import { getLocale } from "~/utils/i18n.server";
 import { useLiveEvents } from "~/utils/use-live-events";
 import { useNonce } from "~/utils/nonce";
@@ -36,7 +37,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const nav = person ? navigationFor(person) : null;
   return {
     locale,
-    person: person && nav ? { givenName: person.givenName, familyName: person.familyName, nav } : null,
+    // deviceKey: names what this browser keeps of the person's plans, deleted at sign-out.
+    person: person && nav ? { givenName: person.givenName, familyName: person.familyName, nav, deviceKey: deviceKey(person.id) } : null,
     // Pupils calling this teacher to their talk: shown on every page.
     calls: person && nav?.receivesCalls ? getCallsForTeacher(context.db, person.id) : [],
     /** How many changes the person's own events had when this was read (see useLiveEvents). */

@@ -7,7 +7,7 @@ import express from "express";
 import { claimDatabase, releaseDatabase } from "../db/server-marker";
 import { openDatabase, type AppDatabase } from "../db/client";
 import { deleteExpiredPasswordTokens, deleteOldRequestLimits } from "../db/queries/accounts";
-import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
+import { SESSION_COOKIE_NAME, createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queries/sessions";
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
 import { linkTalksToPlans } from "../app/services/talk-days.server";
@@ -15,7 +15,7 @@ import { openSigningKeys } from "../app/services/signing-key.server";
 import { createKnownDeviceCookie } from "../app/utils/known-device.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
-import { guardRequests, healthCheck, hideErrors, securityHeaders } from "./http-edge";
+import { devicePartition, guardRequests, healthCheck, hideErrors, securityHeaders } from "./http-edge";
 import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
 import { rosterSourcesFrom, type Env } from "./env";
 import type { Logger } from "./logger";
@@ -114,6 +114,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     providerOrigins: env.SIGN_IN.providers.map((provider) => new URL(provider.issuer).origin),
   };
   app.use(securityHeaders(site));
+  app.use(devicePartition({ secret: cookieSecret, cookieName: SESSION_COOKIE_NAME }));
   app.use(guardRequests(site));
   app.use("/build", express.static(`${root}public/build`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(`${root}public`, { maxAge: "1h", index: false }));

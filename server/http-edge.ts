@@ -1,8 +1,9 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import en from "../app/locales/en/common";
 import sv from "../app/locales/sv/common";
 import { isCrossSiteWrite, ownOrigins } from "../app/utils/request-origin";
+import { DEVICE_PARTITION_HEADER } from "../app/shared/device-copy";
 import type { Logger } from "./logger";
 
 /**
@@ -102,6 +103,25 @@ export function guardRequests(site: Site): RequestHandler {
     };
     const signals = { method: req.method, secFetchSite: header("sec-fetch-site"), origin: header("origin"), referer: header("referer") };
     if (isCrossSiteWrite(signals, own)) return refuse(res, 403, "crossSite");
+    next();
+  };
+}
+
+/**
+ * Names the signed-in session every response belongs to (a keyed hash of the session cookie, not
+ * the cookie), so that the service worker keeps pages apart per session and drops another
+ * session's the moment it sees a new one (service-worker/sw.ts). No session cookie, no header.
+ */
+export function devicePartition(options: { secret: string; cookieName: string }): RequestHandler {
+  const key = createHash("sha256").update(`device-partition:${options.secret}`).digest();
+  const prefix = `${options.cookieName}=`;
+  return (req, res, next) => {
+    const cookie = req.headers.cookie
+      ?.split(";")
+      .map((part) => part.trim())
+      .find((part) => part.startsWith(prefix))
+      ?.slice(prefix.length);
+    if (cookie) res.setHeader(DEVICE_PARTITION_HEADER, createHmac("sha256", key).update(cookie).digest("base64url").slice(0, 22));
     next();
   };
 }

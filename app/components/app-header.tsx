@@ -1,10 +1,11 @@
+import { useState } from "react";
 import { Form, Link, NavLink, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n";
 import { fullName } from "~/utils/format";
 
 interface Props {
-  person: { givenName: string; familyName: string; nav: { talkDays: boolean; admin: boolean } } | null;
+  person: { givenName: string; familyName: string; nav: { talkDays: boolean; admin: boolean }; deviceKey: string } | null;
   locale: Locale;
 }
 
@@ -41,15 +42,48 @@ export function AppHeader({ person, locale }: Props) {
           {person ? (
             <>
               <span className="signed-in-as">{t("nav.signedInAs", { name: fullName(person) })}</span>
-              <Form method="post" action="/logout" className="inline-form">
-                <button type="submit" className="button-secondary">
-                  {t("nav.signOut")}
-                </button>
-              </Form>
+              <SignOutForm deviceKey={person.deviceKey} />
             </>
           ) : null}
         </div>
       </div>
     </header>
   );
+}
+
+/**
+ * Sign-out as a plain form post (a whole new page: nothing of the person stays in memory). Before
+ * it leaves, what this browser keeps of the person's plans (drafts in IndexedDB) is deleted; the
+ * service worker drops its copies of their pages when it sees the post (public/sw.js).
+ */
+function SignOutForm({ deviceKey }: { deviceKey: string }) {
+  const { t } = useTranslation();
+  const [leaving, setLeaving] = useState(false);
+  return (
+    <form
+      method="post"
+      action="/logout"
+      className="inline-form"
+      onSubmit={(event) => {
+        if (leaving) return;
+        event.preventDefault();
+        setLeaving(true);
+        const form = event.currentTarget;
+        void forgetThisDevice(deviceKey).finally(() => form.submit());
+      }}
+    >
+      <button type="submit" className="button-secondary" disabled={leaving}>
+        {t("nav.signOut")}
+      </button>
+    </form>
+  );
+}
+
+async function forgetThisDevice(deviceKey: string) {
+  const [{ closeAllPlanConnections }, { forgetDeviceCopies }] = await Promise.all([
+    import("~/editor/plan-connection.client"),
+    import("~/editor/device-copy.client"),
+  ]);
+  closeAllPlanConnections();
+  await forgetDeviceCopies(deviceKey);
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { usePlanComments } from "~/components/plan/plan-comments";
 import type { EditorSlot } from "~/components/plan/plan-document";
-import { useConnectionState, usePlanConnection, usePresence, type ConnectionState } from "./plan-connection.client";
+import { usePlanConnection, usePlanStatus, usePresence, type ConnectionState, type DeviceCopyOptions } from "./plan-connection.client";
 import type { PlanRole, PresenceUser } from "~/shared/collab-protocol";
 import { MountInTurn } from "./progressive-mount.client";
 import { SectionEditor } from "./section-editor.client";
@@ -19,10 +19,10 @@ function canWrite(editable: boolean, state: ConnectionState): boolean {
 }
 
 /** One section's text as a live editor, made when its turn comes. */
-export function LiveSectionText({ planId, slot, editable, user }: { planId: string; slot: EditorSlot; editable: boolean; user: PresenceUser }) {
+export function LiveSectionText({ planId, deviceCopy, slot, editable, user }: { planId: string; deviceCopy: DeviceCopyOptions; slot: EditorSlot; editable: boolean; user: PresenceUser }) {
   const { t } = useTranslation();
-  const connection = usePlanConnection(planId);
-  const state = useConnectionState(connection);
+  const connection = usePlanConnection(planId, deviceCopy);
+  const state = usePlanStatus(connection).connection;
   const comments = usePlanComments();
   const anchors = comments.threads
     .filter((thread) => thread.fragment === slot.fragment && thread.anchorKind === "text" && thread.anchorStart && thread.anchorEnd)
@@ -46,11 +46,14 @@ export function LiveSectionText({ planId, slot, editable, user }: { planId: stri
   );
 }
 
-/** The connection state and who else is in the plan, beside the contents. */
-export function LivePlanStatus({ planId, editable, draft }: { planId: string; editable: boolean; draft: boolean }) {
+/** Connection states in which a writer's edits may still be waiting somewhere: the save state is shown. */
+const showsSaveState: ReadonlySet<ConnectionState> = new Set(["connecting", "connected", "reconnecting", "offline", "storageFailed", "failed"]);
+
+/** The connection state, where the person's edits are, and who else is in the plan, beside the contents. */
+export function LivePlanStatus({ planId, deviceCopy, editable, draft }: { planId: string; deviceCopy: DeviceCopyOptions; editable: boolean; draft: boolean }) {
   const { t } = useTranslation();
-  const connection = usePlanConnection(planId);
-  const state = useConnectionState(connection);
+  const connection = usePlanConnection(planId, deviceCopy);
+  const { connection: state, save } = usePlanStatus(connection);
   const people = usePresence(connection);
   // Unlocked again while this page was open: writers closed at the lock may connect again. (Only
   // on the change to draft: at the lock itself the socket closes before the page data says so.)
@@ -59,12 +62,17 @@ export function LivePlanStatus({ planId, editable, draft }: { planId: string; ed
     if (draft && !wasDraft.current) connection.resume();
     wasDraft.current = draft;
   }, [connection, draft]);
-  const tone = state === "connected" ? "ok" : state === "connecting" || state === "reconnecting" ? "busy" : "problem";
+  const withSave = editable && showsSaveState.has(state);
+  // Green only when nothing is waiting; amber while edits are safe on this device or the line is
+  // still coming; red when something is not saved anywhere, or the connection has ended.
+  const waiting = state === "connecting" || state === "reconnecting" || state === "offline";
+  const tone = withSave && save === "none" ? "problem" : state === "connected" ? (withSave && save !== "server" ? "busy" : "ok") : waiting ? "busy" : "problem";
   return (
     <>
-      <p role="status" aria-live="polite" className={`connection-status connection-${tone}`} data-state={state}>
+      <p role="status" aria-live="polite" className={`connection-status connection-${tone}`} data-state={state} data-save={withSave ? save : undefined}>
         <span className="connection-dot" aria-hidden="true" />
-        {state === "connected" && !editable ? t("plan.connection.connectedReadOnly") : t(`plan.connection.${state}`)}
+        <span>{state === "connected" && !editable ? t("plan.connection.connectedReadOnly") : t(`plan.connection.${state}`)}</span>
+        {withSave ? <span className={`save-state save-${save}`}>{t(`plan.save.${save}`)}</span> : null}
       </p>
       <section aria-labelledby="presence-heading" className="presence">
         <h2 id="presence-heading">{t("plan.presence.heading")}</h2>

@@ -1,8 +1,12 @@
+import * as decoding from "lib0/decoding";
 import { useEffect, useReducer, useSyncExternalStore } from "react";
+import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { CloseCode, isPresenceUser, type PresenceUser } from "~/shared/collab-protocol";
+import { ACKS_PARAM, CloseCode, MessageType, isPresenceUser, type PresenceUser } from "~/shared/collab-protocol";
 import { CheckedAwareness } from "./checked-awareness";
+import { deleteDatabase, openDeviceCopy, type DeviceCopy } from "./device-copy.client";
+import { SaveTracker, type SaveState } from "./save-state";
 
 /** A connection nobody on the page uses any more is closed after this long, so moving between two
  * pages of the same plan (plan page ↔ talk view) keeps it. */
@@ -15,12 +19,19 @@ export type ConnectionState =
   | "connected"
   | "reconnecting"
   | "offline"
-  | "offlineUnsaved"
+  /** The server could not store the plan (a full disk, say) and sent everyone away; retrying. */
+  | "storageFailed"
   | "readOnly"
   | "accessChanged"
   | "signedOut"
   | "locked"
   | "failed";
+
+/** What the page says: the connection, and where this tab's own edits are (see save-state.ts). */
+export interface PlanStatus {
+  connection: ConnectionState;
+  save: SaveState;
+}
 
 export interface PresentPerson extends PresenceUser {
   clientId: number;
@@ -33,30 +44,90 @@ interface AwarenessChanges {
   removed: number[];
 }
 
+/** What the browser keeps of the plan (see device-copy.client.ts): its store's name, and whether
+ * this person may write (otherwise a copy left from before — the plan has been locked — is deleted). */
+export interface DeviceCopyOptions {
+  name: string;
+  keep: boolean;
+}
+
+/** A worse save state is shown only once it has lasted this long: an edit on its way to the
+ * server and the device would otherwise flash "not saved" at every keystroke. */
+const WORSE_SAVE_STATE_AFTER_MS = 800;
+/** After the server failed to store the plan (4500), wait this long before trying again, doubling to the most. */
+const STORAGE_RETRY_MS = { first: 1000, most: 8000 };
+const saveRank: Record<SaveState, number> = { server: 0, device: 1, none: 2 };
+
 /**
  * One Y.Doc and one websocket per open plan, shared by every part of the page that shows it
  * (the editors, the connection state, who is here). The server decides what this connection may
  * do; the page only mirrors it. BroadcastChannel is off so edits never bypass the server.
+ *
+ * For a writer the doc is also kept on this device (device-copy.client.ts) and loaded from it
+ * before the socket opens, so edits made offline survive a reload and are sent with the sync
+ * reply of the next connection. The server acknowledges what it stored (`Stored` messages, asked
+ * for with `?acks=1`); together with the device's commits that makes the save state a fact.
  */
 export class PlanConnection {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
   /** Who is here and their carets, checked (see CheckedAwareness); never the provider's raw awareness. */
   readonly awareness: CheckedAwareness;
-  private state: ConnectionState = "connecting";
+  private status: PlanStatus = { connection: "connecting", save: "server" };
   private people: PresentPerson[] = [];
   private readonly stateListeners = new Set<() => void>();
   private readonly presenceListeners = new Set<() => void>();
   private everSynced = false;
-  private unsaved = false;
+  private storageFailed = false;
+  private storageRetryMs = STORAGE_RETRY_MS.first;
+  private storageRetryTimer: number | null = null;
   private final: ConnectionState | null = null;
   private readonly removeWindowListeners: () => void;
+  private readonly saves = new SaveTracker();
+  private shownSave: SaveState = "server";
+  private worseSaveTimer: number | null = null;
+  private deviceCopy: DeviceCopy | null = null;
+  /** Changes made before the device copy opened: written there as one state once it has. */
+  private changedBeforeCopy = false;
+  private wasOnServer = true;
+  private destroyed = false;
 
-  constructor(readonly planId: string) {
+  constructor(
+    readonly planId: string,
+    deviceCopy: DeviceCopyOptions | null = null,
+  ) {
+    const { doc } = this;
+    // Registered before the provider's own listener (which sends the change if it can), and
+    // after it: between the two, the tracker sees whether the change left in an update.
+    doc.on("update", this.beforeSend);
+    const counting = this;
+    /** The provider's socket, counting the sync replies and updates it sends (what `Stored` counts). */
+    class CountingWebSocket extends WebSocket {
+      override send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+        if (data instanceof Uint8Array && data[0] === MessageType.Sync && (data[1] === 1 || data[1] === 2)) {
+          counting.saves.wrote(data[1] === 1 ? "syncReply" : "update");
+        }
+        super.send(data);
+      }
+    }
     const url = `${window.location.protocol === "https:" ? "wss:" : "ws:"}//${window.location.host}/collab`;
-    this.provider = new WebsocketProvider(url, planId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+    this.provider = new WebsocketProvider(url, planId, doc, {
+      connect: false,
+      disableBc: true,
+      maxBackoffTime: 5000,
+      params: { [ACKS_PARAM]: "1" },
+      WebSocketPolyfill: CountingWebSocket,
+    });
+    doc.on("update", this.afterSend);
     this.awareness = new CheckedAwareness(this.provider.awareness);
-    const { provider, doc } = this;
+    const { provider } = this;
+    provider.messageHandlers[MessageType.Stored] = (_encoder, decoder) => {
+      this.saves.acknowledged(decoding.readVarUint(decoder));
+      // The server stores again.
+      this.storageFailed = false;
+      this.storageRetryMs = STORAGE_RETRY_MS.first;
+      this.computeState();
+    };
     // y-websocket sends every awareness change it hears back to the server, everyone's. Only our
     // own is ours to send: the server skips the rest, and a peer's state, checked or not, must
     // not travel on from here.
@@ -74,37 +145,38 @@ export class PlanConnection {
     const onSync = (synced: boolean) => {
       if (synced) {
         this.everSynced = true;
-        // Our own SyncStep2 (what we wrote offline) went out before the server's answer arrived.
-        this.unsaved = false;
+        if (this.saves.onServer) this.storageFailed = false;
       }
       compute();
     };
-    const onUpdate = (_update: Uint8Array, origin: unknown) => {
-      if (origin !== provider && (!navigator.onLine || !(provider.wsconnected && provider.synced))) {
-        this.unsaved = true;
-        compute();
-      }
+    const onStatus = ({ status }: { status: string }) => {
+      if (status === "connected") this.saves.opened();
+      else if (status === "disconnected") this.saves.closed();
+      compute();
     };
     const onClose = (event: CloseEvent | null) => {
       const code = event?.code;
       if (code === CloseCode.ReadOnly) this.final = "readOnly";
-      // Locked for signing: the text stays on screen, read-only; the page reloads its data.
-      else if (code === CloseCode.PlanLocked) this.final = "locked";
-      else if (code === CloseCode.Malformed || code === CloseCode.PresenceLimit) this.final = "failed";
+      // Locked for signing: the text stays on screen, read-only; the page reloads its data. What
+      // this device kept can never be merged now: it goes.
+      else if (code === CloseCode.PlanLocked) {
+        this.final = "locked";
+        void this.deviceCopy?.clear();
+        this.deviceCopy = null;
+      } else if (code === CloseCode.Malformed || code === CloseCode.PresenceLimit) this.final = "failed";
       else if (code === CloseCode.AccessChanged || code === CloseCode.SessionEnded) {
         this.final = code === CloseCode.AccessChanged ? "accessChanged" : "signedOut";
         // New rights (or none: signed out) mean a new page: the loader decides what this person
         // may see now, or sends them to sign in.
         window.setTimeout(() => window.location.reload(), 1500);
-      }
+      } else if (code === CloseCode.StorageFailed) this.retryStorageLater();
       if (this.final) provider.shouldConnect = false;
       compute();
     };
     const onAwareness = () => this.computePresence();
     provider.on("sync", onSync);
-    provider.on("status", compute);
+    provider.on("status", onStatus);
     provider.on("connection-close", onClose);
-    doc.on("update", onUpdate);
     this.awareness.on("change", onAwareness);
     window.addEventListener("online", compute);
     window.addEventListener("offline", compute);
@@ -114,10 +186,73 @@ export class PlanConnection {
       window.removeEventListener("offline", compute);
     };
     this.computeState();
+    if (deviceCopy?.keep) {
+      // What this device kept goes into the doc before the first sync, so it leaves in the sync reply.
+      void openDeviceCopy(deviceCopy.name, doc)
+        .catch(() => null)
+        .then((copy) => this.useDeviceCopy(copy));
+    } else {
+      if (deviceCopy) void deleteDatabase(deviceCopy.name);
+      provider.connect();
+    }
   }
 
-  /** What the person should be told about the connection. */
-  getState = (): ConnectionState => this.state;
+  private useDeviceCopy(copy: DeviceCopy | null) {
+    if (this.destroyed) {
+      copy?.close();
+      return;
+    }
+    this.deviceCopy = copy;
+    if (copy) {
+      this.saves.deviceReady(copy.unconfirmed);
+      if (this.changedBeforeCopy) this.storeOnDevice(Y.encodeStateAsUpdate(this.doc), true);
+    }
+    if (!this.final) this.provider.connect();
+    this.computeState();
+  }
+
+  private beforeSend = (update: Uint8Array, origin: unknown) => {
+    // Changes from the server, and the device copy's own content, are not this tab's to save.
+    const local = origin !== this.provider && !(origin instanceof IndexeddbPersistence);
+    const change = local ? this.saves.changed() : 0;
+    if (this.deviceCopy) this.storeOnDevice(update, local, change);
+    else if (local) this.changedBeforeCopy = true;
+  };
+
+  private afterSend = (_update: Uint8Array, origin: unknown) => {
+    if (origin === this.provider || origin instanceof IndexeddbPersistence) return;
+    this.saves.afterChange();
+    this.computeState();
+  };
+
+  private storeOnDevice(update: Uint8Array, local: boolean, change = this.saves.changes) {
+    const copy = this.deviceCopy!;
+    copy.store(update, local).then(
+      () => {
+        if (local) this.saves.storedOnDevice(change);
+        this.computeState();
+      },
+      () => {
+        this.saves.deviceFailedToStore();
+        this.computeState();
+      },
+    );
+  }
+
+  /** The server could not store the plan: try again later rather than at once, and less often each time. */
+  private retryStorageLater() {
+    this.storageFailed = true;
+    this.provider.shouldConnect = false;
+    if (this.storageRetryTimer !== null) window.clearTimeout(this.storageRetryTimer);
+    this.storageRetryTimer = window.setTimeout(() => {
+      this.storageRetryTimer = null;
+      if (!this.final && !this.destroyed) this.provider.connect();
+    }, this.storageRetryMs);
+    this.storageRetryMs = Math.min(this.storageRetryMs * 2, STORAGE_RETRY_MS.most);
+  }
+
+  /** What the person should be told about the connection and their edits. */
+  getStatus = (): PlanStatus => this.status;
 
   subscribeState = (listener: () => void): (() => void) => {
     this.stateListeners.add(listener);
@@ -142,8 +277,12 @@ export class PlanConnection {
   }
 
   destroy() {
+    this.destroyed = true;
     this.removeWindowListeners();
+    if (this.storageRetryTimer !== null) window.clearTimeout(this.storageRetryTimer);
+    if (this.worseSaveTimer !== null) window.clearTimeout(this.worseSaveTimer);
     this.provider.destroy();
+    this.deviceCopy?.close();
     this.doc.destroy();
     this.stateListeners.clear();
     this.presenceListeners.clear();
@@ -151,17 +290,37 @@ export class PlanConnection {
 
   private computeState() {
     const { provider } = this;
-    let next: ConnectionState;
-    if (this.final) next = this.final;
-    else if (!navigator.onLine) next = this.unsaved ? "offlineUnsaved" : "offline";
-    else if (provider.wsconnected && provider.synced) next = "connected";
-    else if (this.everSynced && this.unsaved) next = "offlineUnsaved";
-    else next = this.everSynced ? "reconnecting" : "connecting";
-    if (next === this.state) return;
-    this.state = next;
-    for (const listener of this.stateListeners) listener();
+    let connection: ConnectionState;
+    if (this.final) connection = this.final;
+    else if (!navigator.onLine) connection = "offline";
+    else if (this.storageFailed) connection = "storageFailed";
+    else if (provider.wsconnected && provider.synced) connection = "connected";
+    else connection = this.everSynced ? "reconnecting" : "connecting";
+    // Everything acknowledged: the device copy no longer holds anything the server lacks.
+    const onServer = this.saves.onServer;
+    if (onServer && !this.wasOnServer) this.deviceCopy?.confirmed();
+    this.wasOnServer = onServer;
+    // Better news at once; worse news once it has lasted (an edit on its way is not "not saved").
+    const actual = this.saves.state;
+    if (saveRank[actual] <= saveRank[this.shownSave]) {
+      if (this.worseSaveTimer !== null) window.clearTimeout(this.worseSaveTimer);
+      this.worseSaveTimer = null;
+      this.shownSave = actual;
+    } else if (this.worseSaveTimer === null) {
+      this.worseSaveTimer = window.setTimeout(() => {
+        this.worseSaveTimer = null;
+        this.shownSave = this.saves.state;
+        this.publish(this.status.connection, this.shownSave);
+      }, WORSE_SAVE_STATE_AFTER_MS);
+    }
+    this.publish(connection, this.shownSave);
   }
 
+  private publish(connection: ConnectionState, save: SaveState) {
+    if (connection === this.status.connection && save === this.status.save) return;
+    this.status = { connection, save };
+    for (const listener of this.stateListeners) listener();
+  }
   private computePresence() {
     const { awareness } = this;
     const seen = new Map<string, PresentPerson>();
@@ -191,10 +350,10 @@ interface Entry {
 
 const open = new Map<string, Entry>();
 
-function entryFor(planId: string): Entry {
+function entryFor(planId: string, deviceCopy: DeviceCopyOptions | null): Entry {
   let entry = open.get(planId);
   if (!entry) {
-    entry = { connection: new PlanConnection(planId), users: 0, closeTimer: null };
+    entry = { connection: new PlanConnection(planId, deviceCopy), users: 0, closeTimer: null };
     open.set(planId, entry);
     scheduleClose(entry, UNCLAIMED_DELAY_MS);
   }
@@ -214,20 +373,29 @@ function scheduleClose(entry: Entry, delay: number) {
  * Starts connecting to a plan before the page has been hydrated (entry.client), so the server's
  * answer arrives while React is still taking over the page instead of after.
  */
-export function preconnectPlan(planId: string): void {
-  entryFor(planId);
+export function preconnectPlan(planId: string, deviceCopy: DeviceCopyOptions | null): void {
+  entryFor(planId, deviceCopy);
+}
+
+/** Closes every plan connection of the page at once (sign-out: their device copies are deleted next). */
+export function closeAllPlanConnections(): void {
+  for (const entry of open.values()) {
+    if (entry.closeTimer !== null) window.clearTimeout(entry.closeTimer);
+    entry.connection.destroy();
+  }
+  open.clear();
 }
 
 /**
  * The plan's connection, shared with every other part of the page that uses it. Only for
  * components that render in the browser (after hydration).
  */
-export function usePlanConnection(planId: string): PlanConnection {
+export function usePlanConnection(planId: string, deviceCopy: DeviceCopyOptions | null): PlanConnection {
   // Get-or-create during render is safe: an unclaimed connection closes itself (UNCLAIMED_DELAY_MS).
-  const { connection } = entryFor(planId);
+  const { connection } = entryFor(planId, deviceCopy);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
-    const entry = entryFor(planId);
+    const entry = entryFor(planId, deviceCopy);
     // Closed between render and now (nobody held it): render again with the new one.
     if (entry.connection !== connection) rerender();
     entry.users += 1;
@@ -237,12 +405,14 @@ export function usePlanConnection(planId: string): PlanConnection {
       entry.users -= 1;
       if (entry.users === 0) scheduleClose(entry, RELEASE_DELAY_MS);
     };
+    // The device copy's options come with the plan and do not change while its page is open.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [planId, connection]);
   return connection;
 }
 
-export function useConnectionState(connection: PlanConnection): ConnectionState {
-  return useSyncExternalStore(connection.subscribeState, connection.getState, connection.getState);
+export function usePlanStatus(connection: PlanConnection): PlanStatus {
+  return useSyncExternalStore(connection.subscribeState, connection.getStatus, connection.getStatus);
 }
 
 export function usePresence(connection: PlanConnection): PresentPerson[] {

@@ -14,6 +14,7 @@ import { getAuthenticatedAt, refreshAuthentication } from "~/utils/auth.server";
 import { readKnownDevice } from "~/utils/known-device.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
+import { offlineCopyHeaders, offlineCopyRouteHeaders } from "~/utils/offline-copy.server";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 
 // No names in the title: titles end up in browser history and on shared screens.
@@ -34,8 +35,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
   // Signing on this device asks again who it is when the last sign-in is not recent.
   const proof = await getSigningProof(request, context, gate.person.id);
-  return { ...getPlanPage(context.db, gate), liveSeq, proof };
+  const page = getPlanPage(context.db, gate);
+  return data({ ...page, liveSeq, proof }, { headers: offlineCopyHeaders(page.deviceCopy.keep) });
 }
+
+/** A writer's plan page may be kept on the device for a reload without a connection (service-worker/sw.ts). */
+export const headers = offlineCopyRouteHeaders;
 
 /** The plan page's forms: comments, locking and signing, and the adult pupil's consent. */
 export async function action({ request, params, context }: ActionFunctionArgs) {

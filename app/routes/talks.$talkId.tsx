@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -15,6 +15,7 @@ import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatTime, fullName } from "~/utils/format";
+import { offlineCopyHeaders, offlineCopyRouteHeaders } from "~/utils/offline-copy.server";
 import { useLocale } from "~/utils/use-locale";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 
@@ -36,8 +37,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const gate = requirePlanFor(context, person, view.planId, "read", { recordView: true });
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
   const proof = await getSigningProof(request, context, person.id);
-  return { view, page: getPlanPage(context.db, gate), liveSeq, proof };
+  const page = getPlanPage(context.db, gate);
+  return data({ view, page, liveSeq, proof }, { headers: offlineCopyHeaders(page.deviceCopy.keep) });
 }
+
+/** The pupil's talk view may be kept on the device for a reload without a connection (service-worker/sw.ts). */
+export const headers = offlineCopyRouteHeaders;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);

@@ -15,7 +15,8 @@ import { findRelations, isFamily, isPartOfPlan, roleOf } from "~/policies/relati
 import { maySeeIdentity } from "~/policies/school.server";
 import { canOnSigning } from "~/policies/signing.server";
 import { parseForm, type Result } from "~/utils/action-result.server";
-import { presenceKey } from "~/utils/presence.server";
+import { deviceKey, presenceKey } from "~/utils/presence.server";
+import { deviceCopyName } from "~/shared/device-copy";
 import { checkVersion, getCurrentVersion, getSigningGuardians, listVersions } from "./plan-signing.server";
 
 /** Everything the plan page shows, for a reader the plan policy has let in (requirePlan). */
@@ -112,6 +113,8 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
     },
     guardianConsent: consent ? { shares: consent.sharesPlanWithGuardians } : null,
     user: { key: presenceKey(viewer.id, plan.id), name: viewer.givenName, role: role!, color: roleColors[role!] },
+    /** What this browser keeps of the plan: edits of a writer, for offline drafting; deleted when there is nothing to write. */
+    deviceCopy: { name: deviceCopyName(deviceKey(viewer.id), plan.id), keep: canOnPlan(relations, plan, "write") },
   };
 }
 

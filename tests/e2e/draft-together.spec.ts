@@ -156,7 +156,7 @@ test.describe("losing the connection", () => {
   await expect(page.getByRole("status").filter({ hasText: /Återansluter|Offline/ })).toBeVisible();
   await goals.click();
   await page.keyboard.type("Bli bättre på ekvationer.");
-  await expect(page.getByRole("status").filter({ hasText: "Offline – dina ändringar sparas" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Sparat bara på den här enheten" })).toBeVisible();
   await server.restart();
   await expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible({ timeout: 15_000 });
 

@@ -2,12 +2,13 @@ import { useTranslation } from "react-i18next";
 import type { PlanPageData } from "~/services/plan-page.server";
 import { LivePlanStatus, LiveSectionText } from "~/editor/live-plan.client";
 import type { PresenceUser } from "~/shared/collab-protocol";
+import type { DeviceCopyOptions } from "~/editor/plan-connection.client";
 import { useHydrated } from "~/utils/use-hydrated";
 import { PlanActionContext } from "./plan-action";
 import { PlanCommentsProvider } from "./plan-comments";
 import { PlanDocument, type EditorSlot } from "./plan-document";
 
-type PlanBodyData = Pick<PlanPageData, "plan" | "sections" | "editable" | "user" | "threads" | "commentRights">;
+type PlanBodyData = Pick<PlanPageData, "plan" | "sections" | "editable" | "user" | "threads" | "commentRights" | "deviceCopy">;
 
 /**
  * The plan's sections with the live editors, the connection state and its comment threads.
@@ -22,19 +23,20 @@ export function PlanBody({ page }: { page: PlanBodyData }) {
       <PlanCommentsProvider threads={page.threads} rights={page.commentRights}>
         <PlanDocument
           livePlanId={planId}
+          deviceCopy={page.deviceCopy}
           sections={page.sections}
-          aside={<PlanStatus planId={planId} editable={page.editable} draft={page.plan.status === "draft"} />}
-          renderEditor={(slot) => <SectionText planId={planId} slot={slot} editable={page.editable} user={page.user} />}
+          aside={<PlanStatus planId={planId} deviceCopy={page.deviceCopy} editable={page.editable} draft={page.plan.status === "draft"} />}
+          renderEditor={(slot) => <SectionText planId={planId} deviceCopy={page.deviceCopy} slot={slot} editable={page.editable} user={page.user} />}
         />
       </PlanCommentsProvider>
     </PlanActionContext.Provider>
   );
 }
 
-function PlanStatus({ planId, editable, draft }: { planId: string; editable: boolean; draft: boolean }) {
+function PlanStatus({ planId, deviceCopy, editable, draft }: { planId: string; deviceCopy: DeviceCopyOptions; editable: boolean; draft: boolean }) {
   const { t } = useTranslation();
   const hydrated = useHydrated();
-  if (hydrated) return <LivePlanStatus planId={planId} editable={editable} draft={draft} />;
+  if (hydrated) return <LivePlanStatus planId={planId} deviceCopy={deviceCopy} editable={editable} draft={draft} />;
   return (
     <p role="status" className="connection-status connection-busy">
       {t("plan.connection.connecting")}
@@ -42,9 +44,9 @@ function PlanStatus({ planId, editable, draft }: { planId: string; editable: boo
   );
 }
 
-function SectionText({ planId, slot, editable, user }: { planId: string; slot: EditorSlot; editable: boolean; user: PresenceUser }) {
+function SectionText({ planId, deviceCopy, slot, editable, user }: { planId: string; deviceCopy: DeviceCopyOptions; slot: EditorSlot; editable: boolean; user: PresenceUser }) {
   const { t } = useTranslation();
   const hydrated = useHydrated();
-  if (hydrated) return <LiveSectionText planId={planId} slot={slot} editable={editable} user={user} />;
+  if (hydrated) return <LiveSectionText planId={planId} deviceCopy={deviceCopy} slot={slot} editable={editable} user={user} />;
   return <p className="muted">{t("plan.loadingEditor")}</p>;
 }

@@ -31,6 +31,8 @@ export interface EditorSlot {
 interface Props {
   /** Marks the plan whose live connection the browser opens before hydration (entry.client). */
   livePlanId?: string;
+  /** What the browser keeps of that plan (see app/editor/device-copy.client.ts). */
+  deviceCopy?: { name: string; keep: boolean };
   sections: PlanSectionData[];
   /** The text of a section: a live editor in the browser, a notice before it has loaded. */
   renderEditor(slot: EditorSlot): ReactNode;
@@ -42,7 +44,7 @@ interface Props {
  * The plan's fixed structure — headings, assessments, prompts — rendered from SQL around the
  * pupil's text. None of it is in the shared document, so no client can change it.
  */
-export function PlanDocument({ livePlanId, sections, renderEditor, aside }: Props) {
+export function PlanDocument({ livePlanId, deviceCopy, sections, renderEditor, aside }: Props) {
   const { t } = useTranslation();
   const locale = useLocale();
   const titleOf = (section: PlanSectionData) =>
@@ -50,7 +52,7 @@ export function PlanDocument({ livePlanId, sections, renderEditor, aside }: Prop
   const anchor = (section: PlanSectionData) => `section-${section.fragment}`;
 
   return (
-    <div className="plan-layout" data-live-plan={livePlanId}>
+    <div className="plan-layout" data-live-plan={livePlanId} data-device-copy={deviceCopy?.name} data-keep-device-copy={deviceCopy ? String(deviceCopy.keep) : undefined}>
       <aside className="plan-aside">
         {aside}
         <nav aria-labelledby="plan-contents" className="plan-contents">

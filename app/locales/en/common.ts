@@ -310,16 +310,21 @@ const common: Translation = {
     },
     connection: {
       connecting: "Connecting …",
-      connected: "Connected – everything is saved",
+      connected: "Connected",
       connectedReadOnly: "Connected – you see changes as they happen",
       reconnecting: "Reconnecting …",
       offline: "Offline",
-      offlineUnsaved: "Offline – your changes are saved when the connection is back",
+      storageFailed: "The server cannot save right now – trying again",
       readOnly: "You can only read this plan.",
       accessChanged: "Your rights have changed. Reloading …",
       signedOut: "You have been signed out. Reloading …",
       failed: "The connection was closed because of an error. Reload the page.",
       locked: "The plan is locked for signing – it can no longer be changed.",
+    },
+    save: {
+      server: "Saved on the server",
+      device: "Saved on this device only",
+      none: "Not saved",
     },
     consent: {
       heading: "Guardians' access",
@@ -775,6 +780,11 @@ const common: Translation = {
       calendarTitle: "Development talk – {{name}}",
       calendarDescription: "Student-led development talk ({{minutes}} min). Answer and read the plan: {{url}}",
     },
+  },
+  offline: {
+    title: "You are offline",
+    text: "This page is not kept on this device. The development plans you have had open can be opened and written in without a connection; everything else comes back with the connection.",
+    home: "To the home page",
   },
   edge: {
     badHost: "Bad request: the address (Host) is not valid.",

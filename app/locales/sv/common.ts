@@ -309,16 +309,21 @@ const common = {
     },
     connection: {
       connecting: "Ansluter …",
-      connected: "Ansluten – allt är sparat",
+      connected: "Ansluten",
       connectedReadOnly: "Ansluten – du ser ändringarna direkt",
       reconnecting: "Återansluter …",
       offline: "Offline",
-      offlineUnsaved: "Offline – dina ändringar sparas när anslutningen är tillbaka",
+      storageFailed: "Servern kan inte spara just nu – försöker igen",
       readOnly: "Du kan bara läsa den här planen.",
       accessChanged: "Dina behörigheter har ändrats. Sidan laddas om …",
       signedOut: "Du är utloggad. Sidan laddas om …",
       failed: "Anslutningen stängdes på grund av ett fel. Ladda om sidan.",
       locked: "Planen är låst för signering – den kan inte längre ändras.",
+    },
+    save: {
+      server: "Sparat på servern",
+      device: "Sparat bara på den här enheten",
+      none: "Inte sparat",
     },
     consent: {
       heading: "Vårdnadshavarnas insyn",
@@ -774,6 +779,11 @@ const common = {
       calendarTitle: "Utvecklingssamtal – {{name}}",
       calendarDescription: "Elevlett utvecklingssamtal ({{minutes}} min). Svara och läs planen: {{url}}",
     },
+  },
+  offline: {
+    title: "Du är offline",
+    text: "Den här sidan finns inte sparad på enheten. Dina utvecklingsplaner som du har haft öppna kan du öppna och skriva i även utan anslutning; allt annat kommer tillbaka när anslutningen gör det.",
+    home: "Till startsidan",
   },
   edge: {
     badHost: "Felaktig förfrågan: adressen (Host) är ogiltig.",
