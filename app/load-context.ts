@@ -4,6 +4,7 @@ import type { AppSessionStorage } from "../db/queries/sessions";
 import type { KnownDeviceCookie } from "./utils/known-device.server";
 import type { StatementSealer } from "./services/signing-key.server";
 import type { SignInSettings } from "../server/env";
+import type { CrashPoints } from "./utils/crash-points";
 
 /** What the server hands every loader and action (created once in server/, see getLoadContext). */
 export interface AppContext {
@@ -47,6 +48,8 @@ export interface AppContext {
   cspNonce: string;
   /** How people sign in (server/env.ts) and what the sign-in code keeps between requests. */
   signIn: SignInContext;
+  /** Steps of locking and signing at which a fault-injection test may stop the process (server/faults.ts); inert otherwise. */
+  faults: CrashPoints;
 }
 
 export interface SignInContext extends SignInSettings {

@@ -19,6 +19,7 @@ import { devicePartition, guardRequests, healthCheck, hideErrors, securityHeader
 import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
 import { rosterSourcesFrom, type Env } from "./env";
 import type { Logger } from "./logger";
+import { Faults } from "./faults";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -84,6 +85,9 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     maxPayloadBytes: env.COLLAB_MAX_PAYLOAD,
   });
 
+  // Inert unless FAULT_INJECTION is on (tests; refused in production).
+  const faults = new Faults(db, env.FAULT_INJECTION);
+
   const planEvents = new PlanEvents();
   const personEvents = new PersonEvents();
   const rosterSources = rosterSourcesFrom(env);
@@ -139,6 +143,13 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     }),
   );
 
+  if (faults.enabled) {
+    logger.warn("fault injection is on (tests only): POST /__faults");
+    app.post("/__faults", express.json({ limit: "1kb" }), (req, res) => {
+      res.status(faults.apply(req.body) ? 204 : 400).end();
+    });
+  }
+
   app.all(
     "*",
     createRequestHandler({
@@ -160,6 +171,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         cspNonce: String(res.locals.cspNonce ?? ""),
         signIn,
         rosterSources,
+        faults,
       }),
     }),
   );

@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   SIGNING_KEY_SECRET_PREVIOUS: secret("SIGNING_KEY_SECRET_PREVIOUS"),
   /** Lets operators read the server's figures at /healthz (Authorization: Bearer <token>). Unset: nobody can. */
   METRICS_TOKEN: secret("METRICS_TOKEN"),
+  /** Tests only: POST /__faults may make the database refuse writes or the process die at a step of locking or signing (server/faults.ts). Refused in production. */
+  FAULT_INJECTION: booleanText.default("false"),
   /** Seed the demo school into an empty database. Default: yes, except in production. */
   SEED_DEMO: booleanText.optional(),
   /** Send cookies only over HTTPS. Default: yes in production. */
@@ -204,6 +206,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     if (!env.SESSION_SECRET) problems.push("SESSION_SECRET: required in production (signs the session cookies)");
     if (!env.SIGNING_KEY_SECRET) problems.push("SIGNING_KEY_SECRET: required in production (encrypts the plan-signing key)");
     if (env.SIGNING_KEY_SECRET === DEVELOPMENT_SIGNING_KEY_SECRET) problems.push("SIGNING_KEY_SECRET: is the public development value; set a secret of your own");
+    if (env.FAULT_INJECTION) problems.push("FAULT_INJECTION: is for tests only and cannot be on in production");
   }
   if (problems.length === 0 && passwordRoles.length === 0 && providers.length === 0) {
     problems.push("PASSWORD_SIGN_IN: is none and no OpenID Connect provider is set up, so nobody could sign in");

@@ -41,9 +41,16 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-/** The page names the shell files it loaded before this worker controlled it. */
+/**
+ * The page names the shell files it loaded before this worker controlled it, and asks for its
+ * own copy when it was reached without a page load (a link within the app fetches data only).
+ */
 self.addEventListener("message", (event) => {
-  const data = event.data as { type?: unknown; urls?: unknown } | null;
+  const data = event.data as { type?: unknown; urls?: unknown; path?: unknown } | null;
+  if (data?.type === "keep-page" && typeof data.path === "string" && OFFLINE_PAGE.test(data.path)) {
+    event.waitUntil(keepPage(new URL(data.path, self.location.origin)));
+    return;
+  }
   if (data?.type !== "keep-shell" || !Array.isArray(data.urls)) return;
   const urls = data.urls.filter((u): u is string => typeof u === "string" && isShellFile(new URL(u, self.location.origin)));
   event.waitUntil(
@@ -111,13 +118,26 @@ async function page(event: FetchEvent, request: Request, url: URL): Promise<Resp
   } catch {
     return (await keptPage(url)) ?? offlineNotice();
   }
+  event.waitUntil(storePage(url, response.clone()));
+  return response;
+}
+
+/** Keeps a page the server marked for it, under the session it was rendered for. */
+async function storePage(url: URL, response: Response) {
   const partition = await notePartition(response);
   const keep = response.headers.get(OFFLINE_COPY_HEADER) === "keep" && response.headers.get("Content-Type")?.startsWith("text/html");
-  if (partition && response.ok && keep && OFFLINE_PAGE.test(url.pathname)) {
-    const copy = response.clone();
-    event.waitUntil(caches.open(PAGES + partition).then((cache) => cache.put(pageKey(url), copy)));
+  if (!partition || !response.ok || !keep || !OFFLINE_PAGE.test(url.pathname)) return;
+  await (await caches.open(PAGES + partition)).put(pageKey(url), response);
+}
+
+/** Fetches and keeps a page not yet kept for the current session (asked for by the page itself). */
+async function keepPage(url: URL) {
+  if (await keptPage(url)) return;
+  try {
+    await storePage(url, await fetch(url, { credentials: "same-origin", redirect: "manual" }));
+  } catch {
+    // Offline already, or the server is away: the next visit tries again.
   }
-  return response;
 }
 
 const pageKey = (url: URL) => `${url.origin}${url.pathname}`;

@@ -65,7 +65,8 @@ function SignOutForm({ deviceKey }: { deviceKey: string }) {
       action="/logout"
       className="inline-form"
       onSubmit={(event) => {
-        if (leaving) return;
+        // Offline the post cannot go through: keep everything (edits not yet on the server too).
+        if (leaving || !navigator.onLine) return;
         event.preventDefault();
         setLeaving(true);
         const form = event.currentTarget;
@@ -84,6 +85,6 @@ async function forgetThisDevice(deviceKey: string) {
     import("~/editor/plan-connection.client"),
     import("~/editor/device-copy.client"),
   ]);
-  closeAllPlanConnections();
+  await closeAllPlanConnections();
   await forgetDeviceCopies(deviceKey);
 }

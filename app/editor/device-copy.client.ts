@@ -27,8 +27,8 @@ export interface DeviceCopy {
   store(update: Uint8Array, local: boolean): Promise<void>;
   /** The server acknowledged every change made here: the mark goes. */
   confirmed(): void;
-  /** Closes the store, keeping its content. */
-  close(): void;
+  /** Closes the store, keeping its content. Resolves once it is closed. */
+  close(): Promise<void>;
   /** Closes and deletes the store. */
   clear(): Promise<void>;
 }
@@ -118,7 +118,7 @@ export async function openDeviceCopy(name: string, doc: Y.Doc): Promise<DeviceCo
     },
     close() {
       if (trimTimer !== null) window.clearTimeout(trimTimer);
-      void persistence.destroy().catch(() => {});
+      return persistence.destroy().catch(() => {});
     },
     async clear() {
       if (trimTimer !== null) window.clearTimeout(trimTimer);
@@ -138,7 +138,10 @@ async function withTimeout<T>(promise: Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** Deletes one store; resolves when done, or at once if another tab still holds it open (deleted when it lets go). */
+/** How long a deletion waits for another tab to let go of the store (it is deleted when that tab does). */
+const BLOCKED_DELETE_WAIT_MS = 2000;
+
+/** Deletes one store; resolves when done, or after a while if another tab still holds it open. */
 export function deleteDatabase(name: string): Promise<void> {
   if (typeof indexedDB === "undefined") return Promise.resolve();
   return new Promise((resolve) => {
@@ -146,7 +149,7 @@ export function deleteDatabase(name: string): Promise<void> {
       const req = indexedDB.deleteDatabase(name);
       req.onsuccess = () => resolve();
       req.onerror = () => resolve();
-      req.onblocked = () => resolve();
+      req.onblocked = () => window.setTimeout(resolve, BLOCKED_DELETE_WAIT_MS);
     } catch {
       resolve();
     }

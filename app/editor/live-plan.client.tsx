@@ -5,6 +5,7 @@ import type { EditorSlot } from "~/components/plan/plan-document";
 import { usePlanConnection, usePlanStatus, usePresence, type ConnectionState, type DeviceCopyOptions } from "./plan-connection.client";
 import type { PlanRole, PresenceUser } from "~/shared/collab-protocol";
 import { MountInTurn } from "./progressive-mount.client";
+import { keepPageOnDevice } from "./offline-page.client";
 import { SectionEditor } from "./section-editor.client";
 
 /*
@@ -57,6 +58,10 @@ export function LivePlanStatus({ planId, deviceCopy, editable, draft }: { planId
   const people = usePresence(connection);
   // Unlocked again while this page was open: writers closed at the lock may connect again. (Only
   // on the change to draft: at the lock itself the socket closes before the page data says so.)
+  // A writer's plan is kept on this device for a reload without a connection (service-worker/sw.ts).
+  useEffect(() => {
+    if (deviceCopy.keep) keepPageOnDevice(window.location.pathname);
+  }, [deviceCopy.keep]);
   const wasDraft = useRef(draft);
   useEffect(() => {
     if (draft && !wasDraft.current) connection.resume();

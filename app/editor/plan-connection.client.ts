@@ -199,7 +199,7 @@ export class PlanConnection {
 
   private useDeviceCopy(copy: DeviceCopy | null) {
     if (this.destroyed) {
-      copy?.close();
+      void copy?.close();
       return;
     }
     this.deviceCopy = copy;
@@ -276,16 +276,19 @@ export class PlanConnection {
     this.computeState();
   }
 
-  destroy() {
+  /** Closes everything; resolves once the device copy's store is closed too. */
+  destroy(): Promise<void> {
     this.destroyed = true;
     this.removeWindowListeners();
     if (this.storageRetryTimer !== null) window.clearTimeout(this.storageRetryTimer);
     if (this.worseSaveTimer !== null) window.clearTimeout(this.worseSaveTimer);
-    this.provider.destroy();
-    this.deviceCopy?.close();
-    this.doc.destroy();
+    // Nobody is told of the goodbye: the page is going, or no longer shows the plan.
     this.stateListeners.clear();
     this.presenceListeners.clear();
+    this.provider.destroy();
+    const closed = this.deviceCopy?.close() ?? Promise.resolve();
+    this.doc.destroy();
+    return closed;
   }
 
   private computeState() {
@@ -349,11 +352,13 @@ interface Entry {
 }
 
 const open = new Map<string, Entry>();
+/** Cleared at sign-out: from then on this page keeps nothing on the device. */
+let keepOnDevice = true;
 
 function entryFor(planId: string, deviceCopy: DeviceCopyOptions | null): Entry {
   let entry = open.get(planId);
   if (!entry) {
-    entry = { connection: new PlanConnection(planId, deviceCopy), users: 0, closeTimer: null };
+    entry = { connection: new PlanConnection(planId, keepOnDevice ? deviceCopy : null), users: 0, closeTimer: null };
     open.set(planId, entry);
     scheduleClose(entry, UNCLAIMED_DELAY_MS);
   }
@@ -365,7 +370,7 @@ function scheduleClose(entry: Entry, delay: number) {
   entry.closeTimer = window.setTimeout(() => {
     if (entry.users > 0) return;
     open.delete(entry.connection.planId);
-    entry.connection.destroy();
+    void entry.connection.destroy();
   }, delay);
 }
 
@@ -378,12 +383,14 @@ export function preconnectPlan(planId: string, deviceCopy: DeviceCopyOptions | n
 }
 
 /** Closes every plan connection of the page at once (sign-out: their device copies are deleted next). */
-export function closeAllPlanConnections(): void {
-  for (const entry of open.values()) {
+export async function closeAllPlanConnections(): Promise<void> {
+  keepOnDevice = false;
+  const closing = [...open.values()].map((entry) => {
     if (entry.closeTimer !== null) window.clearTimeout(entry.closeTimer);
-    entry.connection.destroy();
-  }
+    return entry.connection.destroy();
+  });
   open.clear();
+  await Promise.all(closing);
 }
 
 /**

@@ -99,7 +99,7 @@ export function getSigningProgress(db: AppDatabase, planId: string): { signed: n
  * one synchronous step, so an update racing the lock is either in the record or refused.
  */
 export function lockPlan(
-  context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents">,
+  context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents" | "faults">,
   input: { plan: Plan; mentorId: string; guardianIds: string[] },
 ): SigningResult<{ version: PlanVersion }> {
   const { db } = context;
@@ -110,8 +110,14 @@ export function lockPlan(
     ...guardians.map((g) => ({ personId: g.id, role: "guardian" as const })),
     { personId: input.mentorId, role: "mentor" },
   ];
-  const result = context.collaboration.freezePlan(input.plan.id, input.plan.pupilId, (doc) =>
-    db.transaction((tx) => {
+  // One synchronous step (see freezePlan): the live document stops taking updates, the record is
+  // made from it and stored with the plan's new status and the log row in one transaction, and
+  // only then are the writers closed. A crash before the commit leaves a draft with every stored
+  // update; after it, the whole lock (tests/integration/faults.test.ts kills the process at each
+  // crash point).
+  const result = context.collaboration.freezePlan(input.plan.id, input.plan.pupilId, (doc) => {
+    context.faults.reached("lock:frozen");
+    const locked = db.transaction((tx) => {
       // Re-read inside the step: two mentors pressing at once lock once.
       const plan = tx.select().from(plans).where(eq(plans.id, input.plan.id)).get();
       if (!plan || plan.status !== "draft") return null;
@@ -137,9 +143,12 @@ export function lockPlan(
       tx.insert(planVersions).values(version).run();
       tx.update(plans).set({ status: "locked" }).where(eq(plans.id, plan.id)).run();
       tx.insert(auditEvents).values({ planId: plan.id, actorId: input.mentorId, action: "lock", version: plan.version, at: lockedAt }).run();
+      context.faults.reached("lock:recorded");
       return version;
-    }),
-  );
+    });
+    if (locked) context.faults.reached("lock:committed");
+    return locked;
+  });
   if (!result) {
     // Someone else locked it first; give writing back if we were the ones who froze it.
     const fresh = db.select().from(plans).where(eq(plans.id, input.plan.id)).get();
@@ -183,7 +192,7 @@ export function isSeenVersion(version: PlanVersion, seen: SeenVersion): boolean 
 }
 
 export async function signPlan(
-  context: Pick<AppLoadContext, "db" | "planEvents" | "clientAddress" | "signingKey" | "signIn">,
+  context: Pick<AppLoadContext, "db" | "planEvents" | "clientAddress" | "signingKey" | "signIn" | "faults">,
   input: {
     plan: Plan;
     /** Who is signed in on this device. */
@@ -268,8 +277,10 @@ export async function signPlan(
       tx.update(planVersions).set({ status: "signed" }).where(eq(planVersions.id, version.id)).run();
       tx.update(plans).set({ status: "signed" }).where(eq(plans.id, input.plan.id)).run();
     }
+    context.faults.reached("sign:recorded");
     return { ok: true as const, complete, reauthenticated };
   });
+  if (outcome.ok) context.faults.reached("sign:committed");
   if (outcome.ok) context.planEvents.publish(input.plan.id, "status");
   return outcome;
 }
@@ -279,7 +290,7 @@ export async function signPlan(
  * signatures are kept, marked void; the plan goes back to draft as the next version.
  */
 export function unlockPlan(
-  context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents">,
+  context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents" | "faults">,
   input: { plan: Plan; mentorId: string; reason: string },
 ): SigningResult {
   const { db } = context;
@@ -294,9 +305,12 @@ export function unlockPlan(
     tx.update(planVersions).set({ status: "voided", voidedBy: input.mentorId, voidedAt: now, voidReason: reason }).where(eq(planVersions.id, version.id)).run();
     tx.update(plans).set({ status: "draft", version: plan.version + 1 }).where(eq(plans.id, plan.id)).run();
     tx.insert(auditEvents).values({ planId: plan.id, actorId: input.mentorId, action: "unlock", version: version.version, at: now }).run();
+    context.faults.reached("unlock:recorded");
     return true;
   });
   if (!done) return { ok: false, error: "notLocked" };
+  // Committed: a crash from here on leaves a draft, and the live document is loaded unlocked.
+  context.faults.reached("unlock:committed");
   context.collaboration.thawPlan(input.plan.id, input.plan.pupilId);
   context.planEvents.publish(input.plan.id, "status");
   return { ok: true };
