@@ -1,13 +1,27 @@
+import * as decoding from "lib0/decoding";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
-/** A real y-websocket client in Node that signs its upgrade with a session cookie. */
-export function connectToPlan(baseUrl: string, planId: string, cookie: string | null) {
+/**
+ * A real y-websocket client in Node that signs its upgrade with a session cookie. With `acks`, it
+ * asks for the server's `Stored` acknowledgements (DOCUMENT-SHAPE.md) and records, for each sync
+ * reply or update it sends, what `snapshot` returned just then — so a test can tell exactly what
+ * the server has acknowledged (`acknowledged()`), as the browser does.
+ */
+export function connectToPlan(baseUrl: string, planId: string, cookie: string | null, options: { acks?: boolean; snapshot?: (doc: Y.Doc) => string } = {}) {
   const doc = new Y.Doc();
+  /** What `snapshot` said at each write sent on the current socket (index 0: before any). */
+  let sentSnapshots: string[] = [];
+  let lastAcknowledged: string | null = null;
   class CookieWebSocket extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, { headers: cookie ? { Cookie: cookie } : {} });
+      sentSnapshots = [];
+    }
+    override send(data: Parameters<WebSocket["send"]>[0], ...rest: unknown[]) {
+      if (options.snapshot && data instanceof Uint8Array && data[0] === 0 && (data[1] === 1 || data[1] === 2)) sentSnapshots.push(options.snapshot(doc));
+      (super.send as (...args: unknown[]) => void)(data, ...rest);
     }
   }
   const provider = new WebsocketProvider(`${baseUrl.replace(/^http/, "ws")}/collab`, planId, doc, {
@@ -15,7 +29,16 @@ export function connectToPlan(baseUrl: string, planId: string, cookie: string | 
     disableBc: true,
     // Tests assert behaviour, not timing: reconnect quickly.
     maxBackoffTime: 200,
+    ...(options.acks ? { params: { acks: "1" } } : {}),
   });
+  let acks = 0;
+  if (options.acks) {
+    provider.messageHandlers[4] = (_encoder, decoder) => {
+      const count = decoding.readVarUint(decoder);
+      acks += 1;
+      if (count > 0 && sentSnapshots[count - 1] !== undefined) lastAcknowledged = sentSnapshots[count - 1]!;
+    };
+  }
   const closeCodes: number[] = [];
   provider.on("connection-close", (event) => {
     if (event) closeCodes.push(event.code);
@@ -24,6 +47,10 @@ export function connectToPlan(baseUrl: string, planId: string, cookie: string | 
     doc,
     provider,
     closeCodes,
+    /** How many acknowledgements arrived. */
+    acks: () => acks,
+    /** The snapshot taken when the latest acknowledged write was sent (null before any). */
+    acknowledged: () => lastAcknowledged,
     synced: () =>
       new Promise<void>((resolve) => {
         if (provider.synced) return resolve();
