@@ -77,7 +77,7 @@ export function LivePlanStatus({ planId, deviceCopy, editable, draft }: { planId
       <p role="status" aria-live="polite" className={`connection-status connection-${tone}`} data-state={state} data-save={withSave ? save : undefined}>
         <span className="connection-dot" aria-hidden="true" />
         <span>{state === "connected" && !editable ? t("plan.connection.connectedReadOnly") : t(`plan.connection.${state}`)}</span>
-        {withSave ? <span className={`save-state save-${save}`}>{t(`plan.save.${save}`)}</span> : null}
+        {withSave ? <span className={`plan-save-state plan-save-${save}`}>{t(`plan.save.${save}`)}</span> : null}
       </p>
       <section aria-labelledby="presence-heading" className="presence">
         <h2 id="presence-heading">{t("plan.presence.heading")}</h2>

@@ -52,7 +52,8 @@ export interface DeviceCopyOptions {
 }
 
 /** A worse save state is shown only once it has lasted this long: an edit on its way to the
- * server and the device would otherwise flash "not saved" at every keystroke. */
+ * server and the device would otherwise flash "not saved" at every keystroke. Without an open
+ * connection "saved on this device only" is shown at once: no acknowledgement can be coming. */
 const WORSE_SAVE_STATE_AFTER_MS = 800;
 /** After the server failed to store the plan (4500), wait this long before trying again, doubling to the most. */
 const STORAGE_RETRY_MS = { first: 1000, most: 8000 };
@@ -78,6 +79,7 @@ export class PlanConnection {
   private readonly stateListeners = new Set<() => void>();
   private readonly presenceListeners = new Set<() => void>();
   private everSynced = false;
+  private triedToConnect = false;
   private storageFailed = false;
   private storageRetryMs = STORAGE_RETRY_MS.first;
   private storageRetryTimer: number | null = null;
@@ -155,6 +157,8 @@ export class PlanConnection {
       compute();
     };
     const onClose = (event: CloseEvent | null) => {
+      // A page opened without a connection has tried once now: it is trying again.
+      this.triedToConnect = true;
       const code = event?.code;
       if (code === CloseCode.ReadOnly) this.final = "readOnly";
       // Locked for signing: the text stays on screen, read-only; the page reloads its data. What
@@ -298,7 +302,7 @@ export class PlanConnection {
     else if (!navigator.onLine) connection = "offline";
     else if (this.storageFailed) connection = "storageFailed";
     else if (provider.wsconnected && provider.synced) connection = "connected";
-    else connection = this.everSynced ? "reconnecting" : "connecting";
+    else connection = this.everSynced || this.triedToConnect ? "reconnecting" : "connecting";
     // Everything acknowledged: the device copy no longer holds anything the server lacks.
     const onServer = this.saves.onServer;
     if (onServer && !this.wasOnServer) this.deviceCopy?.confirmed();
@@ -306,6 +310,11 @@ export class PlanConnection {
     // Better news at once; worse news once it has lasted (an edit on its way is not "not saved").
     const actual = this.saves.state;
     if (saveRank[actual] <= saveRank[this.shownSave]) {
+      if (this.worseSaveTimer !== null) window.clearTimeout(this.worseSaveTimer);
+      this.worseSaveTimer = null;
+      this.shownSave = actual;
+    } else if (actual === "device" && !(provider.wsconnected && provider.synced)) {
+      // No acknowledgement can be on its way: say so at once.
       if (this.worseSaveTimer !== null) window.clearTimeout(this.worseSaveTimer);
       this.worseSaveTimer = null;
       this.shownSave = actual;

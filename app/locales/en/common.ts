@@ -783,7 +783,7 @@ const common: Translation = {
   },
   offline: {
     title: "You are offline",
-    text: "This page is not kept on this device. The development plans you have had open can be opened and written in without a connection; everything else comes back with the connection.",
+    text: "This page is not kept on this device. A plan you write in and have had open recently can be opened again and written in without a connection; everything else comes back with the connection.",
     home: "To the home page",
   },
   edge: {

@@ -782,7 +782,7 @@ const common = {
   },
   offline: {
     title: "Du är offline",
-    text: "Den här sidan finns inte sparad på enheten. Dina utvecklingsplaner som du har haft öppna kan du öppna och skriva i även utan anslutning; allt annat kommer tillbaka när anslutningen gör det.",
+    text: "Den här sidan finns inte sparad på enheten. En plan som du skriver i och nyss har haft öppen kan du öppna igen och skriva vidare i utan anslutning; allt annat kommer tillbaka när anslutningen gör det.",
     home: "Till startsidan",
   },
   edge: {
