@@ -5,6 +5,7 @@ import type { KnownDeviceCookie } from "./utils/known-device.server";
 import type { StatementSealer } from "./services/signing-key.server";
 import type { SignInSettings } from "../server/env";
 import type { CrashPoints } from "./utils/crash-points";
+import type { AppMetrics } from "./utils/metrics";
 
 /** What the server hands every loader and action (created once in server/, see getLoadContext). */
 export interface AppContext {
@@ -50,6 +51,8 @@ export interface AppContext {
   signIn: SignInContext;
   /** Steps of locking and signing at which a fault-injection test may stop the process (server/faults.ts); inert otherwise. */
   faults: CrashPoints;
+  /** What the app counts for /metrics (server/metrics.ts). */
+  metrics: AppMetrics;
 }
 
 export interface SignInContext extends SignInSettings {

@@ -15,7 +15,8 @@ import { openSigningKeys } from "../app/services/signing-key.server";
 import { createKnownDeviceCookie } from "../app/utils/known-device.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
-import { devicePartition, guardRequests, healthCheck, hideErrors, securityHeaders } from "./http-edge";
+import { devicePartition, guardRequests, healthCheck, hideErrors, requireOperatorToken, securityHeaders } from "./http-edge";
+import { ServerMetrics } from "./metrics";
 import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
 import { rosterSourcesFrom, type Env } from "./env";
 import type { Logger } from "./logger";
@@ -74,7 +75,13 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     ...(env.MAIL_FROM ? { mailFrom: env.MAIL_FROM } : {}),
   };
 
-  const collaboration = new CollaborationServer({
+  // Read when scraped: the collaboration server and the event buses are made below.
+  const metrics: ServerMetrics = new ServerMetrics({
+    collaboration: (): { documents: number; connections: number } => collaboration.stats(),
+    eventStreams: () => personEvents.listenerCount(),
+  });
+
+  const collaboration: CollaborationServer = new CollaborationServer({
     db,
     sessionStorage,
     sessionEvents,
@@ -83,6 +90,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     unloadDelayMs: env.COLLAB_UNLOAD_MS,
     compactEvery: env.COLLAB_COMPACT_EVERY,
     maxPayloadBytes: env.COLLAB_MAX_PAYLOAD,
+    journalObserver: metrics,
   });
 
   // Inert unless FAULT_INJECTION is on (tests; refused in production).
@@ -108,6 +116,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings may carry what a person typed.
       logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
+      metrics.request(req.method, req.path, res.statusCode, ms / 1000);
     });
     next();
   });
@@ -143,6 +152,17 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     }),
   );
 
+  // Prometheus's text format, for the operators' token only (unset: nobody; see the README).
+  app.get("/metrics", requireOperatorToken(env.METRICS_TOKEN), (_req, res, next) => {
+    metrics.registry
+      .metrics()
+      .then((text) => {
+        res.setHeader("Cache-Control", "no-store");
+        res.type(metrics.registry.contentType).send(text);
+      })
+      .catch(next);
+  });
+
   if (faults.enabled) {
     logger.warn("fault injection is on (tests only): POST /__faults");
     app.post("/__faults", express.json({ limit: "1kb" }), (req, res) => {
@@ -172,6 +192,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         signIn,
         rosterSources,
         faults,
+        metrics,
       }),
     }),
   );

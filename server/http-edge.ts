@@ -126,17 +126,35 @@ export function devicePartition(options: { secret: string; cookieName: string })
   };
 }
 
+/** Whether an Authorization header carries the operators' token (compared in constant time). */
+function hasOperatorToken(authorization: string | undefined, metricsToken: string | undefined): boolean {
+  if (!metricsToken || authorization === undefined) return false;
+  const given = Buffer.from(authorization);
+  const token = Buffer.from(`Bearer ${metricsToken}`);
+  return given.length === token.length && timingSafeEqual(given, token);
+}
+
+/** Lets through only requests with the operators' token: 401 otherwise, 404 when no token is configured. */
+export function requireOperatorToken(metricsToken: string | undefined): RequestHandler {
+  return (req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    if (!metricsToken) return void res.status(404).type("text/plain").send("Not found\n");
+    if (!hasOperatorToken(req.headers.authorization, metricsToken)) {
+      return void res.status(401).setHeader("WWW-Authenticate", "Bearer").type("text/plain").send("Unauthorized\n");
+    }
+    next();
+  };
+}
+
 /** /healthz: whether the server is well, to anyone; its figures only with the operators' token. */
 export function healthCheck(options: { metricsToken?: string; check(): boolean; figures(): Record<string, unknown> }): RequestHandler {
-  const token = options.metricsToken ? Buffer.from(`Bearer ${options.metricsToken}`) : null;
   return (req, res) => {
     const healthy = options.check();
     const status = { status: healthy ? "ok" : "degraded" };
     const authorization = req.headers.authorization;
     res.setHeader("Cache-Control", "no-store");
     if (authorization === undefined) return void res.status(healthy ? 200 : 503).json(status);
-    const given = Buffer.from(authorization);
-    if (!token || given.length !== token.length || !timingSafeEqual(given, token)) return void res.status(401).json(status);
+    if (!hasOperatorToken(authorization, options.metricsToken)) return void res.status(401).json(status);
     res.status(healthy ? 200 : 503).json({ ...status, database: healthy, ...options.figures() });
   };
 }

@@ -31,7 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   let error: CallbackError;
   if (result.ok) {
     const oidc = { provider: provider.id, idToken: result.idToken };
-    if (result.purpose === "sign-in") return startSession(context, request, result.personId, result.returnTo, { oidc, headers });
+    if (result.purpose === "sign-in") return startSession(context, request, result.personId, result.returnTo, { method: "provider", oidc, headers });
     // Re-authentication: the session must still be the person who asked for it.
     const person = await getPerson(request, context);
     if (person?.id === result.personId) {

@@ -73,7 +73,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data(submission.reply({ formErrors: ["login.passwordOff"], hideFields: ["password"] }), { status: 403 });
   }
   // From now on this browser is one of the person's known devices: others' failures do not lock it.
-  return startSession(context, request, result.personId, safeRedirectPath(redirectTo), { setCookies: [await rememberKnownDevice(request, context, email)] });
+  return startSession(context, request, result.personId, safeRedirectPath(redirectTo), { method: "password", setCookies: [await rememberKnownDevice(request, context, email)] });
 }
 
 export default function LoginPage() {

@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const personId = await setPasswordWithLink(context, submission.value.token, submission.value.password);
   if (!personId) return data({ result: submission.reply({ hideFields: ["password", "repeat"] }), invalidLink: true }, { status: 410 });
   // The person's other sessions ended with the change; this device is signed in afresh.
-  return startSession(context, request, personId, "/");
+  return startSession(context, request, personId, "/", { method: "link" });
 }
 
 export default function SetPasswordPage() {

@@ -1,4 +1,5 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
+import type { SignInMethod } from "./metrics";
 import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
 import type { SessionData } from "../../db/queries/sessions";
 import { getSessionExpiry } from "../../db/queries/sessions";
@@ -79,8 +80,9 @@ export async function startSession(
   request: Request,
   personId: string,
   redirectTo: string,
-  options: { oidc?: SessionData["oidc"]; headers?: Headers; setCookies?: string[] } = {},
+  options: { method: SignInMethod; oidc?: SessionData["oidc"]; headers?: Headers; setCookies?: string[] },
 ) {
+  context.metrics.signedIn(options.method);
   const session = await getSession(request, context);
   // A fresh session id at sign-in, so an id planted before sign-in is worthless.
   await context.sessionStorage.destroySession(session);

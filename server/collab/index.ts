@@ -16,7 +16,7 @@ import { Refusal } from "./errors";
 import { Heartbeat } from "./heartbeat";
 import { LiveDocument, type Connection } from "./live-document";
 import { planSectionLookup } from "./sections";
-import { UpdateJournal } from "./update-journal";
+import { UpdateJournal, type JournalObserver } from "./update-journal";
 
 export { COLLAB_PATH } from "./authenticate";
 
@@ -39,6 +39,8 @@ export interface CollaborationOptions {
   compactEvery: number;
   /** Largest websocket message accepted; larger ones close the connection (1009). */
   maxPayloadBytes: number;
+  /** Told of every commit of the journal (the server's metrics). */
+  journalObserver?: JournalObserver;
 }
 
 interface LiveConnection extends Connection {
@@ -69,7 +71,7 @@ export class CollaborationServer {
   private readonly journal: UpdateJournal;
 
   constructor(private readonly options: CollaborationOptions) {
-    this.journal = new UpdateJournal(options.db);
+    this.journal = new UpdateJournal(options.db, options.journalObserver);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
     this.heartbeat = new Heartbeat(() => this.wss.clients, HEARTBEAT_INTERVAL_MS);
   }

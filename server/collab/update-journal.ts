@@ -19,6 +19,12 @@ interface Barrier {
 
 type Entry = PendingUpdate | Barrier;
 
+/** Told of every commit and failure (the server's metrics). */
+export interface JournalObserver {
+  stored(updates: number, seconds: number): void;
+  failed(updates: number): void;
+}
+
 /**
  * The collaboration server's journal of accepted updates (plan_updates), and the one place that
  * knows which of its rows belong to which plan.
@@ -41,7 +47,10 @@ export class UpdateJournal {
   private scheduled = false;
   private readonly rowIds = new Map<string, number[]>();
 
-  constructor(private readonly db: AppDatabase) {
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly observer?: JournalObserver,
+  ) {
     for (const { id, planId } of listPlanUpdateIds(db)) this.remember(planId, id);
   }
 
@@ -70,8 +79,10 @@ export class UpdateJournal {
     this.pending = [];
     const updates = batch.filter((entry): entry is PendingUpdate => entry.update !== null);
     let ids: number[];
+    const started = performance.now();
     try {
       ids = updates.length > 0 ? appendPlanUpdates(this.db, updates) : [];
+      if (updates.length > 0) this.observer?.stored(updates.length, (performance.now() - started) / 1000);
     } catch {
       // One plan's failure must not fail everyone's: store them one by one instead.
       for (const entry of batch) this.storeAlone(entry);
@@ -114,12 +125,15 @@ export class UpdateJournal {
   private storeAlone(entry: Entry) {
     if (entry.update === null) return entry.stored();
     let id: number;
+    const started = performance.now();
     try {
       id = appendPlanUpdate(this.db, entry.planId, entry.update);
     } catch (error) {
+      this.observer?.failed(1);
       entry.failed(error);
       return;
     }
+    this.observer?.stored(1, (performance.now() - started) / 1000);
     this.remember(entry.planId, id);
     entry.stored();
   }

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cookieFrom, get, postForm, signIn } from "../support/http";
+import { connectToPlan, sectionText, typeInto } from "../support/collab-client";
+import { cookieFrom, firstPlanId, get, postForm, signIn } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -37,6 +38,42 @@ describe("operations", () => {
     expect(logs).not.toContain("elev@demo.test");
     expect(logs).not.toContain("wrong-secret");
     expect(logs).not.toContain("Lindqvist");
+  });
+
+  it("logs writing in a plan, a refused message and a store that fails without names, text or cookies", async () => {
+    const cookie = await signIn(server.url, "elev@demo.test");
+    const planId = await firstPlanId(server.url, cookie);
+    expect((await get(`${server.url}/plans/${planId}?q=Hemligt`, cookie)).status).toBe(200);
+    const typist = connectToPlan(server.url, planId, cookie, { acks: true, snapshot: (doc) => sectionText(doc, "about") });
+    await typist.synced();
+    typeInto(typist.doc, "about", "Min hemliga text.");
+    await expect.poll(() => typist.acknowledged()).toContain("Min hemliga text.");
+    // A store that fails (logged as an error) and a message refused (logged as a warning).
+    const sqlite = new Database(server.databasePath);
+    sqlite.exec("create trigger refuse_all before insert on plan_updates begin select raise(abort, 'refused'); end");
+    try {
+      typeInto(typist.doc, "about", " Ännu hemligare.");
+      await expect.poll(() => typist.closeCodes).toContain(4500);
+    } finally {
+      sqlite.exec("drop trigger refuse_all");
+      sqlite.close();
+    }
+    const reader = connectToPlan(server.url, planId, await signIn(server.url, "vh@demo.test"));
+    await reader.synced();
+    typeInto(reader.doc, "about", "Förfalskat av läsaren.");
+    await expect.poll(() => reader.closeCodes).toContain(4403);
+    typist.destroy();
+    reader.destroy();
+    await expect.poll(() => server.logs.join("\n")).toContain("collab could not store an update");
+    await expect.poll(() => server.logs.join("\n")).toContain("collab connection refused a message");
+    const logs = server.logs.join("\n");
+    for (const secret of ["Min hemliga", "hemligare", "Förfalskat", "Hemligt", "Alva", "Lindqvist", "Sara", "demo.test", cookie.split("=")[1]!.slice(0, 20)]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+
+  it("has no /metrics without a configured token", async () => {
+    expect((await get(`${server.url}/metrics`)).status).toBe(404);
   });
 
   it("sends no HSTS when the public address is plain http (development)", async () => {
