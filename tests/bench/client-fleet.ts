@@ -42,7 +42,8 @@ interface Client {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function yWebsocketClient(base: string, room: string, cookie: string | undefined): Client {
+/** `acks`: ask our server for `Stored` acknowledgements as the browser does (their cost is measured too; the count is not used here). */
+function yWebsocketClient(base: string, room: string, cookie: string | undefined, acks = false): Client {
   class CookieWebSocket extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, cookie ? { headers: { Cookie: cookie } } : {});
@@ -53,7 +54,9 @@ function yWebsocketClient(base: string, room: string, cookie: string | undefined
     WebSocketPolyfill: CookieWebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     maxBackoffTime: 500,
+    ...(acks ? { params: { acks: "1" } } : {}),
   });
+  if (acks) provider.messageHandlers[4] = () => {};
   const synced = new Promise<void>((resolve) => {
     const onSync = (isSynced: boolean) => {
       if (!isSynced) return;
@@ -101,7 +104,7 @@ async function connect(command: Extract<FleetCommand, { kind: "connect" }>): Pro
   const connectTimes: number[] = [];
   const open = (plan: FleetPlan, typist: boolean): Client => {
     if (command.server === "hocuspocus-sqlite") return hocuspocusClient(command.url, plan.planId);
-    return yWebsocketClient(command.url, plan.planId, typist ? plan.typistCookie : plan.readerCookie);
+    return yWebsocketClient(command.url, plan.planId, typist ? plan.typistCookie : plan.readerCookie, command.server === "ours");
   };
   // In waves, as people arrive: everyone of a plan together.
   for (let start = 0; start < command.plans.length; start += 25) {
