@@ -49,6 +49,10 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   await goals.click();
   await alva.keyboard.type(" Och mer.");
   expect(await textOf(goals)).toBe("Jag ska läsa 20 minuter varje dag.");
+  // What her browser kept of the plan for offline writing is gone with the lock.
+  await expect
+    .poll(() => alva.evaluate(async () => (await indexedDB.databases()).filter((d) => d.name?.startsWith("iup-plan.")).length))
+    .toBe(0);
 
   // Alva signs with a drawn signature.
   const alvaSigning = alva.getByRole("region", { name: "Signering" });
