@@ -38,7 +38,8 @@ export interface PlanRecord {
     text: RecordNode[];
     assessment: { scale: "grades" | "knowledge"; level: string | null; written: string; by: string; at: string } | null;
     threads: Array<{
-      about: "assessment" | "text";
+      /** assessment, a passage of the text, or (a pupil's question) her whole reflection. */
+      about: "assessment" | "text" | "reflection";
       quote: string | null;
       status: "open" | "resolved";
       comments: Array<{ author: string; role: string | null; at: string; body: string }>;

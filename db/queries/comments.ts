@@ -26,7 +26,7 @@ export interface ThreadView {
   id: string;
   subjectId: string;
   fragment: string;
-  anchorKind: "assessment" | "text";
+  anchorKind: "assessment" | "text" | "reflection";
   anchorStart: string | null;
   anchorEnd: string | null;
   quote: string | null;

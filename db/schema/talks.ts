@@ -181,7 +181,7 @@ export const outboxMessages = sqliteTable(
       .notNull()
       .references(() => people.id),
     toAddress: text("to_address").notNull(),
-    kind: text("kind", { enum: ["talk-invitation", "talk-change", "password-invitation", "password-reset"] }).notNull(),
+    kind: text("kind", { enum: ["talk-invitation", "talk-change", "password-invitation", "password-reset", "notification"] }).notNull(),
     locale: text("locale", { enum: ["sv", "en"] }).notNull(),
     subject: text("subject").notNull(),
     body: text("body").notNull(),
