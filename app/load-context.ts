@@ -27,6 +27,8 @@ export interface AppContext {
   planEvents: PlanEvents;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
+  /** Mail about what waits for people, batched per person (app/services/notification-mail.server.ts). */
+  notificationMail: import("./services/notification-mail.server").NotificationMailer;
   /** A session ended (keyed by session id): its sockets and event streams end with it. */
   sessionEvents: ChangeBus<SessionChange>;
   /**

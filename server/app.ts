@@ -12,6 +12,7 @@ import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
 import { linkTalksToPlans } from "../app/services/talk-days.server";
 import { openSigningKeys } from "../app/services/signing-key.server";
+import { startNotificationMailer } from "../app/services/notification-mail.server";
 import { createKnownDeviceCookie } from "../app/utils/known-device.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
@@ -86,6 +87,15 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
 
   const planEvents = new PlanEvents();
   const personEvents = new PersonEvents();
+  const notificationMail = startNotificationMailer(db, {
+    windowMs: env.NOTIFICATION_MAIL_MINUTES * 60_000,
+    ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+    ...(env.MAIL_FROM ? { from: env.MAIL_FROM } : {}),
+    publicUrl: () => signIn.publicUrl,
+    // Every page of the app holds the person's event stream (staff on every page, everyone on a plan).
+    onAPage: (personId) => personEvents.hasListeners(personId),
+    onError: (error) => logger.error({ err: error instanceof Error ? error.name : "unknown" }, "notification mail failed"),
+  });
   const rosterSources = rosterSourcesFrom(env);
 
   // `remix build` is a production build; React, loaded first by it, picks its development or
@@ -152,6 +162,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         collaboration,
         planEvents,
         personEvents,
+        notificationMail,
         sessionEvents,
         accessEvents,
         clientAddress: req.ip ?? "unknown",
@@ -195,6 +206,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     collaboration,
     async close() {
       clearInterval(sweep);
+      notificationMail.stop();
       collaboration.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

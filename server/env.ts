@@ -48,6 +48,8 @@ const EnvSchema = z.object({
     z.string().regex(/^smtps?:\/\/[^\s]+$/, "SMTP_URL must look like smtp://user:pass@host:587").optional(),
   ),
   MAIL_FROM: z.preprocess(emptyAsUnset, z.string().email("MAIL_FROM must be an e-mail address").optional()),
+  /** At most one notification mail per person per this many minutes (a call is sent at once). */
+  NOTIFICATION_MAIL_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** The address people reach the app at (links in e-mails, OpenID Connect redirects). Required in
    * production; elsewhere http://localhost:<port> (the address the server listens on). */

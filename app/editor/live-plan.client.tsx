@@ -28,6 +28,7 @@ export function LiveSectionText({ planId, slot, editable, user }: { planId: stri
     .filter((thread) => thread.fragment === slot.fragment && thread.anchorKind === "text" && thread.anchorStart && thread.anchorEnd)
     .map((thread) => ({ id: thread.id, start: thread.anchorStart!, end: thread.anchorEnd!, open: thread.status === "open" }));
   const mayComment = slot.subjectId !== undefined && comments.rights.startInSubjects.includes(slot.subjectId);
+  const mayAsk = slot.subjectId !== undefined && comments.rights.askInSubjects.includes(slot.subjectId);
   return (
     <MountInTurn order={slot.order} fallback={<p className="muted">{t("plan.loadingEditor")}</p>}>
       <SectionEditor
@@ -40,7 +41,8 @@ export function LiveSectionText({ planId, slot, editable, user }: { planId: stri
         roleLabel={(role: PlanRole) => t(`roles.${role}`)}
         anchors={anchors}
         onDetached={(ids) => comments.setDetached(slot.fragment, ids)}
-        onCommentPassage={mayComment ? (passage) => comments.setPassage({ ...passage, fragment: slot.fragment, subjectId: slot.subjectId! }) : undefined}
+        onCommentPassage={mayComment ? (passage) => comments.setPassage({ ...passage, fragment: slot.fragment, subjectId: slot.subjectId!, purpose: "comment" }) : undefined}
+        onAskAboutPassage={mayAsk ? (passage) => comments.setPassage({ ...passage, fragment: slot.fragment, subjectId: slot.subjectId!, purpose: "ask" }) : undefined}
       />
     </MountInTurn>
   );

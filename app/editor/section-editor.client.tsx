@@ -23,10 +23,12 @@ interface Props {
   onDetached(threadIds: string[]): void;
   /** Set when this person may start threads on passages of this section. */
   onCommentPassage?: (passage: { start: string; end: string; quote: string }) => void;
+  /** Set when the pupil may ask the subject's teachers about a passage of her own text. */
+  onAskAboutPassage?: (passage: { start: string; end: string; quote: string }) => void;
 }
 
 /** One section's text, bound to its own fragment of the plan's Y.Doc. */
-export function SectionEditor({ connection, fragment, label, placeholder, editable, user, roleLabel, anchors, onDetached, onCommentPassage }: Props) {
+export function SectionEditor({ connection, fragment, label, placeholder, editable, user, roleLabel, anchors, onDetached, onCommentPassage, onAskAboutPassage }: Props) {
   const { t } = useTranslation();
   // The plugin reads the latest threads through refs, so the editor is not rebuilt when they change.
   const anchorsRef = useRef(anchors);
@@ -101,6 +103,15 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
     setHint(null);
     onCommentPassage?.(passage);
   };
+  const askAboutSelection = () => {
+    const passage = editor ? selectedPassage(editor.state) : null;
+    if (!passage) {
+      setHint(t("comments.ask.selectFirst"));
+      return;
+    }
+    setHint(null);
+    onAskAboutPassage?.(passage);
+  };
 
   return (
     <div className="section-editor" data-fragment={fragment}>
@@ -117,6 +128,17 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
         </div>
       ) : null}
       <EditorContent editor={editor} />
+      {onAskAboutPassage && editor ? (
+        <div className="editor-toolbar comment-toolbar">
+          {/* Kept from taking the focus, so the selection in the text stays what is asked about. */}
+          <button type="button" className="button-secondary button-small" onMouseDown={(event) => event.preventDefault()} onClick={askAboutSelection}>
+            {t("comments.ask.passage")}
+          </button>
+          <span className="small muted" aria-live="polite">
+            {hint}
+          </span>
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,5 +1,7 @@
 import { assessmentRules, commentRules, dutyRules } from "./assessment.server";
 import { planRules } from "./plan.server";
+import { evaluationResultRules, evaluationRules } from "./evaluation.server";
+import { notificationRules } from "./notification.server";
 import { describeRules, type RuleTable } from "./rule";
 import { identityRules, schoolRules } from "./school.server";
 import { signingRules } from "./signing.server";
@@ -13,6 +15,8 @@ const policies: Array<[string, RuleTable<never>]> = [
   ["signing", signingRules as RuleTable<never>],
   ["talk day", talkDayRules as RuleTable<never>],
   ["talk", talkRules as RuleTable<never>],
+  ["evaluation", { ...evaluationRules, ...evaluationResultRules } as RuleTable<never>],
+  ["notifications", notificationRules as RuleTable<never>],
   ["school", { ...schoolRules, ...identityRules } as RuleTable<never>],
 ];
 

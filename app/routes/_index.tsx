@@ -3,7 +3,9 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PupilList } from "~/components/pupil-list";
 import { GuardianTalkCard } from "~/components/talk/guardian-talk-card";
+import { HomeNewsCard } from "~/components/home-news";
 import { getHomePage } from "~/services/home.server";
+import { getHomeNews, performNewsSeen } from "~/services/notifications.server";
 import { performGuardianAnswer } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { readFormData } from "~/utils/forms.server";
@@ -16,13 +18,15 @@ export const meta: MetaFunction = () => [{ title: "Start · Elevledd IUP" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  return getHomePage(context.db, person);
+  return { ...getHomePage(context.db, person), news: getHomeNews(context.db, person) };
 }
 
-/** A guardian's answer to a talk invitation (the cards above post here, with or without JavaScript). */
+/** "Markera som lästa", and a guardian's answer to a talk invitation (the cards post here, with or without JavaScript). */
 export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const form = await readFormData(request);
+  // Answered with the card's talk id as well (none), so the cards can tell whose answer it is.
+  if (form.get("intent") === "news-seen") return respond(performNewsSeen(context.db, person, form), "notifications", { talkId: "" });
   const talkId = String(form.get("talkId") ?? "");
   const result = await performGuardianAnswer(context, person, form);
   // The card that posted shows the answer: it is told by its talk.
@@ -32,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function HomePage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { person, overview, waitingThreads, pupilTalks, guardianTalks } = useLoaderData<typeof loader>();
+  const { person, overview, waitingThreads, pupilTalks, guardianTalks, news } = useLoaderData<typeof loader>();
   // Set when a card was posted without JavaScript (with it, each card shows its own answer).
   const answered = useActionData<typeof action>();
   const { asPupil, children, mentorGroups, teachingGroups, isAdmin, term } = overview;
@@ -52,6 +56,8 @@ export default function HomePage() {
       </p>
 
       {!hasAnyRole ? <p className="alert">{t("home.noRoles")}</p> : null}
+
+      {hasAnyRole ? <HomeNewsCard news={news} /> : null}
 
       {asPupil ? (
         <section className="card" aria-labelledby="pupil-heading">

@@ -9,6 +9,7 @@ import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
 import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
 import { getSigningProof } from "~/services/signing-proof.server";
+import { markPlanRead } from "~/services/notifications.server";
 import { respond } from "~/utils/action-result.server";
 import { getAuthenticatedAt, refreshAuthentication } from "~/utils/auth.server";
 import { readKnownDevice } from "~/utils/known-device.server";
@@ -34,6 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
   // Signing on this device asks again who it is when the last sign-in is not recent.
   const proof = await getSigningProof(request, context, gate.person.id);
+  markPlanRead(context.db, gate);
   return { ...getPlanPage(context.db, gate), liveSeq, proof };
 }
 

@@ -9,6 +9,7 @@ import { TalkClock } from "~/components/talk/talk-clock";
 import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
 import { getSigningProof } from "~/services/signing-proof.server";
+import { markPlanRead } from "~/services/notifications.server";
 import { getTalkView } from "~/services/talk-live.server";
 import { performTalkIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
@@ -36,6 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const gate = requirePlanFor(context, person, view.planId, "read", { recordView: true });
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
   const proof = await getSigningProof(request, context, person.id);
+  markPlanRead(context.db, gate);
   return { view, page: getPlanPage(context.db, gate), liveSeq, proof };
 }
 

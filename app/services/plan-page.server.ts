@@ -45,7 +45,11 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
   });
 
   // Staff-only threads are left out here, in the query, for anyone who is not staff.
-  const comments = commentAbilities(relations, plan);
+  const comments = commentAbilities(
+    relations,
+    plan,
+    sections.flatMap((s) => (s.subject && s.teachers.length > 0 ? [s.subject.id] : [])),
+  );
   const roles = new Map<string, ReturnType<typeof authorRole>>();
   const roleOfAuthor = (authorId: string) => {
     if (!roles.has(authorId)) roles.set(authorId, authorRole(db, authorId, plan.pupilId));
@@ -56,6 +60,8 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
     createdAt: thread.createdAt.toISOString(),
     resolvedAt: thread.resolvedAt?.toISOString() ?? null,
     canResolve: canComment({ relations, plan, authorId: thread.createdBy }, "resolve"),
+    /** Started by the pupil: a question for the subject's teachers. */
+    askedByPupil: thread.createdBy === plan.pupilId,
     comments: thread.comments.map((comment) => ({
       ...comment,
       author: { ...comment.author, role: roleOfAuthor(comment.author.id) },
@@ -107,6 +113,11 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
     threads,
     commentRights: {
       startInSubjects: comments.startInSubjects,
+      askInSubjects: comments.askInSubjects,
+      /** Who a question in each subject goes to (its teachers this term). */
+      askTeachers: Object.fromEntries(
+        sections.flatMap((s) => (s.subject && comments.askInSubjects.includes(s.subject.id) ? [[s.subject.id, s.teachers.map((t) => `${t.givenName} ${t.familyName}`)]] : [])),
+      ) as Record<string, string[]>,
       canReply: comments.canReply,
       canMarkStaffOnly: comments.canSeeStaffOnly,
     },

@@ -81,7 +81,8 @@ export function renderPlanPdf(input: {
     for (const line of lines) text(line);
     for (const thread of section.threads) {
       doc.moveDown(0.2).fontSize(9.5).fillColor("#333333");
-      text(`Kommentar ${thread.about === "assessment" ? "om bedömningen" : `om "${thread.quote ?? ""}"`}${thread.status === "resolved" ? " (löst)" : ""}:`);
+      const about = thread.about === "assessment" ? "om bedömningen" : thread.about === "reflection" ? "om reflektionen" : `om "${thread.quote ?? ""}"`;
+      text(`Kommentar ${about}${thread.status === "resolved" ? " (löst)" : ""}:`);
       for (const comment of thread.comments) {
         text(`${comment.author}${comment.role ? ` (${roleNames[comment.role] ?? comment.role})` : ""}, ${at(comment.at)}: ${comment.body}`, { indent: 12 });
       }

@@ -453,9 +453,13 @@ export async function performSigningIntent(
   const plan = gate.plan;
   let result: SigningResult<{ reauthenticated?: boolean }>;
   switch (input.intent) {
-    case "lock":
-      result = lockPlan(context, { plan, mentorId: personId, guardianIds: input.guardian });
+    case "lock": {
+      const locked = lockPlan(context, { plan, mentorId: personId, guardianIds: input.guardian });
+      // The others who must sign are told by mail (batched); the mentor who locked is here.
+      if (locked.ok) context.notificationMail.request((JSON.parse(locked.version.requiredSigners) as RequiredSigner[]).map((r) => r.personId).filter((id) => id !== personId));
+      result = locked;
       break;
+    }
     case "sign":
       result = await signPlan(context, {
         plan,

@@ -25,7 +25,7 @@ import { deliverMessages, queueTalkMessages, type TalkMailKind } from "./talk-ma
  * when a time changes. Failures are typed keys (see utils/action-result.server.ts).
  */
 
-type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "publicUrl">;
+type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "publicUrl" | "notificationMail">;
 export type IntentResult = Result<{ intent: string; sent?: number; eventId?: string }>;
 
 const id = z.string().min(1).max(64);
@@ -144,6 +144,8 @@ export async function performTalkIntent(context: Context, person: SignedInPerson
       const result = callTeacher(context.db, person.id, talkId, intent.subjectId);
       if (!result.ok) return result;
       notifyCall(context, result.planId, [...result.teacherIds, ...result.mentorIds]);
+      // A called teacher on no page of the app would never see it: they get a mail at once.
+      context.notificationMail.tellOfCall(result.teacherIds, result.pupilId);
       return { ok: true, intent: intent.intent };
     }
   }

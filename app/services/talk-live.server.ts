@@ -101,7 +101,7 @@ export function callTeacher(
   talkId: string,
   subjectId: string,
   now = new Date(),
-): TalkLiveResult<{ callId: string; teacherIds: string[]; mentorIds: string[]; planId: string }> {
+): TalkLiveResult<{ callId: string; teacherIds: string[]; mentorIds: string[]; planId: string; pupilId: string }> {
   const led = ledTalk(db, personId, talkId);
   if (!led.ok) return led;
   const { access } = led;
@@ -111,7 +111,7 @@ export function callTeacher(
   const mentorIds = talkQueries.getMentorsOfPupil(db, access.talk.pupilId);
   const open = talkQueries.getOpenCall(db, talkId, subjectId);
   const callId = open?.id ?? talkQueries.insertCall(db, { talkId, subjectId, calledBy: personId, calledAt: now });
-  return { ok: true, callId, teacherIds, mentorIds, planId: access.planId };
+  return { ok: true, callId, teacherIds, mentorIds, planId: access.planId, pupilId: access.talk.pupilId };
 }
 
 /** "Jag kommer": a teacher of the call's subject for that pupil answers it. */

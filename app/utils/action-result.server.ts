@@ -28,6 +28,7 @@ export const failureStatus = {
   notDraft: 409,
   notLocked: 409,
   alreadySigned: 409,
+  alreadyAnswered: 409,
   staleVersion: 409,
   notPlanning: 409,
   noTerm: 409,

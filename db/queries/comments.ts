@@ -94,8 +94,10 @@ export interface NewThreadInput {
   subjectId: string;
   body: string;
   staffOnly: boolean;
-  /** Null for a thread about the assessment; otherwise the passage, already checked against the live document. */
+  /** The passage, already checked against the live document; null for a thread about `about`. */
   passage: { start: string; end: string; quote: string } | null;
+  /** What a thread without a passage is about: the assessment, or (a pupil's question) her whole reflection. */
+  about: "assessment" | "reflection";
 }
 
 /** Starts a thread with its first comment, in one transaction; null when the plan has no section for the subject. */
@@ -115,7 +117,7 @@ export function insertThread(db: AppDatabase, input: NewThreadInput): string | n
         planId: input.plan.id,
         subjectId: input.subjectId,
         fragment: section.fragment,
-        anchorKind: input.passage ? "text" : "assessment",
+        anchorKind: input.passage ? "text" : input.about,
         anchorStart: input.passage?.start ?? null,
         anchorEnd: input.passage?.end ?? null,
         quote: input.passage ? input.passage.quote.slice(0, QUOTE_MAX) : null,

@@ -469,3 +469,13 @@ export function getSittingTalks(db: AppDatabase, sittingId: string) {
     .orderBy(asc(people.familyName), asc(people.givenName))
     .all();
 }
+
+/** The talks held about these plans (a plan has one per talk day of its term), with their talk day. */
+export function getTalksOfPlans(db: AppDatabase, planIds: string[]) {
+  if (planIds.length === 0) return [];
+  return db
+    .select({ id: talks.id, planId: talks.planId, pupilId: talks.pupilId, eventId: talks.eventId, startsAt: talks.startsAt })
+    .from(talks)
+    .where(inArray(talks.planId, planIds))
+    .all();
+}

@@ -69,7 +69,7 @@ test("after signing, Alva, the other pupils and a guardian answer a short evalua
   await alva.getByRole("group", { name: "Var du väl förberedd?" }).getByRole("radio", { name: "Ja" }).check();
   await alva.getByRole("group", { name: "Vet du vad du ska göra för att nå dina mål?" }).getByRole("radio", { name: "Delvis" }).check();
   await alva.getByRole("textbox", { name: "Vill du säga något mer? (frivilligt)" }).fill("Det var roligt att visa min plan.");
-  await alva.screenshot({ path: "test-results/screenshots/evaluation-form-phone.png", fullPage: true });
+  await alva.screenshot({ path: "screenshots/issue-19/evaluation-form-phone.png", fullPage: true });
   await alva.getByRole("button", { name: "Skicka svaren" }).click();
   await expect(alva.getByRole("status")).toHaveText("Tack för dina svar!");
   // Once only: the page now only thanks her, and a second answer is refused.
@@ -105,7 +105,7 @@ test("after signing, Alva, the other pupils and a guardian answer a short evalua
   const guardianResults = jonas.getByRole("region", { name: "Vårdnadshavare" });
   await expect(guardianResults).toContainText("Färre än 3 har svarat");
   await expect(guardianResults).not.toContainText("Tack till mentorn");
-  await jonas.screenshot({ path: "test-results/screenshots/evaluation-results.png", fullPage: true });
+  await jonas.screenshot({ path: "screenshots/issue-19/evaluation-results.png", fullPage: true });
 
   const downloading = jonas.waitForEvent("download");
   await jonas.getByRole("link", { name: "Ladda ner som CSV" }).click();

@@ -72,13 +72,13 @@ test("in the spring, Alva's new plan shows what she and the others promised in t
   await newGoals.click();
   await alva.keyboard.type("Jag läste nästan varje dag. Nu ska jag läsa en bok på engelska.");
   await expect(newGoals).toContainText("Nu ska jag läsa en bok på engelska.");
-  await alva.screenshot({ path: "test-results/screenshots/next-term.png", fullPage: false });
-  await goals.screenshot({ path: "test-results/screenshots/next-term-goals.png" });
+  await alva.screenshot({ path: "screenshots/issue-19/next-term.png", fullPage: false });
+  await goals.screenshot({ path: "screenshots/issue-19/next-term-goals.png" });
 
   // Sara reads it too, on her phone.
   const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 });
   await sara.goto(alva.url());
   const saraPrevious = sara.getByRole("region", { name: "Mina mål", exact: true }).getByRole("complementary", { name: /^Förra terminen/ });
   await expect(saraPrevious).toContainText(written.guardianActions);
-  await sara.screenshot({ path: "test-results/screenshots/next-term-phone.png", fullPage: true });
+  await sara.screenshot({ path: "screenshots/issue-19/next-term-phone.png", fullPage: true });
 });

@@ -43,7 +43,7 @@ test("Alva asks her maths teacher about her reflection and about a passage of it
   await expect(form).toContainText("Frågan går till Karin Holm.");
   await expect(form.getByRole("checkbox")).toHaveCount(0);
   await form.getByRole("textbox", { name: "Din fråga" }).fill("Hur kan jag öva på bråk hemma?");
-  await alva.screenshot({ path: "test-results/screenshots/question-form.png", fullPage: false });
+  await alva.screenshot({ path: "screenshots/issue-19/question-form.png", fullPage: false });
   await form.getByRole("button", { name: "Skicka frågan" }).click();
   const question = maths.locator("article.thread").filter({ hasText: "Hur kan jag öva på bråk hemma?" });
   await expect(question).toContainText("Fråga till läraren");
@@ -79,15 +79,24 @@ test("Alva asks her maths teacher about her reflection and about a passage of it
   // Alva's open plan shows the answer without a reload.
   await expect(question).toContainText("Prova Nomp, avsnittet om bråk.");
 
-  // Seen in the plan, the question is no longer new for Karin.
+  // Seen in the plan, the questions are no longer new for Karin.
   await karin.goto(`${own.url}/`);
   await expect(karin.getByRole("region", { name: "Nytt för dig" })).not.toContainText("har en fråga till dig");
 
-  // Alva's home tells her of the answer.
+  // Alva has seen that answer in her plan; the next one comes while she is on her home page, which tells her.
   await alva.goto(`${own.url}/`);
   const alvaNews = alva.getByRole("region", { name: "Nytt för dig" });
-  await expect(alvaNews.getByRole("link", { name: /Matematik: 1 ny kommentar i din plan/ })).toBeVisible();
-  await expect(alvaNews).toContainText("Karin Holm");
+  await expect(alvaNews).toContainText("Inget nytt sedan du senast tittade.");
+  await karin.goto(`${own.url}${planAddress}`);
+  const karinPassageQuestion = karin.locator("article.thread").filter({ hasText: "Vad betyder nämnare?" });
+  await karinPassageQuestion.getByRole("textbox", { name: "Svar till tråden" }).fill("Talet under bråkstrecket.");
+  await karinPassageQuestion.getByRole("button", { name: "Svara" }).click();
+  await expect(karinPassageQuestion).toContainText("Talet under bråkstrecket.");
+  await alva.reload();
+  await expect(alvaNews.getByRole("link", { name: "Matematik: 1 ny kommentar i din plan" })).toBeVisible();
+  await expect(alvaNews).toContainText("senast Karin Holm");
+  await alvaNews.getByRole("link", { name: "Matematik: 1 ny kommentar i din plan" }).click();
+  await expect(alva.locator("article.thread").filter({ hasText: "Vad betyder nämnare?" })).toContainText("Talet under bråkstrecket.");
 
   // Sara, her guardian, reads the questions in the plan (they are not staff-only).
   const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 });

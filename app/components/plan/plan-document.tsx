@@ -2,7 +2,7 @@ import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
-import { AssessmentCommentButton, SectionComments, useOpenThreadCount } from "./plan-comments";
+import { AskTeacherButton, AssessmentCommentButton, SectionComments, useOpenThreadCount, type Composing } from "./plan-comments";
 
 export interface PlanSectionData {
   fragment: string;
@@ -115,14 +115,14 @@ function SubjectSectionBody({
 }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const [composing, setComposing] = useState(false);
+  const [composing, setComposing] = useState<Composing>(null);
   const assessment = section.assessment;
   return (
     <>
       <div className="assessment" role="group" aria-label={t("plan.assessment.heading")} data-subject={subjectId}>
         <div className="assessment-header">
           <h3>{t("plan.assessment.heading")}</h3>
-          <AssessmentCommentButton subjectId={subjectId} onOpen={() => setComposing(true)} />
+          <AssessmentCommentButton subjectId={subjectId} onOpen={() => setComposing("assessment")} />
         </div>
         {assessment && (assessment.level || assessment.written) ? (
           <>
@@ -156,7 +156,8 @@ function SubjectSectionBody({
         placeholder: t("plan.prompts.subject"),
         subjectId,
       })}
-      <SectionComments subjectId={subjectId} fragment={section.fragment} composingOnAssessment={composing} onCloseComposer={() => setComposing(false)} />
+      <AskTeacherButton subjectId={subjectId} subjectName={title} onOpen={() => setComposing("reflection")} />
+      <SectionComments subjectId={subjectId} fragment={section.fragment} composing={composing} onCloseComposer={() => setComposing(null)} />
     </>
   );
 }
