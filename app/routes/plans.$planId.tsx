@@ -10,6 +10,7 @@ import { performSigningIntent, signingIntents } from "~/services/plan-signing.se
 import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
 import { getSigningProof } from "~/services/signing-proof.server";
 import { markPlanRead } from "~/services/notifications.server";
+import { getPendingEvaluations } from "~/services/evaluations.server";
 import { respond } from "~/utils/action-result.server";
 import { getAuthenticatedAt, refreshAuthentication } from "~/utils/auth.server";
 import { readKnownDevice } from "~/utils/known-device.server";
@@ -36,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Signing on this device asks again who it is when the last sign-in is not recent.
   const proof = await getSigningProof(request, context, gate.person.id);
   markPlanRead(context.db, gate);
-  return { ...getPlanPage(context.db, gate), liveSeq, proof };
+  return { ...getPlanPage(context.db, gate), liveSeq, proof, evaluations: getPendingEvaluations(context.db, gate) };
 }
 
 /** The plan page's forms: comments, locking and signing, and the adult pupil's consent. */
@@ -98,6 +99,18 @@ export default function PlanPage() {
           <p className="small muted" role="status">
             {page.guardianConsent.shares ? t("plan.consent.sharing") : t("plan.consent.notSharing")}
           </p>
+        </section>
+      ) : null}
+
+      {page.evaluations.length > 0 ? (
+        <section className="card" aria-labelledby="evaluation-heading">
+          <h2 id="evaluation-heading">{t("evaluation.cardHeading")}</h2>
+          <p>{t("evaluation.cardText")}</p>
+          {page.evaluations.map((evaluation) => (
+            <Link key={evaluation.talkId} className="button-primary" to={`/talks/${evaluation.talkId}/evaluation`}>
+              {t("evaluation.open")}
+            </Link>
+          ))}
         </section>
       ) : null}
 

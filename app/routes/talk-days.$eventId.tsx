@@ -51,6 +51,9 @@ export default function TalkBoardPage() {
     <div className="page page-wide">
       <nav aria-label="breadcrumbs" className="breadcrumbs small">
         <Link to="/talk-days">{t("talks.days.title")}</Link>
+        {" · "}
+        {/* The evaluation's readers are the board's (app/policies/evaluation.server.ts). */}
+        <Link to={`/talk-days/${board.event.id}/evaluation`}>{t("evaluation.results.link")}</Link>
       </nav>
       <h1>{t("talks.board.title")}</h1>
       <p className="muted">
