@@ -128,17 +128,7 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
         </div>
       ) : null}
       <EditorContent editor={editor} />
-      {onAskAboutPassage && editor ? (
-        <div className="editor-toolbar comment-toolbar">
-          {/* Kept from taking the focus, so the selection in the text stays what is asked about. */}
-          <button type="button" className="button-secondary button-small" onMouseDown={(event) => event.preventDefault()} onClick={askAboutSelection}>
-            {t("comments.ask.passage")}
-          </button>
-          <span className="small muted" aria-live="polite">
-            {hint}
-          </span>
-        </div>
-      ) : null}
+      {onAskAboutPassage && editor ? <AskAboutSelection editor={editor} onAsk={askAboutSelection} hint={hint} /> : null}
     </div>
   );
 }
@@ -208,5 +198,28 @@ function ParagraphPicker({ editor, section, onPick }: { editor: Editor; section:
         {t("comments.commentParagraph")}
       </button>
     </span>
+  );
+}
+
+/**
+ * The pupil's "Fråga om markerad text", offered while she has text selected in her own section
+ * (with the mouse or Shift and the arrow keys; Tab reaches it next, the selection kept).
+ */
+function AskAboutSelection({ editor, onAsk, hint }: { editor: Editor; onAsk(): void; hint: string | null }) {
+  const { t } = useTranslation();
+  const selected = useEditorState({ editor, selector: ({ editor: e }) => !e.state.selection.empty }) ?? false;
+  if (!selected && !hint) return null;
+  return (
+    <div className="editor-toolbar comment-toolbar">
+      {selected ? (
+        // Kept from taking the focus on a click, so the selection stays what is asked about.
+        <button type="button" className="button-secondary button-small" onMouseDown={(event) => event.preventDefault()} onClick={onAsk}>
+          {t("comments.ask.passage")}
+        </button>
+      ) : null}
+      <span className="small muted" aria-live="polite">
+        {hint}
+      </span>
+    </div>
   );
 }

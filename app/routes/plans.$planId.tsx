@@ -10,6 +10,7 @@ import { performSigningIntent, signingIntents } from "~/services/plan-signing.se
 import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
 import { getSigningProof } from "~/services/signing-proof.server";
 import { markPlanRead } from "~/services/notifications.server";
+import { getPreviousTerm } from "~/services/previous-term.server";
 import { getPendingEvaluations } from "~/services/evaluations.server";
 import { respond } from "~/utils/action-result.server";
 import { getAuthenticatedAt, refreshAuthentication } from "~/utils/auth.server";
@@ -37,7 +38,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Signing on this device asks again who it is when the last sign-in is not recent.
   const proof = await getSigningProof(request, context, gate.person.id);
   markPlanRead(context.db, gate);
-  return { ...getPlanPage(context.db, gate), liveSeq, proof, evaluations: getPendingEvaluations(context.db, gate) };
+  return {
+    ...getPlanPage(context.db, gate),
+    previousTerm: getPreviousTerm(context, gate),
+    liveSeq,
+    proof,
+    evaluations: getPendingEvaluations(context.db, gate),
+  };
 }
 
 /** The plan page's forms: comments, locking and signing, and the adult pupil's consent. */

@@ -10,6 +10,7 @@ import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
 import { getSigningProof } from "~/services/signing-proof.server";
 import { markPlanRead } from "~/services/notifications.server";
+import { getPreviousTerm } from "~/services/previous-term.server";
 import { getTalkView } from "~/services/talk-live.server";
 import { performTalkIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
@@ -38,7 +39,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
   const proof = await getSigningProof(request, context, person.id);
   markPlanRead(context.db, gate);
-  return { view, page: getPlanPage(context.db, gate), liveSeq, proof };
+  return { view, page: { ...getPlanPage(context.db, gate), previousTerm: getPreviousTerm(context, gate) }, liveSeq, proof };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

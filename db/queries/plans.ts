@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { preparedQuery } from "../prepared";
 import { newId } from "../ids";
@@ -145,4 +145,19 @@ export function getPlansOfPupils(db: AppDatabase, pupilIds: string[]) {
     .where(inArray(plans.pupilId, pupilIds))
     .orderBy(asc(people.givenName), asc(people.familyName), asc(terms.startsOn))
     .all();
+}
+
+/** The pupil's plan of the latest term before this one (by the terms' start), if any. */
+export function getPreviousPlan(db: AppDatabase, plan: Pick<Plan, "pupilId" | "termId">): (Plan & { term: { kind: "HT" | "VT"; year: number } }) | null {
+  const current = db.select({ startsOn: terms.startsOn }).from(terms).where(eq(terms.id, plan.termId)).get();
+  if (!current) return null;
+  const row = db
+    .select({ plan: plans, kind: terms.kind, year: terms.year })
+    .from(plans)
+    .innerJoin(terms, eq(terms.id, plans.termId))
+    .where(and(eq(plans.pupilId, plan.pupilId), lt(terms.startsOn, current.startsOn)))
+    .orderBy(desc(terms.startsOn))
+    .limit(1)
+    .get();
+  return row ? { ...row.plan, term: { kind: row.kind, year: row.year } } : null;
 }

@@ -6,8 +6,13 @@ import { useHydrated } from "~/utils/use-hydrated";
 import { PlanActionContext } from "./plan-action";
 import { PlanCommentsProvider } from "./plan-comments";
 import { PlanDocument, type EditorSlot } from "./plan-document";
+import { PreviousTermPanel } from "./previous-term";
+import type { PreviousTerm } from "~/services/previous-term.server";
 
-type PlanBodyData = Pick<PlanPageData, "plan" | "sections" | "editable" | "user" | "threads" | "commentRights">;
+type PlanBodyData = Pick<PlanPageData, "plan" | "sections" | "editable" | "user" | "threads" | "commentRights"> & {
+  /** Last term's goals and promises, shown beside *Mina mål*. */
+  previousTerm?: PreviousTerm | null;
+};
 
 /**
  * The plan's sections with the live editors, the connection state and its comment threads.
@@ -24,6 +29,7 @@ export function PlanBody({ page }: { page: PlanBodyData }) {
           livePlanId={planId}
           sections={page.sections}
           aside={<PlanStatus planId={planId} editable={page.editable} draft={page.plan.status === "draft"} />}
+          besideGoals={page.previousTerm ? <PreviousTermPanel previous={page.previousTerm} writes={page.editable} /> : null}
           renderEditor={(slot) => <SectionText planId={planId} slot={slot} editable={page.editable} user={page.user} />}
         />
       </PlanCommentsProvider>

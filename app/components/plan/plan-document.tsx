@@ -36,13 +36,15 @@ interface Props {
   renderEditor(slot: EditorSlot): ReactNode;
   /** Connection state and presence, beside the contents. */
   aside: ReactNode;
+  /** Shown beside *Mina mål*: last term's goals and promises (next term from this one). */
+  besideGoals?: ReactNode;
 }
 
 /**
  * The plan's fixed structure — headings, assessments, prompts — rendered from SQL around the
  * pupil's text. None of it is in the shared document, so no client can change it.
  */
-export function PlanDocument({ livePlanId, sections, renderEditor, aside }: Props) {
+export function PlanDocument({ livePlanId, sections, renderEditor, aside, besideGoals }: Props) {
   const { t } = useTranslation();
   const locale = useLocale();
   const titleOf = (section: PlanSectionData) =>
@@ -74,6 +76,19 @@ export function PlanDocument({ livePlanId, sections, renderEditor, aside }: Prop
               <h2 id={headingId}>{title}</h2>
               {section.kind === "subject" && section.subject ? (
                 <SubjectSectionBody section={section} order={order} subjectId={section.subject.id} title={title} renderEditor={renderEditor} />
+              ) : section.kind === "goals" && besideGoals ? (
+                <div className="goals-with-previous">
+                  {besideGoals}
+                  <div>
+                    <p className="prompt muted">{t(`plan.prompts.${section.kind}`)}</p>
+                    {renderEditor({
+                      fragment: section.fragment,
+                      order,
+                      label: t("plan.editorLabel", { section: title }),
+                      placeholder: t(`plan.prompts.${section.kind}`),
+                    })}
+                  </div>
+                </div>
               ) : (
                 <>
                   <p className="prompt muted">{t(`plan.prompts.${section.kind}`)}</p>
