@@ -17,6 +17,8 @@ export type EvaluationRole = "pupil" | "guardian" | "staff";
 export interface EvaluationSubject {
   relations: PupilRelations;
   plan: Pick<Plan, "status">;
+  /** Who signed the plan's signed version (the guardians among them took part in the talk). */
+  signers: ReadonlySet<string>;
 }
 
 /**
@@ -32,8 +34,12 @@ export function evaluationRoleOf(relations: PupilRelations): EvaluationRole | nu
 
 export const evaluationRules = {
   answer: {
-    who: "the pupil, guardians who read along and the pupil's mentors, once the talk's plan is signed; once each per talk",
-    allow: ({ relations, plan }: EvaluationSubject) => plan.status === "signed" && evaluationRoleOf(relations) !== null,
+    who: "the pupil, the guardians who signed the plan (they took part) and the pupil's mentors, once the talk's plan is signed; once each per talk",
+    allow: ({ relations, plan, signers }: EvaluationSubject) => {
+      if (plan.status !== "signed") return false;
+      const role = evaluationRoleOf(relations);
+      return role === "guardian" ? signers.has(relations.personId) : role !== null;
+    },
   },
 } satisfies RuleTable<EvaluationSubject>;
 

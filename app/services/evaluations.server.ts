@@ -8,6 +8,7 @@ import type { SignedInPerson } from "../../db/queries/roster";
 import { getPeopleNames, getSittings, getTalkDetails, getTalkEvent, getTalksOfPlans } from "../../db/queries/talks";
 import type { Plan } from "../../db/schema";
 import { EVALUATION_MIN_ANSWERS, evaluationRoleOf, mayAnswerEvaluation, mayReadEvaluationResults } from "~/policies/evaluation.server";
+import { listVersions } from "./plan-signing.server";
 import { findRelations, type PupilRelations } from "~/policies/relations.server";
 import { parseForm, type Result } from "~/utils/action-result.server";
 import { EVALUATION_COMMENT_MAX, QUESTIONNAIRE, evaluationRoles, questionsOf, type EvaluationQuestionnaireRole } from "~/shared/evaluation-questions";
@@ -21,6 +22,17 @@ import { getTalkDayTies } from "./talk-days.server";
  * text may hold personal data: it goes to the results page and the CSV, never into a URL or a log.
  */
 
+/** The signers of the plan's signed version (none while it is not signed). */
+function signersOf(db: AppDatabase, planId: string): Set<string> {
+  const signed = listVersions(db, planId).find((version) => version.status === "signed");
+  return new Set(signed ? (JSON.parse(signed.requiredSigners) as Array<{ personId: string }>).map((s) => s.personId) : []);
+}
+
+/** Whether the evaluation policy lets this reader of the plan answer the evaluation of its talks. */
+export function mayAnswerFor(db: AppDatabase, relations: PupilRelations, plan: Plan | Pick<Plan, "id" | "status">): boolean {
+  return plan.status === "signed" && mayAnswerEvaluation({ relations, plan, signers: signersOf(db, plan.id) });
+}
+
 /** The talk and the person's part in it, when the policy lets them answer its evaluation. */
 function evaluationAccess(db: AppDatabase, person: Pick<SignedInPerson, "id">, talkId: string) {
   const details = getTalkDetails(db, talkId);
@@ -28,7 +40,7 @@ function evaluationAccess(db: AppDatabase, person: Pick<SignedInPerson, "id">, t
   if (!details || !plan) return null;
   const relations = findRelations(db, person.id, details.talk.pupilId);
   const role = evaluationRoleOf(relations);
-  if (!role || !mayAnswerEvaluation({ relations, plan })) return null;
+  if (!role || !mayAnswerFor(db, relations, plan)) return null;
   return { talk: details.talk, eventId: details.event.id, role, own: relations.personId === details.talk.pupilId };
 }
 
@@ -133,7 +145,7 @@ export function evaluationCsv(results: EvaluationResults, t: TFunction): string 
 
 /** The talks of this plan whose evaluation the reader may answer and has not (shown on the plan page once it is signed). */
 export function getPendingEvaluations(db: AppDatabase, gate: { person: { id: string }; plan: Plan; relations: PupilRelations }): Array<{ talkId: string }> {
-  if (!mayAnswerEvaluation({ relations: gate.relations, plan: gate.plan })) return [];
+  if (!mayAnswerFor(db, gate.relations, gate.plan)) return [];
   const talks = getTalksOfPlans(db, [gate.plan.id]);
   const answered = getAnsweredTalkIds(db, gate.person.id, talks.map((t) => t.id));
   return talks.filter((t) => !answered.has(t.id)).map((t) => ({ talkId: t.id }));

@@ -20,12 +20,12 @@ import { getRelatedPupilIds, type SignedInPerson } from "../../db/queries/roster
 import { getActiveTerm } from "../../db/queries/terms";
 import { stockholmToday } from "../../db/school-calendar";
 import { z } from "zod";
-import { mayAnswerEvaluation } from "~/policies/evaluation.server";
 import { hearsOf } from "~/policies/notification.server";
 import { findRelations, type PupilRelations } from "~/policies/relations.server";
 import { canInSchool, maySeeIdentity } from "~/policies/school.server";
 import { canOnSigning } from "~/policies/signing.server";
 import { parseForm, type Result } from "~/utils/action-result.server";
+import { mayAnswerFor } from "./evaluations.server";
 import { getCallsForTeacher } from "./talk-live.server";
 
 /**
@@ -193,7 +193,7 @@ export function collectNews(db: AppDatabase, person: Pick<SignedInPerson, "id" |
   }
 
   // Evaluations the person may answer and has not: talks whose plan is signed.
-  const signedPlans = [...plans.values()].filter((plan) => mayAnswerEvaluation({ relations: relationsOf(plan.pupilId), plan }));
+  const signedPlans = [...plans.values()].filter((plan) => mayAnswerFor(db, relationsOf(plan.pupilId), { id: plan.planId, status: plan.status }));
   const talks = getTalksOfPlans(db, signedPlans.map((p) => p.planId));
   const answered = getAnsweredTalkIds(db, person.id, talks.map((t) => t.id));
   for (const talk of talks.filter((t) => !answered.has(t.id))) {
