@@ -4,6 +4,7 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
 import { get, postForm, signIn } from "../support/http";
+import { lockAndSign } from "../support/plan-journey";
 import { createTalkDay, openSchoolDatabase, postFields, type SchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -136,6 +137,49 @@ const rows: Row[] = [
     path: (c) => `/plans/${c.ids.alvaPlan}`,
     fields: (c) => ({ intent: "start-thread", subjectId: c.ids.maths!, body: "Matriskommentar" }),
     expect: cells(["karin"], 200, 404, 302, { alva: 403, sara: 403, johan: 403, jonas: 403, erik: 403, lund: 403 }),
+  },
+  {
+    route: "plans.$planId",
+    label: "ask Alva's maths teacher a question in her plan",
+    method: "POST",
+    path: (c) => `/plans/${c.ids.alvaPlan}`,
+    fields: (c) => ({ intent: "ask-teacher", subjectId: c.ids.maths!, body: "Matrisfråga" }),
+    expect: cells(["alva"], 200, 404, 302, { sara: 403, johan: 403, jonas: 403, karin: 403, erik: 403, lund: 403 }),
+  },
+  {
+    route: "_index",
+    label: "mark one's news as read",
+    method: "POST",
+    path: () => "/?index",
+    fields: () => ({ intent: "news-seen", upTo: new Date().toISOString() }),
+    expect: cells(signedIn, 200, 200),
+  },
+  { route: "settings", label: "one's own settings", method: "GET", path: () => "/settings", expect: cells(signedIn, 200, 200) },
+  { route: "settings", label: "turn one's own mail on", method: "POST", path: () => "/settings", fields: () => ({ intent: "mail", mail: "on" }), expect: cells(signedIn, 200, 200) },
+  {
+    route: "talks.$talkId_.evaluation",
+    label: "the evaluation of Adam's talk (his plan is signed)",
+    method: "GET",
+    path: (c) => `/talks/${c.ids.adamTalk}/evaluation`,
+    // Adam and his mentor; not his guardian (he is 18 and has not shared), not his teachers.
+    expect: cells(["adam", "erik"], 200, 404),
+  },
+  {
+    route: "talks.$talkId_.evaluation",
+    label: "answer the evaluation of Adam's talk",
+    method: "POST",
+    path: (c) => `/talks/${c.ids.adamTalk}/evaluation`,
+    // One field of the pupil's questionnaire and one of the mentor's: each takes their own.
+    fields: () => ({ led: "good", overall: "good" }),
+    expect: cells(["adam", "erik"], 200, 404),
+  },
+  { route: "talk-days.$eventId_.evaluation", label: "the talk day's evaluation results", method: "GET", path: (c) => `/talk-days/${c.ids.event}/evaluation`, expect: cells(boardViewers, 200, 404) },
+  {
+    route: "talk-days.$eventId_.evaluation[.]csv",
+    label: "the talk day's evaluation results as CSV",
+    method: "GET",
+    path: (c) => `/talk-days/${c.ids.event}/evaluation.csv`,
+    expect: cells(boardViewers, 200, 404),
   },
   { route: "plans.$planId_.log", label: "Alva's plan's log", method: "GET", path: (c) => `/plans/${c.ids.alvaPlan}/log`, expect: cells([...alvaReaders, "admin"], 200, 404) },
   { route: "events", label: "Alva's plan's event stream", method: "GET", path: (c) => `/events?plan=${c.ids.alvaPlan}`, expect: cells(alvaReaders, 200, 404) },
@@ -289,6 +333,9 @@ const rows: Row[] = [
   },
   { route: "plans.$planId_.record[.]json", label: "Alva's signed record (JSON)", method: "GET", path: (c) => `/plans/${c.ids.alvaPlan}/record.json`, expect: cells(alvaReaders, 200, 404) },
   { route: "plans.$planId_.record[.]pdf", label: "Alva's signed record (PDF)", method: "GET", path: (c) => `/plans/${c.ids.alvaPlan}/record.pdf`, expect: cells(alvaReaders, 200, 404) },
+  // Last: everyone's news now holds the question, the assessments, the signatures owed and the
+  // evaluations above; none of it may name another family.
+  { route: "_index", label: "home, with news of all the above", method: "GET", path: () => "/", expect: cells(signedIn, 200, 200) },
 ];
 
 let server: TestServer;
@@ -380,6 +427,9 @@ beforeAll(async () => {
   ids.saraMessage = school.one<{ id: string }>("select id from outbox_messages where to_address = 'vh@demo.test' and calendar is not null").id;
   expect((await postForm(`${server.url}/talks/${ids.alvaTalk}`, { intent: "call", subjectId: ids.maths }, cookies.alva)).status).toBe(200);
   ids.call = school.one<{ id: string }>("select id from talk_calls where talk_id = ?", ids.alvaTalk).id;
+  // Adam's talk has ended with his plan signed (by him and his mentor): its evaluation is open.
+  ids.adamTalk = school.talkOf(ids.event, school.personId("myndig@demo.test"))!.id;
+  await lockAndSign(server.url, school, ids.adamPlan!, { mentor: cookies.erik!, guardianIds: [], signers: [cookies.adam!] });
   ids.mathsDuty = school.one<{ id: string }>(
     "select d.id from teaching_duties d join groups g on g.id = d.group_id join terms t on t.id = d.term_id where g.name = '8A Matematik' and t.starts_on <= date('now') order by t.starts_on desc",
   ).id;
