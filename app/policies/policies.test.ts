@@ -268,7 +268,7 @@ describe("the pupil's questions, news and the evaluation", () => {
 
   it("asks the pupil, the guardians who signed and the mentor to evaluate once the plan is signed; each with their own questionnaire", () => {
     const signers = new Set([id.alva!, id.guardian!, id.mentor!]);
-    const may = (who: string, plan = signed) => mayAnswerEvaluation({ relations: relations(who, "alva"), plan, signers });
+    const may = (who: string, plan: { status: "draft" | "locked" | "signed" } = signed) => mayAnswerEvaluation({ relations: relations(who, "alva"), plan, signers });
     expect(["pupil", "guardian", "mentor"].map((who) => may(who))).toEqual([true, true, true]);
     expect(may("pupil", locked)).toBe(false);
     // Johan reads along but did not sign: he was not at the talk.

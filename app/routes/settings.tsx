@@ -12,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: "Inställningar · Elevledd IU
 /** The signed-in person's own settings: whether they get notification mail. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  return getNotificationSettings(context.db, person);
+  return getNotificationSettings(context.db, person, context.notificationMail.windowMinutes);
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -32,7 +32,7 @@ export default function SettingsPage() {
       <h1>{t("settings.title")}</h1>
       <section className="card" aria-labelledby="mail-heading">
         <h2 id="mail-heading">{t("settings.mailHeading")}</h2>
-        <p>{t("settings.mailText")}</p>
+        <p>{t("settings.mailText", { minutes: settings.windowMinutes })}</p>
         {settings.hasAddress ? null : <p className="alert alert-info">{t("settings.noAddress")}</p>}
         {/* Keyed by the stored value, so the box shows it again after saving. */}
         <Form method="post" key={String(enabled)}>

@@ -29,6 +29,8 @@ import { deliverMessages, translatorFor } from "./talk-mail.server";
  */
 
 export interface NotificationMailer {
+  /** The window: at most one mail per person per this many minutes (told on the settings page). */
+  readonly windowMinutes: number;
   /** Something mail-worthy happened for these people (a question, a lock): a mail when their window allows. */
   request(personIds: readonly string[]): void;
   /** Teachers were called to a talk: those on no page of the app get a mail at once. */
@@ -86,6 +88,7 @@ export function startNotificationMailer(db: AppDatabase, settings: NotificationM
   arm();
 
   return {
+    windowMinutes: settings.windowMs / 60_000,
     request(personIds) {
       const now = new Date();
       for (const personId of new Set(personIds)) due(personId, now, false);

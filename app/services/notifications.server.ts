@@ -193,7 +193,10 @@ export function collectNews(db: AppDatabase, person: Pick<SignedInPerson, "id" |
   }
 
   // Evaluations the person may answer and has not: talks whose plan is signed.
-  const signedPlans = [...plans.values()].filter((plan) => mayAnswerFor(db, relationsOf(plan.pupilId), { id: plan.planId, status: plan.status }));
+  // Only signed plans can have an evaluation: the relations of the others are never looked up.
+  const signedPlans = [...plans.values()]
+    .filter((plan) => plan.status === "signed")
+    .filter((plan) => mayAnswerFor(db, relationsOf(plan.pupilId), { id: plan.planId, status: plan.status }));
   const talks = getTalksOfPlans(db, signedPlans.map((p) => p.planId));
   const answered = getAnsweredTalkIds(db, person.id, talks.map((t) => t.id));
   for (const talk of talks.filter((t) => !answered.has(t.id))) {
@@ -272,8 +275,8 @@ export function markPlanRead(db: AppDatabase, gate: { person: { id: string }; pl
 }
 
 /** The person's own notification settings (the settings page). */
-export function getNotificationSettings(db: AppDatabase, person: Pick<SignedInPerson, "id">) {
-  return { mailEnabled: getNotificationState(db, person.id).mailEnabled, hasAddress: Boolean(getMailRecipient(db, person.id)?.email) };
+export function getNotificationSettings(db: AppDatabase, person: Pick<SignedInPerson, "id">, windowMinutes: number) {
+  return { mailEnabled: getNotificationState(db, person.id).mailEnabled, hasAddress: Boolean(getMailRecipient(db, person.id)?.email), windowMinutes };
 }
 
 const MailSettingSchema = z.object({ intent: z.literal("mail"), mail: z.literal("on").optional() });

@@ -90,4 +90,5 @@ test("Sara's home on her phone says what is new for her: a new assessment, then 
   await expect(sara.getByRole("status")).toHaveText("Sparat.");
   await sara.reload();
   await expect(mailSetting).not.toBeChecked();
+  await sara.screenshot({ path: "screenshots/issue-19/settings-phone.png", fullPage: true });
 });

@@ -67,6 +67,7 @@ test("Alva asks her maths teacher about her reflection and about a passage of it
   const news = karin.getByRole("region", { name: "Nytt för dig" });
   await expect(news.getByRole("link", { name: "Alva Lindqvist har en fråga till dig i Matematik" })).toHaveCount(1);
   await expect(news).toContainText("2 frågor");
+  await karin.screenshot({ path: "screenshots/issue-19/home-teacher-question.png" });
   // Erik teaches her Swedish: the maths questions are not his.
   const erik = await signedInPage(browser, "svenska@demo.test");
   await expect(erik.getByRole("region", { name: "Nytt för dig" })).not.toContainText("Alva Lindqvist har en fråga");

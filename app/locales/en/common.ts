@@ -1025,7 +1025,7 @@ const common: Translation = {
   settings: {
     title: "Settings",
     mailHeading: "E-mail from Student-led IUP",
-    mailText: "We send e-mail when your signature is needed, when a pupil has a question for you and when you are called to a talk without the app open. At most one message a quarter of an hour; whatever you missed is always under New for you on the home page.",
+    mailText: "We send e-mail when your signature is needed, when a pupil has a question for you and when you are called to a talk without the app open. At most one message per {{minutes}} minutes; whatever you missed is always under New for you on the home page.",
     mailLabel: "Send me e-mail when something is waiting for me",
     noAddress: "The school has no e-mail address for you, so we cannot send e-mail.",
     save: "Save",

@@ -1024,7 +1024,7 @@ const common = {
   settings: {
     title: "Inställningar",
     mailHeading: "E-post från Elevledd IUP",
-    mailText: "Vi skickar e-post när din signatur behövs, när en elev har en fråga till dig och när du kallas till ett samtal utan att ha appen öppen. Högst ett meddelande i kvarten; det du missat finns alltid under Nytt för dig på startsidan.",
+    mailText: "Vi skickar e-post när din signatur behövs, när en elev har en fråga till dig och när du kallas till ett samtal utan att ha appen öppen. Högst ett meddelande per {{minutes}} minuter; det du missat finns alltid under Nytt för dig på startsidan.",
     mailLabel: "Skicka e-post till mig när något väntar på mig",
     noAddress: "Skolan har ingen e-postadress till dig, så vi kan inte skicka e-post.",
     save: "Spara",
