@@ -2,6 +2,7 @@ import { Link, useFetcher } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import type { HomeNews } from "~/services/notifications.server";
+import { translateError } from "~/utils/errors";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import type { Locale } from "~/i18n";
@@ -45,7 +46,8 @@ function detail(t: TFunction, locale: Locale, item: Item): string {
 export function HomeNewsCard({ news }: { news: HomeNews }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const fetcher = useFetcher();
+  const fetcher = useFetcher<{ ok: boolean; message?: string }>();
+  const failure = fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? (fetcher.data.message ?? "notifications.errors.validation") : null;
   // Marked as read while the page stays: the list empties at once (the server's answer reloads it too).
   const marking = fetcher.formData?.get("intent") === "news-seen";
   const todo = news.items.filter((item) => item.todo);
@@ -94,6 +96,11 @@ export function HomeNewsCard({ news }: { news: HomeNews }) {
         </Link>
         {news.mailEnabled ? null : <span className="small muted">{t("notifications.mailOff")}</span>}
       </div>
+      {failure ? (
+        <p className="field-error" role="alert">
+          {translateError(t, failure)}
+        </p>
+      ) : null}
     </section>
   );
 }
