@@ -410,6 +410,8 @@ const common: Translation = {
       sign: "signed",
       "export-pdf": "downloaded the PDF",
       "export-json": "downloaded the JSON",
+      "add-guest": "gave an interpreter a link to the talk",
+      "revoke-guest": "withdrew an interpreter's link",
     },
     back: "Back to the plan",
   },
@@ -524,6 +526,7 @@ const common: Translation = {
     attendance: {
       room: "in the room",
       remote: "remotely",
+      phone: "by telephone",
     },
     guardian: {
       heading: "Development talks",

@@ -409,6 +409,8 @@ const common = {
       sign: "signerade",
       "export-pdf": "laddade ner PDF",
       "export-json": "laddade ner JSON",
+      "add-guest": "gav en tolk en länk till samtalet",
+      "revoke-guest": "drog tillbaka en tolks länk",
     },
     back: "Tillbaka till planen",
   },
@@ -523,6 +525,7 @@ const common = {
     attendance: {
       room: "på plats",
       remote: "på distans",
+      phone: "per telefon",
     },
     guardian: {
       heading: "Utvecklingssamtal",
