@@ -6,6 +6,8 @@ import type { AppSessionStorage } from "../db/queries/sessions";
 export interface AppContext {
   db: AppDatabase;
   sessionStorage: AppSessionStorage;
+  /** Holds a guest's link (an interpreter of one talk): read only by the guest pages and /collab. */
+  guestCookie: import("@remix-run/node").Cookie;
   /** The live-document server: told when someone's rights on a pupil's plan change. */
   collaboration: {
     revalidatePupil(pupilId: string): void;
@@ -21,6 +23,13 @@ export interface AppContext {
   planEvents: PlanEvents;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
+  /** The mail scheduler (one per process): how messages leave, and a poke when some are queued. */
+  mail: {
+    delivery: "smtp" | "outbox";
+    wake(): void;
+    /** APP_URL when configured: the address links in mail use (else the request's). */
+    appUrl: string | null;
+  };
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
 }

@@ -9,6 +9,9 @@ import { createDatabaseSessionStorage, deleteExpiredSessions } from "../db/queri
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
 import { linkTalksToPlans } from "../app/services/talk-days.server";
+import { guestPlanRights } from "../app/services/talk-guests.server";
+import { MailScheduler } from "../app/services/mail-scheduler.server";
+import { createGuestCookie } from "../app/utils/guest-cookie.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
 import { PersonEvents, PlanEvents } from "./plan-events";
@@ -44,10 +47,13 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     secure: env.COOKIE_SECURE,
   });
 
+  // A guest's link (an interpreter) is kept in a cookie of its own, never in the session.
+  const guestCookie = createGuestCookie(env.COOKIE_SECURE);
   const collaboration = new CollaborationServer({
     db,
     sessionStorage,
     logger,
+    guestRights: async (cookieHeader, planId) => guestPlanRights(db, await guestCookie.parse(cookieHeader ?? null), planId),
     unloadDelayMs: env.COLLAB_UNLOAD_MS,
     compactEvery: env.COLLAB_COMPACT_EVERY,
     maxPayloadBytes: env.COLLAB_MAX_PAYLOAD,
@@ -55,6 +61,17 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
 
   const planEvents = new PlanEvents();
   const personEvents = new PersonEvents();
+  let boundPort = env.PORT;
+  const mail = new MailScheduler({
+    db,
+    smtpUrl: env.SMTP_URL,
+    from: env.MAIL_FROM,
+    appUrl: () => env.APP_URL ?? `http://localhost:${boundPort}`,
+    tickMs: env.MAIL_TICK_MS,
+    retryBaseMs: env.MAIL_RETRY_BASE_MS,
+    maxAttempts: env.MAIL_MAX_ATTEMPTS,
+    onError: (error) => logger.error({ err: error instanceof Error ? error.message : "unknown" }, "mail scheduler round failed"),
+  });
 
   // `remix build` is a production build; React, loaded first by it, picks its development or
   // production code from NODE_ENV once. NODE_ENV here says what kind of deployment this is (demo
@@ -73,8 +90,8 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     res.setHeader("X-Frame-Options", "DENY");
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      // The path only: query strings may carry what a person typed.
-      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
+      // The path only: query strings may carry what a person typed; a guest's link is a key.
+      logger.info({ method: req.method, path: req.path.replace(/^\/guest\/[^/]+/, "/guest/:token"), status: res.statusCode, ms: Math.round(ms) }, "request");
     });
     next();
   });
@@ -102,7 +119,16 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     createRequestHandler({
       build,
       mode: env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req) => ({ db, sessionStorage, collaboration, planEvents, personEvents, clientAddress: req.ip ?? "unknown" }),
+      getLoadContext: (req) => ({
+        db,
+        sessionStorage,
+        guestCookie,
+        collaboration,
+        planEvents,
+        personEvents,
+        mail: { delivery: mail.delivery, wake: () => mail.wake(), appUrl: env.APP_URL ?? null },
+        clientAddress: req.ip ?? "unknown",
+      }),
     }),
   );
 
@@ -120,6 +146,8 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
+  boundPort = port;
+  mail.start();
 
   const sweep = setInterval(() => deleteExpiredSessions(db), 60 * 60 * 1000);
   sweep.unref();
@@ -131,6 +159,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     collaboration,
     async close() {
       clearInterval(sweep);
+      await mail.stop();
       collaboration.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -26,6 +26,14 @@ const EnvSchema = z.object({
     z.string().regex(/^smtps?:\/\/[^\s]+$/, "SMTP_URL must look like smtp://user:pass@host:587").optional(),
   ),
   MAIL_FROM: z.preprocess(emptyAsUnset, z.string().email("MAIL_FROM must be an e-mail address").optional()),
+  /** The app's public address, for links in mail sent by the scheduler (reminders); else the request's or localhost. */
+  APP_URL: z.preprocess(emptyAsUnset, z.string().regex(/^https?:\/\/[^\s/]+$/, "APP_URL must look like https://iup.school.se").optional()),
+  /** How often the mail scheduler looks for due messages and reminders (ms). */
+  MAIL_TICK_MS: z.coerce.number().int().min(10).default(30_000),
+  /** The wait before the first retry of a failed send (ms); each later one waits twice as long. */
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(60_000),
+  /** Attempts before a message is marked failed. */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

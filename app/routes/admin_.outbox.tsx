@@ -1,8 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
 import { requireSchoolAdmin } from "~/policies/school.server";
-import { getOutboxPage } from "~/services/talk-mail.server";
+import { getOutboxPage, resendOutboxMessage } from "~/services/talk-mail.server";
+import { parseForm, respond } from "~/utils/action-result.server";
+import { readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
@@ -11,13 +14,70 @@ export const meta: MetaFunction = () => [{ title: "Utkorg · Elevledd IUP" }];
 /** Every e-mail the app has made for the school: without SMTP this is where they wait. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requireSchoolAdmin(request, context);
-  return getOutboxPage(context.db, admin);
+  return getOutboxPage(context.db, admin, context.mail.delivery === "smtp");
+}
+
+const ResendSchema = z.object({ intent: z.literal("resend"), messageId: z.string().min(1).max(64) });
+
+/** "Skicka igen": a failed (or sent) message goes back in the queue and is tried from the start. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireSchoolAdmin(request, context);
+  const parsed = parseForm(await readFormData(request), ResendSchema);
+  if (!parsed.ok) return respond(parsed, "talks.outbox");
+  const result = resendOutboxMessage(context.db, admin.schoolId, parsed.value.messageId, context.mail.delivery === "smtp");
+  if (result.ok) context.mail.wake();
+  return respond(result.ok ? { ok: true as const, intent: "resend" } : result, "talks.outbox");
+}
+
+type Message = ReturnType<typeof useLoaderData<typeof loader>>["messages"][number];
+
+/** Where a message stands, in words: waiting here, queued (and which attempt), sent, failed after n attempts. */
+function useMessageState() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  return (m: Message) => {
+    switch (m.status) {
+      case "sent":
+        return t("talks.outbox.sent");
+      case "failed":
+        return t("talks.outbox.failedAfter", { reason: m.error ?? "", count: m.attempts });
+      case "queued":
+      case "sending":
+        return m.attempts > 0 && m.nextAttemptAt
+          ? t("talks.outbox.retrying", { reason: m.error ?? "", count: m.attempts, time: formatDateTime(new Date(m.nextAttemptAt), locale) })
+          : t("talks.outbox.queued");
+      default:
+        return t("talks.outbox.waiting");
+    }
+  };
+}
+
+function ResendButton({ message }: { message: Message }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<{ ok: boolean; error?: string }>();
+  if (!message.canResend) return null;
+  return (
+    <fetcher.Form method="post" className="inline-form">
+      <input type="hidden" name="intent" value="resend" />
+      <input type="hidden" name="messageId" value={message.id} />
+      <button type="submit" className="button-secondary button-small" disabled={fetcher.state !== "idle"}>
+        {t("talks.outbox.resend")}
+      </button>
+      {fetcher.data && !fetcher.data.ok ? (
+        <span className="small error" role="alert">
+          {" "}
+          {t(`talks.outbox.errors.${fetcher.data.error as "notFound"}`, { defaultValue: t("talks.errors.generic") })}
+        </span>
+      ) : null}
+    </fetcher.Form>
+  );
 }
 
 export default function OutboxPage() {
   const { t } = useTranslation();
   const locale = useLocale();
   const { smtp, messages } = useLoaderData<typeof loader>();
+  const stateOf = useMessageState();
   return (
     <div className="page">
       <nav aria-label="breadcrumbs" className="breadcrumbs small">
@@ -28,7 +88,7 @@ export default function OutboxPage() {
       {messages.length === 0 ? <p className="muted">{t("talks.outbox.empty")}</p> : null}
       <ul className="plain-list outbox-list">
         {messages.map((m) => {
-          const state = m.sentAt ? t("talks.outbox.sent") : m.error ? t("talks.outbox.failed", { reason: m.error }) : t("talks.outbox.waiting");
+          const state = stateOf(m);
           // A message to a family with protected identity: that it exists and its state, nothing else.
           if (m.masked) {
             return (
@@ -41,6 +101,7 @@ export default function OutboxPage() {
                   </span>
                 </p>
                 <p className="small muted">{smtp ? t("talks.outbox.protectedSmtp") : t("talks.outbox.protectedNoSmtp")}</p>
+                <ResendButton message={m} />
               </li>
             );
           }
@@ -55,6 +116,7 @@ export default function OutboxPage() {
                   </span>
                 </summary>
                 <pre className="outbox-body">{m.body}</pre>
+                {m.kind === "guest-link" && m.status === "sent" ? <p className="small muted">{t("talks.outbox.linkRemoved")}</p> : null}
                 {m.calendar ? (
                   <>
                     <p>
@@ -68,6 +130,7 @@ export default function OutboxPage() {
                   </>
                 ) : null}
               </details>
+              <ResendButton message={m} />
             </li>
           );
         })}

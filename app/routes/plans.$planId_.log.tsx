@@ -48,7 +48,7 @@ export default function PlanLogPage() {
               {events.map((e) => (
                 <tr key={e.id}>
                   <td>{formatDateTime(new Date(e.at), locale)}</td>
-                  <td>{e.masked ? t("pupil.protectedMasked") : fullName(e)}</td>
+                  <td>{e.guest ? t("audit.guest", { name: e.guest.name }) : e.masked ? t("pupil.protectedMasked") : fullName(e.person ?? { givenName: "", familyName: "" })}</td>
                   <td>{t(`audit.actions.${e.action}`)}</td>
                   <td className="numeric">{e.version}</td>
                 </tr>

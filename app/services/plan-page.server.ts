@@ -8,7 +8,8 @@ import { getPupilConsent, getRelatedPupilIds, getSignedInPerson, setSharesPlanWi
 import { getActiveTerm, getTerm } from "../../db/queries/terms";
 import { stockholmToday } from "../../db/school-calendar";
 import { z } from "zod";
-import { roleColors } from "~/editor/plan-roles";
+import { roleColors, type PresenceUser } from "~/editor/plan-roles";
+import type { Plan } from "../../db/schema";
 import { commentAbilities, canComment } from "~/policies/assessment.server";
 import { canOnPlan, planAccessLevel, type PlanGate } from "~/policies/plan.server";
 import { findRelations, isFamily, isPartOfPlan, roleOf } from "~/policies/relations.server";
@@ -18,15 +19,12 @@ import { parseForm, type Result } from "~/utils/action-result.server";
 import { presenceKey } from "~/utils/presence.server";
 import { checkVersion, getCurrentVersion, getSigningGuardians, listVersions } from "./plan-signing.server";
 
-/** Everything the plan page shows, for a reader the plan policy has let in (requirePlan). */
-export function getPlanPage(db: AppDatabase, gate: PlanGate) {
-  const { person: viewer, plan, relations, role } = gate;
-  const pupil = getSignedInPerson(db, plan.pupilId)!;
-  const term = getTerm(db, plan.termId)!;
+/** The plan's sections with the teachers of each subject and its assessment, as every reader sees them. */
+function planSectionsWithAssessments(db: AppDatabase, plan: Plan) {
   const teachersBySubject = new Map(getPupilSubjects(db, plan.pupilId, plan.termId).map((s) => [s.id, s.teachers]));
   const saved = getAssessments(db, [plan.pupilId], plan.termId);
   const scale = getPupilScale(db, plan.pupilId);
-  const sections = getPlanSections(db, plan.id).map((section) => {
+  return getPlanSections(db, plan.id).map((section) => {
     const assessment = section.subject ? saved.get(`${plan.pupilId}:${section.subject.id}`) : undefined;
     const step = assessment?.level ? scale?.steps.find((s) => s.key === assessment.level) : undefined;
     return {
@@ -43,6 +41,14 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
         : null,
     };
   });
+}
+
+/** Everything the plan page shows, for a reader the plan policy has let in (requirePlan). */
+export function getPlanPage(db: AppDatabase, gate: PlanGate) {
+  const { person: viewer, plan, relations, role } = gate;
+  const pupil = getSignedInPerson(db, plan.pupilId)!;
+  const term = getTerm(db, plan.termId)!;
+  const sections = planSectionsWithAssessments(db, plan);
 
   // Staff-only threads are left out here, in the query, for anyone who is not staff.
   const comments = commentAbilities(relations, plan);
@@ -116,6 +122,36 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
 }
 
 export type PlanPageData = ReturnType<typeof getPlanPage>;
+
+/**
+ * The plan as a guest of one of its talks reads it (an interpreter, let in by the guest policy):
+ * what the family reads — the text, the assessments and the threads that are not staff-only —
+ * with no right to write, comment or sign. `user` is how the guest appears to the others.
+ */
+export function getGuestPlanBody(db: AppDatabase, plan: Plan, user: PresenceUser & { key: string }) {
+  const threads = listThreads(db, plan, { includeStaffOnly: false }).map((thread) => ({
+    ...thread,
+    createdAt: thread.createdAt.toISOString(),
+    resolvedAt: thread.resolvedAt?.toISOString() ?? null,
+    canResolve: false,
+    comments: thread.comments.map((comment) => ({
+      ...comment,
+      // As on the plan page: the author's role today (see roleOfAuthor there).
+      author: { ...comment.author, role: authorRole(db, comment.author.id, plan.pupilId)! },
+      createdAt: comment.createdAt.toISOString(),
+      editedAt: comment.editedAt?.toISOString() ?? null,
+      canEdit: false,
+    })),
+  }));
+  return {
+    plan: { id: plan.id, status: plan.status, pupilId: plan.pupilId, version: plan.version },
+    sections: planSectionsWithAssessments(db, plan),
+    editable: false,
+    user,
+    threads,
+    commentRights: { startInSubjects: [] as string[], canReply: false, canMarkStaffOnly: false },
+  };
+}
 export type PlanThread = PlanPageData["threads"][number];
 
 /** A comment author's role in this pupil's plan today (shown beside their name). */
@@ -138,9 +174,13 @@ export function getPlanLogPage(db: AppDatabase, gate: PlanGate) {
     pupil: identified ? { givenName: pupil.givenName, familyName: pupil.familyName } : { givenName: "", familyName: "" },
     masked: !identified,
     events: listAuditEvents(db, plan.id).map((e) => {
+      const base = { id: e.id, action: e.action, version: e.version, at: e.at.toISOString() };
+      // A guest of a talk (an interpreter) is named as staff entered them, with what they came as.
+      if (e.guest) return { ...base, guest: { name: e.guest.name, kind: e.guest.kind }, person: null, masked: false };
       // The family's own names are what protection hides; staff stay named.
-      const family = !identified && isFamily(findRelations(db, e.actorId, plan.pupilId));
-      return { ...e, ...(family ? { givenName: "", familyName: "" } : {}), masked: family, at: e.at.toISOString() };
+      const family = !identified && e.actorId !== null && isFamily(findRelations(db, e.actorId, plan.pupilId));
+      const person = family ? null : { givenName: e.givenName ?? "", familyName: e.familyName ?? "" };
+      return { ...base, guest: null, person, masked: family };
     }),
   };
 }

@@ -1,14 +1,16 @@
 import PDFDocument from "pdfkit";
 import sv from "~/locales/sv/common";
 import { formatDateTime } from "~/utils/format";
-import type { PlanRecord } from "./plan-record.server";
+import { hasTalkFields, type PlanRecord } from "./plan-record.server";
 import { recordNodeText } from "~/utils/record-text";
 import type { VersionCheck } from "./plan-signing.server";
 
 /**
- * The signed plan as a PDF (A4, Swedish): the pupil's text, the assessments, the threads, the
- * signatures, the content hash and the verification code. Uses the PDF standard fonts, which
- * cover Swedish and the other Western European languages; other characters are shown as "?".
+ * The signed plan as a PDF (A4, Swedish): the school, class and mentor, the talk's date and who
+ * took part in what role (records of format 2), the pupil's text, the assessments, the threads,
+ * the signatures, the content hash and the verification code. A section with nothing in it is left
+ * out. Uses the PDF standard fonts, which cover Swedish and the other Western European languages;
+ * other characters are shown as "?".
  */
 
 // Characters the standard fonts' WinAnsi encoding can show.
@@ -23,7 +25,10 @@ function printable(text: string): string {
     .join("");
 }
 
-const roleNames: Record<string, string> = { pupil: "elev", guardian: "vårdnadshavare", mentor: "mentor", teacher: "ämneslärare" };
+const roleNames: Record<string, string> = { pupil: "elev", guardian: "vårdnadshavare", mentor: "mentor", teacher: "ämneslärare", interpreter: "tolk" };
+
+/** "15 december 2026": the talk's date in full, as a letter would write it. */
+const longDate = new Intl.DateTimeFormat("sv-SE", { dateStyle: "long", timeZone: "UTC" });
 
 export function renderPlanPdf(input: {
   record: PlanRecord;
@@ -50,33 +55,44 @@ export function renderPlanPdf(input: {
   doc.font("Helvetica").fontSize(11).moveDown(0.3);
   text(`${record.pupil.name} · ${record.school}`);
   text(`${sv.terms[record.term.kind].replace("{{year}}", String(record.term.year))} · version ${record.plan.version}`);
+  if (hasTalkFields(record)) {
+    const classAndMentor = [
+      record.className ? `Klass: ${record.className}` : null,
+      record.mentors.length > 0 ? `${record.mentors.length > 1 ? "Mentorer" : "Mentor"}: ${record.mentors.join(", ")}` : null,
+    ].filter(Boolean);
+    if (classAndMentor.length > 0) text(classAndMentor.join(" · "));
+    if (record.talk) text(`Samtal: ${longDate.format(new Date(`${record.talk.date}T12:00:00Z`))} kl. ${record.talk.from}–${record.talk.to} · ${record.talk.place}`);
+    const who = record.participants.map((p) => `${p.name} (${[roleNames[p.role] ?? p.role, p.detail].filter(Boolean).join(", ")})`);
+    if (who.length > 0) text(`Deltagare: ${who.join(", ")}`);
+  }
   text(`Låst ${at(record.locked.at)} av ${record.locked.by.name}`);
   doc.moveDown();
 
-  for (const section of record.sections) {
+  // Only what has something in it: a subject without an assessment, text or comments is left out.
+  const filled = record.sections.filter((section) => section.assessment !== null || section.threads.length > 0 || recordNodeText(section.text).length > 0);
+  if (filled.length === 0) {
+    doc.fillColor("#555555").fontSize(10.5);
+    text("Planen har inget innehåll.");
+    doc.fillColor("#000000");
+    doc.moveDown();
+  }
+  for (const section of filled) {
     doc.font("Helvetica-Bold").fontSize(13);
     text(section.title);
     doc.font("Helvetica").fontSize(10.5);
-    if (section.kind === "subject") {
-      if (section.assessment) {
-        const label = section.assessment.scale === "grades" ? "Betyg" : "Kunskapsnivå";
-        text(`${label}: ${section.assessment.level ?? "–"}`);
-        if (section.assessment.written) text(`Omdöme: ${section.assessment.written}`);
-        doc.fillColor("#555555");
-        text(`${section.assessment.by}, ${at(section.assessment.at)}`);
-        doc.fillColor("#000000");
-      } else {
-        text("Ännu inte bedömd.");
-      }
+    const lines = recordNodeText(section.text);
+    if (section.kind === "subject" && section.assessment) {
+      const label = section.assessment.scale === "grades" ? "Betyg" : "Kunskapsnivå";
+      text(`${label}: ${section.assessment.level ?? "–"}`);
+      if (section.assessment.written) text(`Omdöme: ${section.assessment.written}`);
+      doc.fillColor("#555555");
+      text(`${section.assessment.by}, ${at(section.assessment.at)}`);
+      doc.fillColor("#000000");
+    }
+    if (section.kind === "subject" && lines.length > 0) {
       doc.font("Helvetica-Oblique");
       text("Min reflektion");
       doc.font("Helvetica");
-    }
-    const lines = recordNodeText(section.text);
-    if (lines.length === 0) {
-      doc.fillColor("#555555");
-      text("Inget skrivet.");
-      doc.fillColor("#000000");
     }
     for (const line of lines) text(line);
     for (const thread of section.threads) {

@@ -100,7 +100,7 @@ export function lockPlan(
       const plan = tx.select().from(plans).where(eq(plans.id, input.plan.id)).get();
       if (!plan || plan.status !== "draft") return null;
       const lockedAt = new Date();
-      const record = buildPlanRecord(tx as unknown as AppDatabase, plan, doc, input.mentorId, lockedAt);
+      const record = buildPlanRecord(tx as unknown as AppDatabase, plan, doc, input.mentorId, lockedAt, guardians.map((g) => g.id));
       const canonical = canonicalJson(record);
       const version: PlanVersion = {
         id: newId(),

@@ -30,6 +30,10 @@ export const failureStatus = {
   notPlanning: 409,
   noTerm: 409,
   noTeacher: 409,
+  noPhone: 409,
+  alreadyStarted: 409,
+  noSmtp: 409,
+  notResendable: 409,
   capacity: 409,
   sibling: 409,
   unavailable: 409,
@@ -45,33 +49,38 @@ export interface Failure<E extends FailureKey = FailureKey> {
 
 export type Result<T = object, E extends FailureKey = FailureKey> = ({ ok: true } & T) | Failure<E>;
 
-/** What an action answers when it fails: the key, the message to show (an i18n key), field errors. */
+/** What an action answers when it fails: the key, the message to show (an i18n key), field
+ * errors, and what the page needs to explain it (e.g. which talks a correction would make clash). */
 export interface ActionFailure {
   ok: false;
   error: FailureKey;
   message: string;
   intent?: string;
   fieldErrors?: Record<string, string[]>;
+  details?: Record<string, unknown>;
 }
+
+type FailureWithContext = Failure & { intent?: string; fieldErrors?: Record<string, string[]>; details?: Record<string, unknown> };
 
 /**
  * The answer to an action: the success as it is, a failure with its status and the message key
  * `<namespace>.errors.<key>` (e.g. "talks.errors.capacity"). `about` names what the answer is
  * about on both (a page with several forms shows it by the one that posted).
  */
-export function respond<R extends { ok: true } | (Failure & { intent?: string; fieldErrors?: Record<string, string[]> }), About extends Record<string, string> = Record<never, never>>(
+export function respond<R extends { ok: true } | FailureWithContext, About extends Record<string, string> = Record<never, never>>(
   result: R,
   namespace: string,
   about?: About,
 ) {
   if (result.ok) return { ...(result as Extract<R, { ok: true }>), ...(about as About) };
-  const failed = result as Failure & { intent?: string; fieldErrors?: Record<string, string[]> };
+  const failed = result as FailureWithContext;
   const failure: ActionFailure & About = {
     ok: false,
     error: failed.error,
     message: `${namespace}.errors.${failed.error}`,
     ...(failed.intent ? { intent: failed.intent } : {}),
     ...(failed.fieldErrors ? { fieldErrors: failed.fieldErrors } : {}),
+    ...(failed.details ? { details: failed.details } : {}),
     ...(about as About),
   };
   return data(failure, { status: failureStatus[failed.error] });

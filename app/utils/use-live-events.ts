@@ -1,9 +1,11 @@
 import { useMatches, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 
-/** A route that shows a plan says which, so the page's event stream includes that plan. */
+/** A route that shows a plan says which, so the page's event stream includes that plan. A page
+ * whose reader is no person (a guest of a talk) names its own stream. */
 export interface LivePlanHandle {
   livePlanId(data: unknown): string | null;
+  eventsUrl?(data: unknown): string | null;
 }
 
 function isLivePlanHandle(handle: unknown): handle is LivePlanHandle {
@@ -18,13 +20,14 @@ function isLivePlanHandle(handle: unknown): handle is LivePlanHandle {
 export function useLiveEvents(personWantsEvents: boolean): void {
   const matches = useMatches();
   const planId = matches.map((m) => (isLivePlanHandle(m.handle) ? m.handle.livePlanId(m.data) : null)).find((id) => id) ?? null;
+  const ownUrl = matches.map((m) => (isLivePlanHandle(m.handle) ? (m.handle.eventsUrl?.(m.data) ?? null) : null)).find((url) => url) ?? null;
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
 
   useEffect(() => {
     if (!planId && !personWantsEvents) return;
-    const source = new EventSource(planId ? `/events?${new URLSearchParams({ plan: planId })}` : "/events");
+    const source = new EventSource(ownUrl ?? (planId ? `/events?${new URLSearchParams({ plan: planId })}` : "/events"));
     let timer: ReturnType<typeof setTimeout> | undefined;
     let hadError = false;
     const reload = () => {
@@ -44,5 +47,5 @@ export function useLiveEvents(personWantsEvents: boolean): void {
       clearTimeout(timer);
       source.close();
     };
-  }, [planId, personWantsEvents]);
+  }, [planId, ownUrl, personWantsEvents]);
 }

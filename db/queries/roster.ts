@@ -74,6 +74,16 @@ export function getSignedInPerson(db: AppDatabase, personId: string): SignedInPe
   };
 }
 
+/** The pupil's class (the group of type class), or null. */
+export function getPupilClass(db: AppDatabase, pupilId: string) {
+  return classOf(db, pupilId);
+}
+
+/** The pupil's mentors' names, by name. */
+export function getPupilMentors(db: AppDatabase, pupilId: string): PersonName[] {
+  return mentorsOf(db, pupilId);
+}
+
 function classOf(db: AppDatabase, pupilId: string) {
   return (
     db

@@ -33,6 +33,21 @@ export interface CollaborationOptions {
   compactEvery: number;
   /** Largest websocket message accepted; larger ones close the connection (1009). */
   maxPayloadBytes: number;
+  /**
+   * What a guest of a talk (an interpreter, no account) may do with this plan: read only, until
+   * `closesAt`; null for anything else. From the upgrade's cookies (see app/services/talk-guests).
+   */
+  guestRights(cookieHeader: string | undefined, planId: string): Promise<GuestRights | null>;
+}
+
+/** A guest's read-only admission to one plan. */
+export interface GuestRights {
+  /** Stands in for a person id on the connection and in presence (never a person's id). */
+  connectionId: string;
+  pupilId: string;
+  canWrite: false;
+  closesAt: Date;
+  user: Connection["user"];
 }
 
 /**
@@ -73,6 +88,13 @@ export class CollaborationServer {
     // Browsers always send Origin on websockets: refuse pages of other sites (cross-site hijacking).
     const origin = request.headers.origin;
     if (origin && new URL(origin).host !== request.headers.host) return { status: 403 };
+
+    // A guest's view asks for a guest's admission (never a person's, even in a signed-in browser).
+    if (url.searchParams.get("as") === "guest") {
+      const guest = await this.options.guestRights(request.headers.cookie, planId);
+      if (!guest) return { status: 404 };
+      return { planId, pupilId: guest.pupilId, personId: guest.connectionId, canWrite: false, user: guest.user, closesAt: guest.closesAt };
+    }
 
     const session = await this.options.sessionStorage.getSession(request.headers.cookie);
     const personId = session.get("personId");
@@ -121,6 +143,12 @@ export class CollaborationServer {
     });
     socket.on("error", () => socket.terminate());
     document.addConnection(connection);
+    // A guest's window ends: the connection closes, and the reconnect is refused.
+    if (admission.closesAt) {
+      const timer = setTimeout(() => connection.socket.close(CloseCode.AccessChanged, "access changed"), Math.max(0, admission.closesAt.getTime() - Date.now()));
+      timer.unref();
+      socket.once("close", () => clearTimeout(timer));
+    }
     if (admission.canWrite) {
       const version = getPlan(this.options.db, admission.planId)?.version ?? 1;
       recordPlanAccess(this.options.db, { planId: admission.planId, actorId: admission.personId, action: "edit-session", version });
@@ -282,6 +310,8 @@ interface Admission {
   personId: string;
   canWrite: boolean;
   user: Connection["user"];
+  /** A guest's connection ends then. */
+  closesAt?: Date;
 }
 
 function refuse(socket: Duplex, status: number) {

@@ -67,6 +67,17 @@ export function GuardianTalkCard({ talk, answered }: { talk: GuardianTalk; answe
             <input type="radio" name="attendance" value="remote" defaultChecked={talk.reply.attendance === "remote"} />
             {t("talks.attendance.remote")}
           </label>
+          {talk.phoneNumber ? (
+            <>
+              <label className="radio">
+                <input type="radio" name="attendance" value="phone" defaultChecked={talk.reply.attendance === "phone"} aria-describedby={`phone-${talk.talkId}`} />
+                {t("talks.attendance.phone")}
+              </label>
+              <p id={`phone-${talk.talkId}`} className="small muted">
+                {t("talks.guardian.phoneHint", { number: talk.phoneNumber })}
+              </p>
+            </>
+          ) : null}
         </fieldset>
         <label className="checkbox">
           <input type="checkbox" name="interpreter" checked={interpreter} onChange={(e) => setInterpreter(e.target.checked)} />
