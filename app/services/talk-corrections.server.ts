@@ -3,7 +3,7 @@ import type { SignedInPerson } from "../../db/queries/roster";
 import * as talkQueries from "../../db/queries/talks";
 import type { TalkEvent, TalkSitting } from "../../db/schema";
 import { eventFor, placementInput, sittingTimes, type NewTalkEvent } from "./talk-days.server";
-import { placePupils, type PlacementSitting } from "./talk-placement";
+import { placePupils, type PlacementPupil, type PlacementSitting } from "./talk-placement";
 import { recordOverrides, type TalkRule } from "./talk-rules.server";
 
 /**
@@ -99,6 +99,24 @@ function planSittings(event: TalkEvent, sittings: TalkSitting[], input: TalkEven
 }
 
 /**
+ * Places the pupils whose sitting went away. First by every rule; a pupil no sitting takes only
+ * because of a sibling's talk or a guardian's time is then put where there is room anyway, so the
+ * correction shows that clash (to be accepted with a reason) instead of a pupil without a talk.
+ * Only room itself (capacity) leaves a pupil out.
+ */
+function placeKeepingEveryone(sittings: PlacementSitting[], pupils: PlacementPupil[]) {
+  const first = placePupils(sittings, pupils);
+  const byRules = first.unplaced.filter((u) => !u.reasons.includes("capacity")).map((u) => u.pupilId);
+  if (byRules.length === 0) return first;
+  const relaxed = pupils.map((p) => {
+    if (byRules.includes(p.id)) return { id: p.id, mentorId: p.mentorId, guardianIds: [`unplaced:${p.id}`], unavailable: [] };
+    const at = first.assignments[p.id];
+    return at ? { ...p, fixedSittingId: at } : p;
+  });
+  return placePupils(sittings, relaxed);
+}
+
+/**
  * Corrects a talk day. Refuses, changing nothing, when a sitting would hold more pupils than it
  * has places (or a pupil whose sitting is gone finds none), and when the new times make a talk
  * break a rule that nobody has accepted, unless `overrideReason` is given: then the reason is
@@ -123,7 +141,7 @@ export function correctTalkEvent(db: AppDatabase, person: SignedInPerson, eventI
     return sittingId && !removedIds.has(sittingId) ? { ...rest, fixedSittingId: sittingId } : rest;
   });
   const placing = pupils.filter((p) => current.assignments[p.id] !== undefined);
-  const placed = placePupils(placementSittings, placing);
+  const placed = placeKeepingEveryone(placementSittings, placing);
   const names = new Map(current.pupils.map((p) => [p.id, p]));
   const clash = (pupilId: string, rule: CorrectionClash["rule"], time: { startsAt: string; endsAt: string }): CorrectionClash => ({
     pupilId,
