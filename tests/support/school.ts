@@ -125,6 +125,18 @@ export async function loaderData(baseUrl: string, path: string, cookie: string):
   return decoded.value as Record<string, { data?: unknown }>;
 }
 
+/**
+ * Posts a form as the browser's single-fetch request does (`/path.data`) and decodes the action's
+ * answer: the status and what the action returned.
+ */
+export async function actionData(baseUrl: string, path: string, fields: Record<string, string>, cookie?: string): Promise<{ status: number; data: unknown }> {
+  const response = await postFields(`${baseUrl}${path}.data`, Object.entries(fields), cookie);
+  const decoded = await decode(response.body!);
+  await decoded.done;
+  const value = decoded.value as { data?: unknown } | unknown;
+  return { status: response.status, data: value && typeof value === "object" && "data" in value ? (value as { data: unknown }).data : value };
+}
+
 /** An open server-sent event stream (`/events`), collecting the changes it announces. */
 export function openEventStream(url: string, cookie: string) {
   const changes: string[] = [];
