@@ -131,9 +131,16 @@ export async function loaderData(baseUrl: string, path: string, cookie: string):
  */
 export async function actionData(baseUrl: string, path: string, fields: Record<string, string>, cookie?: string): Promise<{ status: number; data: unknown }> {
   const response = await postFields(`${baseUrl}${path}.data`, Object.entries(fields), cookie);
-  const decoded = await decode(response.body!);
-  await decoded.done;
-  const value = decoded.value as { data?: unknown } | unknown;
+  const text = await response.text();
+  // A thrown Response (a gate's 404) comes back as plain text, not as encoded data.
+  let value: unknown = text;
+  try {
+    const decoded = await decode(new Response(text).body!);
+    await decoded.done;
+    value = decoded.value;
+  } catch {
+    // not encoded: keep the text
+  }
   return { status: response.status, data: value && typeof value === "object" && "data" in value ? (value as { data: unknown }).data : value };
 }
 
