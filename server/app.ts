@@ -91,7 +91,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings may carry what a person typed; a guest's link is a key.
-      logger.info({ method: req.method, path: req.path.replace(/^\/guest\/[^/]+/, "/guest/:token"), status: res.statusCode, ms: Math.round(ms) }, "request");
+      logger.info({ method: req.method, path: req.path.replace(/^\/guest\/[A-Za-z0-9_-]{20,}/, "/guest/:token"), status: res.statusCode, ms: Math.round(ms) }, "request");
     });
     next();
   });

@@ -64,37 +64,46 @@ interface PlannedSitting {
 }
 
 /**
- * The new sittings: the existing ones paired with the new times day by day and slot by slot (the
- * second day's first sitting stays the second day's first), new ones for times without a partner.
- * Sittings left without a time are returned to be removed. A sitting whose place or number of
- * places was the talk day's takes the new one; one set on its own keeps it.
+ * The new sittings: the existing ones paired with the new times day by day and slot by slot (a day
+ * kept keeps its sittings, the n-th sitting staying the n-th; a day dropped and a day added are
+ * paired in date order, so "the second day moves to Thursday"), new ones for times without a
+ * partner. Sittings left without a time are returned to be removed. A sitting whose place or
+ * number of places was the talk day's takes the new one; one set on its own keeps it.
  */
 function planSittings(event: TalkEvent, sittings: TalkSitting[], input: TalkEventCorrection) {
-  const byDay = (list: Array<{ startsAt: string }>) => {
-    const days = new Map<string, number[]>();
-    list.forEach((item, i) => days.set(item.startsAt.slice(0, 10), [...(days.get(item.startsAt.slice(0, 10)) ?? []), i]));
-    return [...days.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, indexes]) => indexes);
+  const byDay = <T extends { startsAt: string }>(list: T[]) => {
+    const days = new Map<string, T[]>();
+    for (const item of list) days.set(item.startsAt.slice(0, 10), [...(days.get(item.startsAt.slice(0, 10)) ?? []), item]);
+    return days;
   };
   const times = sittingTimes(input);
   const oldDays = byDay(sittings);
   const newDays = byDay(times);
+  // Days in both stay paired; the others pair up in date order.
+  const pairOf = new Map<string, string>();
+  for (const date of newDays.keys()) if (oldDays.has(date)) pairOf.set(date, date);
+  const leftOld = [...oldDays.keys()].filter((d) => !newDays.has(d)).sort();
+  const leftNew = [...newDays.keys()].filter((d) => !oldDays.has(d)).sort();
+  leftNew.forEach((date, i) => {
+    if (leftOld[i]) pairOf.set(date, leftOld[i]!);
+  });
   const planned: PlannedSitting[] = [];
   const kept = new Set<string>();
-  newDays.forEach((slots, day) => {
-    slots.forEach((timeIndex, slot) => {
-      const time = times[timeIndex]!;
-      const oldIndex = oldDays[day]?.[slot];
-      const existing = oldIndex === undefined ? null : sittings[oldIndex]!;
+  for (const [date, slots] of [...newDays.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const olds = pairOf.has(date) ? oldDays.get(pairOf.get(date)!)! : [];
+    slots.forEach((time, slot) => {
+      const existing = olds[slot] ?? null;
       if (existing) kept.add(existing.id);
       planned.push({
         id: existing?.id ?? `new:${planned.length}`,
         existing,
-        ...time,
+        startsAt: time.startsAt,
+        endsAt: time.endsAt,
         place: !existing || existing.place === event.place ? input.place : existing.place,
         capacity: !existing || existing.capacity === event.capacity ? input.capacity : existing.capacity,
       });
     });
-  });
+  }
   return { planned, removed: sittings.filter((s) => !kept.has(s.id)) };
 }
 

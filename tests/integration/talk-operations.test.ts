@@ -253,6 +253,28 @@ describe("correcting a talk day", () => {
   });
 });
 
+describe("correcting the days of a talk day", () => {
+  it("keeps a day that stays and moves a dropped day's sittings, with their pupils, to the day added", async () => {
+    const [d1, d2, d3] = [dayFromNow(50), dayFromNow(51), dayFromNow(53)];
+    const eventK = await createTalkDay(server.url, cookies.karin!, { groupIds: [school.groupId("8A – Karin Holm")], dates: [d1, d2] });
+    const before = sittingsOf(eventK);
+    const talksBefore = school.all<{ id: string; sitting_id: string; starts_at: string }>("select id, sitting_id, starts_at from talks where event_id = ? order by id", eventK);
+    const fields: Array<[string, string]> = [
+      ["intent", "correct"],
+      ["dates", d1],
+      ["dates", d3],
+      ...Object.entries({ windowStart: "15:00", windowEnd: "18:00", sittingMinutes: "60", talkMinutes: "30", place: "Aulan", capacity: "24" }),
+    ];
+    expect((await postFields(`${server.url}/talk-days/${eventK}/edit`, fields, cookies.karin)).status).toBe(200);
+    const after = sittingsOf(eventK);
+    // The same sittings: the first day's untouched, the second day's now on the day added.
+    expect(after.map((s) => s.id)).toEqual(before.map((s) => s.id));
+    expect(after.map((s) => s.starts_at)).toEqual(before.map((s) => s.starts_at.replace(d2, d3)));
+    const talksAfter = school.all<{ id: string; sitting_id: string; starts_at: string }>("select id, sitting_id, starts_at from talks where event_id = ? order by id", eventK);
+    expect(talksAfter.map((t) => [t.id, t.sitting_id, t.starts_at])).toEqual(talksBefore.map((t) => [t.id, t.sitting_id, t.starts_at.replace(d2, d3)]));
+  });
+});
+
 describe("the talk's clock and calls", () => {
   const talkAction = (who: string, talkId: string, fields: Record<string, string>) => postForm(`${server.url}/talks/${talkId}`, fields, cookies[who]);
 
