@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -116,7 +117,11 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   app.use(securityHeaders(site));
   app.use(guardRequests(site));
   app.use("/build", express.static(`${root}public/build`, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(`${root}public`, { maxAge: "1h", index: false }));
+  // The few files at the top of public/ (the icon): looked up by name, not by a stat of the disk on
+  // every request (which cost about a twentieth of a page's time when the answer was "no such file").
+  const publicFiles = new Set(readdirSync(`${root}public`, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => `/${entry.name}`));
+  const servePublic = express.static(`${root}public`, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
 
   app.get(
     "/healthz",

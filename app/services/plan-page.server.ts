@@ -1,7 +1,7 @@
 import type { AppDatabase } from "../../db/client";
 import type { AppContext } from "~/load-context";
 import { listAuditEvents } from "../../db/queries/audit";
-import { getAssessments, getPupilScale } from "../../db/queries/assessments";
+import { getPupilAssessments, getPupilScale } from "../../db/queries/assessments";
 import { listThreads } from "../../db/queries/comments";
 import { getOrCreatePlan, getPlanSections, getPlansOfPupils, getPupilSubjects } from "../../db/queries/plans";
 import { getPupilConsent, getRelatedPupilIds, getSignedInPerson, setSharesPlanWithGuardians, type SignedInPerson } from "../../db/queries/roster";
@@ -24,10 +24,10 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
   const pupil = getSignedInPerson(db, plan.pupilId)!;
   const term = getTerm(db, plan.termId)!;
   const teachersBySubject = new Map(getPupilSubjects(db, plan.pupilId, plan.termId).map((s) => [s.id, s.teachers]));
-  const saved = getAssessments(db, [plan.pupilId], plan.termId);
+  const saved = getPupilAssessments(db, plan.pupilId, plan.termId);
   const scale = getPupilScale(db, plan.pupilId);
   const sections = getPlanSections(db, plan.id).map((section) => {
-    const assessment = section.subject ? saved.get(`${plan.pupilId}:${section.subject.id}`) : undefined;
+    const assessment = section.subject ? saved.get(section.subject.id) : undefined;
     const step = assessment?.level ? scale?.steps.find((s) => s.key === assessment.level) : undefined;
     return {
       ...section,

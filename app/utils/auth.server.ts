@@ -3,8 +3,17 @@ import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster"
 import type { SessionData } from "../../db/queries/sessions";
 import { getSessionExpiry } from "../../db/queries/sessions";
 
+/** A request's session, read once however many loaders ask (the root's and the page's, the signing
+ * step's): each read verified the cookie's signature and asked the database. */
+const sessionsOfRequests = new WeakMap<Request, { cookie: string | null; session: ReturnType<AppLoadContext["sessionStorage"]["getSession"]> }>();
+
 async function getSession(request: Request, context: AppLoadContext) {
-  return context.sessionStorage.getSession(request.headers.get("Cookie"));
+  const cookie = request.headers.get("Cookie");
+  const known = sessionsOfRequests.get(request);
+  if (known && known.cookie === cookie) return known.session;
+  const session = context.sessionStorage.getSession(cookie);
+  sessionsOfRequests.set(request, { cookie, session });
+  return session;
 }
 
 /** The signed-in person, or null. */
