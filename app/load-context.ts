@@ -1,16 +1,23 @@
-import type { ChangeBus, PersonChange, PlanEvents } from "../server/plan-events";
+import type { AccessChange, ChangeBus, PersonChange, PlanEvents, SessionChange } from "../server/plan-events";
 import type { AppDatabase } from "../db/client";
 import type { AppSessionStorage } from "../db/queries/sessions";
+import type { KnownDeviceCookie } from "./utils/known-device.server";
+import type { StatementSealer } from "./services/signing-key.server";
+import type { SignInSettings } from "../server/env";
+import type { MailDelivery } from "./services/mail-delivery.server";
 
 /** What the server hands every loader and action (created once in server/, see getLoadContext). */
 export interface AppContext {
   db: AppDatabase;
   sessionStorage: AppSessionStorage;
+  /** Marks a browser on which an account has signed in before (see app/services/sign-in.server.ts). */
+  knownDeviceCookie: KnownDeviceCookie;
   /** Holds a guest's link (an interpreter of one talk): read only by the guest pages and /collab. */
   guestCookie: import("@remix-run/node").Cookie;
-  /** The live-document server: told when someone's rights on a pupil's plan change. */
+  /** Seals signature statements with the current signing key (opened at start; see signing-key.server.ts). */
+  signingKey: StatementSealer;
+  /** The live-document server (rights changes reach it through `accessEvents`). */
   collaboration: {
-    revalidatePupil(pupilId: string): void;
     /** Runs `read` against the plan's live shared document (loaded from storage if needed). */
     readDocument<T>(planId: string, pupilId: string, read: (doc: import("yjs").Doc) => T): T;
     /** Locks the live document and runs `freeze` on it in one synchronous step (see server/collab). */
@@ -23,15 +30,41 @@ export interface AppContext {
   planEvents: PlanEvents;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
-  /** The mail scheduler (one per process): how messages leave, and a poke when some are queued. */
-  mail: {
-    delivery: "smtp" | "outbox";
-    wake(): void;
-    /** APP_URL when configured: the address links in mail use (else the request's). */
-    appUrl: string | null;
+  /** A session ended (keyed by session id): its sockets and event streams end with it. */
+  sessionEvents: ChangeBus<SessionChange>;
+  /**
+   * Rights on a pupil's data may have changed (keyed by pupil id): publish after changing consent,
+   * custody or duties (or withdrawing a talk's guest); open sockets and event streams of that
+   * pupil's plans re-decide at once.
+   */
+  accessEvents: ChangeBus<AccessChange>;
+  /** How mail leaves (app/services/mail-delivery.server.ts): through SMTP or kept in the outbox;
+   * the scheduler for ordinary messages, the immediate path for one-time links. */
+  mail: MailDelivery;
+  /** Where rosters come from besides uploaded files: the school's SS12000 API, if configured (server/env.ts). */
+  rosterSources: {
+    ss12000: import("./services/roster-import/ss12000-client.server").Ss12000Connection | null;
+    externalIdContext: string | null;
   };
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
+  /** Where people reach the app (PUBLIC_URL, an origin): links in mail and on exports. Never the request's Host. */
+  publicUrl: string;
+  /** This response's Content-Security-Policy nonce, for the page's inline scripts. */
+  cspNonce: string;
+  /** How people sign in (server/env.ts) and what the sign-in code keeps between requests. */
+  signIn: SignInContext;
+}
+
+export interface SignInContext extends SignInSettings {
+  /** The configured public address (PUBLIC_URL): e-mailed links and OpenID Connect redirects are
+   * built from it, never from the request's Host header. */
+  publicUrl: string;
+  /** Signs the short-lived cookie that carries an OpenID Connect sign-in's state across the provider. */
+  cookieSecret: string;
+  cookieSecure: boolean;
+  /** Each provider's discovered configuration, fetched on first use (app/services/oidc.server.ts). */
+  discovery: Map<string, Promise<import("openid-client").Configuration>>;
 }
 
 declare module "@remix-run/node" {

@@ -21,6 +21,7 @@ import { defaultLocale } from "~/i18n";
 import { getPerson } from "~/utils/auth.server";
 import { getLocale } from "~/utils/i18n.server";
 import { useLiveEvents } from "~/utils/use-live-events";
+import { useNonce } from "~/utils/nonce";
 import stylesheet from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -38,6 +39,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     person: person && nav ? { givenName: person.givenName, familyName: person.familyName, nav } : null,
     // Pupils calling this teacher to their talk: shown on every page.
     calls: person && nav?.receivesCalls ? getCallsForTeacher(context.db, person.id) : [],
+    /** How many changes the person's own events had when this was read (see useLiveEvents). */
+    personSeq: person ? context.personEvents.sequence(person.id) : 0,
   };
 }
 
@@ -52,6 +55,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const locale = data?.locale ?? defaultLocale;
   useChangeLanguage(locale);
   const { t } = useTranslation();
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -69,8 +73,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <main id="main" tabIndex={-1}>
           {children}
         </main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -79,7 +83,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App() {
   const data = useRootData();
   // Staff hear of pupils calling them on every page; plan pages also of changes to the plan.
-  useLiveEvents(data?.person?.nav.receivesCalls === true);
+  useLiveEvents(data?.person?.nav.receivesCalls === true, data?.personSeq ?? 0);
   // Marks the page as live (React has taken over): for styles that need JavaScript, and for
   // browser tests that must not act on server-rendered markup React is about to replace.
   useEffect(() => {
@@ -92,12 +96,17 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  // Only the status is shown: an error's message or stack never reaches the page.
   const [title, text] =
     status === 404
       ? [t("errors.notFoundTitle"), t("errors.notFoundText")]
       : status === 403
         ? [t("errors.forbiddenTitle"), t("errors.forbiddenText")]
-        : [t("errors.genericTitle"), t("errors.genericText")];
+        : status === 413
+          ? [t("errors.tooLargeTitle"), t("errors.tooLargeText")]
+          : status >= 400 && status < 500
+            ? [t("errors.badRequestTitle"), t("errors.badRequestText")]
+            : [t("errors.genericTitle"), t("errors.genericText")];
   return (
     <div className="page page-narrow">
       <h1>{title}</h1>

@@ -33,7 +33,7 @@ export function AppHeader({ person, locale }: Props) {
         <div className="header-actions">
           <Form method="post" action="/language" className="inline-form">
             <input type="hidden" name="locale" value={t("language.switchToLang")} />
-            <input type="hidden" name="redirectTo" value={location.pathname} />
+            <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
             <button type="submit" className="button-link" lang={locale === "sv" ? "en" : "sv"}>
               {t("language.switchTo")}
             </button>

@@ -14,13 +14,13 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const comparisons: Array<[string, RegExp]> = [
   ["a person's staff, admin or pupil flag", /\.(isStaff|isAdmin|isPupil)\b/],
   ["a relation read off directly", /\brelations\.(self|mentor|custody|guardian|taughtSubjectIds|schoolAdmin|pupilIsAdult)\b/],
-  ["a role compared with a name", /\b(role|Role)\s*[!=]==?\s*["'`]/],
+  ["a role compared with a name", /\b(role|Role)\s*[!=]==?\s*["'`](pupil|mentor|teacher|guardian|admin)["'`]/],
   ["a name compared with a role", /[!=]==?\s*["'`](mentor|guardian|teacher|pupil|admin)["'`]/],
   ["a relation list searched", /\.includes\(\s*["'`](self|mentor|guardian|teacher)["'`]\s*\)/],
 ];
 
 /** Where the policies live, and the data layer that reads the roster's facts they decide from. */
-const allowed = [/^app\/policies\//, /^db\/queries\/(roster|relations)\.ts$/, /^db\/schema\//, /^db\/seed\//];
+const allowed = [/^app\/policies\//, /^db\/queries\/(roster|roster-import|relations)\.ts$/, /^db\/schema\//, /^db\/seed\//];
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {

@@ -55,6 +55,11 @@ export function canOnPlan(relations: PupilRelations, plan: Pick<Plan, "status">,
   return planRules[action].allow({ relations, plan });
 }
 
+/** The audiences of the plan's events this reader hears (staff news only for staff). */
+export function planEventAudiences(relations: PupilRelations, plan: Pick<Plan, "status">): Array<"everyone" | "staff"> {
+  return canOnPlan(relations, plan, "hearStaffEvents") ? ["everyone", "staff"] : ["everyone"];
+}
+
 /** What the plan page needs to know about its reader. */
 export function planAbilities(relations: PupilRelations, plan: Pick<Plan, "status">) {
   const abilities = Object.fromEntries(Object.keys(planRules).map((action) => [action, canOnPlan(relations, plan, action as PlanAction)])) as Record<PlanAction, boolean>;

@@ -1,8 +1,8 @@
 import type { AppDatabase } from "../../db/client";
-import { getPupilFacts, getSubjectsTaught, hasCustodyOf, isAdminOfSchool, isMentorOfPupil } from "../../db/queries/relations";
+import { getPupilFacts, getSubjectsTaught, hasCustodyOf, isActivePerson, isAdminOfSchool, isMentorOfPupil } from "../../db/queries/relations";
 import { getActiveTerm } from "../../db/queries/terms";
 import { ageOn, stockholmToday } from "../../db/school-calendar";
-import type { PlanRole } from "~/editor/plan-roles";
+import type { PlanRole } from "~/shared/collab-protocol";
 
 /**
  * The one place that finds how a person is tied to a pupil, and the one that names their role.
@@ -34,14 +34,15 @@ export interface PupilRelations {
 /** How a person is tied to a pupil on a given day (today in Stockholm unless told). */
 export function findRelations(db: AppDatabase, personId: string, pupilId: string, today: string = stockholmToday()): PupilRelations {
   const pupil = getPupilFacts(db, pupilId);
-  if (!pupil) {
+  // A person the roster has ended (moved school, left, no longer anyone's guardian) has no ties.
+  if (!pupil || !isActivePerson(db, personId)) {
     return {
       personId,
       pupilId,
-      pupilExists: false,
-      pupilSchoolId: null,
+      pupilExists: pupil !== null,
+      pupilSchoolId: pupil?.schoolId ?? null,
       pupilIsAdult: false,
-      pupilProtected: false,
+      pupilProtected: pupil?.protectedIdentity ?? false,
       self: false,
       mentor: false,
       taughtSubjectIds: [],

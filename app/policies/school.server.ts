@@ -22,7 +22,7 @@ const adminOf = ({ person }: SchoolSubject, schoolId: string | undefined) => per
 
 export const schoolRules = {
   administer: {
-    who: "the school's admins (terms, scales, outbox) — of their own school only",
+    who: "the school's admins (terms, scales, outbox, roster imports) — of their own school only",
     allow: (subject) => adminOf(subject, subject.schoolId),
   },
   useStaffPages: {

@@ -24,7 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const form = await readFormData(request);
   const talkId = String(form.get("talkId") ?? "");
-  const result = await performGuardianAnswer(context, request, person, form);
+  const result = await performGuardianAnswer(context, person, form);
   // The card that posted shows the answer: it is told by its talk.
   return respond(result, "talks", { talkId });
 }

@@ -42,6 +42,12 @@ export default function AdminPage() {
         <Link className="button-secondary" to="/admin/outbox">
           {t("talks.outbox.title")}
         </Link>
+        <Link className="button-secondary" to="/admin/accounts">
+          {t("accounts.open")}
+        </Link>
+        <Link className="button-secondary" to="/admin/import">
+          {t("import.link")}
+        </Link>
       </p>
 
       <section className="card" aria-labelledby="terms-heading">

@@ -19,7 +19,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const ResendSchema = z.object({ intent: z.literal("resend"), messageId: z.string().min(1).max(64) });
 
-/** "Skicka igen": a failed (or sent) message goes back in the queue and is tried from the start. */
+/** "Skicka igen": a failed (or sent) message goes back in the queue and is tried from the start
+ * (not one that carried a one-time link: it is not kept, and a new link is made instead). */
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireSchoolAdmin(request, context);
   const parsed = parseForm(await readFormData(request), ResendSchema);
@@ -117,6 +118,9 @@ export default function OutboxPage() {
                 </summary>
                 <pre className="outbox-body">{m.body}</pre>
                 {m.kind === "guest-link" && m.status === "sent" ? <p className="small muted">{t("talks.outbox.linkRemoved")}</p> : null}
+                {m.oneTimeLink && m.status === "failed" ? (
+                  <p className="small muted">{t(m.kind === "guest-link" ? "talks.outbox.guestLinkFailed" : "talks.outbox.passwordLinkFailed")}</p>
+                ) : null}
                 {m.calendar ? (
                   <>
                     <p>

@@ -14,7 +14,10 @@ export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd
 
 /** The guest's own stream (no session): what the family hears of this plan. */
 export const handle: LivePlanHandle = {
-  livePlanId: (loaded) => (loaded as { view?: { planId: string } | null } | undefined)?.view?.planId ?? null,
+  livePlan: (loaded) => {
+    const page = loaded as { view?: { planId: string } | null; liveSeq?: number } | undefined;
+    return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;
+  },
   eventsUrl: (loaded) => ((loaded as { view?: unknown } | undefined)?.view ? "/guest/events" : null),
 };
 
@@ -26,7 +29,9 @@ export const handle: LivePlanHandle = {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const found = getGuestView(context.db, await context.guestCookie.parse(request.headers.get("Cookie")));
   if (!found) throw notFound();
-  return data(found, { status: found.link.state === "over" ? 410 : 200, headers: { "Cache-Control": "no-store" } });
+  // How many of the plan's changes the family has been told of: the stream's "hello" compares.
+  const liveSeq = found.view ? context.planEvents.sequenceFor(found.view.planId, ["everyone"]) : 0;
+  return data({ ...found, liveSeq }, { status: found.link.state === "over" ? 410 : 200, headers: { "Cache-Control": "no-store" } });
 }
 
 export default function GuestPage() {

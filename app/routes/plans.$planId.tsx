@@ -1,14 +1,17 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TermName } from "~/components/term-name";
-import { requirePlan } from "~/policies/plan.server";
+import { planEventAudiences, requirePlan } from "~/policies/plan.server";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
 import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
+import { getSigningProof } from "~/services/signing-proof.server";
 import { respond } from "~/utils/action-result.server";
+import { getAuthenticatedAt, refreshAuthentication } from "~/utils/auth.server";
+import { readKnownDevice } from "~/utils/known-device.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import type { LivePlanHandle } from "~/utils/use-live-events";
@@ -17,11 +20,21 @@ import type { LivePlanHandle } from "~/utils/use-live-events";
 export const meta: MetaFunction = () => [{ title: "Utvecklingsplan · Elevledd IUP" }];
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = { livePlanId: (data) => (data as { plan?: { id: string } } | undefined)?.plan?.id ?? null };
+export const handle: LivePlanHandle = {
+  livePlan: (data) => {
+    const page = data as { plan?: { id: string }; liveSeq?: number } | undefined;
+    return page?.plan ? { id: page.plan.id, seq: page.liveSeq ?? 0 } : null;
+  },
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const gate = await requirePlan(request, context, params.planId ?? "", "read");
-  return getPlanPage(context.db, gate);
+  // Counted in the same synchronous step as the data is read: nothing is published in between, and
+  // a change after it makes the page's stream reload the data.
+  const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
+  // Signing on this device asks again who it is when the last sign-in is not recent.
+  const proof = await getSigningProof(request, context, gate.person.id);
+  return { ...getPlanPage(context.db, gate), liveSeq, proof };
 }
 
 /** The plan page's forms: comments, locking and signing, and the adult pupil's consent. */
@@ -29,7 +42,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const gate = await requirePlan(request, context, params.planId ?? "", "read");
   const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
-  if (signingIntents.includes(intent)) return respond(await performSigningIntent(context, gate, form), "signing");
+  if (signingIntents.includes(intent)) {
+    const session = { authenticatedAt: await getAuthenticatedAt(request, context), device: await readKnownDevice(request, context) };
+    const result = await performSigningIntent(context, gate, session, form);
+    // A password given again makes the session's sign-in recent.
+    if (result.ok && result.reauthenticated) return data(result, { headers: { "Set-Cookie": await refreshAuthentication(context, request) } });
+    return respond(result, "signing");
+  }
   if (intent === "guardian-consent") return respond(performGuardianConsent(context, gate, form), "plan.consent");
   return respond(performCommentIntent(context, gate, form), "comments");
 }
@@ -80,11 +99,11 @@ export default function PlanPage() {
         </section>
       ) : null}
 
-      {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+      {page.plan.status !== "draft" ? <PlanSigning page={page} proof={page.proof} /> : null}
 
       <PlanBody page={page} />
 
-      {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
+      {page.plan.status === "draft" ? <PlanSigning page={page} proof={page.proof} /> : null}
     </div>
   );
 }

@@ -20,7 +20,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
-  return respond(performBoardIntent(context, request, person, params.eventId ?? "", await readFormData(request)), "talks");
+  return respond(performBoardIntent(context, person, params.eventId ?? "", await readFormData(request)), "talks");
 }
 
 type Sitting = TalkBoard["sittings"][number];

@@ -22,7 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
-  return respond(performTalkDayCorrection(context, request, person, params.eventId ?? "", await readFormData(request)), "talks");
+  return respond(performTalkDayCorrection(context, person, params.eventId ?? "", await readFormData(request)), "talks");
 }
 
 export default function CorrectTalkDayPage() {

@@ -22,7 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
-  return respond(performGuestIntent(context, request, person, params.eventId ?? "", params.talkId ?? "", await readFormData(request)), "talks.guests");
+  return respond(performGuestIntent(context, person, params.eventId ?? "", params.talkId ?? "", await readFormData(request)), "talks.guests");
 }
 
 type Result = { ok: true; intent: string; link?: string; guestName?: string; mailed?: boolean } | { ok: false; error: string; fieldErrors?: Record<string, string[]> };

@@ -5,8 +5,9 @@ import { PlanActionContext } from "~/components/plan/plan-action";
 import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TalkView } from "~/components/talk/talk-view";
-import { requirePlanFor } from "~/policies/plan.server";
+import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
+import { getSigningProof } from "~/services/signing-proof.server";
 import { getTalkView } from "~/services/talk-live.server";
 import { performTalkIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
@@ -17,7 +18,12 @@ import type { LivePlanHandle } from "~/utils/use-live-events";
 export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd IUP" }];
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = { livePlanId: (data) => (data as { view?: { planId: string } } | undefined)?.view?.planId ?? null };
+export const handle: LivePlanHandle = {
+  livePlan: (data) => {
+    const page = data as { view?: { planId: string }; liveSeq?: number } | undefined;
+    return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;
+  },
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -25,7 +31,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!view) throw notFound();
   // The talk view shows the plan: reading it here is a view like any other, and logged as one.
   const gate = requirePlanFor(context, person, view.planId, "read", { recordView: true });
-  return { view, page: getPlanPage(context.db, gate) };
+  const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
+  const proof = await getSigningProof(request, context, person.id);
+  return { view, page: getPlanPage(context.db, gate), liveSeq, proof };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -35,7 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function TalkPage() {
   const { t } = useTranslation();
-  const { view, page } = useLoaderData<typeof loader>();
+  const { view, page, proof } = useLoaderData<typeof loader>();
   const { talk } = view;
   return (
     <TalkView
@@ -58,9 +66,9 @@ export default function TalkPage() {
     >
       {/* The end of the talk: lock and sign here too (the forms post to the plan page). */}
       <PlanActionContext.Provider value={`/plans/${view.planId}`}>
-        {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+        {page.plan.status !== "draft" ? <PlanSigning page={page} proof={proof} /> : null}
         <PlanBody page={page} />
-        {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
+        {page.plan.status === "draft" ? <PlanSigning page={page} proof={proof} /> : null}
       </PlanActionContext.Provider>
     </TalkView>
   );

@@ -1,9 +1,9 @@
-import nodemailer from "nodemailer";
 import type { AppDatabase } from "../../db/client";
 import * as outbox from "../../db/queries/outbox";
 import { stockholmLocalTime } from "../../db/school-calendar";
+import { oneTimeSecretKinds, type Delivery, type SmtpSender } from "./mail-delivery.server";
 import { getTalkRecipients } from "./talk-days.server";
-import { queueTalkMessageTo, SENT_LINK_MASK, type Delivery } from "./talk-mail.server";
+import { queueTalkMessageTo } from "./talk-mail.server";
 
 /**
  * The mail scheduler: one per server process, started with it and stopped with it. It sends what
@@ -12,15 +12,15 @@ import { queueTalkMessageTo, SENT_LINK_MASK, type Delivery } from "./talk-mail.s
  * reminders two days before each talk. Everything it does is stored — a message's state, attempts
  * and next attempt, each reminder per guardian and talk time — so a restart picks up where it
  * stopped and never sends a reminder twice. A message is claimed in SQLite before it is sent, so
- * two ticks (or two processes on one database) never send the same one.
+ * two ticks (or two processes on one database) never send the same one. Messages with a one-time
+ * secret never come here (see the rule in mail-delivery.server.ts).
  */
 
 export interface MailSchedulerOptions {
   db: AppDatabase;
-  /** smtp://… — without it nothing is sent; reminders still go to the outbox to be read. */
-  smtpUrl?: string;
-  from?: string;
-  /** The app's address for links in scheduled messages (reminders). */
+  /** The SMTP side; without it nothing is sent, and reminders still go to the outbox to be read. */
+  sender: SmtpSender | null;
+  /** The app's address for links in scheduled messages (reminders): PUBLIC_URL. */
   appUrl: () => string;
   /** How often it looks for due messages and reminders. */
   tickMs: number;
@@ -42,20 +42,19 @@ export class MailScheduler {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  private readonly transport: nodemailer.Transporter | null;
-
-  constructor(private readonly options: MailSchedulerOptions) {
-    this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
-  }
+  constructor(private readonly options: MailSchedulerOptions) {}
 
   /** Messages leave through SMTP (queued here) or wait in the outbox. */
   get delivery(): Delivery {
-    return this.transport ? "smtp" : "outbox";
+    return this.options.sender ? "smtp" : "outbox";
   }
 
-  /** Starts ticking; messages a stopped process had taken go back in the queue first. */
+  /**
+   * Starts ticking. Messages a stopped process had taken go back in the queue first; a one-time
+   * link it was sending is marked failed instead (its secret was never stored: a new link is asked for).
+   */
   start(): void {
-    outbox.requeueUnfinished(this.options.db, new Date());
+    outbox.requeueUnfinished(this.options.db, new Date(), oneTimeSecretKinds);
     this.schedule(0);
   }
 
@@ -72,7 +71,6 @@ export class MailScheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
-    this.transport?.close();
   }
 
   /** One round: queue due reminders, then send what is due. Never two at once. */
@@ -113,7 +111,7 @@ export class MailScheduler {
 
   /** Until the next tick, or sooner when a retry is due before it. */
   private nextDelay(): number {
-    const due = this.transport ? outbox.getNextDueAt(this.options.db) : null;
+    const due = this.options.sender ? outbox.getNextDueAt(this.options.db) : null;
     const untilDue = due ? Math.max(0, due.getTime() - Date.now()) : Infinity;
     return Math.min(this.options.tickMs, untilDue);
   }
@@ -135,9 +133,9 @@ export class MailScheduler {
           const txdb = tx as unknown as AppDatabase;
           const reminder = { talkId: talk.id, guardianId: guardian.id, startsAt: talk.startsAt };
           if (!outbox.insertReminder(txdb, { ...reminder, createdAt: now })) return;
-          const id = queueTalkMessageTo(txdb, talk.id, guardian, "talk-reminder", { appUrl: this.options.appUrl(), delivery: this.delivery, now });
-          if (id) {
-            outbox.setReminderMessage(txdb, reminder, id);
+          const stored = queueTalkMessageTo(txdb, talk.id, guardian, "talk-reminder", { appUrl: this.options.appUrl(), delivery: this.delivery, now });
+          if (stored) {
+            outbox.setReminderMessage(txdb, reminder, stored.id);
             queued++;
           }
         });
@@ -148,7 +146,7 @@ export class MailScheduler {
 
   private async sendDue(): Promise<void> {
     const { db } = this.options;
-    if (!this.transport) return;
+    if (!this.options.sender) return;
     for (;;) {
       const ids = outbox.getDueMessageIds(db, new Date(), BATCH);
       if (ids.length === 0 || this.stopped) return;
@@ -161,35 +159,13 @@ export class MailScheduler {
   }
 
   private async send(id: string): Promise<void> {
-    const { db, maxAttempts, retryBaseMs } = this.options;
+    const { db, maxAttempts, retryBaseMs, sender } = this.options;
     const message = outbox.getOutboxMessageById(db, id);
-    if (!message || !this.transport) return;
+    if (!message || !sender) return;
     const attempts = message.attempts + 1;
-    try {
-      await this.transport.sendMail({
-        from: this.options.from ?? "no-reply@localhost",
-        to: message.toAddress,
-        subject: message.subject,
-        text: message.body,
-        ...(message.calendar ? { icalEvent: { filename: "invite.ics", method: "PUBLISH", content: message.calendar } } : {}),
-      });
-      // A guest's link is a key: once it has left, the stored copy does not keep it.
-      const body = message.kind === "guest-link" ? message.body.replace(/https?:\/\/\S+\/guest\/[A-Za-z0-9_-]+/g, SENT_LINK_MASK) : undefined;
-      outbox.markOutboxMessageSent(db, id, new Date(), attempts, body);
-    } catch (error) {
-      // The reason without the address or the content: a code, or the SMTP reply's number.
-      const reason = smtpReason(error);
-      const retryAt = attempts < maxAttempts ? new Date(Date.now() + retryBaseMs * 2 ** (attempts - 1)) : null;
-      outbox.markOutboxAttemptFailed(db, id, reason, attempts, retryAt);
-    }
+    const result = await sender.send(message);
+    if (result.ok) return outbox.markOutboxMessageSent(db, id, new Date(), attempts);
+    const retryAt = attempts < maxAttempts ? new Date(Date.now() + retryBaseMs * 2 ** (attempts - 1)) : null;
+    outbox.markOutboxAttemptFailed(db, id, result.reason, attempts, retryAt);
   }
-}
-
-function smtpReason(error: unknown): string {
-  if (error && typeof error === "object") {
-    const { responseCode, code } = error as { responseCode?: unknown; code?: unknown };
-    if (typeof responseCode === "number") return `${typeof code === "string" ? code : "SMTP"} ${responseCode}`;
-    if (typeof code === "string") return code;
-  }
-  return "send-failed";
 }

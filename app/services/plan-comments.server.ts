@@ -6,6 +6,7 @@ import { subjectFragment } from "../../db/queries/plans";
 import { canComment, type CommentAction } from "~/policies/assessment.server";
 import type { PlanGate } from "~/policies/plan.server";
 import { parseForm, type Result } from "~/utils/action-result.server";
+import { isRelativePositionJson } from "~/shared/collab-protocol";
 
 /**
  * The comment actions of the plan page: parse the form, let the comment policy decide whether
@@ -49,8 +50,11 @@ export function passageIsInSection(doc: Y.Doc, fragmentName: string, startJson: 
   try {
     const fragment = doc.getXmlFragment(fragmentName);
     const ends = [startJson, endJson].map((json) => {
-      const position = Y.createRelativePositionFromJSON(JSON.parse(json));
-      return Y.createAbsolutePositionFromRelativePosition(position, doc);
+      const value: unknown = JSON.parse(json);
+      // The shape Yjs resolves without side effects: a root name other than the section's would
+      // make the live document grow a root type of that name.
+      if (!isRelativePositionJson(value, (name) => name === fragmentName)) return null;
+      return Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(value), doc);
     });
     const inside = ends.every((end) => end !== null && (end.type === fragment || (end.type._item !== null && Y.isParentOf(fragment, end.type._item))));
     const [start, end] = ends;

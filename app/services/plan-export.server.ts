@@ -21,7 +21,7 @@ function requireExportableVersion(context: AppLoadContext, gate: PlanGate, actio
 // No names in file names: downloads end up in shared folders and mail attachments.
 const fileName = (version: { version: number; verificationCode: string }, ext: string) => `iup-v${version.version}-${version.verificationCode}.${ext}`;
 
-export async function exportPlanPdf(context: AppLoadContext, gate: PlanGate, origin: string): Promise<Response> {
+export async function exportPlanPdf(context: AppLoadContext, gate: PlanGate): Promise<Response> {
   const version = requireExportableVersion(context, gate, "export-pdf");
   const pdf = await renderPlanPdf({
     record: JSON.parse(version.record) as PlanRecord,
@@ -29,7 +29,8 @@ export async function exportPlanPdf(context: AppLoadContext, gate: PlanGate, ori
     verificationCode: version.verificationCode,
     status: version.status,
     check: checkVersion(context.db, version),
-    verifyUrl: `${origin}/verify`,
+    // The configured address, never the request's Host: the PDF outlives the request.
+    verifyUrl: `${context.publicUrl}/verify`,
   });
   return new Response(new Uint8Array(pdf), {
     headers: {

@@ -1,14 +1,14 @@
 import type { AppDatabase } from "../../db/client";
 import type { AppContext } from "~/load-context";
 import { listAuditEvents } from "../../db/queries/audit";
-import { getAssessments, getPupilScale } from "../../db/queries/assessments";
+import { getPupilAssessments, getPupilScale } from "../../db/queries/assessments";
 import { listThreads } from "../../db/queries/comments";
 import { getOrCreatePlan, getPlanSections, getPlansOfPupils, getPupilSubjects } from "../../db/queries/plans";
 import { getPupilConsent, getRelatedPupilIds, getSignedInPerson, setSharesPlanWithGuardians, type SignedInPerson } from "../../db/queries/roster";
 import { getActiveTerm, getTerm } from "../../db/queries/terms";
 import { stockholmToday } from "../../db/school-calendar";
 import { z } from "zod";
-import { roleColors, type PresenceUser } from "~/editor/plan-roles";
+import { roleColors, type PresenceUser } from "~/shared/collab-protocol";
 import type { Plan } from "../../db/schema";
 import { commentAbilities, canComment } from "~/policies/assessment.server";
 import { canOnPlan, planAccessLevel, type PlanGate } from "~/policies/plan.server";
@@ -22,10 +22,10 @@ import { checkVersion, getCurrentVersion, getSigningGuardians, listVersions } fr
 /** The plan's sections with the teachers of each subject and its assessment, as every reader sees them. */
 function planSectionsWithAssessments(db: AppDatabase, plan: Plan) {
   const teachersBySubject = new Map(getPupilSubjects(db, plan.pupilId, plan.termId).map((s) => [s.id, s.teachers]));
-  const saved = getAssessments(db, [plan.pupilId], plan.termId);
+  const saved = getPupilAssessments(db, plan.pupilId, plan.termId);
   const scale = getPupilScale(db, plan.pupilId);
   return getPlanSections(db, plan.id).map((section) => {
-    const assessment = section.subject ? saved.get(`${plan.pupilId}:${section.subject.id}`) : undefined;
+    const assessment = section.subject ? saved.get(section.subject.id) : undefined;
     const step = assessment?.level ? scale?.steps.find((s) => s.key === assessment.level) : undefined;
     return {
       ...section,
@@ -194,12 +194,12 @@ const GuardianConsentSchema = z.object({
  * The pupil's own choice, from 18, whether guardians read along. Guardians with the plan open
  * lose (or gain) their view at once.
  */
-export function performGuardianConsent(context: Pick<AppContext, "db" | "collaboration">, gate: PlanGate, form: FormData): Result<{ intent: "guardian-consent" }> {
+export function performGuardianConsent(context: Pick<AppContext, "db" | "accessEvents">, gate: PlanGate, form: FormData): Result<{ intent: "guardian-consent" }> {
   if (!canOnPlan(gate.relations, gate.plan, "decideGuardianAccess")) return { ok: false, error: "notFound" };
   const parsed = parseForm(form, GuardianConsentSchema);
   if (!parsed.ok) return parsed;
   setSharesPlanWithGuardians(context.db, gate.plan.pupilId, parsed.value.shares === "on");
-  context.collaboration.revalidatePupil(gate.plan.pupilId);
+  context.accessEvents.publish(gate.plan.pupilId, "changed");
   return { ok: true, intent: "guardian-consent" };
 }
 

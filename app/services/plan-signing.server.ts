@@ -2,16 +2,18 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { parseForm, type Result } from "~/utils/action-result.server";
 import type { AppLoadContext } from "@remix-run/node";
-import { and, asc, desc, eq, ne } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
 import { newId } from "../../db/ids";
+import { preparedQuery } from "../../db/prepared";
 import { auditEvents, guardianships, people, planVersions, plans, signatures, type Plan, type PlanVersion } from "../../db/schema";
 import { buildPlanRecord, canonicalJson, hashRecord, type PlanRecord } from "./plan-record.server";
-import { getSigningKey, sealStatement, sha256Hex, verifySeal, type PublicSigningKey } from "./signing-key.server";
+import { requireRecentAuthentication } from "./recent-authentication.server";
+import { getCurrentPublicKey, getPublicSigningKeys, sha256Hex, verifySeal, type PublicSigningKey } from "./signing-key.server";
+import { signIn, type KnownDevice } from "./sign-in.server";
 import { findRelations } from "~/policies/relations.server";
 import { canOnSigning, type SignerRole } from "~/policies/signing.server";
-import { signIn } from "./sign-in.server";
 
 /**
  * Locking, signing, unlocking and verifying a plan. A lock freezes the live document and the
@@ -26,9 +28,24 @@ export interface RequiredSigner {
   role: SignerRole;
 }
 
-export type SigningError = "validation" | "notFound" | "forbidden" | "notDraft" | "notLocked" | "notRequired" | "alreadySigned" | "wrongPassword" | "throttled" | "reasonMissing";
+export type SigningError =
+  | "validation"
+  | "notFound"
+  | "forbidden"
+  | "notDraft"
+  | "notLocked"
+  | "notRequired"
+  | "alreadySigned"
+  | "wrongPassword"
+  | "throttled"
+  | "reasonMissing"
+  | "staleVersion"
+  | "reauthenticate";
 
-export type SigningResult<T = object> = Result<T, SigningError>;
+export type SigningResult<T = object> = Result<T, SigningError> & {
+  /** staleVersion: the version in force now. */
+  currentVersion?: number;
+};
 
 const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
 
@@ -48,14 +65,7 @@ const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName}
 
 /** The version in force: the newest one that is not voided. */
 export function getCurrentVersion(db: AppDatabase, planId: string): PlanVersion | null {
-  return (
-    db
-      .select()
-      .from(planVersions)
-      .where(and(eq(planVersions.planId, planId), ne(planVersions.status, "voided")))
-      .orderBy(desc(planVersions.version))
-      .get() ?? null
-  );
+  return listVersions(db, planId).find((v) => v.status !== "voided") ?? null;
 }
 
 /** Guardians who may sign: those who can read the plan now (from 18, only with the pupil's consent). */
@@ -155,18 +165,34 @@ function signatureStatement(input: {
   });
 }
 
+/** What the signing form showed: a signature covers this version and hash, or nothing is stored. */
+export interface SeenVersion {
+  version: number;
+  contentHash: string;
+}
+
+/** Whether the version in force is the one the signer was shown (an unlock and relock in between makes a new one). */
+export function isSeenVersion(version: PlanVersion, seen: SeenVersion): boolean {
+  return version.version === seen.version && version.contentHash === seen.contentHash;
+}
+
 export async function signPlan(
-  context: Pick<AppLoadContext, "db" | "planEvents" | "clientAddress">,
+  context: Pick<AppLoadContext, "db" | "planEvents" | "clientAddress" | "signingKey" | "signIn">,
   input: {
     plan: Plan;
     /** Who is signed in on this device. */
     sessionPersonId: string;
+    /** When the device's person last authenticated (own-device signing needs it recent). */
+    sessionAuthenticatedAt: number;
+    /** This browser, if it is a known device (counts password failures apart from strangers'). */
+    device: KnownDevice | null;
     /** Who signs: the signed-in person, or another signer confirming with their password. */
     signerId: string;
     password?: string;
     drawing: string | null;
+    seen: SeenVersion;
   },
-): Promise<SigningResult<{ complete: boolean }>> {
+): Promise<SigningResult<{ complete: boolean; reauthenticated: boolean }>> {
   const { db } = context;
   const method = input.signerId === input.sessionPersonId ? "own-device" : "shared-device";
   // Signing together on one device: the device's user must be at the talk too.
@@ -175,16 +201,38 @@ export async function signPlan(
   }
   const version = getCurrentVersion(db, input.plan.id);
   if (!version || version.status !== "locked") return { ok: false, error: "notLocked" };
+  // Before anything else: a stale page says so even when its signer is no longer asked to sign.
+  if (!isSeenVersion(version, input.seen)) return { ok: false, error: "staleVersion", currentVersion: version.version };
   const required = JSON.parse(version.requiredSigners) as RequiredSigner[];
   const slot = required.find((r) => r.personId === input.signerId);
   if (!slot) return { ok: false, error: "notRequired" };
   // The signer must still hold the relation they sign in (a guardian whose custody ended does not).
   if (!canOnSigning(findRelations(db, input.signerId, input.plan.pupilId), { status: "locked" }, "sign", slot.role)) return { ok: false, error: "notRequired" };
 
+  let reauthenticated = false;
+  if (method === "own-device") {
+    const recent = await requireRecentAuthentication(db, {
+      personId: input.signerId,
+      authenticatedAt: input.sessionAuthenticatedAt,
+      password: input.password,
+      device: input.device,
+      clientAddress: context.clientAddress,
+      passwordRoles: context.signIn.passwordRoles,
+    });
+    if (!recent.ok) return { ok: false, error: recent.error };
+    reauthenticated = recent.refreshed;
+  }
+
   if (method === "shared-device") {
     const signer = db.select({ email: people.email }).from(people).where(eq(people.id, input.signerId)).get();
     if (!signer?.email || !input.password) return { ok: false, error: "wrongPassword" };
-    const check = await signIn(db, { email: signer.email, password: input.password, clientAddress: context.clientAddress });
+    const check = await signIn(db, {
+      email: signer.email,
+      password: input.password,
+      clientAddress: context.clientAddress,
+      // A signer whose role has password sign-in switched off cannot confirm with a password either.
+      passwordRoles: context.signIn.passwordRoles,
+    });
     if (check.status === "throttled") return { ok: false, error: "throttled" };
     if (check.status !== "ok" || check.personId !== input.signerId) return { ok: false, error: "wrongPassword" };
   }
@@ -194,6 +242,7 @@ export async function signPlan(
     // Re-read after the password check's await: the plan may have been unlocked meanwhile.
     const current = tx.select().from(planVersions).where(eq(planVersions.id, version.id)).get();
     if (!current || current.status !== "locked") return { ok: false as const, error: "notLocked" as const };
+    if (!isSeenVersion(current, input.seen)) return { ok: false as const, error: "staleVersion" as const, currentVersion: current.version };
     const already = tx
       .select({ id: signatures.id })
       .from(signatures)
@@ -202,7 +251,7 @@ export async function signPlan(
     if (already) return { ok: false as const, error: "alreadySigned" as const };
     const signedAt = new Date();
     const statement = signatureStatement({ version, signer: { id: signer.id, name: nameOf(signer) }, role: slot.role, method, signedAt, drawing: input.drawing });
-    const { seal, keyId } = sealStatement(db, statement);
+    const { seal, keyId } = context.signingKey.seal(statement);
     tx.insert(signatures)
       .values({ id: newId(), planVersionId: version.id, signerId: signer.id, role: slot.role, method, drawing: input.drawing, signedAt, statement, seal, keyId })
       .run();
@@ -213,7 +262,7 @@ export async function signPlan(
       tx.update(planVersions).set({ status: "signed" }).where(eq(planVersions.id, version.id)).run();
       tx.update(plans).set({ status: "signed" }).where(eq(plans.id, input.plan.id)).run();
     }
-    return { ok: true as const, complete };
+    return { ok: true as const, complete, reauthenticated };
   });
   if (outcome.ok) context.planEvents.publish(input.plan.id, "status");
   return outcome;
@@ -266,15 +315,16 @@ export interface VersionCheck {
   complete: boolean;
 }
 
-/** Checks a stored version: its record against its hash, each signature against the public key. */
+/** Checks a stored version: its record against its hash, each signature against the public key that sealed it. */
 export function checkVersion(db: AppDatabase, version: PlanVersion): VersionCheck {
-  const key = getSigningKey(db).publicJwk;
+  const keys = new Map(getPublicSigningKeys(db).map((key) => [key.kid, key]));
   const hashValid = hashRecord(version.record) === version.contentHash;
   const rows = db.select().from(signatures).where(eq(signatures.planVersionId, version.id)).orderBy(asc(signatures.signedAt)).all();
   const checks = rows.map((row) => {
     const statement = parseStatement(row.statement);
+    const key = keys.get(row.keyId);
     const sealValid =
-      row.keyId === key.kid &&
+      key !== undefined &&
       verifySeal(key, row.statement, row.seal) &&
       statement?.contentHash === version.contentHash &&
       statement?.signer?.id === row.signerId &&
@@ -282,7 +332,7 @@ export function checkVersion(db: AppDatabase, version: PlanVersion): VersionChec
       statement?.plan?.version === version.version;
     return {
       signerId: row.signerId,
-      name: statement?.signer?.name ?? "",
+      name: typeof statement?.signer?.name === "string" ? statement.signer.name : "",
       role: row.role,
       method: row.method,
       signedAt: row.signedAt.toISOString(),
@@ -300,9 +350,23 @@ export function checkVersion(db: AppDatabase, version: PlanVersion): VersionChec
   return { hashValid, signatures: checks, missing, valid: hashValid && checks.every((c) => c.sealValid), complete: missing.length === 0 };
 }
 
-function parseStatement(text: string): { contentHash?: string; signer?: { id?: string; name?: string; role?: string }; plan?: { id?: string; version?: number } } | null {
+export interface ParsedStatement {
+  format?: unknown;
+  contentHash?: unknown;
+  verificationCode?: unknown;
+  signedAt?: unknown;
+  signer?: { id?: unknown; name?: unknown; role?: unknown };
+  plan?: { id?: unknown; version?: unknown };
+}
+
+/** A signature statement as an object, or null; every field may be missing or of any type. */
+export function parseStatement(text: string): ParsedStatement | null {
   try {
-    return JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+    const statement = value as ParsedStatement;
+    const objectOrUndefined = <T>(v: T) => (v && typeof v === "object" && !Array.isArray(v) ? v : undefined);
+    return { ...statement, signer: objectOrUndefined(statement.signer), plan: objectOrUndefined(statement.plan) };
   } catch {
     return null;
   }
@@ -315,6 +379,7 @@ export interface SignedPlanExport {
   verificationCode: string;
   status: PlanVersion["status"];
   signatures: Array<{ statement: string; seal: string; keyId: string }>;
+  /** The key sealing new signatures when the file was made (a convenience; checks use the published set). */
   key: PublicSigningKey;
 }
 
@@ -327,42 +392,7 @@ export function exportVersion(db: AppDatabase, version: PlanVersion): SignedPlan
     verificationCode: version.verificationCode,
     status: version.status,
     signatures: rows.map((r) => ({ statement: r.statement, seal: r.seal, keyId: r.keyId })),
-    key: getSigningKey(db).publicJwk,
-  };
-}
-
-/**
- * Checks an exported JSON file on its own: the record against the hash, and each statement
- * against our published key (never against a key the file brings along) and that hash.
- */
-export function checkExport(db: AppDatabase, file: unknown): { valid: boolean; hashValid: boolean; signatures: Array<{ name: string; role: string; signedAt: string; sealValid: boolean }>; record: PlanRecord | null; knownHere: boolean } {
-  const invalid = { valid: false, hashValid: false, signatures: [], record: null, knownHere: false };
-  if (!file || typeof file !== "object") return invalid;
-  const data = file as Partial<SignedPlanExport>;
-  if (data.format !== "elevledd-iup/signed-plan@1" || !data.record || typeof data.contentHash !== "string" || !Array.isArray(data.signatures)) return invalid;
-  let canonical: string;
-  try {
-    canonical = canonicalJson(data.record);
-  } catch {
-    return invalid;
-  }
-  const key = getSigningKey(db).publicJwk;
-  const hashValid = hashRecord(canonical) === data.contentHash;
-  const checks = data.signatures.map((s) => {
-    const statement = typeof s?.statement === "string" ? parseStatement(s.statement) : null;
-    const sealValid = Boolean(statement && typeof s.seal === "string" && verifySeal(key, s.statement, s.seal) && statement.contentHash === data.contentHash);
-    return { name: statement?.signer?.name ?? "?", role: statement?.signer?.role ?? "?", signedAt: (statement as { signedAt?: string } | null)?.signedAt ?? "", sealValid };
-  });
-  const stored =
-    typeof data.verificationCode === "string"
-      ? db.select({ hash: planVersions.contentHash }).from(planVersions).where(eq(planVersions.verificationCode, data.verificationCode)).get()
-      : undefined;
-  return {
-    valid: hashValid && checks.length > 0 && checks.every((c) => c.sealValid),
-    hashValid,
-    signatures: checks,
-    record: hashValid ? (data.record as PlanRecord) : null,
-    knownHere: stored?.hash === data.contentHash,
+    key: getCurrentPublicKey(db),
   };
 }
 
@@ -372,8 +402,13 @@ export function getVersionByCode(db: AppDatabase, code: string): PlanVersion | n
   return db.select().from(planVersions).where(eq(planVersions.verificationCode, normalised)).get() ?? null;
 }
 
-export function listVersions(db: AppDatabase, planId: string) {
-  return db.select().from(planVersions).where(eq(planVersions.planId, planId)).orderBy(desc(planVersions.version)).all();
+const versionsOfPlan = preparedQuery((db) =>
+  db.select().from(planVersions).where(eq(planVersions.planId, sql.placeholder("planId"))).orderBy(desc(planVersions.version)).prepare(),
+);
+
+/** A plan's versions, newest first (asked on every load of the plan page). */
+export function listVersions(db: AppDatabase, planId: string): PlanVersion[] {
+  return versionsOfPlan(db).all({ planId });
 }
 
 const SigningIntentSchema = z.discriminatedUnion("intent", [
@@ -388,20 +423,34 @@ const SigningIntentSchema = z.discriminatedUnion("intent", [
       .max(40_000)
       .regex(/^[MLQCZmlqcz0-9 .,-]*$/, "drawing")
       .optional(),
+    // The version the form showed: a signature never lands on another one.
+    version: z.number().int().min(1).max(1_000_000),
+    contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   }),
   z.object({ intent: z.literal("unlock"), reason: z.string({ required_error: "reasonMissing" }).trim().min(3, "reasonMissing").max(1000) }),
 ]);
 
 export const signingIntents = ["lock", "sign", "unlock"];
 
+/** Who is at this device, as far as signing needs to know (read from the session and cookies by the route). */
+export interface SigningSession {
+  authenticatedAt: number;
+  device: KnownDevice | null;
+}
+
 /** The lock, sign and unlock actions of the plan page, for a person the plan policy let in. */
-export async function performSigningIntent(context: AppLoadContext, gate: { person: { id: string }; plan: Plan }, form: FormData): Promise<SigningResult & { intent?: string }> {
+export async function performSigningIntent(
+  context: AppLoadContext,
+  gate: { person: { id: string }; plan: Plan },
+  session: SigningSession,
+  form: FormData,
+): Promise<SigningResult<{ intent: string; reauthenticated?: boolean }> & { intent?: string }> {
   const parsed = parseForm(form, SigningIntentSchema);
   if (!parsed.ok) return parsed.fieldErrors.reason?.includes("reasonMissing") ? { ok: false, error: "reasonMissing", intent: parsed.intent } : parsed;
   const input = parsed.value;
   const personId = gate.person.id;
   const plan = gate.plan;
-  let result: SigningResult;
+  let result: SigningResult<{ reauthenticated?: boolean }>;
   switch (input.intent) {
     case "lock":
       result = lockPlan(context, { plan, mentorId: personId, guardianIds: input.guardian });
@@ -410,14 +459,18 @@ export async function performSigningIntent(context: AppLoadContext, gate: { pers
       result = await signPlan(context, {
         plan,
         sessionPersonId: personId,
+        sessionAuthenticatedAt: session.authenticatedAt,
+        device: session.device,
         signerId: input.signerId || personId,
         password: input.password,
         drawing: input.drawing || null,
+        seen: { version: input.version, contentHash: input.contentHash },
       });
       break;
     case "unlock":
       result = unlockPlan(context, { plan, mentorId: personId, reason: input.reason });
       break;
   }
-  return result.ok ? { ...result, intent: input.intent } : { ...result, intent: input.intent };
+  if (!result.ok) return { ...result, intent: input.intent };
+  return { ok: true, intent: input.intent, reauthenticated: result.reauthenticated === true };
 }

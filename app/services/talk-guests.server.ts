@@ -6,7 +6,7 @@ import type { SignedInPerson } from "../../db/queries/roster";
 import * as talkQueries from "../../db/queries/talks";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
 import type { TalkGuest } from "../../db/schema";
-import { roleColors, type PresenceUser } from "~/editor/plan-roles";
+import { roleColors, type PresenceUser } from "~/shared/collab-protocol";
 import { findRelations } from "~/policies/relations.server";
 import { maySeeIdentity } from "~/policies/school.server";
 import { canGuest, canOnTalk } from "~/policies/talk.server";
@@ -159,7 +159,11 @@ export function withdrawGuest(db: AppDatabase, person: SignedInPerson, eventId: 
 /** The guest a link's token belongs to, with their talk; null for an unknown or withdrawn link. */
 function guestOfToken(db: AppDatabase, token: string | null | undefined) {
   if (!token || !TOKEN_SHAPE.test(token)) return null;
-  const guest = talkQueries.getGuestByTokenHash(db, hashToken(token));
+  return guestOfRow(db, talkQueries.getGuestByTokenHash(db, hashToken(token)));
+}
+
+/** A guest with their talk and its plan; null when withdrawn (or gone). */
+function guestOfRow(db: AppDatabase, guest: TalkGuest | null | undefined) {
   if (!guest || guest.revokedAt) return null;
   const details = talkQueries.getTalkDetails(db, guest.talkId);
   if (!details?.talk.planId) return null;
@@ -213,28 +217,49 @@ export function getGuestView(db: AppDatabase, token: string | null | undefined, 
   };
 }
 
-/** The plan a guest's token opens right now, or null (unknown, withdrawn, outside the window). */
+/**
+ * The plan a guest's token opens right now, or null (unknown, withdrawn, outside the window): for
+ * the guest's event stream, with when the window closes and how to ask again (after a withdrawal).
+ */
 export function getGuestPlan(db: AppDatabase, token: string | null | undefined, now = new Date()) {
   const found = guestOfToken(db, token);
-  if (!found || stateAt(guestWindow(found.details.talk), now).state !== "open") return null;
-  return { planId: found.planId, guestId: found.guest.id };
+  const rights = found ? rightsOnPlan(found, found.planId, now) : null;
+  if (!found || !rights) return null;
+  return {
+    planId: found.planId,
+    pupilId: rights.pupilId,
+    closesAt: rights.closesAt,
+    stillOpen: () => guestPlanRightsById(db, rights.guestId, found.planId) !== null,
+  };
+}
+
+/** What a found guest may do with this plan's live document at `now`, or null (another plan, outside the window). */
+function rightsOnPlan(found: NonNullable<ReturnType<typeof guestOfToken>>, planId: string, now: Date) {
+  if (found.planId !== planId) return null;
+  const window = guestWindow(found.details.talk);
+  if (stateAt(window, now).state !== "open") return null;
+  return {
+    guestId: found.guest.id,
+    connectionId: guestPresenceId(found.guest.id),
+    pupilId: found.details.talk.pupilId,
+    closesAt: window.closesAt,
+    user: guestUser(found.guest, planId),
+  };
 }
 
 /**
  * The collaboration server's one question about a guest: what a guest's token may do with this
- * plan's live document right now. Read only, this one plan, until the window closes; null for
- * anything else (another plan, a withdrawn or unknown link, outside the window).
+ * plan's live document right now. Read only (the server gives a guest nothing else), this one plan,
+ * until the window closes; null for anything else (another plan, a withdrawn or unknown link,
+ * outside the window).
  */
 export function guestPlanRights(db: AppDatabase, token: string | null | undefined, planId: string, now = new Date()) {
   const found = guestOfToken(db, token);
-  if (!found || found.planId !== planId) return null;
-  const window = guestWindow(found.details.talk);
-  if (stateAt(window, now).state !== "open") return null;
-  return {
-    connectionId: guestPresenceId(found.guest.id),
-    pupilId: found.details.talk.pupilId,
-    canWrite: false as const,
-    closesAt: window.closesAt,
-    user: guestUser(found.guest, planId),
-  };
+  return found ? rightsOnPlan(found, planId, now) : null;
+}
+
+/** The same question again for an open connection, by the guest's id (rights on the pupil may have changed: a withdrawal). */
+export function guestPlanRightsById(db: AppDatabase, guestId: string, planId: string, now = new Date()) {
+  const found = guestOfRow(db, talkQueries.getGuest(db, guestId));
+  return found ? rightsOnPlan(found, planId, now) : null;
 }

@@ -17,6 +17,7 @@ import {
 import { correctTalkEvent } from "./talk-corrections.server";
 import { addGuest, renewGuestLink, withdrawGuest } from "./talk-guests.server";
 import { answerCall, callTeacher, closeCall, recordIdentityCheck, setAgendaSection, startTalkClock } from "./talk-live.server";
+import { dispatch } from "./mail-delivery.server";
 import { queueGuestLinkMessage, queueTalkMessages, type TalkMailKind } from "./talk-mail.server";
 
 /**
@@ -27,7 +28,7 @@ import { queueGuestLinkMessage, queueTalkMessages, type TalkMailKind } from "./t
  * when a time changes. Failures are typed keys (see utils/action-result.server.ts).
  */
 
-type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "mail">;
+type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "mail" | "publicUrl">;
 export type IntentResult = Result<{ intent: string; sent?: number; eventId?: string; changed?: number }> | (Failure & { details?: Record<string, unknown> });
 
 const id = z.string().min(1).max(64);
@@ -128,14 +129,15 @@ const IdentityCheckSchema = z.object({ intent: z.literal("identity"), talkId: id
 
 const CallAnswerSchema = z.object({ intent: z.literal("acknowledge") });
 
-/** The app's address for links in mail: APP_URL when configured, else the one the request came to. */
-export const appUrlOf = (context: Pick<AppLoadContext, "mail">, request: Request) => context.mail.appUrl ?? new URL(request.url).origin;
-
-/** Queues the messages about talks (with SMTP the scheduler sends them); sending never holds up the answer. */
-export function sendTalkMail(context: Pick<AppLoadContext, "db" | "mail">, request: Request, talkIds: string[], kind: TalkMailKind): number {
-  const ids = queueTalkMessages(context.db, talkIds, kind, { appUrl: appUrlOf(context, request), delivery: context.mail.delivery });
-  if (ids.length > 0) context.mail.wake();
-  return ids.length;
+/**
+ * Queues the messages about talks (with SMTP the scheduler sends them); sending never holds up the
+ * answer. Links point at the configured public address (PUBLIC_URL), never at the Host of the
+ * request that happened to make the mail.
+ */
+export function sendTalkMail(context: Pick<AppLoadContext, "db" | "mail" | "publicUrl">, talkIds: string[], kind: TalkMailKind): number {
+  const stored = queueTalkMessages(context.db, talkIds, kind, { appUrl: context.publicUrl, delivery: context.mail.delivery });
+  dispatch(context.mail, stored);
+  return stored.length;
 }
 
 /** Tells the called teachers and the pupil's mentors, wherever they are in the app. */
@@ -176,7 +178,7 @@ export async function performTalkIntent(context: Context, person: SignedInPerson
   }
 }
 
-export async function performGuardianAnswer(context: Context, request: Request, person: SignedInPerson, form: FormData): Promise<IntentResult> {
+export async function performGuardianAnswer(context: Context, person: SignedInPerson, form: FormData): Promise<IntentResult> {
   const parsed = parseForm(form, GuardianAnswerSchema);
   if (!parsed.ok) return parsed;
   const intent = parsed.value;
@@ -191,7 +193,7 @@ export async function performGuardianAnswer(context: Context, request: Request, 
         const result = chooseOtherSitting(context.db, person.id, talkId, intent.sittingId, reply);
         if (!result.ok) return result;
         // Everyone of the family gets the new time, with a new calendar entry.
-        if (result.changed) sendTalkMail(context, request, [talkId], "talk-change");
+        if (result.changed) sendTalkMail(context, [talkId], "talk-change");
       } else {
         const result = confirmTalk(context.db, person.id, talkId, reply);
         if (!result.ok) return result;
@@ -218,7 +220,7 @@ export function performCallAnswer(context: Context, person: SignedInPerson, call
 }
 
 /** Creates a talk day from the form; the new event's id on success. */
-export function performNewTalkEvent(context: Pick<AppLoadContext, "db" | "mail">, person: SignedInPerson, form: FormData): IntentResult {
+export function performNewTalkEvent(context: Pick<AppLoadContext, "db">, person: SignedInPerson, form: FormData): IntentResult {
   const parsed = parseForm(form, NewTalkEventSchema);
   if (!parsed.ok) return parsed;
   const result = createTalkEvent(context.db, person, parsed.value);
@@ -226,7 +228,7 @@ export function performNewTalkEvent(context: Pick<AppLoadContext, "db" | "mail">
 }
 
 /** Staff intents on the planning board. */
-export function performBoardIntent(context: Pick<AppLoadContext, "db" | "mail">, request: Request, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
+export function performBoardIntent(context: Pick<AppLoadContext, "db" | "mail" | "publicUrl">, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
   const parsed = parseForm(form, BoardIntentSchema);
   if (!parsed.ok) return parsed;
   const intent = parsed.value;
@@ -234,7 +236,7 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db" | "mail">,
     case "move": {
       const result = movePupil(context.db, person, eventId, intent.pupilId, intent.sittingId, intent.override);
       if (!result.ok) return result;
-      if (result.changed && result.invited) sendTalkMail(context, request, [result.talkId], "talk-change");
+      if (result.changed && result.invited) sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "book": {
@@ -249,13 +251,13 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db" | "mail">,
         overrideReason: intent.override,
       });
       if (!result.ok) return result;
-      if (result.invited) sendTalkMail(context, request, [result.talkId], "talk-change");
+      if (result.invited) sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "sitting": {
       const result = updateSitting(context.db, person, eventId, intent.sittingId, { place: intent.place, videoUrl: intent.videoUrl, phoneNumber: intent.phoneNumber });
       if (!result.ok) return result;
-      if (result.changed && result.invited) sendTalkMail(context, request, result.talkIds, "talk-change");
+      if (result.changed && result.invited) sendTalkMail(context, result.talkIds, "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "replace": {
@@ -265,20 +267,20 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db" | "mail">,
     case "invite": {
       const result = markInvited(context.db, person, eventId);
       if (!result.ok) return result;
-      const sent = sendTalkMail(context, request, result.talkIds, "talk-invitation");
+      const sent = sendTalkMail(context, result.talkIds, "talk-invitation");
       return { ok: true, intent: intent.intent, sent };
     }
   }
 }
 
 /** Corrects a talk day; with the invitations out, every family whose talk changed is told. */
-export function performTalkDayCorrection(context: Pick<AppLoadContext, "db" | "mail">, request: Request, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
+export function performTalkDayCorrection(context: Pick<AppLoadContext, "db" | "mail" | "publicUrl">, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
   const parsed = parseForm(form, TalkDayCorrectionSchema);
   if (!parsed.ok) return parsed;
   const { intent: _intent, override, ...settings } = parsed.value;
   const result = correctTalkEvent(context.db, person, eventId, { ...settings, overrideReason: override });
   if (!result.ok) return result;
-  const sent = result.invited && result.changedTalkIds.length > 0 ? sendTalkMail(context, request, result.changedTalkIds, "talk-change") : 0;
+  const sent = result.invited && result.changedTalkIds.length > 0 ? sendTalkMail(context, result.changedTalkIds, "talk-change") : 0;
   return { ok: true, intent: "correct", sent, changed: result.changedTalkIds.length };
 }
 
@@ -313,8 +315,7 @@ export type GuestIntentResult = Result<{ intent: string; link?: string; guestNam
  * outbox; a withdrawn link stops at once, and an open connection with it is closed.
  */
 export function performGuestIntent(
-  context: Pick<AppLoadContext, "db" | "mail" | "collaboration">,
-  request: Request,
+  context: Pick<AppLoadContext, "db" | "mail" | "publicUrl" | "accessEvents">,
   person: SignedInPerson,
   eventId: string,
   talkId: string,
@@ -323,11 +324,11 @@ export function performGuestIntent(
   const parsed = parseForm(form, GuestIntentSchema);
   if (!parsed.ok) return parsed;
   const intent = parsed.value;
-  const linkOf = (token: string) => `${appUrlOf(context, request)}/guest/${token}`;
+  const linkOf = (token: string) => `${context.publicUrl}/guest/${token}`;
   const mail = (guest: Parameters<typeof queueGuestLinkMessage>[1], link: string) => {
-    const id = queueGuestLinkMessage(context.db, guest, link, { delivery: context.mail.delivery });
-    if (id) context.mail.wake();
-    return id !== null;
+    const stored = queueGuestLinkMessage(context.db, guest, link, { delivery: context.mail.delivery });
+    if (stored) dispatch(context.mail, [stored]);
+    return stored !== null;
   };
   switch (intent.intent) {
     case "add-guest": {
@@ -347,8 +348,8 @@ export function performGuestIntent(
     case "withdraw": {
       const result = withdrawGuest(context.db, person, eventId, talkId, intent.guestId);
       if (!result.ok) return result;
-      // The guest's open connection re-decides its rights now, and is refused.
-      context.collaboration.revalidatePupil(result.pupilId);
+      // Open sockets and event streams of the pupil's plans re-decide now: the guest's are refused.
+      context.accessEvents.publish(result.pupilId, "changed");
       return { ok: true, intent: intent.intent };
     }
   }

@@ -2,33 +2,30 @@ import { createEvent } from "ics";
 import i18next, { type TFunction } from "i18next";
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
-import { getOutboxEntry, insertOutboxMessage, listSchoolOutbox, requeueMessage } from "../../db/queries/outbox";
+import { getOutboxEntry, listSchoolOutbox, requeueMessage } from "../../db/queries/outbox";
 import type { SignedInPerson } from "../../db/queries/roster";
 import { getTalkDetails } from "../../db/queries/talks";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
-import { people, schools, type TalkGuest } from "../../db/schema";
+import { people, schools, type OutboxMessage, type TalkGuest } from "../../db/schema";
 import { i18nConfig, isLocale, resources, type Locale } from "~/i18n";
 import { formatDate } from "~/utils/format";
+import { carriesOneTimeSecret, storeMessage, type Delivery, type StoredMessage } from "./mail-delivery.server";
 import { getTalkRecipients } from "./talk-days.server";
 
 /**
  * Invitations, changes and reminders for talks, as e-mail with a calendar file (RFC 5545, made by
- * `ics`), and a guest's link. Every message is stored in `outbox_messages` first; with SMTP_URL
- * set the mail scheduler (mail-scheduler.server.ts) sends it, retrying with back-off; without it,
- * it stays as the outbox the admin reads in the app. Nothing here is logged: the messages carry
- * children's names.
+ * `ics`), and a guest's link. Every message is stored in `outbox_messages` first and leaves by the
+ * one rule of mail-delivery.server.ts: with SMTP_URL set the mail scheduler sends talk messages,
+ * retrying with back-off, and a guest's link is sent at once and kept without the link; without
+ * it, they stay as the outbox the admin reads in the app. Nothing here is logged: the messages
+ * carry children's names.
  */
 
 export type TalkMailKind = "talk-invitation" | "talk-change" | "talk-reminder";
 
-/** How messages leave: through SMTP (queued for the scheduler), or kept in the outbox to be read. */
-export type Delivery = "smtp" | "outbox";
-
-/** Marks where a guest's link was in a message once it has been sent (the link is a key; the stored copy need not hold it). */
-export const SENT_LINK_MASK = "[…]";
-
 const translators = new Map<Locale, TFunction>();
-function translatorFor(locale: Locale): TFunction {
+/** A translator fixed to one language, for messages that leave the app (e-mail). */
+export function translatorFor(locale: Locale): TFunction {
   let t = translators.get(locale);
   if (!t) {
     const instance = i18next.createInstance();
@@ -111,57 +108,58 @@ export function composeTalkMessage(
   return { subject, body: lines.join("\n"), calendar: error ? null : (value ?? null) };
 }
 
-/** A message's first state: due now for the scheduler, or waiting in the outbox to be read. */
-const firstState = (delivery: Delivery, now: Date) =>
-  delivery === "smtp" ? { status: "queued" as const, nextAttemptAt: now, transport: "outbox" as const } : { status: "outbox" as const, nextAttemptAt: null, transport: "outbox" as const };
-
-/** Stores one message of `kind` for a guardian about a talk; its id, or null without an address or talk. */
+/** Stores one message of `kind` for a guardian about a talk (for `dispatch`); null without an address or talk. */
 export function queueTalkMessageTo(
   db: AppDatabase,
   talkId: string,
   recipient: { id: string; givenName: string; email: string | null; preferredLocale: string | null },
   kind: TalkMailKind,
   options: { appUrl: string; delivery: Delivery; now: Date },
-): string | null {
+): StoredMessage | null {
   const details = getTalkDetails(db, talkId);
   if (!details || !recipient.email) return null;
   const message = composeTalkMessage(db, talkId, recipient, kind, options.appUrl);
   if (!message) return null;
-  return insertOutboxMessage(db, {
-    schoolId: details.event.schoolId,
-    recipientId: recipient.id,
-    talkId,
-    toAddress: recipient.email,
-    kind,
-    locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv",
-    ...message,
-    createdAt: options.now,
-    ...firstState(options.delivery, options.now),
-  });
+  return storeMessage(
+    db,
+    options.delivery,
+    {
+      schoolId: details.event.schoolId,
+      recipientId: recipient.id,
+      talkId,
+      toAddress: recipient.email,
+      kind,
+      locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv",
+      ...message,
+      createdAt: options.now,
+    },
+    options.now,
+  );
 }
 
-/** Stores one message per guardian (with an e-mail address) for each talk; returns the new ids. */
-export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: TalkMailKind, options: { appUrl: string; delivery: Delivery }): string[] {
-  const ids: string[] = [];
+/** Stores one message per guardian (with an e-mail address) for each talk, for `dispatch`. */
+export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: TalkMailKind, options: { appUrl: string; delivery: Delivery }): StoredMessage[] {
+  const stored: StoredMessage[] = [];
   const now = new Date();
   db.transaction((tx) => {
     const txdb = tx as unknown as AppDatabase;
     for (const talkId of talkIds) {
       for (const recipient of getTalkRecipients(txdb, talkId)) {
-        const id = queueTalkMessageTo(txdb, talkId, recipient, kind, { ...options, now });
-        if (id) ids.push(id);
+        const message = queueTalkMessageTo(txdb, talkId, recipient, kind, { ...options, now });
+        if (message) stored.push(message);
       }
     }
   });
-  return ids;
+  return stored;
 }
 
 /**
  * A guest's link by e-mail (an interpreter): when and where the talk is and the link, in Swedish
  * (the school's language; the interpreter's own is not known). No child's name: the guest learns it
- * in the talk. After sending, the stored copy keeps no link (see SENT_LINK_MASK).
+ * in the talk. The link is a one-time secret: with SMTP it is sent at once and the stored copy
+ * keeps no link (mail-delivery.server.ts).
  */
-export function queueGuestLinkMessage(db: AppDatabase, guest: TalkGuest, link: string, options: { delivery: Delivery; now?: Date }): string | null {
+export function queueGuestLinkMessage(db: AppDatabase, guest: TalkGuest, link: string, options: { delivery: Delivery; now?: Date }): StoredMessage | null {
   if (!guest.email) return null;
   const details = getTalkDetails(db, guest.talkId);
   const school = details ? db.select({ name: schools.name }).from(schools).where(eq(schools.id, details.event.schoolId)).get() : undefined;
@@ -170,7 +168,7 @@ export function queueGuestLinkMessage(db: AppDatabase, guest: TalkGuest, link: s
   const date = formatDate(details.talk.startsAt.slice(0, 10), "sv");
   const from = details.talk.startsAt.slice(11);
   const to = details.talk.endsAt.slice(11);
-  const lines = [
+  const lines = (link: string) => [
     t("guest.mail.greeting", { name: guest.name }),
     "",
     t("guest.mail.intro", { school: school.name, language: guest.language }),
@@ -187,19 +185,24 @@ export function queueGuestLinkMessage(db: AppDatabase, guest: TalkGuest, link: s
     t("talks.mail.signature", { school: school.name }),
   ];
   const now = options.now ?? new Date();
-  return insertOutboxMessage(db, {
-    schoolId: details.event.schoolId,
-    guestId: guest.id,
-    talkId: guest.talkId,
-    toAddress: guest.email,
-    kind: "guest-link",
-    locale: "sv",
-    subject: t("guest.mail.subject", { date, from }),
-    body: lines.join("\n"),
-    calendar: null,
-    createdAt: now,
-    ...firstState(options.delivery, now),
-  });
+  return storeMessage(
+    db,
+    options.delivery,
+    {
+      schoolId: details.event.schoolId,
+      guestId: guest.id,
+      talkId: guest.talkId,
+      toAddress: guest.email,
+      kind: "guest-link",
+      locale: "sv",
+      subject: t("guest.mail.subject", { date, from }),
+      body: lines(t("accountMail.linkSent")).join("\n"),
+      secretBody: lines(link).join("\n"),
+      calendar: null,
+      createdAt: now,
+    },
+    now,
+  );
 }
 
 /**
@@ -226,13 +229,15 @@ export function getOutboxPage(db: AppDatabase, person: SignedInPerson, smtp: boo
       sentAt: m.sentAt?.toISOString() ?? null,
       error: m.error,
       canResend: smtp && mayResend(m),
+      /** It carried a one-time link (kept masked once it went by mail: never sent again). */
+      oneTimeLink: carriesOneTimeSecret(m.kind),
     })),
   };
 }
 
-/** A failed message can be sent again; a sent one too, unless it carried a guest's link (no longer stored: make a new link). */
-function mayResend(message: { status: string; kind: string }): boolean {
-  return message.status === "failed" || (message.status === "sent" && message.kind !== "guest-link");
+/** A failed or sent message can be sent again, unless it carried a one-time link (not stored: a new link is made instead). */
+function mayResend(message: Pick<OutboxMessage, "status" | "kind">): boolean {
+  return (message.status === "failed" || message.status === "sent") && !carriesOneTimeSecret(message.kind);
 }
 
 export type ResendError = "notFound" | "noSmtp" | "notResendable";

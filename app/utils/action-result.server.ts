@@ -21,12 +21,14 @@ export const failureStatus = {
   tooLong: 400,
   forbidden: 403,
   notRequired: 403,
+  reauthenticate: 401,
   notFound: 404,
   locked: 409,
   planLocked: 409,
   notDraft: 409,
   notLocked: 409,
   alreadySigned: 409,
+  staleVersion: 409,
   notPlanning: 409,
   noTerm: 409,
   noTeacher: 409,
@@ -38,6 +40,9 @@ export const failureStatus = {
   sibling: 409,
   unavailable: 409,
   throttled: 429,
+  importProblems: 400,
+  importChanged: 409,
+  importUnavailable: 502,
 } as const;
 
 export type FailureKey = keyof typeof failureStatus;
@@ -57,10 +62,13 @@ export interface ActionFailure {
   message: string;
   intent?: string;
   fieldErrors?: Record<string, string[]>;
+  /** Problems found in uploaded or fetched data, each with where it is (the roster import). */
+  problems?: Array<{ where: string; problem: string; values?: Record<string, string> }>;
+  /** What the page needs to explain the failure (e.g. which talks a correction would make clash). */
   details?: Record<string, unknown>;
 }
 
-type FailureWithContext = Failure & { intent?: string; fieldErrors?: Record<string, string[]>; details?: Record<string, unknown> };
+type FailureWithContext = Failure & Pick<ActionFailure, "intent" | "fieldErrors" | "problems" | "details">;
 
 /**
  * The answer to an action: the success as it is, a failure with its status and the message key
@@ -73,17 +81,16 @@ export function respond<R extends { ok: true } | FailureWithContext, About exten
   about?: About,
 ) {
   if (result.ok) return { ...(result as Extract<R, { ok: true }>), ...(about as About) };
-  const failed = result as FailureWithContext;
-  const failure: ActionFailure & About = {
-    ok: false,
-    error: failed.error,
-    message: `${namespace}.errors.${failed.error}`,
-    ...(failed.intent ? { intent: failed.intent } : {}),
-    ...(failed.fieldErrors ? { fieldErrors: failed.fieldErrors } : {}),
-    ...(failed.details ? { details: failed.details } : {}),
+  // Whatever else a failure says (the version now in force, the fields at fault) goes along.
+  const { ok: _ok, error, ...rest } = result as Failure & Record<string, unknown>;
+  const failure = {
+    ...rest,
+    ok: false as const,
+    error,
+    message: `${namespace}.errors.${error}`,
     ...(about as About),
-  };
-  return data(failure, { status: failureStatus[failed.error] });
+  } as ActionFailure & About & { currentVersion?: number };
+  return data(failure, { status: failureStatus[error] });
 }
 
 /** A resource route's answer (single fetch leaves a resource route's data() status alone): a JSON Response. */

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { newId } from "../ids";
+import { preparedQuery } from "../prepared";
 import { stockholmToday } from "../school-calendar";
 import {
   assessmentChanges,
@@ -195,16 +196,45 @@ export function getAssessments(db: AppDatabase, pupilIds: string[], termId: stri
   );
 }
 
-/** The scale that applies to a pupil now (their school year and their school's setting). */
-export function getPupilScale(db: AppDatabase, pupilId: string): Scale | null {
-  const row = db
+const pupilScaleRow = preparedQuery((db) =>
+  db
     .select({ schoolYear: pupils.schoolYear, gradedFromYear: schools.gradedFromYear, knowledgeLevels: schools.knowledgeLevels })
     .from(pupils)
     .innerJoin(people, eq(people.id, pupils.personId))
     .innerJoin(schools, eq(schools.id, people.schoolId))
-    .where(eq(pupils.personId, pupilId))
-    .get();
+    .where(eq(pupils.personId, sql.placeholder("pupilId")))
+    .prepare(),
+);
+
+/** The scale that applies to a pupil now (their school year and their school's setting). */
+export function getPupilScale(db: AppDatabase, pupilId: string): Scale | null {
+  const row = pupilScaleRow(db).get({ pupilId });
   return row ? scaleFor(row, row.schoolYear) : null;
+}
+
+const pupilAssessments = preparedQuery((db) =>
+  db
+    .select({
+      subjectId: assessments.subjectId,
+      level: assessments.level,
+      written: assessments.written,
+      updatedAt: assessments.updatedAt,
+      givenName: people.givenName,
+      familyName: people.familyName,
+    })
+    .from(assessments)
+    .innerJoin(people, eq(people.id, assessments.updatedBy))
+    .where(and(eq(assessments.pupilId, sql.placeholder("pupilId")), eq(assessments.termId, sql.placeholder("termId"))))
+    .prepare(),
+);
+
+/** One pupil's assessments in a term, by subject id (the plan page's question, asked on every load). */
+export function getPupilAssessments(db: AppDatabase, pupilId: string, termId: string): Map<string, AssessmentView> {
+  return new Map(
+    pupilAssessments(db)
+      .all({ pupilId, termId })
+      .map((r) => [r.subjectId, { level: r.level, written: r.written, updatedAt: r.updatedAt, updatedBy: { givenName: r.givenName, familyName: r.familyName } }]),
+  );
 }
 
 export type SaveAssessmentResult =

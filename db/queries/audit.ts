@@ -1,5 +1,6 @@
-import { and, count, desc, eq, gt, max } from "drizzle-orm";
+import { and, count, desc, eq, gt, max, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
+import { preparedQuery } from "../prepared";
 import { auditEvents, people, talkGuests, type AuditAction } from "../schema";
 
 /** Repeated views or writing sessions by one person within this window count as one (pages
@@ -15,24 +16,29 @@ export function recordAuditEvent(db: AppDatabase, event: AuditActor & { planId: 
     .run();
 }
 
+// Asked on every load of a plan page.
+const recentAccess = preparedQuery((db) =>
+  db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.planId, sql.placeholder("planId")),
+        eq(auditEvents.actorId, sql.placeholder("actorId")),
+        eq(auditEvents.action, sql.placeholder("action")),
+        gt(auditEvents.at, sql.placeholder("since")),
+      ),
+    )
+    .prepare(),
+);
+
 /** Records that a person opened (or wrote in) a plan, once per person, action and window. */
 export function recordPlanAccess(
   db: AppDatabase,
   event: { planId: string; actorId: string; version: number; action: "view" | "edit-session" },
   at = new Date(),
 ): void {
-  const recent = db
-    .select({ id: auditEvents.id })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.planId, event.planId),
-        eq(auditEvents.actorId, event.actorId),
-        eq(auditEvents.action, event.action),
-        gt(auditEvents.at, new Date(at.getTime() - REPEAT_WINDOW_MS)),
-      ),
-    )
-    .get();
+  const recent = recentAccess(db).get({ planId: event.planId, actorId: event.actorId, action: event.action, since: at.getTime() - REPEAT_WINDOW_MS });
   if (!recent) recordAuditEvent(db, event, at);
 }
 

@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, gt, inArray, lte } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { newId } from "../ids";
-import { outboxMessages, people, talkEvents, talkReminders, talks, type OutboxMessage } from "../schema";
+import { outboxMessages, people, talkEvents, talkReminders, talks, type OutboxKind, type OutboxMessage } from "../schema";
 
 /**
- * The e-mail the app has made: stored first, then sent by the mail scheduler when SMTP is
- * configured (app/services/mail-scheduler.server.ts), retried with back-off, kept as sent or failed.
+ * The e-mail the app has made: stored first, then sent when SMTP is configured — at once when it
+ * carries a one-time link, else by the mail scheduler with retries (app/services/mail-delivery.server.ts
+ * states the rule) — and kept as sent or failed.
  */
 
 export function insertOutboxMessage(db: AppDatabase, message: Omit<typeof outboxMessages.$inferInsert, "id">): string {
@@ -48,16 +49,24 @@ export function claimMessage(db: AppDatabase, id: string): boolean {
   return db.update(outboxMessages).set({ status: "sending" }).where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, "queued"))).run().changes === 1;
 }
 
-/** Messages a stopped process had taken but not finished go back in the queue (at start). */
-export function requeueUnfinished(db: AppDatabase, now: Date): number {
-  return db.update(outboxMessages).set({ status: "queued", nextAttemptAt: now }).where(eq(outboxMessages.status, "sending")).run().changes;
+/**
+ * At start: messages a stopped process had taken but not finished go back in the queue, except
+ * those of `failKinds` (their stored copy cannot be sent: a one-time link kept masked), which fail.
+ */
+export function requeueUnfinished(db: AppDatabase, now: Date, failKinds: readonly OutboxKind[]): number {
+  return db.transaction((tx) => {
+    const sending = eq(outboxMessages.status, "sending");
+    const failed = tx
+      .update(outboxMessages)
+      .set({ status: "failed", error: "interrupted", nextAttemptAt: null })
+      .where(and(sending, inArray(outboxMessages.kind, [...failKinds])))
+      .run().changes;
+    return failed + tx.update(outboxMessages).set({ status: "queued", nextAttemptAt: now }).where(sending).run().changes;
+  });
 }
 
-export function markOutboxMessageSent(db: AppDatabase, id: string, at: Date, attempts: number, body?: string): void {
-  db.update(outboxMessages)
-    .set({ status: "sent", transport: "smtp", sentAt: at, error: null, attempts, nextAttemptAt: null, ...(body !== undefined ? { body } : {}) })
-    .where(eq(outboxMessages.id, id))
-    .run();
+export function markOutboxMessageSent(db: AppDatabase, id: string, at: Date, attempts: number): void {
+  db.update(outboxMessages).set({ status: "sent", transport: "smtp", sentAt: at, error: null, attempts, nextAttemptAt: null }).where(eq(outboxMessages.id, id)).run();
 }
 
 /** A failed attempt: tried again at `retryAt`, or, with none, given up. */

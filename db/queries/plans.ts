@@ -3,6 +3,7 @@ import type { AppDatabase } from "../client";
 import { preparedQuery } from "../prepared";
 import { newId } from "../ids";
 import { groupMembers, people, planSections, plans, subjects, teachingDuties, terms, type Plan, type SectionKind } from "../schema";
+import { subjectFragment } from "../../app/shared/collab-protocol";
 
 /** Bumped when the template changes, so older plans can be told apart. */
 export const PLAN_TEMPLATE_VERSION = 1;
@@ -11,11 +12,10 @@ export const PLAN_TEMPLATE_VERSION = 1;
 const leadingSections: SectionKind[] = ["about"];
 const trailingSections: SectionKind[] = ["goals", "pupilActions", "schoolActions", "guardianActions"];
 
-export const subjectFragment = (subjectId: string) => `subject-${subjectId}`;
+export { subjectFragment };
 
-/** The subjects a pupil is taught in a term, from the teaching duties of the pupil's groups. */
-export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: string) {
-  const rows = db
+const pupilSubjectRows = preparedQuery((db) =>
+  db
     .select({
       id: subjects.id,
       code: subjects.code,
@@ -30,9 +30,14 @@ export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: strin
     .innerJoin(teachingDuties, eq(teachingDuties.groupId, groupMembers.groupId))
     .innerJoin(subjects, eq(subjects.id, teachingDuties.subjectId))
     .innerJoin(people, eq(people.id, teachingDuties.teacherId))
-    .where(and(eq(groupMembers.pupilId, pupilId), eq(teachingDuties.termId, termId)))
+    .where(and(eq(groupMembers.pupilId, sql.placeholder("pupilId")), eq(teachingDuties.termId, sql.placeholder("termId"))))
     .orderBy(asc(subjects.sortOrder), asc(people.givenName))
-    .all();
+    .prepare(),
+);
+
+/** The subjects a pupil is taught in a term, from the teaching duties of the pupil's groups. */
+export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: string) {
+  const rows = pupilSubjectRows(db).all({ pupilId, termId });
   const bySubject = new Map<
     string,
     { id: string; code: string; nameSv: string; nameEn: string; teachers: Array<{ id: string; givenName: string; familyName: string }> }
@@ -102,8 +107,8 @@ export interface PlanSectionView {
   subject: { id: string; code: string; nameSv: string; nameEn: string } | null;
 }
 
-export function getPlanSections(db: AppDatabase, planId: string): PlanSectionView[] {
-  return db
+const planSectionRows = preparedQuery((db) =>
+  db
     .select({
       fragment: planSections.fragment,
       kind: planSections.kind,
@@ -114,9 +119,14 @@ export function getPlanSections(db: AppDatabase, planId: string): PlanSectionVie
     })
     .from(planSections)
     .leftJoin(subjects, eq(subjects.id, planSections.subjectId))
-    .where(eq(planSections.planId, planId))
+    .where(eq(planSections.planId, sql.placeholder("planId")))
     .orderBy(asc(planSections.position))
-    .all()
+    .prepare(),
+);
+
+export function getPlanSections(db: AppDatabase, planId: string): PlanSectionView[] {
+  return planSectionRows(db)
+    .all({ planId })
     .map((row) => ({
       fragment: row.fragment,
       kind: row.kind,

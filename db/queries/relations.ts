@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { preparedQuery } from "../prepared";
 import { groupMembers, groups, guardianships, mentorships, people, pupils, staff, teachingDuties } from "../schema";
@@ -33,6 +33,19 @@ const pupilFacts = preparedQuery((db) =>
 /** The pupil's school, birth date, consent and protection; null when there is no such pupil. */
 export function getPupilFacts(db: AppDatabase, pupilId: string): PupilFacts | null {
   return pupilFacts(db).get({ pupilId }) ?? null;
+}
+
+const activePerson = preparedQuery((db) =>
+  db
+    .select({ id: people.id })
+    .from(people)
+    .where(and(eq(people.id, sql.placeholder("personId")), isNull(people.endedAt)))
+    .prepare(),
+);
+
+/** Whether the person is in the roster now (not ended by an import: moved school, left, custody over). */
+export function isActivePerson(db: AppDatabase, personId: string): boolean {
+  return activePerson(db).get({ personId }) !== undefined;
 }
 
 const mentorOfPupil = preparedQuery((db) =>

@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, countDistinct, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { preparedQuery } from "../prepared";
 import { stockholmToday } from "../school-calendar";
@@ -55,10 +55,12 @@ const signedInPersonRow = preparedQuery((db) =>
     .from(people)
     .leftJoin(staff, eq(staff.personId, people.id))
     .leftJoin(pupils, eq(pupils.personId, people.id))
-    .where(eq(people.id, sql.placeholder("personId")))
+    .where(and(eq(people.id, sql.placeholder("personId")), isNull(people.endedAt)))
     .prepare(),
 );
 
+/** The person behind a session; null when there is none, or when the roster has ended them (a
+ * pupil who moved school, staff who left): their sessions stop working at once. */
 export function getSignedInPerson(db: AppDatabase, personId: string): SignedInPerson | null {
   const row = signedInPersonRow(db).get({ personId });
   if (!row) return null;
@@ -322,7 +324,7 @@ export function getSchoolSetup(db: AppDatabase, schoolId: string): SchoolSetup |
     .select({ id: groups.id, name: groups.name, type: groups.type, pupilCount: count(groupMembers.pupilId) })
     .from(groups)
     .leftJoin(groupMembers, eq(groupMembers.groupId, groups.id))
-    .where(eq(groups.schoolId, schoolId))
+    .where(and(eq(groups.schoolId, schoolId), isNull(groups.endedAt)))
     .groupBy(groups.id)
     .orderBy(asc(groups.type), asc(groups.schoolYear), asc(groups.name))
     .all();
@@ -336,14 +338,14 @@ export function getSchoolSetup(db: AppDatabase, schoolId: string): SchoolSetup |
     .from(staff)
     .innerJoin(people, eq(people.id, staff.personId))
     .leftJoin(credentials, eq(credentials.personId, people.id))
-    .where(eq(people.schoolId, schoolId))
+    .where(and(eq(people.schoolId, schoolId), isNull(people.endedAt)))
     .orderBy(...byName)
     .all();
   const pupilCount = db
     .select({ n: count() })
     .from(pupils)
     .innerJoin(people, eq(people.id, pupils.personId))
-    .where(eq(people.schoolId, schoolId))
+    .where(and(eq(people.schoolId, schoolId), isNull(people.endedAt)))
     .get();
   const guardianCount = db
     .select({ n: countDistinct(guardianships.guardianId) })

@@ -68,7 +68,13 @@ export function getMentoredEventGroupIds(db: AppDatabase, eventId: string, perso
 /** A school's mentor groups, or those of them one person mentors. */
 export function getMentorGroups(db: AppDatabase, schoolId: string, mentorId: string | null) {
   if (mentorId === null) {
-    return db.select({ id: groups.id, name: groups.name }).from(groups).where(and(eq(groups.schoolId, schoolId), eq(groups.type, "mentor"))).orderBy(asc(groups.name)).all();
+    // Groups the roster has ended are not offered for new talk days.
+    return db
+      .select({ id: groups.id, name: groups.name })
+      .from(groups)
+      .where(and(eq(groups.schoolId, schoolId), eq(groups.type, "mentor"), isNull(groups.endedAt)))
+      .orderBy(asc(groups.name))
+      .all();
   }
   return db
     .select({ id: groups.id, name: groups.name })

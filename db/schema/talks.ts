@@ -228,7 +228,7 @@ export const talkGuests = sqliteTable(
   (t) => [uniqueIndex("talk_guests_token").on(t.tokenHash), index("talk_guests_talk").on(t.talkId)],
 );
 
-export const outboxKinds = ["talk-invitation", "talk-change", "talk-reminder", "guest-link"] as const;
+export const outboxKinds = ["talk-invitation", "talk-change", "talk-reminder", "guest-link", "password-invitation", "password-reset"] as const;
 export type OutboxKind = (typeof outboxKinds)[number];
 
 /**

@@ -5,27 +5,33 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
 import { getPlan } from "../../db/queries/plans";
-import { liveDocumentRights } from "../../app/policies/plan.server";
-import { findRelations } from "../../app/policies/relations.server";
-import { getSignedInPerson } from "../../db/queries/roster";
-import type { AppSessionStorage } from "../../db/queries/sessions";
+import { getSessionExpiry, type AppSessionStorage } from "../../db/queries/sessions";
+import { CloseCode } from "../../app/shared/collab-protocol";
+import { watchSession } from "../../app/utils/session-watch.server";
 import type { Logger } from "../logger";
-import { CloseCode } from "./close-codes";
+import type { AccessChange, ChangeBus, SessionChange } from "../plan-events";
+import { recordWritingSession } from "./audit";
+import { authenticateUpgrade, redecideRights, type Admission, type GuestAdmissions } from "./authenticate";
+import { Refusal } from "./errors";
 import { Heartbeat } from "./heartbeat";
+import { LiveDocument, type Connection } from "./live-document";
+import { planSectionLookup } from "./sections";
 import { UpdateJournal } from "./update-journal";
-import { LiveDocument, PlanLockedViolation, ProtocolError, ReadOnlyViolation, type Connection } from "./live-document";
-import { recordPlanAccess } from "../../db/queries/audit";
-import { roleColors } from "../../app/editor/plan-roles";
-import { presenceKey } from "../../app/utils/presence.server";
 
-export const COLLAB_PATH = "/collab";
-const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export { COLLAB_PATH } from "./authenticate";
+
 /** A connection that does not answer a ping within this long is dropped. */
 const HEARTBEAT_INTERVAL_MS = 30_000;
+/** Sockets one person may hold open on one plan (tabs and devices); more are refused (429). */
+const MAX_CONNECTIONS_PER_PERSON = 16;
 
 export interface CollaborationOptions {
   db: AppDatabase;
   sessionStorage: AppSessionStorage;
+  /** Told when a session ends (sign-out, revocation): its sockets close at once. */
+  sessionEvents: ChangeBus<SessionChange>;
+  /** Told when rights on a pupil may have changed: sockets of that pupil's plans re-decide. */
+  accessEvents: ChangeBus<AccessChange>;
   logger: Logger;
   /** How long a document nobody has open stays in memory. */
   unloadDelayMs: number;
@@ -33,30 +39,38 @@ export interface CollaborationOptions {
   compactEvery: number;
   /** Largest websocket message accepted; larger ones close the connection (1009). */
   maxPayloadBytes: number;
-  /**
-   * What a guest of a talk (an interpreter, no account) may do with this plan: read only, until
-   * `closesAt`; null for anything else. From the upgrade's cookies (see app/services/talk-guests).
-   */
-  guestRights(cookieHeader: string | undefined, planId: string): Promise<GuestRights | null>;
+  /** Guests of a talk (interpreters, no account): what one may do with a plan (see authenticate.ts). */
+  guests?: GuestAdmissions;
 }
 
-/** A guest's read-only admission to one plan. */
-export interface GuestRights {
-  /** Stands in for a person id on the connection and in presence (never a person's id). */
-  connectionId: string;
-  pupilId: string;
-  canWrite: false;
-  closesAt: Date;
-  user: Connection["user"];
+interface LiveConnection extends Connection {
+  planId: string;
+  /** A talk's guest on this connection, or null for a person. */
+  guestId: string | null;
+  /** When the connection's right to speak ends (the session's expiry, a guest's window), and how it then closes. */
+  endsAt: number;
+  endCode: number;
+  /** Stops watching the session or the guest's window (on close). */
+  stopWatching(): void;
+}
+
+interface OpenDocument {
+  document: LiveDocument;
+  stopAccessWatch(): void;
 }
 
 /**
- * The y-websocket endpoint: authenticates the upgrade from the session cookie, decides each
- * connection's rights with the access module, and owns the live documents (one per plan).
+ * The y-websocket endpoint: a small protocol core (live-document.ts: sync and awareness over one
+ * Y.Doc) with the other concerns as separate parts around it, each with its own tests:
+ * authenticate (authenticate.ts: session cookie → person → rights, or a talk guest's cookie → the
+ * guest policy), load and store
+ * (update-journal.ts), what a message may contain (update-guard.ts, presence.ts, sections.ts), the
+ * audit log (audit.ts) and the end of a session (app/utils/session-watch.server.ts). This class
+ * wires them together and owns the live documents, one per plan.
  */
 export class CollaborationServer {
   private readonly wss: WebSocketServer;
-  private readonly documents = new Map<string, LiveDocument>();
+  private readonly documents = new Map<string, OpenDocument>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly heartbeat: Heartbeat;
   private readonly journal: UpdateJournal;
@@ -70,9 +84,10 @@ export class CollaborationServer {
   /** For the http server's 'upgrade' event. Refuses before any document data is sent. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on("error", () => socket.destroy());
-    this.authorize(request)
+    authenticateUpgrade(request, this.options)
       .then((result) => {
         if ("status" in result) return refuse(socket, result.status);
+        if (this.connectionsOf(result.planId, result.personId) >= MAX_CONNECTIONS_PER_PERSON) return refuse(socket, 429);
         this.wss.handleUpgrade(request, socket, head, (ws) => this.connect(ws, result));
       })
       .catch((error: unknown) => {
@@ -81,83 +96,69 @@ export class CollaborationServer {
       });
   }
 
-  private async authorize(request: IncomingMessage): Promise<{ status: number } | Admission> {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const planId = url.pathname.startsWith(`${COLLAB_PATH}/`) ? decodeURIComponent(url.pathname.slice(COLLAB_PATH.length + 1)) : "";
-    if (!PLAN_ID.test(planId)) return { status: 404 };
-    // Browsers always send Origin on websockets: refuse pages of other sites (cross-site hijacking).
-    const origin = request.headers.origin;
-    if (origin && new URL(origin).host !== request.headers.host) return { status: 403 };
-
-    // A guest's view asks for a guest's admission (never a person's, even in a signed-in browser).
-    if (url.searchParams.get("as") === "guest") {
-      const guest = await this.options.guestRights(request.headers.cookie, planId);
-      if (!guest) return { status: 404 };
-      return { planId, pupilId: guest.pupilId, personId: guest.connectionId, canWrite: false, user: guest.user, closesAt: guest.closesAt };
-    }
-
-    const session = await this.options.sessionStorage.getSession(request.headers.cookie);
-    const personId = session.get("personId");
-    if (!personId) return { status: 401 };
-    const person = getSignedInPerson(this.options.db, personId);
-    if (!person) return { status: 401 };
-    const plan = getPlan(this.options.db, planId);
-    if (!plan) return { status: 404 };
-    const rights = liveDocumentRights(findRelations(this.options.db, personId, plan.pupilId), plan);
-    // A plan one may not see answers like a plan that does not exist.
-    if (!rights.join || !rights.role) return { status: 404 };
-    return {
-      planId,
-      pupilId: plan.pupilId,
-      personId,
-      canWrite: rights.write,
-      user: { key: presenceKey(personId, planId), name: person.givenName, role: rights.role, color: roleColors[rights.role] },
-    };
-  }
-
   private connect(socket: WebSocket, admission: Admission) {
-    const document = this.open(admission.planId, admission.pupilId);
-    const connection: Connection = {
+    const { document } = this.open(admission.planId, admission.pupilId);
+    const connection: LiveConnection = {
       socket,
+      planId: admission.planId,
       personId: admission.personId,
-      canWrite: admission.canWrite,
+      canWrite: admission.rights.canWrite,
       user: admission.user,
       clientIds: new Set(),
+      hasWritten: false,
+      guestId: admission.guest?.id ?? null,
+      endsAt: admission.guest ? admission.guest.closesAt.getTime() : admission.session.expiresAt.getTime(),
+      endCode: admission.guest ? CloseCode.AccessChanged : CloseCode.SessionEnded,
+      stopWatching: () => {},
     };
     this.heartbeat.track(socket);
     socket.on("message", (data, isBinary) => {
-      if (!isBinary) return this.reject(connection, CloseCode.Malformed, "binary messages only");
+      // The session (or a guest's window) may have run out since the last timer tick: nothing counts from then on.
+      if (Date.now() >= connection.endsAt) return this.letGo(document, connection, connection.endCode, connection.guestId ? "access changed" : "session ended");
+      if (!isBinary) return this.refuse(document, connection, CloseCode.Malformed, "binary messages only");
       try {
         document.receive(connection, toUint8Array(data));
       } catch (error) {
-        if (error instanceof PlanLockedViolation) return this.reject(connection, CloseCode.PlanLocked, "the plan is locked");
-        if (error instanceof ReadOnlyViolation) return this.reject(connection, CloseCode.ReadOnly, "read-only: changes are not accepted");
-        if (error instanceof ProtocolError) return this.reject(connection, CloseCode.Malformed, error.message);
+        if (error instanceof Refusal) return this.refuse(document, connection, error.code, error.message);
         this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab message failed");
-        this.reject(connection, CloseCode.Malformed, "message could not be handled");
+        this.refuse(document, connection, CloseCode.Malformed, "message could not be handled");
       }
     });
     socket.on("close", () => {
+      connection.stopWatching();
       document.removeConnection(connection);
       this.scheduleUnload(document);
     });
     socket.on("error", () => socket.terminate());
     document.addConnection(connection);
-    // A guest's window ends: the connection closes, and the reconnect is refused.
-    if (admission.closesAt) {
-      const timer = setTimeout(() => connection.socket.close(CloseCode.AccessChanged, "access changed"), Math.max(0, admission.closesAt.getTime() - Date.now()));
+    if (admission.guest) {
+      // A guest's window ends: the connection closes (4409), and the reconnect is refused.
+      const timer = setTimeout(() => this.letGo(document, connection, CloseCode.AccessChanged, "access changed"), Math.max(0, connection.endsAt - Date.now()));
       timer.unref();
-      socket.once("close", () => clearTimeout(timer));
+      connection.stopWatching = () => clearTimeout(timer);
+    } else {
+      connection.stopWatching = watchSession(
+        this.options.sessionEvents,
+        admission.session,
+        (sessionId) => getSessionExpiry(this.options.db, sessionId),
+        () => this.letGo(document, connection, CloseCode.SessionEnded, "session ended"),
+      );
     }
-    if (admission.canWrite) {
-      const version = getPlan(this.options.db, admission.planId)?.version ?? 1;
-      recordPlanAccess(this.options.db, { planId: admission.planId, actorId: admission.personId, action: "edit-session", version });
-    }
-    this.options.logger.info({ role: admission.user.role, writable: admission.canWrite }, "collab connected");
+    this.options.logger.info({ role: admission.user.role, writable: admission.rights.canWrite }, "collab connected");
   }
 
-  private reject(connection: Connection, code: number, reason: string) {
+  /** Refuses what a connection sent: logged (without content), then the connection is let go of. */
+  private refuse(document: LiveDocument, connection: Connection, code: number, reason: string) {
     this.options.logger.warn({ code, reason }, "collab connection refused a message");
+    this.letGo(document, connection, code, reason);
+  }
+
+  /**
+   * Lets go of a connection at once: from this moment nothing it sends is applied or relayed and
+   * its presence is gone for everyone; then the socket is closed with `code`.
+   */
+  private letGo(document: LiveDocument, connection: Connection, code: number, reason: string) {
+    document.removeConnection(connection);
     connection.socket.close(code, reason);
   }
 
@@ -166,7 +167,7 @@ export class CollaborationServer {
    * is in the section it claims). Loads it from storage when nobody has it open.
    */
   readDocument<T>(planId: string, pupilId: string, read: (doc: Y.Doc) => T): T {
-    const document = this.open(planId, pupilId);
+    const { document } = this.open(planId, pupilId);
     try {
       return read(document.doc);
     } finally {
@@ -182,7 +183,7 @@ export class CollaborationServer {
   freezePlan<T>(planId: string, pupilId: string, freeze: (doc: Y.Doc) => T): T {
     // Everything accepted before the lock is stored before the record is made from it.
     this.journal.flush();
-    const document = this.open(planId, pupilId);
+    const { document } = this.open(planId, pupilId);
     document.locked = true;
     let result: T;
     try {
@@ -195,9 +196,7 @@ export class CollaborationServer {
     // Everything accepted so far is in the frozen record; store it compactly as well.
     document.compact();
     for (const connection of [...document.connections]) {
-      if (!connection.canWrite) continue;
-      document.removeConnection(connection);
-      connection.socket.close(CloseCode.PlanLocked, "the plan is locked");
+      if (connection.canWrite) this.letGo(document, connection, CloseCode.PlanLocked, "the plan is locked");
     }
     this.scheduleUnload(document);
     return result;
@@ -205,51 +204,64 @@ export class CollaborationServer {
 
   /** After an unlock: writing is possible again; readers reconnect to learn their new rights. */
   thawPlan(planId: string, pupilId: string) {
-    const document = this.documents.get(planId);
-    if (document) document.locked = false;
-    this.revalidatePupil(pupilId);
+    const open = this.documents.get(planId);
+    if (open) open.document.locked = false;
+    this.options.accessEvents.publish(pupilId, "changed");
   }
 
   /** The live document of a plan, loaded from storage if it is not in memory. */
-  private open(planId: string, pupilId: string): LiveDocument {
+  private open(planId: string, pupilId: string): OpenDocument {
     const timer = this.unloadTimers.get(planId);
     if (timer) {
       clearTimeout(timer);
       this.unloadTimers.delete(planId);
     }
-    let document = this.documents.get(planId);
-    if (!document) {
-      document = new LiveDocument(planId, pupilId, {
+    let open = this.documents.get(planId);
+    if (!open) {
+      const { db } = this.options;
+      const document = new LiveDocument(planId, pupilId, {
         journal: this.journal,
         compactEvery: this.options.compactEvery,
+        isSection: planSectionLookup(db, planId),
+        onFirstWrite: (connection) => recordWritingSession(db, planId, connection.personId),
         onStoreFailure: (failedPlanId, error) => this.dropAfterStoreFailure(failedPlanId, error),
         onCompactionFailure: (_planId, error) =>
           this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not compact a plan"),
       });
-      document.locked = getPlan(this.options.db, planId)?.status !== "draft";
-      this.documents.set(planId, document);
+      document.locked = getPlan(db, planId)?.status !== "draft";
+      const stopAccessWatch = this.options.accessEvents.subscribe(pupilId, () => this.revalidate(document));
+      open = { document, stopAccessWatch };
+      this.documents.set(planId, open);
     }
-    return document;
+    return open;
+  }
+
+  /** Forgets a document (it is destroyed by the caller). */
+  private forget(planId: string) {
+    const open = this.documents.get(planId);
+    if (!open) return;
+    open.stopAccessWatch();
+    this.documents.delete(planId);
   }
 
   private dropAfterStoreFailure(planId: string, error: unknown) {
     this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not store an update");
-    const document = this.documents.get(planId);
-    if (!document) return;
+    const open = this.documents.get(planId);
+    if (!open) return;
     // Forget the in-memory copy at once, so a reconnect loads what is really stored.
-    this.documents.delete(planId);
+    this.forget(planId);
     setImmediate(() => {
-      document.closeAll(CloseCode.StorageFailed, "the plan could not be saved; reconnecting");
-      document.destroy();
+      open.document.closeAll(CloseCode.StorageFailed, "the plan could not be saved; reconnecting");
+      open.document.destroy();
     });
   }
 
   private scheduleUnload(document: LiveDocument) {
-    if (document.connections.size > 0 || this.documents.get(document.planId) !== document) return;
+    if (document.connections.size > 0 || this.documents.get(document.planId)?.document !== document) return;
     const timer = setTimeout(() => {
       this.unloadTimers.delete(document.planId);
       if (document.connections.size > 0) return;
-      this.documents.delete(document.planId);
+      this.forget(document.planId);
       document.compact();
       document.destroy();
     }, this.options.unloadDelayMs);
@@ -258,33 +270,37 @@ export class CollaborationServer {
   }
 
   /**
-   * Re-decides the rights of everyone connected to a pupil's plans (after consent changes or a
-   * lock). Connections whose rights changed are closed; the client reconnects with the new ones.
+   * Re-decides the rights of everyone connected to a plan (told through accessEvents: consent
+   * changed, a lock or unlock, a roster change, a talk's guest withdrawn). Connections whose rights ended or changed are
+   * let go of at once and closed (4409); the client reconnects with the new ones.
    */
-  revalidatePupil(pupilId: string) {
-    for (const document of this.documents.values()) {
-      if (document.pupilId !== pupilId) continue;
-      const plan = getPlan(this.options.db, document.planId);
-      for (const connection of [...document.connections]) {
-        const rights = plan ? liveDocumentRights(findRelations(this.options.db, connection.personId, pupilId), plan) : { join: false, write: false };
-        if (!rights.join || rights.write !== connection.canWrite) {
-          document.removeConnection(connection);
-          connection.socket.close(CloseCode.AccessChanged, "access changed");
-        }
+  private revalidate(document: LiveDocument) {
+    const plan = getPlan(this.options.db, document.planId);
+    for (const connection of [...document.connections] as LiveConnection[]) {
+      const rights = plan ? redecideRights(this.options, connection, plan) : null;
+      if (!rights || rights.canWrite !== connection.canWrite || rights.role !== connection.user.role) {
+        this.letGo(document, connection, CloseCode.AccessChanged, "access changed");
       }
     }
   }
 
   /** Who has the plan open right now (person ids; each once). */
   presentPeople(planId: string): string[] {
-    const document = this.documents.get(planId);
-    return document ? [...new Set([...document.connections].map((connection) => connection.personId))] : [];
+    const open = this.documents.get(planId);
+    return open ? [...new Set([...open.document.connections].map((connection) => connection.personId))] : [];
+  }
+
+  private connectionsOf(planId: string, personId: string): number {
+    const open = this.documents.get(planId);
+    let count = 0;
+    for (const connection of open?.document.connections ?? []) if (connection.personId === personId) count++;
+    return count;
   }
 
   /** Figures for /healthz and benchmarks. */
   stats() {
     let connections = 0;
-    for (const document of this.documents.values()) connections += document.connections.size;
+    for (const { document } of this.documents.values()) connections += document.connections.size;
     return { documents: this.documents.size, connections };
   }
 
@@ -294,24 +310,14 @@ export class CollaborationServer {
     this.journal.flush();
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
-    for (const document of this.documents.values()) {
+    for (const [planId, { document }] of [...this.documents]) {
+      this.forget(planId);
       document.closeAll(CloseCode.GoingAway, "server restarting");
       document.compact();
       document.destroy();
     }
-    this.documents.clear();
     this.wss.close();
   }
-}
-
-interface Admission {
-  planId: string;
-  pupilId: string;
-  personId: string;
-  canWrite: boolean;
-  user: Connection["user"];
-  /** A guest's connection ends then. */
-  closesAt?: Date;
 }
 
 function refuse(socket: Duplex, status: number) {

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
@@ -20,7 +21,7 @@ const tablet = { width: 1024, height: 768 };
 const phone = { width: 390, height: 844 };
 
 async function signedInPage(browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${own.url}/login`);
   await page.getByLabel("E-post").fill(email);
@@ -100,10 +101,10 @@ test("the mentor plans two afternoons, a guardian moves to another sitting and c
   await expect(change).toContainText("Prova videotjänsten innan samtalet.");
   const invitation = admin.getByRole("listitem").filter({ hasText: "Inbjudan till utvecklingssamtal för Alva Lindqvist" }).filter({ hasText: "till vh@demo.test" });
   await expect(invitation).toHaveCount(1);
-  const icsHref = await change.getByRole("link", { name: "Kalenderfil (invite.ics)" }).getAttribute("href");
-  const ics = await admin.request.get(`${own.url}${icsHref}`);
-  expect(ics.headers()["content-type"]).toContain("text/calendar");
-  const calendar = await ics.text();
+  // Downloaded as the admin would: the link on our own page (a download another site starts is refused).
+  const downloading = admin.waitForEvent("download");
+  await change.getByRole("link", { name: "Kalenderfil (invite.ics)" }).click();
+  const calendar = await readFile((await (await downloading).path())!, "utf8");
   expect(calendar).toContain("BEGIN:VEVENT");
   expect(calendar).toContain("SUMMARY:Utvecklingssamtal – Alva");
   expect(calendar).toContain("LOCATION:Matsalen");

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -309,9 +309,43 @@ const rows: Row[] = [
     fields: () => ({ intent: "scales", gradedFromYear: "6" }),
     expect: cells(["admin", "admin2"], 200, 404),
   },
+  { route: "admin_.import", label: "the import page", method: "GET", path: () => "/admin/import", expect: cells(["admin", "admin2"], 200, 404) },
+  {
+    route: "admin_.import",
+    label: "an import with no file (a dry run of nothing)",
+    method: "POST",
+    path: () => "/admin/import",
+    fields: () => ({ intent: "upload" }),
+    expect: cells(["admin", "admin2"], 400, 404),
+  },
+  { route: "admin_.import_.$runId", label: "Solbackeskolan's import preview", method: "GET", path: (c) => `/admin/import/${c.ids.importRun}`, expect: cells(["admin"], 200, 404) },
+  {
+    route: "admin_.import_.$runId",
+    label: "an unknown intent on Solbackeskolan's import preview",
+    method: "POST",
+    path: (c) => `/admin/import/${c.ids.importRun}`,
+    fields: () => ({ intent: "bogus" }),
+    expect: cells(["admin", "admin2"], 400, 404),
+  },
+  { route: "admin_.import_.template[.]csv", label: "the CSV template", method: "GET", path: () => "/admin/import/template.csv", expect: cells(["admin", "admin2"], 200, 404) },
   { route: "api.me.plans", label: "one's plans (API)", method: "GET", path: () => "/api/me/plans", expect: cells(signedIn, 200, 200, 401) },
   { route: "api.signing-key", label: "the public signing key", method: "GET", path: () => "/api/signing-key", expect: cells(everyone, 200, 200, 200) },
   { route: "verify", label: "the verify page", method: "GET", path: () => "/verify", expect: cells(everyone, 200, 200, 200) },
+  { route: "admin_.accounts", label: "sign-in and invitations", method: "GET", path: () => "/admin/accounts", expect: cells(["admin", "admin2"], 200, 404) },
+  {
+    route: "admin_.accounts",
+    label: "invite Sara to choose a password",
+    method: "POST",
+    path: () => "/admin/accounts",
+    fields: (c) => ({ intent: "invite", personId: c.ids.sara! }),
+    // Another school's admin is answered too, with Sara counted as skipped (no mail is made).
+    expect: cells(["admin", "admin2"], 200, 404),
+  },
+  { route: "auth.$provider", label: "start a provider sign-in (none set up)", method: "POST", path: () => "/auth/staff", fields: () => ({ redirectTo: "/" }), expect: cells(everyone, 404, 404, 404) },
+  { route: "auth.$provider_.callback", label: "a provider's callback (none set up)", method: "GET", path: () => "/auth/staff/callback?code=x&state=y", expect: cells(everyone, 404, 404, 404) },
+  { route: "auth.reauthenticate", label: "re-authenticate at a provider (none set up)", method: "GET", path: () => "/auth/reauthenticate?returnTo=/", expect: cells(signedIn, 409, 409, 302) },
+  { route: "password.forgot", label: "forgot password", method: "GET", path: () => "/password/forgot", expect: cells(everyone, 200, 200, 200) },
+  { route: "password.set", label: "a made-up password link", method: "GET", path: () => "/password/set?token=x", expect: cells(everyone, 410, 410, 410) },
   { route: "login", label: "the sign-in page", method: "GET", path: () => "/login", expect: cells([], 302, 302, 200) },
   { route: "logout", label: "sign-out as a link", method: "GET", path: () => "/logout", expect: cells(everyone, 302, 302, 302) },
   { route: "language", label: "choose a language", method: "POST", path: () => "/language", fields: () => ({ locale: "sv", redirectTo: "/" }), expect: cells(everyone, 302, 302, 302) },
@@ -439,6 +473,12 @@ beforeAll(async () => {
   ids.jonasGroup = school.groupId("8A – Jonas Ek");
   ids.mathsGroup = school.groupId("8A Matematik");
   ids.norrbyGroup = school.one<{ id: string }>("select id from groups where name = '7B – Siv Ekholm'").id;
+  // A dry run of Solbackeskolan's roster as its system has it (nothing would change), waiting to be applied.
+  const upload = new FormData();
+  upload.set("intent", "upload");
+  upload.append("files", new Blob([readFileSync(new URL("../../db/seed/demo-school.ss12000.json", import.meta.url))]), "solbacken.json");
+  const previewed = await fetch(`${server.url}/admin/import`, { method: "POST", body: upload, headers: { Cookie: cookies.admin! }, redirect: "manual" });
+  ids.importRun = /^\/admin\/import\/([^/?#]+)$/.exec(previewed.headers.get("location") ?? "")![1]!;
 }, 120_000);
 
 afterAll(async () => {
@@ -452,8 +492,8 @@ async function request(row: Row, persona: Persona): Promise<Response> {
   const cookie = cookies[persona];
   const url = `${server.url}${row.path(context)}`;
   if (row.method === "GET") {
-    const response = await fetch(url, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
-    return response;
+    // As the browser sends it from our own pages (exports refuse other sites' requests).
+    return fetch(url, { redirect: "manual", headers: { "Sec-Fetch-Site": "same-origin", ...(cookie ? { Cookie: cookie } : {}) } });
   }
   const fields = row.fields!(context);
   return postFields(url, Array.isArray(fields) ? fields : Object.entries(fields), cookie);

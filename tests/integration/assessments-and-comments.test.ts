@@ -2,8 +2,7 @@ import Database from "better-sqlite3";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
-import { firstPlanId, get, postForm, signInEach } from "../support/http";
-import { openEventStream } from "../support/school";
+import { firstPlanId, get, openEventStream, postForm, signInEach } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
 /**
@@ -256,8 +255,7 @@ describe("comment threads", () => {
     const secret = "Personalnotering: ta upp provresultatet enskilt.";
     // The pupil's open view does not even hear that something happened in a staff-only thread;
     // the mentor's does (and nobody's stream carries content).
-    const alvaStream = openEventStream(`${server.url}/events?plan=${alvaPlanId}`, cookies.alva!);
-    await alvaStream.opened;
+    const alvaStream = await openEventStream(`${server.url}/events?plan=${alvaPlanId}`, cookies.alva!);
     const events = await readEvents(
       "mentor",
       (text) => text.includes("data: comments"),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firstPlanId, get, postForm, signInEach } from "../support/http";
-import { createTalkDay, loaderData, openEventStream, openSchoolDatabase, postFields, type SchoolDatabase } from "../support/school";
+import { firstPlanId, get, openEventStream, postForm, signInEach } from "../support/http";
+import { createTalkDay, loaderData, openSchoolDatabase, postFields, type SchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
 
 /**
@@ -91,11 +91,10 @@ describe("events about staff-only threads", () => {
   it("reach the staff's open views and never the pupil's or the guardians'", async () => {
     const planId = await firstPlanId(server.url, cookies.alva!);
     const streams = {
-      sara: openEventStream(`${server.url}/events?plan=${planId}`, cookies.sara!),
-      alva: openEventStream(`${server.url}/events?plan=${planId}`, cookies.alva!),
-      jonas: openEventStream(`${server.url}/events?plan=${planId}`, cookies.jonas!),
+      sara: await openEventStream(`${server.url}/events?plan=${planId}`, cookies.sara!),
+      alva: await openEventStream(`${server.url}/events?plan=${planId}`, cookies.alva!),
+      jonas: await openEventStream(`${server.url}/events?plan=${planId}`, cookies.jonas!),
     };
-    await Promise.all(Object.values(streams).map((s) => s.opened));
     const maths = school.subjectId("MA");
     const staffOnly = await postForm(`${server.url}/plans/${planId}`, { intent: "start-thread", subjectId: maths, body: "Bara för personalen", staffOnly: "on" }, cookies.maths);
     expect(staffOnly.status).toBe(200);

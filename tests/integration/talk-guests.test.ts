@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
-import { cookieFrom, get, postForm, signInEach } from "../support/http";
-import { actionData, bookingAroundNow, createTalkDay, dayFromNow, loaderData, openEventStream, openSchoolDatabase, type SchoolDatabase } from "../support/school";
+import { cookieFrom, get, openEventStream, postForm, signInEach } from "../support/http";
+import { actionData, bookingAroundNow, createTalkDay, dayFromNow, loaderData, openSchoolDatabase, type SchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
 
 /**
@@ -199,8 +199,8 @@ describe("the guest's link", () => {
   });
 
   it("hears the family's news of the plan while open", async () => {
-    const stream = openEventStream(`${server.url}/guest/events`, ids.guestCookie!);
-    expect(await stream.opened).toBe(200);
+    const stream = await openEventStream(`${server.url}/guest/events`, ids.guestCookie!);
+    expect(stream.status).toBe(200);
     expect((await postForm(`${server.url}/talks/${ids.alvaTalk}`, { intent: "section", fragment: "goals" }, cookies.alva)).status).toBe(200);
     await expect.poll(() => stream.changes).toContain("talk");
     stream.close();

@@ -209,6 +209,6 @@ describe("reminders", () => {
     await expect.poll(() => statusOf(message.id).status, { timeout: 10_000 }).toBe("sent");
     expect(delivered.find((d) => d.to === "tolk@tolkbyran.example")?.raw.replace(/=\r?\n/g, "")).toContain(link.split("/guest/")[1]!.slice(0, 20));
     expect(statusOf(message.id).body).not.toContain(link);
-    expect(statusOf(message.id).body).toContain("[…]");
+    expect(statusOf(message.id).body).toContain("[Länken skickades med e-post och sparas inte här.]");
   });
 });

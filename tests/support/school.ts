@@ -143,39 +143,3 @@ export async function actionData(baseUrl: string, path: string, fields: Record<s
   }
   return { status: response.status, data: value && typeof value === "object" && "data" in value ? (value as { data: unknown }).data : value };
 }
-
-/** An open server-sent event stream (`/events`), collecting the changes it announces. */
-export function openEventStream(url: string, cookie: string) {
-  const changes: string[] = [];
-  const controller = new AbortController();
-  const opened = fetch(url, { headers: { Cookie: cookie, Accept: "text/event-stream" }, signal: controller.signal }).then(async (response) => {
-    if (response.status !== 200) throw new Error(`event stream answered ${response.status}`);
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += decoder.decode(value, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf("\n\n")) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = /^data: (.*)$/m.exec(block);
-            if (/^event: changed$/m.test(block) && data) changes.push(data[1]!);
-          }
-        }
-      } catch {
-        // Aborted by close().
-      }
-    })();
-    return response.status;
-  });
-  return {
-    changes,
-    opened,
-    close: () => controller.abort(),
-  };
-}
