@@ -3,13 +3,12 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ImportProblems } from "~/components/import/import-problems";
+import { ImportRefusal } from "~/components/import/import-problems";
 import { requireSchoolAdmin } from "~/policies/school.server";
 import { getImportPage, MAX_UPLOAD_BYTES, performFetchImport, performUploadImport } from "~/services/roster-import/import-page.server";
 import { parseForm, respond } from "~/utils/action-result.server";
 import { formatDateTime } from "~/utils/format";
 import { readUploadForm } from "~/utils/forms.server";
-import { translateError } from "~/utils/errors";
 import { useLocale } from "~/utils/use-locale";
 
 export const meta: MetaFunction = () => [{ title: "Läs in elever och personal · Elevledd IUP" }];
@@ -63,15 +62,7 @@ export default function ImportPage() {
       <p className="lead">{t("import.intro")}</p>
       <p className="muted">{page.school.connected ? t("import.connected") : t("import.notConnected")}</p>
 
-      {result && !result.ok ? (
-        result.problems ? (
-          <ImportProblems problems={result.problems} />
-        ) : (
-          <p className="alert alert-error" role="alert">
-            {translateError(t, result.message)}
-          </p>
-        )
-      ) : null}
+      {result && !result.ok ? <ImportRefusal refusal={result} /> : null}
 
       <div className="grid-2">
         <section className="card" aria-labelledby="fetch-heading">

@@ -4,14 +4,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ImportChangesView } from "~/components/import/import-changes";
-import { ImportProblems } from "~/components/import/import-problems";
+import { ImportRefusal } from "~/components/import/import-problems";
 import { requireSchoolAdmin } from "~/policies/school.server";
 import { getImportRunPage, performApplyImport } from "~/services/roster-import/import-page.server";
 import { parseForm, respond } from "~/utils/action-result.server";
 import { notFound } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { readFormData } from "~/utils/forms.server";
-import { translateError } from "~/utils/errors";
 import { useLocale } from "~/utils/use-locale";
 
 export const meta: MetaFunction = () => [{ title: "Inläsning · Elevledd IUP" }];
@@ -59,15 +58,7 @@ export default function ImportRunPage() {
           {t("import.applied")}
         </p>
       ) : null}
-      {result && !result.ok ? (
-        result.problems ? (
-          <ImportProblems problems={result.problems} />
-        ) : (
-          <p className="alert alert-error" role="alert">
-            {translateError(t, result.message)}
-          </p>
-        )
-      ) : null}
+      {result && !result.ok ? <ImportRefusal refusal={result} /> : null}
       {changes.empty ? <p className="alert alert-info">{pending ? t("import.nothing") : t("import.nothingApplied")}</p> : null}
 
       <ImportChangesView changes={changes} />

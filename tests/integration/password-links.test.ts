@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieFrom, get, postForm, requestWithHost, signIn } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { startTestSmtp, type ReceivedMail, type TestSmtp } from "../support/smtp";
 
 /**
  * Passwords for small schools and the demo: switched on per role, invitation links from the
@@ -222,31 +221,19 @@ describe("without SMTP: links reach people through the admin's outbox", () => {
 });
 
 describe("with SMTP and password sign-in for staff and guardians only", () => {
-  let smtp: SMTPServer;
+  let smtp: TestSmtp;
   let server: TestServer;
   let db: Database.Database;
-  const received: Array<{ to: string[]; raw: string }> = [];
+  let received: ReceivedMail[];
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-        stream.on("end", () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    smtp = await startTestSmtp();
+    received = smtp.received;
     server = await startTestServer({
       env: {
         PUBLIC_URL,
         PASSWORD_SIGN_IN: "staff,guardian",
-        SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+        SMTP_URL: smtp.url,
         MAIL_FROM: "no-reply@solbacken.demo.test",
       },
     });
@@ -257,7 +244,7 @@ describe("with SMTP and password sign-in for staff and guardians only", () => {
     db?.close();
     await server?.stop();
     server?.cleanup();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
 
   it("the password form refuses a pupil with a clear message, and still signs in staff and guardians", async () => {
