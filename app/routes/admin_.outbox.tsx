@@ -1,12 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getOutboxPage } from "~/services/talk-mail.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Utkorg · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.outbox" };
 
 /** Every e-mail the app has made for the school: without SMTP this is where they wait. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -22,7 +23,7 @@ export default function OutboxPage() {
   const { smtp, messages } = useLoaderData<typeof loader>();
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/admin">{t("nav.admin")}</Link>
       </nav>
       <h1>{t("talks.outbox.title")}</h1>

@@ -6,17 +6,20 @@ import {
   type ActionFunctionArgs,
   type HeadersFunction,
   type LoaderFunctionArgs,
-  type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError, FormError } from "~/components/form-errors";
+import { LanguageChoice } from "~/components/language-menu";
+import { settleLocaleAtSignIn } from "~/services/person-locale.server";
 import { signIn } from "~/services/sign-in.server";
 import { getPerson, safeRedirectPath, startSession } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import { getLocale, localeCookie, localePickedCookie, wasLocalePicked } from "~/utils/i18n.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Logga in · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.login" };
 
 /** Messages are i18n keys; the page translates them. */
 const SignInSchema = z.object({
@@ -54,7 +57,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (result.status === "invalid") {
     return data(submission.reply({ formErrors: ["login.invalid"], hideFields: ["password"] }), { status: 401 });
   }
-  return startSession(context, request, result.personId, safeRedirectPath(redirectTo));
+  const picked = (await wasLocalePicked(request)) ? await getLocale(request) : null;
+  const locale = settleLocaleAtSignIn(context.db, result.personId, picked);
+  const response = await startSession(context, request, result.personId, safeRedirectPath(redirectTo));
+  if (locale) response.headers.append("Set-Cookie", await localeCookie.serialize(locale));
+  if (picked) response.headers.append("Set-Cookie", await localePickedCookie.serialize("", { maxAge: 0 }));
+  return response;
 }
 
 export default function LoginPage() {
@@ -75,7 +83,8 @@ export default function LoginPage() {
       <div className="card login-card">
         <h1>{t("login.title")}</h1>
         <p className="muted">{t("login.intro")}</p>
-        <Form method="post" {...getFormProps(form)} noValidate>
+        {/* A full page load after sign-in: the account's language may differ from this page's, and the browser holds one language's texts. */}
+        <Form method="post" {...getFormProps(form)} noValidate reloadDocument>
           <FormError id={form.errorId} errors={form.errors} />
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
           <div className="field">
@@ -103,6 +112,7 @@ export default function LoginPage() {
         </Form>
         <p className="muted small">{t("login.demoHint")}</p>
       </div>
+      <LanguageChoice />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
@@ -11,12 +11,12 @@ import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import type { LivePlanHandle } from "~/utils/use-live-events";
+import type { PageHandle } from "~/utils/page-title";
 
 // No names in the title: titles end up in browser history and on shared screens.
-export const meta: MetaFunction = () => [{ title: "Utvecklingsplan · Elevledd IUP" }];
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = { livePlanId: (data) => (data as { plan?: { id: string } } | undefined)?.plan?.id ?? null };
+export const handle: LivePlanHandle & PageHandle = { titleKey: "pageTitles.plan", livePlanId: (data) => (data as { plan?: { id: string } } | undefined)?.plan?.id ?? null };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -54,7 +54,7 @@ export default function PlanPage() {
 
   return (
     <div className="page page-wide">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to={`/pupils/${page.plan.pupilId}`}>{fullName(page.pupil)}</Link>
       </nav>
       <header className="plan-header">

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -14,11 +14,12 @@ import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import type { LivePlanHandle } from "~/utils/use-live-events";
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
-export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd IUP" }];
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = { livePlanId: (data) => (data as { view?: { planId: string } } | undefined)?.view?.planId ?? null };
+export const handle: LivePlanHandle & PageHandle = { titleKey: "pageTitles.talk", livePlanId: (data) => (data as { view?: { planId: string } } | undefined)?.view?.planId ?? null };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -52,14 +53,14 @@ export default function TalkPage() {
   }, [follow, talk.currentSection]);
 
   const titleOf = (item: (typeof view.agenda)[number]) =>
-    item.subject ? (locale === "sv" ? item.subject.nameSv : item.subject.nameEn) : t(`plan.sections.${item.kind as "about"}`);
+    item.subject ? subjectName(item.subject, locale, t) : t(`plan.sections.${item.kind as "about"}`);
   const pendingSection = agendaFetcher.formData?.get("fragment");
   const current = typeof pendingSection === "string" ? pendingSection : talk.currentSection;
   const currentItem = view.agenda.find((item) => item.fragment === current);
 
   return (
     <div className="page page-wide talk-page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to={`/plans/${view.planId}`}>{t("talks.view.openPlan")}</Link>
         {view.sittingBoard ? (
           <>

@@ -72,6 +72,8 @@ function callsOfTalk(db: AppDatabase, talkId: string) {
       subjectId: talkCalls.subjectId,
       subjectSv: subjects.nameSv,
       subjectEn: subjects.nameEn,
+      subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
       calledAt: talkCalls.calledAt,
       acknowledgedAt: talkCalls.acknowledgedAt,
       acknowledgedBy: talkCalls.acknowledgedBy,
@@ -123,7 +125,7 @@ export function getTalkView(db: AppDatabase, personId: string, talkId: string, n
     calls: callsOfTalk(db, talkId).map((c) => ({
       id: c.id,
       subjectId: c.subjectId,
-      subject: { nameSv: c.subjectSv, nameEn: c.subjectEn },
+      subject: { code: c.subjectCode, languageCode: c.subjectLanguageCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
       calledAt: c.calledAt.toISOString(),
       acknowledgedAt: c.acknowledgedAt?.toISOString() ?? null,
       teacher: c.teacher,
@@ -203,6 +205,8 @@ export function getCallsForTeacher(db: AppDatabase, teacherId: string, now = new
       pupilFamily: people.familyName,
       subjectSv: subjects.nameSv,
       subjectEn: subjects.nameEn,
+      subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
     })
     .from(teachingDuties)
     .innerJoin(groupMembers, eq(groupMembers.groupId, teachingDuties.groupId))
@@ -225,7 +229,7 @@ export function getCallsForTeacher(db: AppDatabase, teacherId: string, now = new
         id: r.id,
         talkId: r.talkId,
         pupil: { givenName: r.pupilGiven, familyName: r.pupilFamily },
-        subject: { nameSv: r.subjectSv, nameEn: r.subjectEn },
+        subject: { code: r.subjectCode, languageCode: r.subjectLanguageCode, nameSv: r.subjectSv, nameEn: r.subjectEn },
         calledAt: r.calledAt.toISOString(),
         acknowledged: r.acknowledgedAt !== null,
         startsAt: details.talk.startsAt,
@@ -314,7 +318,7 @@ export function getSittingBoard(
           })),
         calls: callsOfTalk(db, talk.id).map((c) => ({
           id: c.id,
-          subject: { nameSv: c.subjectSv, nameEn: c.subjectEn },
+          subject: { code: c.subjectCode, languageCode: c.subjectLanguageCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
           calledAt: c.calledAt.toISOString(),
           acknowledged: c.acknowledgedAt !== null,
           teacher: c.teacher,

@@ -1,5 +1,4 @@
 import { createEvent } from "ics";
-import i18next, { type TFunction } from "i18next";
 import nodemailer from "nodemailer";
 import { desc, eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
@@ -7,8 +6,9 @@ import { newId } from "../../db/ids";
 import type { SignedInPerson } from "../../db/queries/roster";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
 import { outboxMessages, people, schools } from "../../db/schema";
-import { i18nConfig, isLocale, resources, type Locale } from "~/i18n";
-import { formatDate } from "~/utils/format";
+import { defaultLocale, isLocale, languages, supportedLocales, type Locale } from "~/i18n";
+import { formatTalkTime, fullName } from "~/utils/format";
+import { translatorFor } from "~/utils/i18n.server";
 import { administersOwnSchool } from "./school-admin.server";
 import { getTalkDetails, getTalkRecipients } from "./talk-days.server";
 
@@ -27,18 +27,6 @@ export interface MailSettings {
   from?: string;
   /** The app's address, for the link in the message. */
   appUrl: string;
-}
-
-const translators = new Map<Locale, TFunction>();
-function translatorFor(locale: Locale): TFunction {
-  let t = translators.get(locale);
-  if (!t) {
-    const instance = i18next.createInstance();
-    void instance.init({ ...i18nConfig, resources, lng: locale, initImmediate: false });
-    t = instance.getFixedT(locale);
-    translators.set(locale, t);
-  }
-  return t;
 }
 
 interface ComposedMessage {
@@ -60,12 +48,10 @@ export function composeTalkMessage(
   const pupil = db.select({ givenName: people.givenName, familyName: people.familyName }).from(people).where(eq(people.id, details.talk.pupilId)).get();
   const school = db.select({ name: schools.name }).from(schools).where(eq(schools.id, details.event.schoolId)).get();
   if (!pupil || !school) return null;
-  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv";
+  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : defaultLocale;
   const t = translatorFor(locale);
-  const pupilName = `${pupil.givenName} ${pupil.familyName}`;
-  const date = formatDate(details.talk.startsAt.slice(0, 10), locale);
-  const from = details.talk.startsAt.slice(11);
-  const to = details.talk.endsAt.slice(11);
+  const pupilName = fullName(pupil);
+  const { date, range } = formatTalkTime(details.talk.startsAt, details.talk.endsAt, locale);
   const talkMinutes = details.talk.sittingId ? details.event.talkMinutes : minutesBetween(details.talk.startsAt, details.talk.endsAt);
 
   const subject = t(kind === "talk-invitation" ? "talks.mail.subjectInvitation" : "talks.mail.subjectChange", { name: pupilName });
@@ -74,7 +60,7 @@ export function composeTalkMessage(
     "",
     t(kind === "talk-invitation" ? "talks.mail.intro" : "talks.mail.introChange", { name: pupilName }),
     "",
-    t("talks.mail.when", { date, from, to, minutes: talkMinutes }),
+    t("talks.mail.when", { date, range, minutes: talkMinutes }),
     t("talks.mail.where", { place: details.place }),
     ...(details.videoUrl ? [t("talks.mail.video", { url: details.videoUrl })] : []),
     "",
@@ -87,6 +73,11 @@ export function composeTalkMessage(
     `– ${t("talks.mail.prepareRead", { name: pupil.givenName })}`,
     "",
     t("talks.mail.signature", { school: school.name }),
+    "",
+    "—",
+    t("talks.mail.languageChoice", { url: appUrl }),
+    // Each language named in itself, so a reader who cannot read this message still sees theirs.
+    supportedLocales.map((l) => languages[l].name).join(" · "),
   ];
 
   const { error, value } = createEvent({
@@ -134,7 +125,7 @@ export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: Talk
             recipientId: recipient.id,
             toAddress: recipient.email,
             kind,
-            locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv",
+            locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : defaultLocale,
             ...message,
             createdAt: now,
             transport: "outbox",

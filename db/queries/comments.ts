@@ -245,7 +245,7 @@ export function editComment(
 export interface WaitingThread {
   threadId: string;
   planId: string;
-  subject: { nameSv: string; nameEn: string };
+  subject: { code: string; languageCode: string | null; nameSv: string; nameEn: string };
   pupil: { givenName: string; familyName: string };
   lastComment: { at: Date; author: { givenName: string; familyName: string } };
 }
@@ -302,11 +302,11 @@ export function getThreadsWaitingFor(db: AppDatabase, personId: string, schoolId
   );
   const subjectNames = new Map(
     db
-      .select({ id: subjects.id, nameSv: subjects.nameSv, nameEn: subjects.nameEn })
+      .select({ id: subjects.id, code: subjects.code, languageCode: subjects.languageCode, nameSv: subjects.nameSv, nameEn: subjects.nameEn })
       .from(subjects)
       .where(inArray(subjects.id, [...new Set(waiting.map(([, t]) => t.subjectId))]))
       .all()
-      .map((s) => [s.id, { nameSv: s.nameSv, nameEn: s.nameEn }]),
+      .map((s) => [s.id, { code: s.code, languageCode: s.languageCode, nameSv: s.nameSv, nameEn: s.nameEn }]),
   );
   // A person who has lost their relation to the pupil (a new term, a new group) is not waited for.
   return waiting

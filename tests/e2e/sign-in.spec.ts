@@ -93,11 +93,44 @@ test("a field left empty is explained next to the field", async ({ page }) => {
   await expect(page.getByLabel("Lösenord")).toHaveAccessibleDescription("Fyll i ditt lösenord.");
 });
 
-test("the interface switches to English and back", async ({ page }) => {
+test("the interface switches to English and back from the language menu, and the choice stays with the account", async ({ page }) => {
   await signInAs(page, "elev@demo.test");
-  await page.getByRole("button", { name: "In English" }).click();
+  await page.locator(".language-menu summary").click();
+  await page.getByRole("button", { name: "English" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hello Alva!");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  await page.getByRole("button", { name: "På svenska" }).click();
+  await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
+  await expect(page).toHaveTitle("Home · Student-led IUP");
+
+  // Signed in again on a fresh device: the account remembers English.
+  await page.context().clearCookies();
+  await signInAs(page, "elev@demo.test");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hello Alva!");
+  await page.locator(".language-menu summary").click();
+  await expect(page.getByRole("button", { name: "English" })).toHaveAttribute("aria-current", "true");
+  await page.getByRole("button", { name: "Svenska" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Alva!");
+  await expect(page).toHaveTitle("Start · Elevledd IUP");
+});
+
+test("the sign-in page offers every language in its own script, marks the unreviewed ones, and Arabic turns the page right to left", async ({ page }) => {
+  await page.goto("/login");
+  const choice = page.getByRole("region", { name: "Välj språk" });
+  for (const name of ["Svenska", "English", "العربية", "Soomaali", "ትግርኛ", "فارسی / دری", "Українська"]) {
+    await expect(choice.getByRole("button", { name, exact: true })).toBeVisible();
+  }
+  await expect(choice.getByRole("button", { name: "العربية" })).toHaveAccessibleDescription("لم تراجع المدرسة هذه الترجمة بعد.");
+  await expect(choice.getByRole("button", { name: "Svenska" })).not.toHaveAttribute("aria-describedby");
+  await choice.getByRole("button", { name: "العربية" }).click();
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("تسجيل الدخول");
+  // Errors come in the chosen language too.
+  await page.getByRole("button", { name: "تسجيل الدخول" }).click();
+  await expect(page.getByLabel("البريد الإلكتروني")).toHaveAccessibleDescription("أدخل عنوان بريدك الإلكتروني.");
+  // The footer says the translation is not reviewed and links to the accessibility statement.
+  const footer = page.getByRole("contentinfo");
+  await expect(footer).toContainText("لم تراجع المدرسة هذه الترجمة بعد.");
+  await footer.getByRole("link", { name: "بيان إمكانية الوصول" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("إمكانية الوصول إلى Elevledd IUP");
 });
