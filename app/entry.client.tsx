@@ -3,7 +3,7 @@ import i18next from "i18next";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
-import { addFormatters, defaultLocale, i18nConfig, isLocale, loadTexts } from "./i18n";
+import { defaultLocale, i18nConfig, isLocale, loadTexts } from "./i18n";
 import sv from "./locales/sv/common";
 
 async function hydrate() {
@@ -17,7 +17,6 @@ async function hydrate() {
   // changing the language reloads the document (the language form).
   const texts = locale === "sv" ? sv : (await loadTexts[locale]()).default;
   await i18next.use(initReactI18next).init({ ...i18nConfig, resources: { [locale]: { common: texts } }, lng: locale });
-  addFormatters(i18next);
   startTransition(() => {
     hydrateRoot(
       document,

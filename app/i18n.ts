@@ -1,4 +1,3 @@
-import type { i18n as I18n } from "i18next";
 import type sv from "./locales/sv/common";
 import type { Translation } from "./locales/types";
 import { genitive } from "./utils/genitive";
@@ -52,7 +51,7 @@ export const i18nConfig = {
   fallbackLng: defaultLocale,
   defaultNS: "common",
   ns: ["common"],
-  interpolation: { escapeValue: false },
+  interpolation: { escapeValue: false, format: formatValue, alwaysFormat: true },
   // Said outright, so i18next does not test every key for being natural-language text (a regular
   // expression per call, hundreds of calls per plan page). One namespace: no prefixes in keys.
   keySeparator: ".",
@@ -64,14 +63,17 @@ export const i18nConfig = {
 } as const;
 
 /**
- * Our own formats inside translations: `{{name, genitive}}` puts a name in the genitive by the
- * language's rule ("Alvas", "Elis", "Alva's"); languages without such an ending leave it as it is.
+ * Every value put into a translation passes here. `{{name, genitive}}` puts a name in the
+ * genitive by the language's rule ("Alvas", "Elis", "Alva’s"; languages without such an ending
+ * leave it). In a right-to-left language each value is isolated (FSI … PDI): a Latin name, a date
+ * or a number then keeps its own order inside the Arabic sentence instead of pulling its
+ * neighbours along ("Karin Holm، 1 ديسمبر" would otherwise read as one left-to-right run).
  */
-export function addFormatters(instance: I18n): I18n {
-  instance.services.formatter?.add("genitive", (value: unknown, lng: string | undefined) =>
-    genitive(String(value), isLocale(lng) ? lng : defaultLocale),
-  );
-  return instance;
+function formatValue(value: unknown, format: string | undefined, lng: string | undefined): string {
+  const locale = isLocale(lng) ? lng : defaultLocale;
+  const text = value === undefined || value === null ? "" : String(value);
+  const formatted = format === "genitive" ? genitive(text, locale) : text;
+  return languages[locale].dir === "rtl" ? `\u2068${formatted}\u2069` : formatted;
 }
 
 declare module "i18next" {

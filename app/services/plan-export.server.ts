@@ -3,6 +3,7 @@ import { getPupilAccess } from "../../db/queries/access";
 import { recordAuditEvent } from "../../db/queries/audit";
 import { getPlan } from "../../db/queries/plans";
 import type { SignedInPerson } from "../../db/queries/roster";
+import type { Locale } from "~/i18n";
 import { notFound } from "~/utils/auth.server";
 import { renderPlanPdf } from "./plan-pdf.server";
 import type { PlanRecord } from "./plan-record.server";
@@ -22,7 +23,7 @@ function requireExportableVersion(context: AppLoadContext, person: SignedInPerso
 // No names in file names: downloads end up in shared folders and mail attachments.
 const fileName = (version: { version: number; verificationCode: string }, ext: string) => `iup-v${version.version}-${version.verificationCode}.${ext}`;
 
-export async function exportPlanPdf(context: AppLoadContext, person: SignedInPerson, planId: string, origin: string): Promise<Response> {
+export async function exportPlanPdf(context: AppLoadContext, person: SignedInPerson, planId: string, origin: string, locale: Locale): Promise<Response> {
   const version = requireExportableVersion(context, person, planId, "export-pdf");
   const pdf = await renderPlanPdf({
     record: JSON.parse(version.record) as PlanRecord,
@@ -31,6 +32,7 @@ export async function exportPlanPdf(context: AppLoadContext, person: SignedInPer
     status: version.status,
     check: checkVersion(context.db, version),
     verifyUrl: `${origin}/verify`,
+    locale,
   });
   return new Response(new Uint8Array(pdf), {
     headers: {

@@ -1,7 +1,7 @@
 import { createCookie } from "@remix-run/node";
 import i18next, { type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
-import { addFormatters, defaultLocale, i18nConfig, isLocale, type Locale } from "~/i18n";
+import { defaultLocale, i18nConfig, isLocale, type Locale } from "~/i18n";
 import { resources } from "~/locales/resources.server";
 
 /** The chosen language. Swedish unless the person has chosen another. */
@@ -40,7 +40,6 @@ export function i18nFor(locale: Locale) {
   if (!instance) {
     instance = i18next.createInstance();
     void instance.use(initReactI18next).init({ ...i18nConfig, resources, lng: locale });
-    addFormatters(instance);
     instances.set(locale, instance);
   }
   return instance;
