@@ -1,4 +1,4 @@
-import { expect, openOwnPlan, signInAs, test, textOf } from "./fixtures";
+import { expect, expectAccessible, openOwnPlan, signInAs, test, textOf } from "./fixtures";
 
 test("the pupil writes and the guardian sees each word appear, read-only, both present", async ({ page, browser }) => {
   await openOwnPlan(page);
@@ -22,6 +22,8 @@ test("the pupil writes and the guardian sees each word appear, read-only, both p
     await expect.poll(() => textOf(guardianAboutMe)).toContain(word.trim());
   }
   await expect.poll(() => textOf(guardianAboutMe)).toBe("Jag tycker om NO.");
+  await expectAccessible(page, "plan as its writer, a reader present");
+  await expectAccessible(guardian, "plan as a reader, the writer's caret showing");
   // The pupil's caret shows in the guardian's view with her name, role and the pupil colour.
   const caretLabel = guardian.locator(".collaboration-carets__label", { hasText: "Alva (elev)" });
   await expect(caretLabel).toBeVisible();

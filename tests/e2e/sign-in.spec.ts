@@ -1,9 +1,10 @@
-import { expect, signInAs, test } from "./fixtures";
+import { expect, expectAccessible, signInAs, test } from "./fixtures";
 
 test.describe("each demo account lands on its role's home", () => {
   test("the pupil sees her class and mentor", async ({ page }) => {
     await signInAs(page, "elev@demo.test");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Alva!");
+    await expectAccessible(page, "pupil home");
     const mine = page.getByRole("region", { name: "Min skolgång" });
     await expect(mine).toContainText("Klass 8A, årskurs 8");
     await expect(mine).toContainText("Jonas Ek");
@@ -11,6 +12,7 @@ test.describe("each demo account lands on its role's home", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Alva Lindqvist");
     await expect(page.getByRole("row", { name: /Matematik/ })).toContainText("Karin Holm");
     await expect(page.getByRole("row", { name: /^Svenska/ })).toContainText("Erik Sandberg");
+    await expectAccessible(page, "pupil page");
   });
 
   for (const email of ["vh@demo.test", "vh2@demo.test"]) {
@@ -18,6 +20,7 @@ test.describe("each demo account lands on its role's home", () => {
       await signInAs(page, email);
       const children = page.getByRole("region", { name: "Mina barn" });
       await expect(children.getByRole("link")).toHaveText([/Alva Lindqvist/, /Elis Lindqvist/]);
+      await expectAccessible(page, `guardian home (${email})`);
     });
   }
 
@@ -28,6 +31,7 @@ test.describe("each demo account lands on its role's home", () => {
     await expect(groups.getByRole("link", { name: "Alva Lindqvist" })).toBeVisible();
     await expect(groups.getByRole("listitem").filter({ hasText: "Nora Karlsson" })).toContainText("Skyddad identitet");
     await expect(groups.getByRole("link", { name: "Liam Johansson" })).toHaveCount(0);
+    await expectAccessible(page, "mentor home");
   });
 
   test("the maths teacher sees the teaching groups", async ({ page }) => {
@@ -38,6 +42,7 @@ test.describe("each demo account lands on its role's home", () => {
     await teaching.getByRole("link", { name: "8A Matematik" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("8A Matematik");
     await expect(page.getByRole("link", { name: "Alva Lindqvist" })).toBeVisible();
+    await expectAccessible(page, "teaching group");
   });
 
   test("the Swedish teacher sees Alva's class among the groups", async ({ page }) => {
@@ -60,6 +65,7 @@ test.describe("each demo account lands on its role's home", () => {
     await expect(page.getByText("Solbackeskolan, Sjövik")).toBeVisible();
     await expect(page.getByText(/120 elever/)).toBeVisible();
     await expect(page.getByRole("row", { name: /MA Matematik/ })).toBeVisible();
+    await expectAccessible(page, "school set-up");
   });
 });
 
@@ -69,6 +75,7 @@ test("a wrong password shows the error and keeps the person on the sign-in page"
   await page.getByLabel("Lösenord").fill("fel-lösenord");
   await page.getByRole("button", { name: "Logga in" }).click();
   await expect(page.getByRole("alert")).toHaveText(/Fel e-postadress eller lösenord/);
+  await expectAccessible(page, "sign-in with a wrong password");
   await expect(page).toHaveURL(/\/login/);
 });
 
@@ -91,6 +98,7 @@ test("a field left empty is explained next to the field", async ({ page }) => {
   await page.getByRole("button", { name: "Logga in" }).click();
   await expect(page.getByLabel("E-post")).toHaveAccessibleDescription("Fyll i din e-postadress.");
   await expect(page.getByLabel("Lösenord")).toHaveAccessibleDescription("Fyll i ditt lösenord.");
+  await expectAccessible(page, "sign-in with empty fields");
 });
 
 test("the interface switches to English and back from the language menu, and the choice stays with the account", async ({ page }) => {
@@ -101,6 +109,7 @@ test("the interface switches to English and back from the language menu, and the
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
   await expect(page).toHaveTitle("Home · Student-led IUP");
+  await expectAccessible(page, "pupil home in English with the language menu open");
 
   // Signed in again on a fresh device: the account remembers English.
   await page.context().clearCookies();

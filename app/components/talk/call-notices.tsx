@@ -46,11 +46,13 @@ export function CallNotices({ calls }: { calls: Call[] }) {
       <h2 id="call-notices-heading" className="visually-hidden">
         {t("talks.call.noticesHeading")}
       </h2>
-      <ul role="status">
-        {calls.map((call) => (
-          <CallNotice key={call.id} call={call} />
-        ))}
-      </ul>
+      <div role="status">
+        <ul>
+          {calls.map((call) => (
+            <CallNotice key={call.id} call={call} />
+          ))}
+        </ul>
+      </div>
     </section>
   );
 }
