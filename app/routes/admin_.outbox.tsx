@@ -34,14 +34,19 @@ export default function OutboxPage() {
           <li key={m.id} className="card outbox-message">
             <details>
               <summary>
-                <strong>{m.subject}</strong>
+                {/* The message in the guardian's language, marked so (WCAG 3.1.2) and in its own direction. */}
+                <strong lang={m.locale} dir="auto">
+                  {m.subject}
+                </strong>
                 <span className="small muted">
                   {" "}
                   · {t("talks.outbox.to", { address: m.to })} · {formatDateTime(new Date(m.createdAt), locale)} ·{" "}
                   {m.sentAt ? t("talks.outbox.sent") : m.error ? t("talks.outbox.failed", { reason: m.error }) : t("talks.outbox.waiting")}
                 </span>
               </summary>
-              <pre className="outbox-body">{m.body}</pre>
+              <pre className="outbox-body" lang={m.locale} dir="auto">
+                {m.body}
+              </pre>
               {m.calendar ? (
                 <>
                   <p>
@@ -49,7 +54,7 @@ export default function OutboxPage() {
                       {t("talks.outbox.calendar")}
                     </a>
                   </p>
-                  <pre className="outbox-body small" aria-label={t("talks.outbox.calendar")}>
+                  <pre className="outbox-body small" aria-label={t("talks.outbox.calendar")} lang={m.locale} dir="auto">
                     {m.calendar}
                   </pre>
                 </>

@@ -178,6 +178,7 @@ export function getOutboxPage(db: AppDatabase, person: SignedInPerson) {
       id: m.id,
       to: m.toAddress,
       kind: m.kind,
+      locale: m.locale,
       subject: m.subject,
       body: m.body,
       calendar: m.calendar,
