@@ -22,6 +22,7 @@ import { getLocale } from "~/utils/i18n.server";
 import { isPageHandle } from "~/utils/page-title";
 import { useLiveEvents } from "~/utils/use-live-events";
 import stylesheet from "~/styles/app.css";
+import { ethiopicFontFaces, ethiopicFontPreloads } from "~/utils/fonts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -61,6 +62,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <title>{titleKey ? `${t(titleKey)} · ${t("appName")}` : t("appName")}</title>
         <Meta />
         <Links />
+        <style dangerouslySetInnerHTML={{ __html: ethiopicFontFaces }} />
+        {locale === "ti" ? ethiopicFontPreloads.map((link) => <link key={link.href} {...link} />) : null}
       </head>
       <body>
         <a className="skip-link" href="#main">

@@ -5,6 +5,7 @@ import {
   redirect,
   type ActionFunctionArgs,
   type HeadersFunction,
+  type LinksFunction,
   type LoaderFunctionArgs,
 } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -12,6 +13,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError, FormError } from "~/components/form-errors";
 import { LanguageChoice } from "~/components/language-menu";
+import { ethiopicFontPreloads } from "~/utils/fonts";
 import { settleLocaleAtSignIn } from "~/services/person-locale.server";
 import { signIn } from "~/services/sign-in.server";
 import { getPerson, safeRedirectPath, startSession } from "~/utils/auth.server";
@@ -20,6 +22,9 @@ import { getLocale, localeCookie, localePickedCookie, wasLocalePicked } from "~/
 import type { PageHandle } from "~/utils/page-title";
 
 export const handle: PageHandle = { titleKey: "pageTitles.login" };
+
+// The list of languages names Tigrinya in its own script.
+export const links: LinksFunction = () => ethiopicFontPreloads;
 
 /** Messages are i18n keys; the page translates them. */
 const SignInSchema = z.object({

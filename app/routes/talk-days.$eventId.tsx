@@ -5,7 +5,7 @@ import { getTalkBoard, type TalkBoard } from "~/services/talk-days.server";
 import { performBoardIntent } from "~/services/talk-intents.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, fullName } from "~/utils/format";
+import { formatTalkTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import type { PageHandle } from "~/utils/page-title";
 
@@ -28,9 +28,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 type Sitting = TalkBoard["sittings"][number];
 type Pupil = TalkBoard["pupils"][number];
 
+/** A sitting as families see it too: the weekday, the date and the time. */
 function useSittingLabel() {
   const locale = useLocale();
-  return (s: { startsAt: string; endsAt: string }) => `${formatDate(s.startsAt.slice(0, 10), locale)} ${s.startsAt.slice(11)}–${s.endsAt.slice(11)}`;
+  const { t } = useTranslation();
+  return (s: { startsAt: string; endsAt: string }) => t("talks.when", formatTalkTime(s.startsAt, s.endsAt, locale));
 }
 
 export default function TalkBoardPage() {

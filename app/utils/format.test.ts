@@ -51,11 +51,11 @@ describe("dates people plan around show the weekday", () => {
   }
 
   it("a talk's time has its weekday, the Swedish clock, and in Arabic a range that stays in order", () => {
-    expect(translatorFor("sv")("talks.when", formatTalkTime("2026-12-08T15:00", "2026-12-08T15:30", "sv"))).toBe("tisdag 8 december 2026 kl. 15:00–15:30");
+    expect(translatorFor("sv")("talks.when", formatTalkTime("2026-12-08T15:00", "2026-12-08T15:30", "sv"))).toBe("tisdag 8 december 2026 kl. 15:00\u2060–\u206015:30");
     const arabic = formatTalkTime("2026-12-08T15:00", "2026-12-08T15:30", "ar");
     // Isolated left to right: otherwise shown as "15:30–15:00" in a right-to-left line.
-    expect(arabic.range).toBe("\u206615:00–15:30\u2069");
-    expect(withoutIsolates(translatorFor("ar")("talks.when", arabic))).toBe("الثلاثاء، 8 ديسمبر 2026، الساعة 15:00–15:30");
+    expect(arabic.range).toBe("\u206615:00\u2060–\u206015:30\u2069");
+    expect(withoutIsolates(translatorFor("ar")("talks.when", arabic))).toBe("الثلاثاء، 8 ديسمبر 2026، الساعة 15:00\u2060–\u206015:30");
   });
 
   it("Somali and Tigrinya name the weekday of every day of a week, Monday to Sunday", () => {

@@ -77,7 +77,8 @@ function isOwnFormat(locale: Locale): locale is OwnFormatLocale {
 
 type FormatKind = "date" | "dateTime" | "time" | "weekdayDate";
 const formatOptions: Record<FormatKind, Intl.DateTimeFormatOptions> = {
-  date: { dateStyle: "medium", timeZone: TIME_ZONE },
+  // The month by name in every language ("17 aug. 2026", "17 أغسطس 2026"), never day/month digits whose order differs.
+  date: { day: "numeric", month: "short", year: "numeric", timeZone: TIME_ZONE },
   dateTime: { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: TIME_ZONE },
   time: { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: TIME_ZONE },
   weekdayDate: { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: TIME_ZONE },
@@ -154,7 +155,8 @@ export function formatTime(value: Date | number, locale: Locale): string {
  * bidirectional algorithm reads the dash between two numbers as Arabic and shows "15:30–15:00".
  */
 export function formatTimeRange(from: string, to: string, locale: Locale): string {
-  const range = `${from}–${to}`;
+  // Word joiners: a narrow screen never breaks the range at its dash.
+  const range = `${from}\u2060–\u2060${to}`;
   return RTL_LOCALES.has(locale) ? `\u2066${range}\u2069` : range;
 }
 const RTL_LOCALES = new Set<Locale>(["ar", "fa"]);

@@ -19,6 +19,15 @@ const browser: Browser = await chromium.launch({
 });
 const day = (n: number) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Stockholm" }).format(new Date(Date.now() + n * 86_400_000));
 
+/** Web fonts (Ethiopic) load on demand: wait for them before a picture. */
+async function fontsReady(target: Page | { page(): Page }): Promise<void> {
+  const page = "screenshot" in target && "goto" in target ? (target as Page) : (target as { page(): Page }).page();
+  await page.evaluate(async () => {
+    await Promise.all(["400", "700"].map((weight) => document.fonts.load(`${weight} 16px "Noto Sans Ethiopic"`, "ሀ")));
+    await document.fonts.ready;
+  });
+}
+
 async function swedish(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
   const page = await (await browser.newContext({ viewport, timezoneId: "Europe/Stockholm" })).newPage();
   await page.goto(`${server.url}/login`);
@@ -35,10 +44,11 @@ async function guardianIn(locale: string): Promise<Page> {
   await page.goto(`${server.url}/login`);
   await page.locator(`.language-choice button[value="${locale}"]`).click();
   await page.waitForLoadState("networkidle");
-  await page.screenshot({ path: `${out}/${locale}-1-sign-in.png`, fullPage: true });
+  await fontsReady(page);
+    await page.screenshot({ path: `${out}/${locale}-1-sign-in.png`, fullPage: true });
   await page.locator('input[type="email"]').fill("vh@demo.test");
   await page.locator('input[type="password"]').fill("demo");
-  await page.locator('form button[type="submit"]').last().click();
+  await page.locator('form:has(input[type="password"]) button[type="submit"]').click();
   await page.waitForURL(`${server.url}/`);
   return page;
 }
@@ -68,20 +78,25 @@ try {
 
   for (const locale of supportedLocales) {
     const sara = await guardianIn(locale);
+    await fontsReady(sara);
     await sara.screenshot({ path: `${out}/${locale}-2-home.png`, fullPage: true });
     await sara.locator(".talk-card").first().screenshot({ path: `${out}/${locale}-3-booking-card.png` });
     await sara.locator('a.tile[href^="/pupils/"]').first().click();
     await sara.waitForLoadState("networkidle");
+    await fontsReady(sara);
     await sara.screenshot({ path: `${out}/${locale}-4-child.png`, fullPage: true });
     await sara.goto(planUrl);
     await sara.locator(".connection-ok").waitFor();
+    await fontsReady(sara);
     await sara.screenshot({ path: `${out}/${locale}-5-plan.png` });
     await sara.goto(`${server.url}/`);
-    await sara.locator('a.button-primary[href^="/talks/"]').first().click();
+    await sara.locator('.talk-card a[href^="/talks/"]').first().click();
     await sara.locator(".connection-ok").waitFor();
     await sara.waitForTimeout(500);
+    await fontsReady(sara);
     await sara.screenshot({ path: `${out}/${locale}-6-talk.png` });
     await sara.goto(`${server.url}/accessibility`);
+    await fontsReady(sara);
     await sara.screenshot({ path: `${out}/${locale}-8-accessibility.png`, fullPage: true });
     await sara.context().close();
   }
@@ -98,6 +113,7 @@ try {
     const signing = sara.locator("section.signing");
     await signing.scrollIntoViewIfNeeded();
     await sara.waitForTimeout(300);
+    await fontsReady(signing);
     await signing.screenshot({ path: `${out}/${locale}-7-signing.png` });
     await sara.context().close();
   }

@@ -277,7 +277,9 @@ function CommentItem({ comment }: { comment: PlanThreadData["comments"][number] 
         </fetcher.Form>
       ) : (
         <>
-          <p className="comment-body">{comment.body}</p>
+          <p className="comment-body" dir="auto">
+            {comment.body}
+          </p>
           {comment.canEdit ? (
             <button type="button" className="button-link small" onClick={() => setEditing(true)}>
               {t("comments.edit")}

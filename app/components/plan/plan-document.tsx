@@ -135,7 +135,7 @@ function SubjectSectionBody({
             ) : null}
             {assessment.written ? (
               <p className="assessment-written">
-                <span className="muted">{t("plan.assessment.written")}:</span> {assessment.written}
+                <span className="muted">{t("plan.assessment.written")}:</span> <bdi>{assessment.written}</bdi>
               </p>
             ) : null}
             <p className="small muted">
