@@ -1,5 +1,8 @@
 import { expect, expectAccessible, openOwnPlan, signInAs, test, textOf } from "./fixtures";
 
+// Each journey also runs axe at each of its states (one to three seconds a check on two cores).
+test.describe.configure({ timeout: 60_000 });
+
 const gradeKeys = ["a", "b", "c", "d", "e", "f", "-"];
 
 test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it live, they talk in a thread, the guardian reads it", async ({

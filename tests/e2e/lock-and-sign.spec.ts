@@ -4,6 +4,9 @@ import { startTestServer, type TestServer } from "../support/server";
 import { pdfText } from "../support/pdf";
 import { expect, expectAccessible, test, textOf } from "./fixtures";
 
+// Each journey also runs axe at each of its states (one to three seconds a check on two cores).
+test.describe.configure({ timeout: 60_000 });
+
 // This journey locks Alva's plan for good, so it gets a server and database of its own.
 let own: TestServer;
 test.beforeAll(async () => {

@@ -7,7 +7,8 @@ import { expect, expectAccessible, test } from "./fixtures";
 // The talk day changes the school's calendar for everyone, so it gets a server of its own; the
 // tests run in order (the first plans the day the others use).
 let own: TestServer;
-test.describe.configure({ mode: "serial" });
+// Each journey also runs axe at each of its states (one to three seconds a check on two cores).
+test.describe.configure({ mode: "serial", timeout: 60_000 });
 test.beforeAll(async () => {
   own = await startTestServer();
 });
