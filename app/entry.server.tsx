@@ -1,9 +1,10 @@
 import { PassThrough } from "node:stream";
-import type { EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { getLocale, i18nFor } from "./utils/i18n.server";
+import { NonceContext } from "./utils/nonce";
 
 export const streamTimeout = 5_000;
 
@@ -12,8 +13,10 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext,
 ) {
   const i18n = i18nFor(await getLocale(request));
+  const nonce = loadContext.cspNonce;
 
   // The whole document in one response body: every loader here is synchronous and nothing is
   // deferred, so streaming sent nothing earlier, only in many small writes (each a system call
@@ -21,10 +24,13 @@ export default async function handleRequest(
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <I18nextProvider i18n={i18n}>
-        <RemixServer context={remixContext} url={request.url} />
-      </I18nextProvider>,
+      <NonceContext.Provider value={nonce}>
+        <I18nextProvider i18n={i18n}>
+          <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        </I18nextProvider>
+      </NonceContext.Provider>,
       {
+        nonce,
         onShellReady() {
           shellRendered = true;
         },
@@ -52,3 +58,15 @@ export default async function handleRequest(
     const timeout = setTimeout(abort, streamTimeout + 1000);
   });
 }
+
+/**
+ * Errors thrown in loaders, actions and rendering. Remix answers them with its generic 500 (the
+ * server runs in production mode, so no message or stack is sent). Logged here by kind and place
+ * only: an error's message can quote what someone typed or a plan's content.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  // An aborted request (the person navigated away) is not a fault.
+  if (request.signal.aborted) return;
+  const frames = error instanceof Error ? (error.stack ?? "").split("\n").filter((line) => line.trimStart().startsWith("at ")).slice(0, 5) : [];
+  console.error(JSON.stringify({ level: "error", msg: "request failed", err: error instanceof Error ? error.name : typeof error, frames }));
+};

@@ -1,14 +1,20 @@
-import type { ChangeBus, PersonChange, PlanChange } from "../server/plan-events";
+import type { AccessChange, ChangeBus, PersonChange, PlanEvents, SessionChange } from "../server/plan-events";
 import type { AppDatabase } from "../db/client";
 import type { AppSessionStorage } from "../db/queries/sessions";
+import type { KnownDeviceCookie } from "./utils/known-device.server";
+import type { StatementSealer } from "./services/signing-key.server";
+import type { SignInSettings } from "../server/env";
 
 /** What the server hands every loader and action (created once in server/, see getLoadContext). */
 export interface AppContext {
   db: AppDatabase;
   sessionStorage: AppSessionStorage;
-  /** The live-document server: told when someone's rights on a pupil's plan change. */
+  /** Marks a browser on which an account has signed in before (see app/services/sign-in.server.ts). */
+  knownDeviceCookie: KnownDeviceCookie;
+  /** Seals signature statements with the current signing key (opened at start; see signing-key.server.ts). */
+  signingKey: StatementSealer;
+  /** The live-document server (rights changes reach it through `accessEvents`). */
   collaboration: {
-    revalidatePupil(pupilId: string): void;
     /** Runs `read` against the plan's live shared document (loaded from storage if needed). */
     readDocument<T>(planId: string, pupilId: string, read: (doc: import("yjs").Doc) => T): T;
     /** Locks the live document and runs `freeze` on it in one synchronous step (see server/collab). */
@@ -18,11 +24,43 @@ export interface AppContext {
     presentPeople(planId: string): string[];
   };
   /** Pokes open views of a plan when assessments or comments change (see server/plan-events.ts). */
-  planEvents: ChangeBus<PlanChange>;
+  planEvents: PlanEvents;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
+  /** A session ended (keyed by session id): its sockets and event streams end with it. */
+  sessionEvents: ChangeBus<SessionChange>;
+  /**
+   * Rights on a pupil's data may have changed (keyed by pupil id): publish after changing consent,
+   * custody or duties; open sockets and event streams of that pupil's plans re-decide at once.
+   */
+  accessEvents: ChangeBus<AccessChange>;
+  /** Where rosters come from besides uploaded files: the school's SS12000 API, if configured (server/env.ts). */
+  rosterSources: {
+    ss12000: import("./services/roster-import/ss12000-client.server").Ss12000Connection | null;
+    externalIdContext: string | null;
+  };
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
+  /** Where people reach the app (PUBLIC_URL, an origin): links in mail and on exports. Never the request's Host. */
+  publicUrl: string;
+  /** This response's Content-Security-Policy nonce, for the page's inline scripts. */
+  cspNonce: string;
+  /** How people sign in (server/env.ts) and what the sign-in code keeps between requests. */
+  signIn: SignInContext;
+}
+
+export interface SignInContext extends SignInSettings {
+  /** The configured public address (PUBLIC_URL): e-mailed links and OpenID Connect redirects are
+   * built from it, never from the request's Host header. */
+  publicUrl: string;
+  /** Signs the short-lived cookie that carries an OpenID Connect sign-in's state across the provider. */
+  cookieSecret: string;
+  cookieSecure: boolean;
+  /** Each provider's discovered configuration, fetched on first use (app/services/oidc.server.ts). */
+  discovery: Map<string, Promise<import("openid-client").Configuration>>;
+  /** smtp://… when mail is sent; unset keeps mail in the outbox. */
+  smtpUrl?: string;
+  mailFrom?: string;
 }
 
 declare module "@remix-run/node" {

@@ -15,12 +15,14 @@ import {
 import { useTranslation } from "react-i18next";
 import { AppHeader } from "~/components/app-header";
 import { CallNotices } from "~/components/talk/call-notices";
+import { navigationFor } from "~/policies/school.server";
 import { getCallsForTeacher } from "~/services/talk-live.server";
 import { defaultLocale, languages, textDirection } from "~/i18n";
 import { getPerson } from "~/utils/auth.server";
 import { getLocale } from "~/utils/i18n.server";
 import { isPageHandle } from "~/utils/page-title";
 import { useLiveEvents } from "~/utils/use-live-events";
+import { useNonce } from "~/utils/nonce";
 import stylesheet from "~/styles/app.css";
 import { ethiopicFontFaces, ethiopicFontPreloads } from "~/utils/fonts";
 
@@ -31,11 +33,14 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, person] = await Promise.all([getLocale(request), getPerson(request, context)]);
+  const nav = person ? navigationFor(person) : null;
   return {
     locale,
-    person: person ? { givenName: person.givenName, familyName: person.familyName, isAdmin: person.isAdmin, isStaff: person.isStaff } : null,
+    person: person && nav ? { givenName: person.givenName, familyName: person.familyName, nav } : null,
     // Pupils calling this teacher to their talk: shown on every page.
-    calls: person?.isStaff ? getCallsForTeacher(context.db, person.id) : [],
+    calls: person && nav?.receivesCalls ? getCallsForTeacher(context.db, person.id) : [],
+    /** How many changes the person's own events had when this was read (see useLiveEvents). */
+    personSeq: person ? context.personEvents.sequence(person.id) : 0,
   };
 }
 
@@ -49,6 +54,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   const locale = data?.locale ?? defaultLocale;
   const { t } = useTranslation();
+  const nonce = useNonce();
   // The page's title by the deepest route that names one (never with a name in it).
   const titleKey = useMatches()
     .map((m) => (isPageHandle(m.handle) ? m.handle.titleKey : null))
@@ -81,8 +87,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {languages[locale].reviewed ? null : <p className="small">{languages[locale].unreviewedNote}</p>}
           </div>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -91,7 +97,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App() {
   const data = useRootData();
   // Staff hear of pupils calling them on every page; plan pages also of changes to the plan.
-  useLiveEvents(data?.person?.isStaff === true);
+  useLiveEvents(data?.person?.nav.receivesCalls === true, data?.personSeq ?? 0);
   // Marks the page as live (React has taken over): for styles that need JavaScript, and for
   // browser tests that must not act on server-rendered markup React is about to replace.
   useEffect(() => {
@@ -104,12 +110,17 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  // Only the status is shown: an error's message or stack never reaches the page.
   const [title, text] =
     status === 404
       ? [t("errors.notFoundTitle"), t("errors.notFoundText")]
       : status === 403
         ? [t("errors.forbiddenTitle"), t("errors.forbiddenText")]
-        : [t("errors.genericTitle"), t("errors.genericText")];
+        : status === 413
+          ? [t("errors.tooLargeTitle"), t("errors.tooLargeText")]
+          : status >= 400 && status < 500
+            ? [t("errors.badRequestTitle"), t("errors.badRequestText")]
+            : [t("errors.genericTitle"), t("errors.genericText")];
   return (
     <div className="page page-narrow">
       <h1>{title}</h1>

@@ -15,6 +15,9 @@ export type PersonChange = "calls";
  */
 export class ChangeBus<Change extends string> {
   private readonly emitter = new EventEmitter();
+  /** How many changes each key has had since the process started: a page compares the number it
+   * loaded with the one its stream opens with, and reloads when a change fell in between. */
+  private readonly sequences = new Map<string, number>();
 
   constructor() {
     // One listener per open view of a plan; a busy talk evening has hundreds.
@@ -22,7 +25,13 @@ export class ChangeBus<Change extends string> {
   }
 
   publish(key: string, change: Change): void {
+    this.sequences.set(key, (this.sequences.get(key) ?? 0) + 1);
     this.emitter.emit(key, change);
+  }
+
+  /** The number of changes published under the key so far. */
+  sequence(key: string): number {
+    return this.sequences.get(key) ?? 0;
   }
 
   subscribe(key: string, listener: (change: Change) => void): () => void {
@@ -35,7 +44,45 @@ export class ChangeBus<Change extends string> {
   }
 }
 
-/** Keyed by plan id. */
-export class PlanEvents extends ChangeBus<PlanChange> {}
+/** Who hears of a change in a plan: everyone who may read it, or only the pupil's staff (a
+ * staff-only comment thread — the others must not learn that something happened in one). */
+export type PlanAudience = "everyone" | "staff";
+
+const keyOf = (planId: string, audience: PlanAudience) => (audience === "staff" ? `staff:${planId}` : planId);
+
+/** Keyed by plan id, per audience. */
+export class PlanEvents extends ChangeBus<PlanChange> {
+  override publish(planId: string, change: PlanChange, audience: PlanAudience = "everyone"): void {
+    super.publish(keyOf(planId, audience), change);
+  }
+
+  /** Listens to the plan's changes for the given audiences (the plan policy decides which a reader hears). */
+  override subscribe(planId: string, listener: (change: PlanChange) => void, audiences: PlanAudience[] = ["everyone"]): () => void {
+    const unsubscribes = audiences.map((audience) => super.subscribe(keyOf(planId, audience), listener));
+    return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+  }
+
+  /** How many changes a reader hearing these audiences has been told of so far. */
+  sequenceFor(planId: string, audiences: PlanAudience[]): number {
+    return audiences.reduce((sum, audience) => sum + this.sequence(keyOf(planId, audience)), 0);
+  }
+}
 /** Keyed by person id. */
 export class PersonEvents extends ChangeBus<PersonChange> {}
+
+/** A session ended: signed out, replaced at sign-in, revoked or expired. */
+export type SessionChange = "ended";
+/** What a person may do with a pupil's data may have changed (consent, custody, duties, a lock). */
+export type AccessChange = "changed";
+
+/**
+ * Keyed by session id. Whatever was opened with a session (collaboration sockets, event streams)
+ * listens here and ends when the session does. In-process now; with several server processes
+ * this is a Redis channel like the others.
+ */
+export class SessionEvents extends ChangeBus<SessionChange> {}
+/**
+ * Keyed by pupil id. Open sockets and event streams of that pupil's plans re-decide their rights
+ * when told; whoever changes a relation to a pupil (consent, a roster import) publishes here.
+ */
+export class AccessEvents extends ChangeBus<AccessChange> {}

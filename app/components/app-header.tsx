@@ -4,7 +4,7 @@ import { LanguageMenu } from "~/components/language-menu";
 import { fullName } from "~/utils/format";
 
 interface Props {
-  person: { givenName: string; familyName: string; isAdmin: boolean; isStaff: boolean } | null;
+  person: { givenName: string; familyName: string; nav: { talkDays: boolean; admin: boolean } } | null;
 }
 
 /** The bar on every page: product name, main menu, language switch and sign-out. */
@@ -24,8 +24,8 @@ export function AppHeader({ person }: Props) {
             <NavLink to="/" end>
               {t("nav.home")}
             </NavLink>
-            {person.isStaff ? <NavLink to="/talk-days">{t("nav.talkDays")}</NavLink> : null}
-            {person.isAdmin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+            {person.nav.talkDays ? <NavLink to="/talk-days">{t("nav.talkDays")}</NavLink> : null}
+            {person.nav.admin ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
           </nav>
         ) : null}
         <div className="header-actions">

@@ -21,7 +21,7 @@ interface GridPupil {
   assessment: { level: string | null; written: string; updatedAt: string } | null;
 }
 
-type SaveResult = { ok: true; pupilId: string; savedAt: string } | { ok: false; error: string };
+type SaveResult = { ok: true; pupilId: string; savedAt: string } | { ok: false; error: string; message: string };
 
 /** How long typing in an omdöme may pause before it is saved. */
 const WRITTEN_SAVE_DELAY_MS = 800;
@@ -170,7 +170,7 @@ function AssessmentRow({
 
   const tabStop = Math.max(0, steps.findIndex((s) => s.key === level));
   const label = (step: ScaleStep) => scaleStepName(step, locale, t);
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
   const status =
     fetcher.state !== "idle"
       ? t("assessments.saving")

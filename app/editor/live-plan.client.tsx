@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { usePlanComments } from "~/components/plan/plan-comments";
 import type { EditorSlot } from "~/components/plan/plan-document";
 import { useConnectionState, usePlanConnection, usePresence, type ConnectionState } from "./plan-connection.client";
-import type { PlanRole, PresenceUser } from "./plan-roles";
+import type { PlanRole, PresenceUser } from "~/shared/collab-protocol";
 import { MountInTurn } from "./progressive-mount.client";
 import { SectionEditor } from "./section-editor.client";
 
@@ -15,7 +15,7 @@ import { SectionEditor } from "./section-editor.client";
 
 /** Whether this person may type now: the page's word, unless the server has since said no. */
 function canWrite(editable: boolean, state: ConnectionState): boolean {
-  return editable && state !== "readOnly" && state !== "accessChanged" && state !== "locked" && state !== "failed";
+  return editable && state !== "readOnly" && state !== "accessChanged" && state !== "signedOut" && state !== "locked" && state !== "failed";
 }
 
 /** One section's text as a live editor, made when its turn comes. */

@@ -1,13 +1,8 @@
 import { useEffect, useReducer, useSyncExternalStore } from "react";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import type { PresenceUser } from "./plan-roles";
-
-/** Close codes of /collab (server/collab/close-codes.ts) that need the person told. */
-const CLOSE_READ_ONLY = 4403;
-const CLOSE_ACCESS_CHANGED = 4409;
-const CLOSE_MALFORMED = 4400;
-const CLOSE_PLAN_LOCKED = 4423;
+import { CloseCode, isPresenceUser, type PresenceUser } from "~/shared/collab-protocol";
+import { CheckedAwareness } from "./checked-awareness";
 
 /** A connection nobody on the page uses any more is closed after this long, so moving between two
  * pages of the same plan (plan page ↔ talk view) keeps it. */
@@ -23,12 +18,19 @@ export type ConnectionState =
   | "offlineUnsaved"
   | "readOnly"
   | "accessChanged"
+  | "signedOut"
   | "locked"
   | "failed";
 
 export interface PresentPerson extends PresenceUser {
   clientId: number;
   isSelf: boolean;
+}
+
+interface AwarenessChanges {
+  added: number[];
+  updated: number[];
+  removed: number[];
 }
 
 /**
@@ -39,6 +41,8 @@ export interface PresentPerson extends PresenceUser {
 export class PlanConnection {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
+  /** Who is here and their carets, checked (see CheckedAwareness); never the provider's raw awareness. */
+  readonly awareness: CheckedAwareness;
   private state: ConnectionState = "connecting";
   private people: PresentPerson[] = [];
   private readonly stateListeners = new Set<() => void>();
@@ -51,7 +55,21 @@ export class PlanConnection {
   constructor(readonly planId: string) {
     const url = `${window.location.protocol === "https:" ? "wss:" : "ws:"}//${window.location.host}/collab`;
     this.provider = new WebsocketProvider(url, planId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+    this.awareness = new CheckedAwareness(this.provider.awareness);
     const { provider, doc } = this;
+    // y-websocket sends every awareness change it hears back to the server, everyone's. Only our
+    // own is ours to send: the server skips the rest, and a peer's state, checked or not, must
+    // not travel on from here.
+    const sendChanges = provider._awarenessUpdateHandler;
+    const sendOwnChanges: typeof sendChanges = ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
+      const own = (ids: number[]) => ids.filter((id) => id === doc.clientID);
+      const mine = { added: own(added), updated: own(updated), removed: own(removed) };
+      if (mine.added.length + mine.updated.length + mine.removed.length > 0) sendChanges(mine, origin);
+    };
+    provider.awareness.off("update", sendChanges);
+    provider.awareness.on("update", sendOwnChanges);
+    // destroy() takes the handler off by this name.
+    provider._awarenessUpdateHandler = sendOwnChanges;
     const compute = () => this.computeState();
     const onSync = (synced: boolean) => {
       if (synced) {
@@ -68,13 +86,15 @@ export class PlanConnection {
       }
     };
     const onClose = (event: CloseEvent | null) => {
-      if (event?.code === CLOSE_READ_ONLY) this.final = "readOnly";
+      const code = event?.code;
+      if (code === CloseCode.ReadOnly) this.final = "readOnly";
       // Locked for signing: the text stays on screen, read-only; the page reloads its data.
-      else if (event?.code === CLOSE_PLAN_LOCKED) this.final = "locked";
-      else if (event?.code === CLOSE_MALFORMED) this.final = "failed";
-      else if (event?.code === CLOSE_ACCESS_CHANGED) {
-        this.final = "accessChanged";
-        // New rights mean a new page: the loader decides what this person may see now.
+      else if (code === CloseCode.PlanLocked) this.final = "locked";
+      else if (code === CloseCode.Malformed || code === CloseCode.PresenceLimit) this.final = "failed";
+      else if (code === CloseCode.AccessChanged || code === CloseCode.SessionEnded) {
+        this.final = code === CloseCode.AccessChanged ? "accessChanged" : "signedOut";
+        // New rights (or none: signed out) mean a new page: the loader decides what this person
+        // may see now, or sends them to sign in.
         window.setTimeout(() => window.location.reload(), 1500);
       }
       if (this.final) provider.shouldConnect = false;
@@ -85,7 +105,7 @@ export class PlanConnection {
     provider.on("status", compute);
     provider.on("connection-close", onClose);
     doc.on("update", onUpdate);
-    provider.awareness.on("change", onAwareness);
+    this.awareness.on("change", onAwareness);
     window.addEventListener("online", compute);
     window.addEventListener("offline", compute);
     // The provider, doc and awareness go with destroy(); only the window outlives them.
@@ -143,11 +163,11 @@ export class PlanConnection {
   }
 
   private computePresence() {
-    const { awareness } = this.provider;
+    const { awareness } = this;
     const seen = new Map<string, PresentPerson>();
     for (const [clientId, state] of awareness.getStates()) {
-      const user = (state as { user?: PresenceUser }).user;
-      if (!user?.name) continue;
+      const user = (state as { user?: unknown } | null)?.user;
+      if (!isPresenceUser(user)) continue;
       const isSelf = clientId === awareness.clientID;
       const key = user.key ?? String(clientId);
       const known = seen.get(key);

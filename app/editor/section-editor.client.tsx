@@ -1,18 +1,12 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
-import Bold from "@tiptap/extension-bold";
-import Document from "@tiptap/extension-document";
-import HardBreak from "@tiptap/extension-hard-break";
-import Italic from "@tiptap/extension-italic";
-import { BulletList, ListItem, ListKeymap, OrderedList } from "@tiptap/extension-list";
-import Paragraph from "@tiptap/extension-paragraph";
-import Text from "@tiptap/extension-text";
 import { Dropcursor, Gapcursor, Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import { useEffect, useRef, useState } from "react";
+import { contentExtensions } from "./content-extensions";
 import { CommentAnchors, commentAnchorsKey, paragraphsOf, passageBetween, selectedPassage, type AnchoredThread } from "./comment-anchors.client";
 import { useTranslation } from "react-i18next";
-import type { PresenceUser } from "./plan-roles";
+import type { PresenceUser } from "~/shared/collab-protocol";
 import type { PlanConnection } from "./plan-connection.client";
 
 interface Props {
@@ -45,24 +39,14 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
       immediatelyRender: false,
       editable,
       extensions: [
-        // What the toolbar offers — paragraphs, bold, italic, lists — and nothing more: a plan is
-        // plain prose (no headings, quotes or code), and every extension is JavaScript every
-        // guardian's phone downloads. Collaboration brings its own undo history.
-        Document,
-        Paragraph,
-        Text,
-        Bold,
-        Italic,
-        HardBreak,
-        BulletList,
-        OrderedList,
-        ListItem,
-        ListKeymap,
+        // What the toolbar offers (content-extensions.ts). Collaboration brings its own undo history.
+        ...contentExtensions,
         Dropcursor,
         Gapcursor,
         Collaboration.configure({ document: connection.doc, field: fragment }),
         CollaborationCaret.configure({
-          provider: connection.provider,
+          // Peers' carets only after they were checked: a malformed one must not break the editor.
+          provider: { awareness: connection.awareness },
           user,
           render: (caretUser) => {
             const caret = document.createElement("span");

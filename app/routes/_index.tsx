@@ -1,10 +1,11 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PupilList } from "~/components/pupil-list";
 import { GuardianTalkCard } from "~/components/talk/guardian-talk-card";
 import { getHomePage } from "~/services/home.server";
 import { performGuardianAnswer } from "~/services/talk-intents.server";
+import { respond } from "~/utils/action-result.server";
 import { readFormData } from "~/utils/forms.server";
 import { TermName } from "~/components/term-name";
 import { requirePerson } from "~/utils/auth.server";
@@ -24,8 +25,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const form = await readFormData(request);
-  const result = await performGuardianAnswer(context, request, person, Object.fromEntries(form));
-  return result.ok ? { ...result, talkId: String(form.get("talkId")) } : data({ ...result, talkId: String(form.get("talkId") ?? "") }, { status: result.status });
+  const talkId = String(form.get("talkId") ?? "");
+  const result = await performGuardianAnswer(context, person, form);
+  // The card that posted shows the answer: it is told by its talk.
+  return respond(result, "talks", { talkId });
 }
 
 export default function HomePage() {

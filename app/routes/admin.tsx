@@ -1,9 +1,11 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TermName } from "~/components/term-name";
-import { administersOwnSchool, getSchoolAdminPage, performScaleSettings } from "~/services/school-admin.server";
-import { notFound, requirePerson } from "~/utils/auth.server";
+import { requireSchoolAdmin } from "~/policies/school.server";
+import { getSchoolAdminPage, performScaleSettings } from "~/services/school-admin.server";
+import { respond } from "~/utils/action-result.server";
+import { notFound } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
@@ -13,17 +15,15 @@ import { subjectName } from "~/utils/subject-name";
 export const handle: PageHandle = { titleKey: "pageTitles.admin" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
-  const page = getSchoolAdminPage(context.db, person);
+  const admin = await requireSchoolAdmin(request, context);
+  const page = getSchoolAdminPage(context.db, admin);
   if (!page) throw notFound();
   return page;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const person = await requirePerson(request, context);
-  if (!administersOwnSchool(context.db, person)) throw notFound();
-  const result = performScaleSettings(context.db, person.schoolId, Object.fromEntries(await readFormData(request)));
-  return result.ok ? { ok: true as const } : data({ ok: false as const, error: result.error }, { status: 400 });
+  const admin = await requireSchoolAdmin(request, context);
+  return respond(performScaleSettings(context.db, admin.schoolId, await readFormData(request)), "assessments.settings");
 }
 
 export default function AdminPage() {
@@ -43,6 +43,12 @@ export default function AdminPage() {
         </Link>
         <Link className="button-secondary" to="/admin/outbox">
           {t("talks.outbox.title")}
+        </Link>
+        <Link className="button-secondary" to="/admin/accounts">
+          {t("accounts.open")}
+        </Link>
+        <Link className="button-secondary" to="/admin/import">
+          {t("import.link")}
         </Link>
       </p>
 
@@ -123,9 +129,7 @@ export default function AdminPage() {
                   <tr key={s.id}>
                     <td>{fullName(s)}</td>
                     <td>
-                      {[s.isTeacher ? t("roles.teacher") : null, s.isAdmin ? t("roles.admin") : null]
-                        .filter(Boolean)
-                        .join(", ")}
+                      {s.duties.map((duty) => t(`roles.${duty}`)).join(", ")}
                     </td>
                     <td>{s.hasAccount ? t("admin.hasAccount") : t("admin.noAccount")}</td>
                   </tr>

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { listPlansForPerson } from "../../db/queries/plans";
+import { listPlansForPerson } from "~/services/plan-page.server";
 import { getPerson } from "~/utils/auth.server";
 
 /** GET /api/me/plans — the plans the signed-in person can open, with their access and status. */
@@ -8,7 +8,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!person) {
     return Response.json({ error: "unauthorized", message: "Sign in first." }, { status: 401, headers: { "Cache-Control": "no-store" } });
   }
-  const plans = listPlansForPerson(context.db, person.id, person.schoolId).map((p) => ({
+  const plans = listPlansForPerson(context.db, person).map((p) => ({
     planId: p.planId,
     pupilName: `${p.pupil.givenName} ${p.pupil.familyName}`,
     term: { kind: p.term.kind, year: p.term.year },

@@ -1,10 +1,11 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AssessmentGrid } from "~/components/assessment-grid";
 import { TermName } from "~/components/term-name";
-import { getAssessmentGridPage, getDutyForActions, performSaveAssessment } from "~/services/assessments.server";
+import { getAssessmentGridPage, getOpenableDuty, performSaveAssessment } from "~/services/assessments.server";
+import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { useLocale } from "~/utils/use-locale";
@@ -16,18 +17,16 @@ export const handle: PageHandle = { titleKey: "pageTitles.assessments" };
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
   // Only the teacher's own duty in the active term opens a grid; anything else is a 404.
-  const page = getAssessmentGridPage(context.db, person.id, params.dutyId ?? "");
-  if (!page) throw notFound();
-  return page;
+  const duty = getOpenableDuty(context.db, person.id, params.dutyId ?? "");
+  if (!duty) throw notFound();
+  return getAssessmentGridPage(context.db, duty);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
-  const duty = getDutyForActions(context.db, person.id, params.dutyId ?? "");
+  const duty = getOpenableDuty(context.db, person.id, params.dutyId ?? "");
   if (!duty) throw notFound();
-  const result = performSaveAssessment(context, person.id, duty, Object.fromEntries(await readFormData(request)));
-  if (!result.ok) return data({ ok: false as const, error: result.error }, { status: result.status });
-  return { ok: true as const, pupilId: result.pupilId, savedAt: result.savedAt };
+  return respond(performSaveAssessment(context, person.id, duty, await readFormData(request)), "assessments");
 }
 
 // Saving a row must not reload the whole grid under the teacher's fingers.

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TermName } from "~/components/term-name";
 import { getAssessmentsPage } from "~/services/assessments.server";
-import { notFound, requirePerson } from "~/utils/auth.server";
+import { requireStaff } from "~/policies/school.server";
 import { useLocale } from "~/utils/use-locale";
 import type { PageHandle } from "~/utils/page-title";
 import { subjectName } from "~/utils/subject-name";
@@ -11,9 +11,8 @@ import { subjectName } from "~/utils/subject-name";
 export const handle: PageHandle = { titleKey: "pageTitles.assessments" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
-  if (!person.isStaff) throw notFound();
-  return getAssessmentsPage(context.db, person);
+  const staff = await requireStaff(request, context);
+  return getAssessmentsPage(context.db, staff);
 }
 
 export default function AssessmentsPage() {

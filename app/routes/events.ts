@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getPupilAccess } from "../../db/queries/access";
-import { getPlan } from "../../db/queries/plans";
-import { notFound, requirePerson } from "~/utils/auth.server";
-import { eventStream } from "~/utils/event-stream.server";
+import { planEventAudiences, requirePlan } from "~/policies/plan.server";
+import { requirePersonSession } from "~/utils/auth.server";
+import { personEventStream } from "~/utils/event-stream.server";
 
 /**
  * One server-sent event stream per page: what changed for the signed-in person (a pupil calling
@@ -10,22 +9,17 @@ import { eventStream } from "~/utils/event-stream.server";
  * the talk's clock or agenda). One stream rather than one per concern, because a browser opens
  * only six connections to a server over HTTP/1.1 and every open tab holds its stream.
  * The events carry no content: the page reloads its own loaders, which decide what this person
- * may see (so a staff-only thread never travels down this stream, not even as a title).
+ * may see. News of a staff-only thread reaches only the staff's streams (the plan policy's
+ * "hearStaffEvents"), so the others do not learn that anything happened in one.
+ * The stream opens with "hello": how many changes the person and the plan have had. A page whose
+ * data was loaded at other numbers missed a change before its stream was listening, and reloads.
+ * The stream ends with the session, and with the person's rights on the plan.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
   const planId = new URL(request.url).searchParams.get("plan");
-  let plan = null;
-  if (planId !== null) {
-    plan = getPlan(context.db, planId);
-    if (!plan || getPupilAccess(context.db, person.id, plan.pupilId) === "none") throw notFound();
-  }
-  return eventStream(request, (send) => {
-    const unsubscribePerson = context.personEvents.subscribe(person.id, send);
-    const unsubscribePlan = plan ? context.planEvents.subscribe(plan.id, send) : () => {};
-    return () => {
-      unsubscribePerson();
-      unsubscribePlan();
-    };
-  });
+  // Opening a stream is not a view of the plan: the page itself was logged when it loaded.
+  const gate = planId !== null ? await requirePlan(request, context, planId, "read", { recordView: false }) : null;
+  const { person, session } = await requirePersonSession(request, context);
+  const plan = gate ? { plan: gate.plan, audiences: planEventAudiences(gate.relations, gate.plan) } : null;
+  return personEventStream(request, context, { personId: person.id, session }, plan);
 }

@@ -1,7 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
-import { setPreferredLocale } from "../../db/queries/roster";
-import { supportedLocales, type Locale } from "~/i18n";
+import { setLanguage } from "~/services/language.server";
 import { getPerson, safeRedirectPath } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { localeCookie, localePickedCookie } from "~/utils/i18n.server";
@@ -11,21 +9,13 @@ import { localeCookie, localePickedCookie } from "~/utils/i18n.server";
  * calendar files and the next device); one made while signed out goes there at sign-in.
  */
 export async function action({ request, context }: ActionFunctionArgs) {
-  // Here, not at module level: a schema there would ship zod to the browser with the page.
-  const LanguageSchema = z.object({
-    locale: z.enum(supportedLocales as [Locale, ...Locale[]]),
-    redirectTo: z.string().optional(),
-  });
-  const parsed = LanguageSchema.safeParse(Object.fromEntries(await readFormData(request)));
-  if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   const person = await getPerson(request, context);
-  if (person) {
-    setPreferredLocale(context.db, person.id, parsed.data.locale);
-  }
+  const result = setLanguage(context.db, person, await readFormData(request));
+  if (!result.ok) throw new Response("Bad Request", { status: 400 });
   const headers = new Headers();
-  headers.append("Set-Cookie", await localeCookie.serialize(parsed.data.locale));
+  headers.append("Set-Cookie", await localeCookie.serialize(result.locale));
   if (!person) headers.append("Set-Cookie", await localePickedCookie.serialize(true));
-  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers });
+  return redirect(safeRedirectPath(result.redirectTo), { headers });
 }
 
 export function loader() {

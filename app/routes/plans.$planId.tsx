@@ -4,47 +4,53 @@ import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TermName } from "~/components/term-name";
+import { planEventAudiences, requirePlan } from "~/policies/plan.server";
 import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
-import { getPlanForActions, openPlanPage, performGuardianConsent } from "~/services/plan-page.server";
-import { notFound, requirePerson } from "~/utils/auth.server";
+import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
+import { getSigningProof } from "~/services/signing-proof.server";
+import { respond } from "~/utils/action-result.server";
+import { getAuthenticatedAt, refreshAuthentication } from "~/utils/auth.server";
+import { readKnownDevice } from "~/utils/known-device.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 import type { PageHandle } from "~/utils/page-title";
 
-// No names in the title: titles end up in browser history and on shared screens.
-
-/** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle & PageHandle = { titleKey: "pageTitles.plan", livePlanId: (data) => (data as { plan?: { id: string } } | undefined)?.plan?.id ?? null };
+/** The page's event stream includes this plan (see root and use-live-events). Its title names
+ * no one: titles end up in browser history and on shared screens. */
+export const handle: LivePlanHandle & PageHandle = {
+  titleKey: "pageTitles.plan",
+  livePlan: (data) => {
+    const page = data as { plan?: { id: string }; liveSeq?: number } | undefined;
+    return page?.plan ? { id: page.plan.id, seq: page.liveSeq ?? 0 } : null;
+  },
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
-  const page = openPlanPage(context.db, person, params.planId ?? "");
-  if (!page) throw notFound();
-  return page;
+  const gate = await requirePlan(request, context, params.planId ?? "", "read");
+  // Counted in the same synchronous step as the data is read: nothing is published in between, and
+  // a change after it makes the page's stream reload the data.
+  const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
+  // Signing on this device asks again who it is when the last sign-in is not recent.
+  const proof = await getSigningProof(request, context, gate.person.id);
+  return { ...getPlanPage(context.db, gate), liveSeq, proof };
 }
 
+/** The plan page's forms: comments, locking and signing, and the adult pupil's consent. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const person = await requirePerson(request, context);
-  const plan = getPlanForActions(context.db, person.id, params.planId ?? "");
-  if (!plan) throw notFound();
+  const gate = await requirePlan(request, context, params.planId ?? "", "read");
   const form = await readFormData(request);
-  const fields = Object.fromEntries(form);
-
-  if (typeof fields.intent === "string" && signingIntents.includes(fields.intent)) {
-    const result = await performSigningIntent(context, person.id, plan, form);
-    return result.ok ? result : data(result, { status: result.status });
+  const intent = String(form.get("intent") ?? "");
+  if (signingIntents.includes(intent)) {
+    const session = { authenticatedAt: await getAuthenticatedAt(request, context), device: await readKnownDevice(request, context) };
+    const result = await performSigningIntent(context, gate, session, form);
+    // A password given again makes the session's sign-in recent.
+    if (result.ok && result.reauthenticated) return data(result, { headers: { "Set-Cookie": await refreshAuthentication(context, request) } });
+    return respond(result, "signing");
   }
-
-  if (fields.intent !== "guardian-consent") {
-    const result = performCommentIntent(context, person, plan, fields);
-    return result.ok ? result : data(result, { status: result.status });
-  }
-
-  const result = performGuardianConsent(context, person.id, plan.pupilId, fields);
-  if (result === "notYours") throw notFound();
-  return result.ok ? result : data(result, { status: 400 });
+  if (intent === "guardian-consent") return respond(performGuardianConsent(context, gate, form), "plan.consent");
+  return respond(performCommentIntent(context, gate, form), "comments");
 }
 
 export default function PlanPage() {
@@ -93,11 +99,11 @@ export default function PlanPage() {
         </section>
       ) : null}
 
-      {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+      {page.plan.status !== "draft" ? <PlanSigning page={page} proof={page.proof} /> : null}
 
       <PlanBody page={page} />
 
-      {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
+      {page.plan.status === "draft" ? <PlanSigning page={page} proof={page.proof} /> : null}
     </div>
   );
 }

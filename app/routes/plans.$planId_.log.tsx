@@ -1,26 +1,24 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { requirePlan } from "~/policies/plan.server";
 import { getPlanLogPage } from "~/services/plan-page.server";
-import { notFound, requirePerson } from "~/utils/auth.server";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import type { PageHandle } from "~/utils/page-title";
 
 export const handle: PageHandle = { titleKey: "pageTitles.log" };
 
-/** A plan's log; who may see it is decided in getPlanLogPage. */
+/** A plan's log, for those the plan policy lets read it ("readLog"). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
-  const page = getPlanLogPage(context.db, person, params.planId ?? "");
-  if (!page) throw notFound();
-  return page;
+  const gate = await requirePlan(request, context, params.planId ?? "", "readLog");
+  return getPlanLogPage(context.db, gate);
 }
 
 export default function PlanLogPage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { planId, mayOpenPlan, pupil, events } = useLoaderData<typeof loader>();
+  const { planId, mayOpenPlan, pupil, masked, events } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       {mayOpenPlan ? (
@@ -29,7 +27,7 @@ export default function PlanLogPage() {
         </nav>
       ) : null}
       <h1>
-        {t("audit.heading")} <span className="heading-note">· {fullName(pupil)}</span>
+        {t("audit.heading")} <span className="heading-note">· {masked ? t("pupil.protectedMasked") : fullName(pupil)}</span>
       </h1>
       <p className="muted">{t("audit.intro")}</p>
       {events.length === 0 ? (
@@ -51,7 +49,7 @@ export default function PlanLogPage() {
               {events.map((e) => (
                 <tr key={e.id}>
                   <td>{formatDateTime(new Date(e.at), locale)}</td>
-                  <td>{fullName(e)}</td>
+                  <td>{e.masked ? t("pupil.protectedMasked") : fullName(e)}</td>
                   <td>{t(`audit.actions.${e.action}`)}</td>
                   <td className="numeric">{e.version}</td>
                 </tr>

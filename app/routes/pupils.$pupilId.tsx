@@ -2,8 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TermName } from "~/components/term-name";
+import { requirePupil } from "~/policies/plan.server";
 import { getPupilPage } from "~/services/roster.server";
-import { notFound, requirePerson, requirePupilAccess } from "~/utils/auth.server";
+import { notFound } from "~/utils/auth.server";
 import { fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import type { PageHandle } from "~/utils/page-title";
@@ -13,10 +14,8 @@ import { subjectName } from "~/utils/subject-name";
 export const handle: PageHandle = { titleKey: "pageTitles.pupil" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
-  const pupilId = params.pupilId ?? "";
-  const access = requirePupilAccess(context, person, pupilId);
-  const page = getPupilPage(context.db, person, pupilId, access);
+  const gate = await requirePupil(request, context, params.pupilId ?? "");
+  const page = getPupilPage(context.db, gate);
   if (!page) throw notFound();
   return page;
 }
@@ -24,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export default function PupilPage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { profile, viewerIsStaff } = useLoaderData<typeof loader>();
+  const { profile, showsProtection } = useLoaderData<typeof loader>();
 
   return (
     <div className="page">
@@ -43,7 +42,7 @@ export default function PupilPage() {
       ) : (
         <p className="muted">{t("plan.noTerm")}</p>
       )}
-      {viewerIsStaff && profile.protectedIdentity ? (
+      {showsProtection && profile.protectedIdentity ? (
         <p className="alert alert-warning">
           <strong>{t("pupil.protectedIdentity")}.</strong> {t("pupil.protectedIdentityHelp")}
         </p>

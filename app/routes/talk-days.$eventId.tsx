@@ -1,8 +1,9 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getTalkBoard, type TalkBoard } from "~/services/talk-days.server";
 import { performBoardIntent } from "~/services/talk-intents.server";
+import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatTalkTime, fullName } from "~/utils/format";
@@ -13,20 +14,24 @@ export const handle: PageHandle = { titleKey: "pageTitles.talkDays" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  const board = getTalkBoard(context.db, person.id, params.eventId ?? "");
+  const board = getTalkBoard(context.db, person, params.eventId ?? "");
   if (!board) throw notFound();
   return board;
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
-  const form = await readFormData(request);
-  const result = performBoardIntent(context, request, person, params.eventId ?? "", Object.fromEntries(form));
-  return result.ok ? result : data(result, { status: result.status });
+  return respond(performBoardIntent(context, person, params.eventId ?? "", await readFormData(request)), "talks");
 }
 
 type Sitting = TalkBoard["sittings"][number];
 type Pupil = TalkBoard["pupils"][number];
+
+/** A pupil's name on the board, or the masked row of a protected family the viewer does not work with. */
+function usePupilName() {
+  const { t } = useTranslation();
+  return (p: { givenName: string; familyName: string; masked: boolean }) => (p.masked ? t("pupil.protectedMasked") : fullName(p));
+}
 
 /** A sitting as families see it too: the weekday, the date and the time. */
 function useSittingLabel() {
@@ -37,6 +42,7 @@ function useSittingLabel() {
 
 export default function TalkBoardPage() {
   const { t } = useTranslation();
+  const nameOf = usePupilName();
   const board = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -70,7 +76,7 @@ export default function TalkBoardPage() {
       ) : null}
 
       <div className="actions">
-        {board.event.status === "planning" ? (
+        {board.event.status === "planning" && board.changesWholeEvent ? (
           <>
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="invite" />
@@ -131,6 +137,7 @@ export default function TalkBoardPage() {
         </div>
       </section>
 
+      {board.changesWholeEvent ? (
       <section className="card" aria-labelledby="places-heading">
         <h2 id="places-heading">{t("talks.board.placesHeading")}</h2>
         <p className="small muted">{t("talks.board.placesText")}</p>
@@ -140,6 +147,7 @@ export default function TalkBoardPage() {
           ))}
         </ul>
       </section>
+      ) : null}
 
       {unplaced.length > 0 ? (
         <section className="card" aria-labelledby="unplaced-heading">
@@ -147,7 +155,7 @@ export default function TalkBoardPage() {
           <ul className="plain-list">
             {unplaced.map((p) => (
               <li key={p.id}>
-                <strong>{fullName(p)}</strong> ({p.groupName}):{" "}
+                <strong>{nameOf(p)}</strong> ({p.groupName}):{" "}
                 {p.unplacedReasons.length > 0 ? p.unplacedReasons.map((r) => t(`talks.reasons.${r}`)).join("; ") : t("talks.reasons.none")}
                 <MoveForm pupil={p} sittings={board.sittings} />
               </li>
@@ -168,10 +176,16 @@ export default function TalkBoardPage() {
                 {pupils.map((p) => (
                   <li key={p.id}>
                     <span className="pupil-move-name">
-                      {fullName(p)} <span className="muted small">{p.groupName}</span>
+                      {nameOf(p)} <span className="muted small">{p.groupName}</span>
                     </span>
                     <span className="small">
                       {t("talks.board.confirmed", { confirmed: p.confirmed, guardians: p.guardians })}
+                      {p.clashes.map((clash) => (
+                        <strong key={clash} className="clash">
+                          {" · "}
+                          {t(`talks.board.clash.${clash}`)}
+                        </strong>
+                      ))}
                       {p.remote ? ` · ${t("talks.board.remote")}` : ""}
                       {p.interpreterLanguages.length ? ` · ${t("talks.board.interpreter", { languages: p.interpreterLanguages.join(", ") })}` : ""}
                     </span>
@@ -188,7 +202,8 @@ export default function TalkBoardPage() {
             <ul className="plain-list">
               {oneToOne.map((p) => (
                 <li key={p.id}>
-                  {fullName(p)}: {label(p.oneToOne!)} · {p.oneToOne!.place}
+                  {nameOf(p)}: {label(p.oneToOne!)}
+                  {p.oneToOne!.place ? ` · ${p.oneToOne!.place}` : ""}
                 </li>
               ))}
             </ul>
@@ -233,6 +248,7 @@ function SittingSettings({ sitting }: { sitting: Sitting }) {
 
 function MoveForm({ pupil, sittings }: { pupil: Pupil; sittings: Sitting[] }) {
   const { t } = useTranslation();
+  const nameOf = usePupilName();
   const fetcher = useFetcher<{ ok: boolean; error?: string }>();
   const label = useSittingLabel();
   const selectId = `move-${pupil.id}`;
@@ -242,7 +258,7 @@ function MoveForm({ pupil, sittings }: { pupil: Pupil; sittings: Sitting[] }) {
       <input type="hidden" name="intent" value="move" />
       <input type="hidden" name="pupilId" value={pupil.id} />
       <label htmlFor={selectId} className="visually-hidden">
-        {t("talks.board.moveLabel", { name: fullName(pupil) })}
+        {t("talks.board.moveLabel", { name: nameOf(pupil) })}
       </label>
       <select id={selectId} name="sittingId" defaultValue={pupil.sittingId ?? ""}>
         {pupil.sittingId ? null : <option value="">{t("talks.board.choose")}</option>}
@@ -267,6 +283,7 @@ function MoveForm({ pupil, sittings }: { pupil: Pupil; sittings: Sitting[] }) {
 
 function BookingForm({ pupils }: { pupils: Pupil[] }) {
   const { t } = useTranslation();
+  const nameOf = usePupilName();
   const fetcher = useFetcher<{ ok: boolean; error?: string }>();
   if (pupils.length === 0) return null;
   return (
@@ -281,7 +298,7 @@ function BookingForm({ pupils }: { pupils: Pupil[] }) {
             <select id="book-pupil" name="pupilId" required>
               {pupils.map((p) => (
                 <option key={p.id} value={p.id}>
-                  {fullName(p)}
+                  {nameOf(p)}
                 </option>
               ))}
             </select>

@@ -1,10 +1,11 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { TalkClock } from "~/components/talk/talk-clock";
 import { performIdentityCheck } from "~/services/talk-intents.server";
 import { getSittingBoard, type SittingBoard } from "~/services/talk-live.server";
+import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatTalkTime, formatTime, fullName } from "~/utils/format";
@@ -19,17 +20,14 @@ const PRESENCE_REFRESH_MS = 10_000;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  if (!person.isStaff) throw notFound();
-  const board = getSittingBoard(context.db, person, params.sittingId ?? "", (planId) => context.collaboration.presentPeople(planId));
-  if (!board || board.eventId !== params.eventId) throw notFound();
+  const board = getSittingBoard(context.db, person, params.eventId ?? "", params.sittingId ?? "", (planId) => context.collaboration.presentPeople(planId));
+  if (!board) throw notFound();
   return board;
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
-  const result = performIdentityCheck(context, person.id, Object.fromEntries(await readFormData(request)));
-  if (!result.ok) return data({ ok: false as const, error: result.error }, { status: result.status });
-  return { ok: true as const };
+  return respond(performIdentityCheck(context, person, await readFormData(request)), "talks");
 }
 
 export default function SittingBoardPage() {
@@ -43,7 +41,7 @@ export default function SittingBoardPage() {
     const timer = setInterval(() => revalidate.current(), PRESENCE_REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
-  const openCalls = board.pupils.flatMap((p) => p.calls.filter((c) => !c.acknowledged).map((c) => ({ ...c, pupil: p.pupil })));
+  const openCalls = board.pupils.flatMap((p) => p.calls.filter((c) => !c.acknowledged).map((c) => ({ ...c, pupil: p.pupil, masked: p.masked })));
 
   return (
     <div className="page page-wide">
@@ -65,7 +63,7 @@ export default function SittingBoardPage() {
           <ul className="plain-list" role="status">
             {openCalls.map((c) => (
               <li key={c.id}>
-                {t("talks.sitting.callLine", { name: fullName(c.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
+                {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
               </li>
             ))}
           </ul>
@@ -88,7 +86,7 @@ function PupilCard({ pupil, talkMinutes }: { pupil: SittingBoard["pupils"][numbe
   const headingId = `pupil-${pupil.talkId}`;
   return (
     <li className="card sitting-card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{fullName(pupil.pupil)}</h2>
+      <h2 id={headingId}>{pupil.masked ? t("pupil.protectedMasked") : fullName(pupil.pupil)}</h2>
       <TalkClock elapsedMs={pupil.elapsedMs} startedAtMs={pupil.startedAtMs} talkMinutes={talkMinutes} />
       <ul className="plain-list small">
         <li>
@@ -97,7 +95,7 @@ function PupilCard({ pupil, talkMinutes }: { pupil: SittingBoard["pupils"][numbe
         </li>
         {pupil.guardians.map((g) => (
           <li key={g.id}>
-            <span className={g.present ? "presence-dot presence-on" : "presence-dot"} aria-hidden="true" /> {fullName(g)}:{" "}
+            <span className={g.present ? "presence-dot presence-on" : "presence-dot"} aria-hidden="true" /> {pupil.masked ? t("talks.sitting.maskedGuardian") : fullName(g)}:{" "}
             {g.attendance ? t(`talks.attendance.${g.attendance}`) : t("talks.sitting.noAnswer")}
             {g.present ? ` · ${t("talks.sitting.inPlan")}` : ""}
             {g.interpreterLanguage ? ` · ${t("talks.board.interpreter", { languages: g.interpreterLanguage })}` : ""}
@@ -109,7 +107,7 @@ function PupilCard({ pupil, talkMinutes }: { pupil: SittingBoard["pupils"][numbe
         <p key={c.id} className={c.acknowledged ? "small" : "small call-open"}>
           {c.acknowledged && c.teacher
             ? t("talks.call.onTheWay", { name: fullName(c.teacher), time: formatTime(new Date(c.calledAt), locale) })
-            : t("talks.sitting.callLine", { name: fullName(pupil.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
+            : t("talks.sitting.callLine", { name: pupil.masked ? t("pupil.protectedMasked") : fullName(pupil.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
         </p>
       ))}
       <p className="small">
@@ -117,9 +115,11 @@ function PupilCard({ pupil, talkMinutes }: { pupil: SittingBoard["pupils"][numbe
           ? t("talks.sitting.signing", { signed: pupil.signing.signed, required: pupil.signing.required })
           : t(`plan.status.${pupil.signing.planStatus}`)}
       </p>
-      <p>
-        <Link to={`/plans/${pupil.planId}`}>{t("talks.sitting.openPlan")}</Link> · <Link to={`/talks/${pupil.talkId}`}>{t("talks.sitting.openTalk")}</Link>
-      </p>
+      {pupil.opensPlan ? (
+        <p>
+          <Link to={`/plans/${pupil.planId}`}>{t("talks.sitting.openPlan")}</Link> · <Link to={`/talks/${pupil.talkId}`}>{t("talks.sitting.openTalk")}</Link>
+        </p>
+      ) : null}
     </li>
   );
 }
@@ -134,7 +134,7 @@ function IdentityCheckForm({ talkId, guardian }: { talkId: string; guardian: { i
       <input type="hidden" name="talkId" value={talkId} />
       <input type="hidden" name="guardianId" value={guardian.id} />{" "}
       <button type="submit" className="button-secondary button-small" disabled={fetcher.state !== "idle"}>
-        {t("talks.sitting.checkIdentity", { name: guardian.givenName })}
+        {t("talks.sitting.checkIdentity", { name: guardian.givenName || t("roles.guardian") })}
       </button>
     </fetcher.Form>
   );

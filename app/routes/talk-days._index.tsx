@@ -1,33 +1,28 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { createTalkEvent, getTalkDaysPage } from "~/services/talk-days.server";
-import { parseNewTalkEvent } from "~/services/talk-intents.server";
-import { notFound, requirePerson } from "~/utils/auth.server";
+import { requireStaff } from "~/policies/school.server";
+import { getTalkDaysPage } from "~/services/talk-days.server";
+import { performNewTalkEvent } from "~/services/talk-intents.server";
+import { respond } from "~/utils/action-result.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate } from "~/utils/format";
+import { translateError } from "~/utils/errors";
 import { useLocale } from "~/utils/use-locale";
 import type { PageHandle } from "~/utils/page-title";
 
 export const handle: PageHandle = { titleKey: "pageTitles.talkDays" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const person = await requirePerson(request, context);
-  if (!person.isStaff) throw notFound();
-  return getTalkDaysPage(context.db, person);
+  const staff = await requireStaff(request, context);
+  return getTalkDaysPage(context.db, staff);
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const person = await requirePerson(request, context);
-  if (!person.isStaff) throw notFound();
-  const parsed = parseNewTalkEvent(await readFormData(request));
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? "form")))];
-    return data({ ok: false as const, fields, error: null }, { status: 400 });
-  }
-  const result = createTalkEvent(context.db, person, parsed.data);
-  if (!result.ok) return data({ ok: false as const, fields: [] as string[], error: result.error }, { status: result.error === "forbidden" ? 403 : 400 });
-  return redirect(`/talk-days/${result.eventId}`);
+  const staff = await requireStaff(request, context);
+  const result = performNewTalkEvent(context, staff, await readFormData(request));
+  if (result.ok && result.eventId) return redirect(`/talk-days/${result.eventId}`);
+  return respond(result, "talks");
 }
 
 const dayFields = [0, 1, 2];
@@ -38,7 +33,7 @@ export default function TalkDaysPage() {
   const { events, groups } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const invalid = (field: string) => (result && !result.ok && result.fields.includes(field) ? true : undefined);
+  const invalid = (field: string) => (result && !result.ok && result.fieldErrors?.[field] ? true : undefined);
   const errorFor = (field: string) =>
     invalid(field) ? (
       <p className="field-error" id={`${field}-error`}>
@@ -82,7 +77,7 @@ export default function TalkDaysPage() {
           <h2 id="create-heading">{t("talks.create.heading")}</h2>
           {result && !result.ok ? (
             <div className="alert alert-error" role="alert">
-              <p>{result.error ? t(`talks.errors.${result.error}`) : t("talks.create.fix")}</p>
+              <p>{result.error === "validation" ? t("talks.create.fix") : translateError(t, result.message)}</p>
             </div>
           ) : null}
           <Form method="post" className="stack-form">

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,9 +6,12 @@ import { PlanActionContext } from "~/components/plan/plan-action";
 import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
 import { TalkClock } from "~/components/talk/talk-clock";
+import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
+import { getSigningProof } from "~/services/signing-proof.server";
 import { getTalkView } from "~/services/talk-live.server";
 import { performTalkIntent } from "~/services/talk-intents.server";
+import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDate, formatTime, fullName } from "~/utils/format";
@@ -17,32 +20,37 @@ import type { LivePlanHandle } from "~/utils/use-live-events";
 import type { PageHandle } from "~/utils/page-title";
 import { subjectName } from "~/utils/subject-name";
 
-
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle & PageHandle = { titleKey: "pageTitles.talk", livePlanId: (data) => (data as { view?: { planId: string } } | undefined)?.view?.planId ?? null };
+export const handle: LivePlanHandle & PageHandle = {
+  titleKey: "pageTitles.talk",
+  livePlan: (data) => {
+    const page = data as { view?: { planId: string }; liveSeq?: number } | undefined;
+    return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;
+  },
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
   const view = getTalkView(context.db, person.id, params.talkId ?? "");
   if (!view) throw notFound();
-  const page = getPlanPage(context.db, person, view.planId);
-  if (!page) throw notFound();
-  return { view, page };
+  // The talk view shows the plan: reading it here is a view like any other, and logged as one.
+  const gate = requirePlanFor(context, person, view.planId, "read", { recordView: true });
+  const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
+  const proof = await getSigningProof(request, context, person.id);
+  return { view, page: getPlanPage(context.db, gate), liveSeq, proof };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
-  const form = await readFormData(request);
-  const result = await performTalkIntent(context, person, params.talkId ?? "", Object.fromEntries(form));
-  return result.ok ? result : data(result, { status: result.status });
+  return respond(await performTalkIntent(context, person, params.talkId ?? "", await readFormData(request)), "talks");
 }
 
 export default function TalkPage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { view, page } = useLoaderData<typeof loader>();
+  const { view, page, proof } = useLoaderData<typeof loader>();
   const { talk } = view;
-  const [follow, setFollow] = useState(view.role === "guardian");
+  const [follow, setFollow] = useState(view.follows);
   const agendaFetcher = useFetcher();
   const clockFetcher = useFetcher();
 
@@ -95,7 +103,7 @@ export default function TalkPage() {
             {t("talks.agenda.nowAt")} <strong>{titleOf(currentItem)}</strong>
           </p>
         ) : null}
-        {view.role === "guardian" ? (
+        {view.follows ? (
           <label className="checkbox talk-bar-follow">
             <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
             {t("talks.agenda.follow", { name: view.pupil.givenName })}
@@ -152,9 +160,9 @@ export default function TalkPage() {
         <div className="talk-plan">
           {/* The end of the talk: lock and sign here too (the forms post to the plan page). */}
           <PlanActionContext.Provider value={`/plans/${view.planId}`}>
-            {page.plan.status !== "draft" ? <PlanSigning page={page} /> : null}
+            {page.plan.status !== "draft" ? <PlanSigning page={page} proof={proof} /> : null}
             <PlanBody page={page} />
-            {page.plan.status === "draft" ? <PlanSigning page={page} /> : null}
+            {page.plan.status === "draft" ? <PlanSigning page={page} proof={proof} /> : null}
           </PlanActionContext.Provider>
         </div>
       </div>

@@ -1,9 +1,10 @@
 import { data, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { PlanRecord } from "~/services/plan-record.server";
+import { verifyByCode, verifyExportFile, type Verdict, type VerificationReport } from "~/services/plan-verification.server";
 import { recordNodeText } from "~/utils/record-text";
-import { checkExport, checkVersion, getVersionByCode } from "~/services/plan-signing.server";
+import { getPerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
@@ -11,81 +12,53 @@ import type { PageHandle } from "~/utils/page-title";
 
 export const handle: PageHandle = { titleKey: "pageTitles.verify" };
 
+/** An exported plan is far smaller; the limit keeps a hostile upload cheap. */
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+/** Room for the rest of the multipart body around the file. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
 
-interface VerifyResult {
-  ok: true;
-  source: "code" | "file";
-  valid: boolean;
-  hashValid: boolean;
-  complete: boolean;
-  knownHere: boolean;
-  contentHash: string | null;
-  summary: { pupil: string; school: string; term: PlanRecord["term"]; version: number; lockedAt: string } | null;
-  signatures: Array<{ name: string; role: string; signedAt: string; sealValid: boolean }>;
-  missing: Array<{ name: string; role: string }>;
-  /** The signed content, only when the person brought it (the exported file). */
-  record: PlanRecord | null;
-}
+type VerifyAnswer = ({ ok: true; source: "code" | "file" } & VerificationReport) | { ok: false; error: string };
 
 /**
  * Anyone may check a plan here, signed in or not: by the verification code printed on the PDF
  * (POSTed, so the code never lands in a URL or a log), or by uploading the exported JSON, which is
- * checked against our published key alone.
+ * checked against the school's copy and our published keys (see plan-verification.server.ts).
  */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await readFormData(request);
+  const fail = (error: string, status: number) => data<VerifyAnswer>({ ok: false, error }, { status });
+  // Said before the body is read: a file too large gets the page's own message, not an error page.
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES) return fail("verify.errors.tooLarge", 413);
+  const form = await readFormData(request, { maxBytes: MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES });
+  const viewerId = (await getPerson(request, context))?.id ?? null;
   const intent = form.get("intent");
   if (intent === "code") {
-    const code = String(form.get("code") ?? "");
-    const version = getVersionByCode(context.db, code);
-    if (!version) return data({ ok: false as const, error: "verify.errors.unknownCode" }, { status: 404 });
-    const check = checkVersion(context.db, version);
-    const record = JSON.parse(version.record) as PlanRecord;
-    const result: VerifyResult = {
-      ok: true,
-      source: "code",
-      valid: check.valid && version.status !== "voided",
-      hashValid: check.hashValid,
-      complete: check.complete,
-      knownHere: true,
-      contentHash: version.contentHash,
-      summary: { pupil: record.pupil.name, school: record.school, term: record.term, version: version.version, lockedAt: record.locked.at },
-      signatures: check.signatures.map((s) => ({ name: s.name, role: s.role, signedAt: s.signedAt, sealValid: s.sealValid })),
-      missing: check.missing.map((m) => ({ name: m.name, role: m.role })),
-      record: null,
-    };
-    return { ...result, voided: version.status === "voided" };
+    const report = verifyByCode(context.db, String(form.get("code") ?? "").slice(0, 100), viewerId);
+    if (!report) return fail("verify.errors.unknownCode", 404);
+    return data<VerifyAnswer>({ ok: true, source: "code", ...report });
   }
   if (intent === "file") {
     const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0) return data({ ok: false as const, error: "verify.errors.noFile" }, { status: 400 });
-    if (file.size > MAX_UPLOAD_BYTES) return data({ ok: false as const, error: "verify.errors.tooLarge" }, { status: 400 });
+    if (!(file instanceof File) || file.size === 0) return fail("verify.errors.noFile", 400);
+    if (file.size > MAX_UPLOAD_BYTES) return fail("verify.errors.tooLarge", 413);
     let parsed: unknown;
     try {
       parsed = JSON.parse(await file.text());
     } catch {
-      return data({ ok: false as const, error: "verify.errors.notJson" }, { status: 400 });
+      return fail("verify.errors.notJson", 400);
     }
-    const check = checkExport(context.db, parsed);
-    const record = check.record;
-    const result: VerifyResult = {
-      ok: true,
-      source: "file",
-      valid: check.valid,
-      hashValid: check.hashValid,
-      complete: true,
-      knownHere: check.knownHere,
-      contentHash: typeof (parsed as { contentHash?: unknown })?.contentHash === "string" ? (parsed as { contentHash: string }).contentHash : null,
-      summary: record ? { pupil: record.pupil.name, school: record.school, term: record.term, version: record.plan.version, lockedAt: record.locked.at } : null,
-      signatures: check.signatures,
-      missing: [],
-      record,
-    };
-    return { ...result, voided: false };
+    const report = verifyExportFile(context.db, parsed, viewerId);
+    if (!report) return fail("verify.errors.notJson", 400);
+    return data<VerifyAnswer>({ ok: true, source: "file", ...report });
   }
-  return data({ ok: false as const, error: "verify.errors.invalid" }, { status: 400 });
+  return fail("verify.errors.invalid", 400);
 }
+
+const verdictClass: Record<Verdict, string> = {
+  complete: "verify-valid",
+  incomplete: "verify-partial",
+  voided: "verify-invalid",
+  notGenuine: "verify-invalid",
+};
 
 export default function VerifyPage() {
   const { t } = useTranslation();
@@ -94,6 +67,16 @@ export default function VerifyPage() {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const at = (iso: string) => formatDateTime(new Date(iso), locale);
+  const [fileTooLarge, setFileTooLarge] = useState(false);
+
+  // Said at once, before a large file travels anywhere (the server checks again).
+  const checkFileSize = (event: FormEvent<HTMLFormElement>) => {
+    const file = (event.currentTarget.elements.namedItem("file") as HTMLInputElement | null)?.files?.[0];
+    const tooLarge = file !== undefined && file.size > MAX_UPLOAD_BYTES;
+    setFileTooLarge(tooLarge);
+    if (tooLarge) event.preventDefault();
+  };
+  const error = fileTooLarge ? "verify.errors.tooLarge" : result && !result.ok ? result.error : null;
 
   return (
     <div className="page">
@@ -104,12 +87,12 @@ export default function VerifyPage() {
           <h2 id="verify-code-heading">{t("verify.byCode")}</h2>
           <input type="hidden" name="intent" value="code" />
           <label htmlFor="verify-code">{t("verify.code")}</label>
-          <input id="verify-code" name="code" type="text" autoComplete="off" required placeholder="XXXXX-XXXXX" />
+          <input id="verify-code" name="code" type="text" autoComplete="off" required placeholder="XXXXX-XXXXX" maxLength={100} />
           <button type="submit" className="button-primary" disabled={busy}>
             {t("verify.check")}
           </button>
         </Form>
-        <Form method="post" encType="multipart/form-data" className="card" aria-labelledby="verify-file-heading">
+        <Form method="post" encType="multipart/form-data" className="card" aria-labelledby="verify-file-heading" onSubmit={checkFileSize}>
           <h2 id="verify-file-heading">{t("verify.byFile")}</h2>
           <input type="hidden" name="intent" value="file" />
           <label htmlFor="verify-file">{t("verify.file")}</label>
@@ -120,22 +103,31 @@ export default function VerifyPage() {
         </Form>
       </div>
 
-      {result && !result.ok ? (
+      {error ? (
         <p className="alert alert-error" role="alert">
-          {t(result.error as "verify.errors.invalid")}
+          {t(error as "verify.errors.invalid")}
         </p>
       ) : null}
-      {result?.ok ? (
-        <section className="card" aria-labelledby="verify-result" role="status">
-          <h2 id="verify-result" className={result.valid ? "verify-valid" : "verify-invalid"}>
-            {result.valid ? t("verify.valid") : t("verify.invalid")}
+      {result?.ok && !fileTooLarge ? (
+        <section className="card" aria-labelledby="verify-result" role="status" data-verdict={result.verdict}>
+          <h2 id="verify-result" className={verdictClass[result.verdict]}>
+            {t(`verify.verdict.${result.verdict}`)}
           </h2>
-          <ul className="plain-list">
-            <li>{result.hashValid ? t("verify.hashOk") : t("verify.hashBad")}</li>
-            {result.voided ? <li>{t("verify.voided")}</li> : null}
-            {result.source === "code" ? <li>{result.complete ? t("verify.complete") : t("verify.incomplete")}</li> : null}
-            {result.source === "file" ? <li>{result.knownHere ? t("verify.knownHere") : t("verify.unknownHere")}</li> : null}
-          </ul>
+          <p>{t(`verify.explain.${result.verdict}`)}</p>
+          {result.voided ? (
+            <>
+              {result.voided.at ? <p>{t("verify.voidedAt", { time: at(result.voided.at) })}</p> : null}
+              <p>{result.voided.reason ? t("verify.voidReason", { reason: result.voided.reason }) : t("verify.voidReasonHidden")}</p>
+            </>
+          ) : null}
+          {result.problems.length > 0 ? (
+            <ul className="verify-problems">
+              {result.problems.map((problem) => (
+                <li key={problem}>{t(`verify.problems.${problem}`)}</li>
+              ))}
+            </ul>
+          ) : null}
+          {result.source === "file" && result.verdict !== "notGenuine" ? <p className="small">{t("verify.knownHere")}</p> : null}
           {result.summary ? (
             <p>
               {t("verify.summary", {
@@ -152,20 +144,30 @@ export default function VerifyPage() {
               {t("verify.hash")}: <code className="hash">{result.contentHash}</code>
             </p>
           ) : null}
-          <h3>{t("verify.signatures")}</h3>
-          <ul className="plain-list">
-            {result.signatures.map((s, index) => (
-              <li key={index}>
-                {s.sealValid ? "✓" : "✗"} {s.name} ({t(`roles.${s.role as "pupil"}`)}) – {s.signedAt ? at(s.signedAt) : "?"}{" "}
-                {s.sealValid ? null : <strong>{t("verify.sealBad")}</strong>}
-              </li>
-            ))}
-            {result.missing.map((m, index) => (
-              <li key={`missing-${index}`} className="muted">
-                {m.name} ({t(`roles.${m.role as "pupil"}`)}) – {t("verify.notSigned")}
-              </li>
-            ))}
-          </ul>
+          {result.signatures.length > 0 || result.missing.length > 0 ? (
+            <>
+              <h3>{t("verify.signatures")}</h3>
+              <ul className="plain-list">
+                {result.signatures.map((s, index) => (
+                  <li key={index}>
+                    <span aria-hidden="true">{s.sealValid ? "✓ " : "✗ "}</span>
+                    {t("verify.signer", {
+                      name: s.name,
+                      role: t(`roles.${s.role as "pupil"}`, { defaultValue: "?" }),
+                      time: s.signedAt && !Number.isNaN(Date.parse(s.signedAt)) ? at(s.signedAt) : "?",
+                    })}
+                    {s.sealValid ? null : <strong> {t("verify.sealBad")}</strong>}
+                  </li>
+                ))}
+                {result.missing.map((m, index) => (
+                  <li key={`missing-${index}`} className="muted">
+                    <span aria-hidden="true">○ </span>
+                    {t("verify.signerMissing", { name: m.name, role: t(`roles.${m.role}`) })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
           {result.record ? (
             <>
               <h3>{t("verify.content")}</h3>

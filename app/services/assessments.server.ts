@@ -1,14 +1,13 @@
 import { z } from "zod";
 import type { AppDatabase } from "../../db/client";
-import {
-  getAssessableGroups,
-  getAssessmentGrid,
-  getOwnCurrentDuty,
-  saveAssessment,
-  WRITTEN_ASSESSMENT_MAX,
-} from "../../db/queries/assessments";
+import { getAssessableGroups, getAssessmentGrid, getDuty, saveAssessment, WRITTEN_ASSESSMENT_MAX } from "../../db/queries/assessments";
 import type { SignedInPerson } from "../../db/queries/roster";
+import { getActiveTerm } from "../../db/queries/terms";
+import { stockholmToday } from "../../db/school-calendar";
 import type { AppContext } from "~/load-context";
+import { canAssess, dutyRules } from "~/policies/assessment.server";
+import { findRelations } from "~/policies/relations.server";
+import { parseForm, type Result } from "~/utils/action-result.server";
 
 /** The teacher's assessment duties (group and subject) in the active term, to pick a grid from. */
 export function getAssessmentsPage(db: AppDatabase, teacher: SignedInPerson) {
@@ -16,17 +15,18 @@ export function getAssessmentsPage(db: AppDatabase, teacher: SignedInPerson) {
   return { term, duties };
 }
 
-/** The duty a grid's saves act on: only the teacher's own in the active term, otherwise null. */
-export function getDutyForActions(db: AppDatabase, teacherId: string, dutyId: string) {
-  return getOwnCurrentDuty(db, teacherId, dutyId);
+/** A duty whose grid this person may open (their own, in the active term); otherwise null. */
+export function getOpenableDuty(db: AppDatabase, personId: string, dutyId: string, today: string = stockholmToday()) {
+  const duty = getDuty(db, dutyId);
+  if (!duty) return null;
+  const inActiveTerm = getActiveTerm(db, duty.schoolId, today)?.id === duty.termId;
+  return dutyRules.openGrid.allow({ personId, duty: { teacherId: duty.teacherId, inActiveTerm } }) ? duty : null;
 }
 
-export type AssessmentDuty = NonNullable<ReturnType<typeof getDutyForActions>>;
+export type AssessmentDuty = NonNullable<ReturnType<typeof getOpenableDuty>>;
 
-/** One duty's grid, a row per pupil with their scale and what is saved; null unless it is the teacher's own duty now. */
-export function getAssessmentGridPage(db: AppDatabase, teacherId: string, dutyId: string) {
-  const duty = getDutyForActions(db, teacherId, dutyId);
-  if (!duty) return null;
+/** One duty's grid, a row per pupil with their scale and what is saved. */
+export function getAssessmentGridPage(db: AppDatabase, duty: AssessmentDuty) {
   const grid = getAssessmentGrid(db, duty);
   return {
     ...grid,
@@ -43,33 +43,28 @@ const SaveAssessmentSchema = z.object({
   level: z
     .string()
     .max(16)
-    .transform((value) => (value === "" ? null : value)),
-  written: z.string().max(WRITTEN_ASSESSMENT_MAX, "assessments.errors.tooLong").default(""),
+    .optional()
+    .transform((value) => value ?? null),
+  written: z.string().max(WRITTEN_ASSESSMENT_MAX, "tooLong").optional().default(""),
 });
 
 /**
- * Saves one grid row (a pupil's level and omdöme) and tells open views of the pupil's plan.
- * The error is a translation key; the status is the HTTP status to answer with.
+ * Saves one grid row (a pupil's level and omdöme) and tells open views of the pupil's plan. The
+ * subject is the duty's, never the form's: a teacher assesses only what they teach.
  */
 export function performSaveAssessment(
   context: Pick<AppContext, "db" | "planEvents">,
   teacherId: string,
   duty: AssessmentDuty,
-  fields: Record<string, unknown>,
-): { ok: true; pupilId: string; savedAt: string } | { ok: false; status: number; error: string } {
-  const parsed = SaveAssessmentSchema.safeParse(fields);
-  if (!parsed.success) {
-    // An over-long omdöme is the one mistake a person (not a broken page) makes: say so.
-    const tooLong = parsed.error.issues.some((issue) => issue.message === "assessments.errors.tooLong");
-    return { ok: false, status: 400, error: tooLong ? "assessments.errors.tooLong" : "assessments.errors.invalid" };
-  }
-  const { pupilId, level, written } = parsed.data;
-  // The subject is the duty's, never the form's: a teacher assesses only what they teach.
+  form: FormData,
+): Result<{ pupilId: string; savedAt: string }> {
+  const parsed = parseForm(form, SaveAssessmentSchema);
+  // An over-long omdöme is the one mistake a person (not a broken page) makes: say so.
+  if (!parsed.ok) return parsed.fieldErrors.written?.includes("tooLong") ? { ok: false, error: "tooLong" } : parsed;
+  const { pupilId, level, written } = parsed.value;
+  if (!canAssess(findRelations(context.db, teacherId, pupilId), duty.subjectId)) return { ok: false, error: "forbidden" };
   const result = saveAssessment(context.db, { teacherId, pupilId, subjectId: duty.subjectId, level, written });
-  if (!result.ok) {
-    const status = result.error === "forbidden" ? 403 : result.error === "planLocked" ? 409 : 400;
-    return { ok: false, status, error: `assessments.errors.${result.error}` };
-  }
+  if (!result.ok) return result;
   if (result.changed && result.planId) context.planEvents.publish(result.planId, "assessment");
   return { ok: true, pupilId, savedAt: result.savedAt.toISOString() };
 }

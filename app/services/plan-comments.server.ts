@@ -1,14 +1,17 @@
 import type { AppLoadContext } from "@remix-run/node";
 import * as Y from "yjs";
 import { z } from "zod";
-import { COMMENT_MAX, editComment, QUOTE_MAX, replyToThread, setThreadStatus, startThread, type CommentResult } from "../../db/queries/comments";
+import { COMMENT_MAX, getComment, getThread, insertReply, insertThread, QUOTE_MAX, updateCommentBody, updateThreadStatus } from "../../db/queries/comments";
 import { subjectFragment } from "../../db/queries/plans";
-import type { SignedInPerson } from "../../db/queries/roster";
-import type { Plan } from "../../db/schema";
+import { canComment, type CommentAction } from "~/policies/assessment.server";
+import type { PlanGate } from "~/policies/plan.server";
+import { parseForm, type Result } from "~/utils/action-result.server";
+import { isRelativePositionJson } from "~/shared/collab-protocol";
 
 /**
- * The comment actions of the plan page: parse the form, let db/queries/comments.ts decide whether
- * this person may do it, and tell open views of the plan. Errors come back as i18n keys.
+ * The comment actions of the plan page: parse the form, let the comment policy decide whether
+ * this person may do it (app/policies/assessment.server.ts), write through db/queries/comments.ts,
+ * and tell open views of the plan — staff-only threads only to the staff's views.
  */
 
 const body = z
@@ -38,17 +41,6 @@ export const CommentIntentSchema = z.discriminatedUnion("intent", [
 
 export type CommentIntent = z.infer<typeof CommentIntentSchema>;
 
-export type CommentActionResult =
-  | { ok: true; intent: CommentIntent["intent"] }
-  | { ok: false; status: 400 | 403 | 404 | 409; error: string; intent?: string; fieldErrors?: Record<string, string[]> };
-
-const statusOf: Record<Exclude<CommentResult, { ok: true }>["error"], 400 | 403 | 404 | 409> = {
-  notFound: 404,
-  forbidden: 403,
-  locked: 409,
-  invalidAnchor: 400,
-};
-
 /**
  * Checks that a passage is in the section's text as the server holds it: both ends must decode
  * (a forged or stale position does not) and lie inside the section's fragment, and the passage
@@ -58,8 +50,11 @@ export function passageIsInSection(doc: Y.Doc, fragmentName: string, startJson: 
   try {
     const fragment = doc.getXmlFragment(fragmentName);
     const ends = [startJson, endJson].map((json) => {
-      const position = Y.createRelativePositionFromJSON(JSON.parse(json));
-      return Y.createAbsolutePositionFromRelativePosition(position, doc);
+      const value: unknown = JSON.parse(json);
+      // The shape Yjs resolves without side effects: a root name other than the section's would
+      // make the live document grow a root type of that name.
+      if (!isRelativePositionJson(value, (name) => name === fragmentName)) return null;
+      return Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(value), doc);
     });
     const inside = ends.every((end) => end !== null && (end.type === fragment || (end.type._item !== null && Y.isParentOf(fragment, end.type._item))));
     const [start, end] = ends;
@@ -71,49 +66,77 @@ export function passageIsInSection(doc: Y.Doc, fragmentName: string, startJson: 
   }
 }
 
+/**
+ * Performs a comment intent for someone the plan policy let in. A thread the person may not see is
+ * answered as if it did not exist; once the plan is locked nothing is written.
+ */
 export function performCommentIntent(
-  context: AppLoadContext,
-  person: SignedInPerson,
-  plan: Plan,
-  fields: Record<string, FormDataEntryValue>,
-): CommentActionResult {
-  const parsed = CommentIntentSchema.safeParse(fields);
-  if (!parsed.success) {
-    const fieldErrors = parsed.error.flatten().fieldErrors as Record<string, string[]>;
-    return { ok: false, status: 400, error: "comments.errors.invalid", fieldErrors, intent: typeof fields.intent === "string" ? fields.intent : undefined };
-  }
-  const input = parsed.data;
+  context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents">,
+  gate: PlanGate,
+  form: FormData,
+): Result<{ intent: CommentIntent["intent"] }> & { intent?: string } {
+  const parsed = parseForm(form, CommentIntentSchema);
+  if (!parsed.ok) return parsed;
+  const input = parsed.value;
   const { db } = context;
-  let result: CommentResult;
+  const { plan, relations } = gate;
+  const may = (action: CommentAction, extra: { subjectId?: string; authorId?: string } = {}) => canComment({ relations, plan, ...extra }, action);
+  const seesStaffOnly = may("seeStaffOnly");
+  const visibleThread = (threadId: string) => {
+    const thread = getThread(db, plan.id, threadId);
+    return thread && (!thread.staffOnly || seesStaffOnly) ? thread : null;
+  };
+  const fail = (error: "notFound" | "forbidden" | "locked" | "invalidAnchor") => ({ ok: false as const, error, intent: input.intent });
+  const locked = plan.status !== "draft";
+  let staffOnly: boolean;
+
   switch (input.intent) {
     case "start-thread": {
+      if (locked) return fail("locked");
+      if (!may("startThread", { subjectId: input.subjectId })) return fail("forbidden");
       let passage: { start: string; end: string; quote: string } | null = null;
       if (input.anchorStart || input.anchorEnd) {
-        if (!input.anchorStart || !input.anchorEnd || !input.quote) return invalidAnchor(input.intent);
+        if (!input.anchorStart || !input.anchorEnd || !input.quote) return fail("invalidAnchor");
         const section = subjectFragment(input.subjectId);
         const ok = context.collaboration.readDocument(plan.id, plan.pupilId, (doc) => passageIsInSection(doc, section, input.anchorStart!, input.anchorEnd!));
-        if (!ok) return invalidAnchor(input.intent);
+        if (!ok) return fail("invalidAnchor");
         passage = { start: input.anchorStart, end: input.anchorEnd, quote: input.quote.replace(/\s+/g, " ") };
       }
-      result = startThread(db, { plan, authorId: person.id, subjectId: input.subjectId, body: input.body, staffOnly: input.staffOnly === "on", passage });
+      staffOnly = input.staffOnly === "on" && seesStaffOnly;
+      if (!insertThread(db, { plan, authorId: gate.person.id, subjectId: input.subjectId, body: input.body, staffOnly, passage })) return fail("notFound");
       break;
     }
-    case "reply":
-      result = replyToThread(db, { plan, authorId: person.id, threadId: input.threadId, body: input.body });
+    case "reply": {
+      const thread = visibleThread(input.threadId);
+      if (!thread) return fail("notFound");
+      if (locked) return fail("locked");
+      if (!may("reply")) return fail("forbidden");
+      insertReply(db, thread.id, gate.person.id, input.body);
+      staffOnly = thread.staffOnly;
       break;
+    }
     case "resolve":
-    case "reopen":
-      result = setThreadStatus(db, { plan, personId: person.id, threadId: input.threadId, status: input.intent === "resolve" ? "resolved" : "open" });
+    case "reopen": {
+      const thread = visibleThread(input.threadId);
+      if (!thread) return fail("notFound");
+      if (locked) return fail("locked");
+      if (!may("resolve", { authorId: thread.createdBy })) return fail("forbidden");
+      updateThreadStatus(db, thread.id, input.intent === "resolve" ? "resolved" : "open", gate.person.id);
+      staffOnly = thread.staffOnly;
       break;
-    case "edit-comment":
-      result = editComment(db, { plan, personId: person.id, commentId: input.commentId, body: input.body });
+    }
+    case "edit-comment": {
+      const comment = getComment(db, input.commentId);
+      const thread = comment ? visibleThread(comment.threadId) : null;
+      if (!comment || !thread) return fail("notFound");
+      if (locked) return fail("locked");
+      if (!may("editComment", { authorId: comment.authorId })) return fail("forbidden");
+      updateCommentBody(db, input.commentId, input.body);
+      staffOnly = thread.staffOnly;
       break;
+    }
   }
-  if (!result.ok) return { ok: false, status: statusOf[result.error], error: `comments.errors.${result.error}`, intent: input.intent };
-  context.planEvents.publish(plan.id, "comments");
+  // Readers who may not see a staff-only thread do not even learn that something happened in one.
+  context.planEvents.publish(plan.id, "comments", staffOnly ? "staff" : "everyone");
   return { ok: true, intent: input.intent };
-}
-
-function invalidAnchor(intent: string): CommentActionResult {
-  return { ok: false, status: 400, error: "comments.errors.invalidAnchor", intent };
 }

@@ -1,30 +1,28 @@
 import type { AppDatabase } from "../../db/client";
 import type { AppContext } from "~/load-context";
-import { accessFromRelations, canAdministerSchool, getPupilAccess, getRelationsToPupil } from "../../db/queries/access";
-import { listAuditEvents, recordPlanAccess } from "../../db/queries/audit";
+import { listAuditEvents } from "../../db/queries/audit";
 import { getAssessments, getPupilScale } from "../../db/queries/assessments";
-import { getCommentRights, listThreads } from "../../db/queries/comments";
-import { getPlan, getPlanRole, getPlanSections, getPupilSubjects } from "../../db/queries/plans";
-import { getPupilConsent, getSignedInPerson, setSharesPlanWithGuardians, type SignedInPerson } from "../../db/queries/roster";
-import { ageOn, stockholmToday } from "../../db/school-calendar";
-import { terms } from "../../db/schema";
-import { eq } from "drizzle-orm";
+import { listThreads } from "../../db/queries/comments";
+import { getOrCreatePlan, getPlanSections, getPlansOfPupils, getPupilSubjects } from "../../db/queries/plans";
+import { getPupilConsent, getRelatedPupilIds, getSignedInPerson, setSharesPlanWithGuardians, type SignedInPerson } from "../../db/queries/roster";
+import { getActiveTerm, getTerm } from "../../db/queries/terms";
+import { stockholmToday } from "../../db/school-calendar";
 import { z } from "zod";
-import { roleColors } from "~/editor/plan-roles";
+import { roleColors } from "~/shared/collab-protocol";
+import { commentAbilities, canComment } from "~/policies/assessment.server";
+import { canOnPlan, planAccessLevel, type PlanGate } from "~/policies/plan.server";
+import { findRelations, isFamily, isPartOfPlan, roleOf } from "~/policies/relations.server";
+import { maySeeIdentity } from "~/policies/school.server";
+import { canOnSigning } from "~/policies/signing.server";
+import { parseForm, type Result } from "~/utils/action-result.server";
 import { presenceKey } from "~/utils/presence.server";
 import { checkVersion, getCurrentVersion, getSigningGuardians, listVersions } from "./plan-signing.server";
 
-/** Everything the plan page shows, or null when the person may not see the plan. */
-export function getPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: string, today: string = stockholmToday()) {
-  const plan = getPlan(db, planId);
-  if (!plan) return null;
-  const relations = getRelationsToPupil(db, viewer.id, plan.pupilId, today);
-  const access = accessFromRelations(relations);
-  const role = getPlanRole(relations);
-  if (access === "none" || !role) return null;
-
+/** Everything the plan page shows, for a reader the plan policy has let in (requirePlan). */
+export function getPlanPage(db: AppDatabase, gate: PlanGate) {
+  const { person: viewer, plan, relations, role } = gate;
   const pupil = getSignedInPerson(db, plan.pupilId)!;
-  const term = db.select().from(terms).where(eq(terms.id, plan.termId)).get()!;
+  const term = getTerm(db, plan.termId)!;
   const teachersBySubject = new Map(getPupilSubjects(db, plan.pupilId, plan.termId).map((s) => [s.id, s.teachers]));
   const saved = getAssessments(db, [plan.pupilId], plan.termId);
   const scale = getPupilScale(db, plan.pupilId);
@@ -47,31 +45,34 @@ export function getPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: str
   });
 
   // Staff-only threads are left out here, in the query, for anyone who is not staff.
-  const commentRights = getCommentRights(db, viewer.id, plan, today);
-  const threads = listThreads(db, plan, commentRights, today).map((thread) => ({
+  const comments = commentAbilities(relations, plan);
+  const roles = new Map<string, ReturnType<typeof authorRole>>();
+  const roleOfAuthor = (authorId: string) => {
+    if (!roles.has(authorId)) roles.set(authorId, authorRole(db, authorId, plan.pupilId));
+    return roles.get(authorId)!;
+  };
+  const threads = listThreads(db, plan, { includeStaffOnly: comments.canSeeStaffOnly }).map((thread) => ({
     ...thread,
     createdAt: thread.createdAt.toISOString(),
     resolvedAt: thread.resolvedAt?.toISOString() ?? null,
-    canResolve: thread.createdBy === viewer.id ? commentRights.canReply : commentRights.canResolveAny,
+    canResolve: canComment({ relations, plan, authorId: thread.createdBy }, "resolve"),
     comments: thread.comments.map((comment) => ({
       ...comment,
+      author: { ...comment.author, role: roleOfAuthor(comment.author.id) },
       createdAt: comment.createdAt.toISOString(),
       editedAt: comment.editedAt?.toISOString() ?? null,
-      canEdit: comment.author.id === viewer.id && commentRights.canReply,
+      canEdit: canComment({ relations, plan, authorId: comment.author.id }, "editComment"),
     })),
   }));
 
-  // From 18 the pupil decides whether guardians read along; only the pupil sees the choice.
-  const consent = getPupilConsent(db, plan.pupilId);
-  const adult = consent?.dateOfBirth ? ageOn(consent.dateOfBirth, today) >= 18 : false;
-
-  const isMentor = relations.includes("mentor");
+  const consent = canOnPlan(relations, plan, "decideGuardianAccess") ? getPupilConsent(db, plan.pupilId) : null;
+  const mayLock = canOnSigning(relations, plan, "lock");
   const version = getCurrentVersion(db, plan.id);
   const check = version ? checkVersion(db, version) : null;
   const signing = {
-    canLock: isMentor && plan.status === "draft",
-    guardians: isMentor && plan.status === "draft" ? getSigningGuardians(db, plan) : [],
-    canUnlock: isMentor && plan.status !== "draft",
+    canLock: mayLock && plan.status === "draft",
+    guardians: mayLock && plan.status === "draft" ? getSigningGuardians(db, plan) : [],
+    canUnlock: canOnSigning(relations, plan, "unlock") && plan.status !== "draft",
     version: version
       ? {
           number: version.version,
@@ -86,72 +87,62 @@ export function getPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: str
     missing: check?.missing ?? [],
     voided: listVersions(db, plan.id)
       .filter((v) => v.status === "voided")
-      .map((v) => ({ number: v.version, voidedAt: v.voidedAt?.toISOString() ?? null, reason: isMentor ? v.voidReason : null })),
+      .map((v) => ({ number: v.version, voidedAt: v.voidedAt?.toISOString() ?? null, reason: canOnSigning(relations, plan, "readVoidReason") ? v.voidReason : null })),
   };
 
+  // The gate required reading, so the level is one of the three.
+  const access = planAccessLevel(relations, plan) as "edit" | "comment" | "read";
   return {
     plan: { id: plan.id, status: plan.status, pupilId: plan.pupilId, version: plan.version },
     signing,
     viewerId: viewer.id,
     viewer: { givenName: viewer.givenName, familyName: viewer.familyName },
-    /** Pupil, mentor or guardian: someone at the talk, who may offer this device to other signers. */
-    viewerIsInTalk: relations.some((r) => r === "self" || r === "mentor" || r === "guardian"),
+    /** Someone at the talk, who may offer this device to the other signers. */
+    viewerIsInTalk: canOnSigning(relations, plan, "hostSharedSigning"),
     pupil: { givenName: pupil.givenName, familyName: pupil.familyName },
     term: { kind: term.kind, year: term.year },
     access,
-    editable: access === "edit" && plan.status === "draft",
+    editable: canOnPlan(relations, plan, "write"),
     sections,
     threads,
     commentRights: {
-      startInSubjects: commentRights.startInSubjects,
-      canReply: commentRights.canReply,
-      canMarkStaffOnly: commentRights.canSeeStaffOnly,
+      startInSubjects: comments.startInSubjects,
+      canReply: comments.canReply,
+      canMarkStaffOnly: comments.canSeeStaffOnly,
     },
-    guardianConsent: role === "pupil" && adult ? { shares: consent?.sharesPlanWithGuardians ?? false } : null,
-    user: { key: presenceKey(viewer.id, plan.id), name: viewer.givenName, role, color: roleColors[role] },
+    guardianConsent: consent ? { shares: consent.sharesPlanWithGuardians } : null,
+    user: { key: presenceKey(viewer.id, plan.id), name: viewer.givenName, role: role!, color: roleColors[role!] },
   };
 }
 
-export type PlanPageData = NonNullable<ReturnType<typeof getPlanPage>>;
+export type PlanPageData = ReturnType<typeof getPlanPage>;
 export type PlanThread = PlanPageData["threads"][number];
 
-/** Whether the person is this pupil and old enough to decide about guardians' access. */
-function canDecideGuardianAccess(db: AppDatabase, personId: string, pupilId: string, today: string = stockholmToday()): boolean {
-  if (personId !== pupilId) return false;
-  const consent = getPupilConsent(db, pupilId);
-  return consent?.dateOfBirth ? ageOn(consent.dateOfBirth, today) >= 18 : false;
-}
-
-/** The plan page for this person, noted in the plan's access log; null when they may not see it. */
-export function openPlanPage(db: AppDatabase, viewer: SignedInPerson, planId: string) {
-  const page = getPlanPage(db, viewer, planId);
-  if (page) recordPlanAccess(db, { planId: page.plan.id, actorId: viewer.id, version: page.plan.version, action: "view" });
-  return page;
+/** A comment author's role in this pupil's plan today (shown beside their name). */
+function authorRole(db: AppDatabase, authorId: string, pupilId: string) {
+  return roleOf(findRelations(db, authorId, pupilId));
 }
 
 /**
- * A plan's log page: who opened, wrote in, locked, signed and downloaded it, and when. Everyone who
- * can read the plan may see who has accessed it; the school's admins see it too (without the plan).
- * Null for anyone else.
+ * A plan's log page: who opened, wrote in, locked, signed and downloaded it, and when, for a reader
+ * the plan policy let in with "readLog". An admin who does not work with a protected family sees
+ * its members masked.
  */
-export function getPlanLogPage(db: AppDatabase, viewer: SignedInPerson, planId: string) {
-  const plan = getPlan(db, planId);
-  if (!plan) return null;
+export function getPlanLogPage(db: AppDatabase, gate: PlanGate) {
+  const { plan, relations } = gate;
   const pupil = getSignedInPerson(db, plan.pupilId)!;
-  const mayRead = getPupilAccess(db, viewer.id, plan.pupilId) !== "none";
-  if (!mayRead && !canAdministerSchool(db, viewer.id, pupil.schoolId)) return null;
+  const identified = maySeeIdentity(relations);
   return {
     planId: plan.id,
-    mayOpenPlan: mayRead,
-    pupil: { givenName: pupil.givenName, familyName: pupil.familyName },
-    events: listAuditEvents(db, plan.id).map((e) => ({ ...e, at: e.at.toISOString() })),
+    mayOpenPlan: canOnPlan(relations, plan, "read"),
+    pupil: identified ? { givenName: pupil.givenName, familyName: pupil.familyName } : { givenName: "", familyName: "" },
+    masked: !identified,
+    events: listAuditEvents(db, plan.id).map((e) => {
+      // The family's own names are what protection hides; staff stay named.
+      const family = !identified && isFamily(findRelations(db, e.actorId, plan.pupilId));
+      return { ...e, ...(family ? { givenName: "", familyName: "" } : {}), masked: family, at: e.at.toISOString() };
+    }),
   };
-}
-
-/** The plan the page's forms act on, or null when this person has no access to it at all. */
-export function getPlanForActions(db: AppDatabase, personId: string, planId: string) {
-  const plan = getPlan(db, planId);
-  return plan && getPupilAccess(db, personId, plan.pupilId) !== "none" ? plan : null;
 }
 
 const GuardianConsentSchema = z.object({
@@ -161,18 +152,33 @@ const GuardianConsentSchema = z.object({
 
 /**
  * The pupil's own choice, from 18, whether guardians read along. Guardians with the plan open
- * lose (or gain) their view at once. "notYours" when the choice is not this person's to make.
+ * lose (or gain) their view at once.
  */
-export function performGuardianConsent(
-  context: Pick<AppContext, "db" | "collaboration">,
-  personId: string,
-  pupilId: string,
-  fields: Record<string, unknown>,
-): { ok: true; intent: "guardian-consent" } | { ok: false; error: "validation" } | "notYours" {
-  if (!canDecideGuardianAccess(context.db, personId, pupilId)) return "notYours";
-  const parsed = GuardianConsentSchema.safeParse(fields);
-  if (!parsed.success) return { ok: false, error: "validation" };
-  setSharesPlanWithGuardians(context.db, pupilId, parsed.data.shares === "on");
-  context.collaboration.revalidatePupil(pupilId);
+export function performGuardianConsent(context: Pick<AppContext, "db" | "accessEvents">, gate: PlanGate, form: FormData): Result<{ intent: "guardian-consent" }> {
+  if (!canOnPlan(gate.relations, gate.plan, "decideGuardianAccess")) return { ok: false, error: "notFound" };
+  const parsed = parseForm(form, GuardianConsentSchema);
+  if (!parsed.ok) return parsed;
+  setSharesPlanWithGuardians(context.db, gate.plan.pupilId, parsed.value.shares === "on");
+  context.accessEvents.publish(gate.plan.pupilId, "changed");
   return { ok: true, intent: "guardian-consent" };
+}
+
+/**
+ * The plans a person can open: this term's plan of every pupil the plan policy lets them read
+ * (made from the template if nobody has opened it yet) and those pupils' earlier plans.
+ */
+export function listPlansForPerson(db: AppDatabase, person: SignedInPerson, today: string = stockholmToday()) {
+  const term = getActiveTerm(db, person.schoolId, today);
+  const readable = getRelatedPupilIds(db, person.id)
+    .map((pupilId) => findRelations(db, person.id, pupilId, today))
+    .filter((relations) => isPartOfPlan(relations));
+  if (term) for (const relations of readable) getOrCreatePlan(db, relations.pupilId, term.id);
+  const relationsByPupil = new Map(readable.map((r) => [r.pupilId, r]));
+  return getPlansOfPupils(db, [...relationsByPupil.keys()]).map((p) => ({
+    planId: p.planId,
+    pupil: { id: p.pupilId, givenName: p.givenName, familyName: p.familyName },
+    term: { id: p.termId, kind: p.kind, year: p.year },
+    access: planAccessLevel(relationsByPupil.get(p.pupilId)!, p),
+    status: p.status,
+  }));
 }

@@ -1,4 +1,5 @@
 import { yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
+import { findRelations, roleOf } from "~/policies/relations.server";
 import canonicalize from "canonicalize";
 import { eq } from "drizzle-orm";
 import type * as Y from "yjs";
@@ -54,7 +55,9 @@ export function buildPlanRecord(db: AppDatabase, plan: Plan, doc: Y.Doc, lockedB
   const locker = db.select().from(people).where(eq(people.id, lockedBy)).get()!;
   const scale = getPupilScale(db, plan.pupilId);
   const assessments = getAssessments(db, [plan.pupilId], plan.termId);
-  const threads = listThreads(db, plan, { canSeeStaffOnly: false });
+  // The record holds what the family may read: never a staff-only thread.
+  const threads = listThreads(db, plan, { includeStaffOnly: false });
+  const roleOfAuthor = (authorId: string) => roleOf(findRelations(db, authorId, plan.pupilId));
 
   return {
     format: PLAN_RECORD_FORMAT,
@@ -81,7 +84,7 @@ export function buildPlanRecord(db: AppDatabase, plan: Plan, doc: Y.Doc, lockedB
             about: thread.anchorKind,
             quote: thread.quote,
             status: thread.status,
-            comments: thread.comments.map((c) => ({ author: nameOf(c.author), role: c.author.role, at: c.createdAt.toISOString(), body: c.body })),
+            comments: thread.comments.map((c) => ({ author: nameOf(c.author), role: roleOfAuthor(c.author.id), at: c.createdAt.toISOString(), body: c.body })),
           })),
       };
     }),

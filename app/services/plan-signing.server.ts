@@ -1,15 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { parseForm, type Result } from "~/utils/action-result.server";
 import type { AppLoadContext } from "@remix-run/node";
 import { and, asc, desc, eq, ne } from "drizzle-orm";
 import * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
-import { getRelationsToPupil } from "../../db/queries/access";
 import { newId } from "../../db/ids";
 import { auditEvents, guardianships, people, planVersions, plans, signatures, type Plan, type PlanVersion } from "../../db/schema";
 import { buildPlanRecord, canonicalJson, hashRecord, type PlanRecord } from "./plan-record.server";
-import { getSigningKey, sealStatement, sha256Hex, verifySeal, type PublicSigningKey } from "./signing-key.server";
-import { signIn } from "./sign-in.server";
+import { requireRecentAuthentication } from "./recent-authentication.server";
+import { getCurrentPublicKey, getPublicSigningKeys, sha256Hex, verifySeal, type PublicSigningKey } from "./signing-key.server";
+import { signIn, type KnownDevice } from "./sign-in.server";
+import { findRelations } from "~/policies/relations.server";
+import { canOnSigning, type SignerRole } from "~/policies/signing.server";
 
 /**
  * Locking, signing, unlocking and verifying a plan. A lock freezes the live document and the
@@ -18,13 +21,14 @@ import { signIn } from "./sign-in.server";
  * or signature: an unlock voids the version and the plan continues as the next one.
  */
 
-export type SignerRole = "pupil" | "guardian" | "mentor";
+export type { SignerRole };
 export interface RequiredSigner {
   personId: string;
   role: SignerRole;
 }
 
 export type SigningError =
+  | "validation"
   | "notFound"
   | "forbidden"
   | "notDraft"
@@ -33,9 +37,14 @@ export type SigningError =
   | "alreadySigned"
   | "wrongPassword"
   | "throttled"
-  | "reasonMissing";
+  | "reasonMissing"
+  | "staleVersion"
+  | "reauthenticate";
 
-export type SigningResult<T = object> = ({ ok: true } & T) | { ok: false; error: SigningError };
+export type SigningResult<T = object> = Result<T, SigningError> & {
+  /** staleVersion: the version in force now. */
+  currentVersion?: number;
+};
 
 const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U
 
@@ -74,7 +83,15 @@ export function getSigningGuardians(db: AppDatabase, plan: Plan) {
     .where(eq(guardianships.pupilId, plan.pupilId))
     .orderBy(asc(people.givenName))
     .all()
-    .filter((guardian) => getRelationsToPupil(db, guardian.id, plan.pupilId).includes("guardian"));
+    .filter((guardian) => canOnSigning(findRelations(db, guardian.id, plan.pupilId), plan, "beSigningGuardian"));
+}
+
+/** How many of the current version's required signers have signed (0 of 0 while a draft). */
+export function getSigningProgress(db: AppDatabase, planId: string): { signed: number; required: number } {
+  const version = getCurrentVersion(db, planId);
+  if (!version) return { signed: 0, required: 0 };
+  const signed = db.select({ id: signatures.id }).from(signatures).where(eq(signatures.planVersionId, version.id)).all().length;
+  return { signed, required: (JSON.parse(version.requiredSigners) as unknown[]).length };
 }
 
 /**
@@ -86,7 +103,7 @@ export function lockPlan(
   input: { plan: Plan; mentorId: string; guardianIds: string[] },
 ): SigningResult<{ version: PlanVersion }> {
   const { db } = context;
-  if (!getRelationsToPupil(db, input.mentorId, input.plan.pupilId).includes("mentor")) return { ok: false, error: "forbidden" };
+  if (!canOnSigning(findRelations(db, input.mentorId, input.plan.pupilId), input.plan, "lock")) return { ok: false, error: "forbidden" };
   const guardians = getSigningGuardians(db, input.plan).filter((g) => input.guardianIds.includes(g.id));
   const required: RequiredSigner[] = [
     { personId: input.plan.pupilId, role: "pupil" },
@@ -154,32 +171,74 @@ function signatureStatement(input: {
   });
 }
 
+/** What the signing form showed: a signature covers this version and hash, or nothing is stored. */
+export interface SeenVersion {
+  version: number;
+  contentHash: string;
+}
+
+/** Whether the version in force is the one the signer was shown (an unlock and relock in between makes a new one). */
+export function isSeenVersion(version: PlanVersion, seen: SeenVersion): boolean {
+  return version.version === seen.version && version.contentHash === seen.contentHash;
+}
+
 export async function signPlan(
-  context: Pick<AppLoadContext, "db" | "planEvents" | "clientAddress">,
+  context: Pick<AppLoadContext, "db" | "planEvents" | "clientAddress" | "signingKey" | "signIn">,
   input: {
     plan: Plan;
     /** Who is signed in on this device. */
     sessionPersonId: string;
+    /** When the device's person last authenticated (own-device signing needs it recent). */
+    sessionAuthenticatedAt: number;
+    /** This browser, if it is a known device (counts password failures apart from strangers'). */
+    device: KnownDevice | null;
     /** Who signs: the signed-in person, or another signer confirming with their password. */
     signerId: string;
     password?: string;
     drawing: string | null;
+    seen: SeenVersion;
   },
-): Promise<SigningResult<{ complete: boolean }>> {
+): Promise<SigningResult<{ complete: boolean; reauthenticated: boolean }>> {
   const { db } = context;
   const method = input.signerId === input.sessionPersonId ? "own-device" : "shared-device";
-  // Signing together on one device: the device's user must be part of the talk too.
-  if (getRelationsToPupil(db, input.sessionPersonId, input.plan.pupilId).length === 0) return { ok: false, error: "notFound" };
+  // Signing together on one device: the device's user must be at the talk too.
+  if (method === "shared-device" && !canOnSigning(findRelations(db, input.sessionPersonId, input.plan.pupilId), input.plan, "hostSharedSigning")) {
+    return { ok: false, error: "forbidden" };
+  }
   const version = getCurrentVersion(db, input.plan.id);
   if (!version || version.status !== "locked") return { ok: false, error: "notLocked" };
+  // Before anything else: a stale page says so even when its signer is no longer asked to sign.
+  if (!isSeenVersion(version, input.seen)) return { ok: false, error: "staleVersion", currentVersion: version.version };
   const required = JSON.parse(version.requiredSigners) as RequiredSigner[];
   const slot = required.find((r) => r.personId === input.signerId);
   if (!slot) return { ok: false, error: "notRequired" };
+  // The signer must still hold the relation they sign in (a guardian whose custody ended does not).
+  if (!canOnSigning(findRelations(db, input.signerId, input.plan.pupilId), { status: "locked" }, "sign", slot.role)) return { ok: false, error: "notRequired" };
+
+  let reauthenticated = false;
+  if (method === "own-device") {
+    const recent = await requireRecentAuthentication(db, {
+      personId: input.signerId,
+      authenticatedAt: input.sessionAuthenticatedAt,
+      password: input.password,
+      device: input.device,
+      clientAddress: context.clientAddress,
+      passwordRoles: context.signIn.passwordRoles,
+    });
+    if (!recent.ok) return { ok: false, error: recent.error };
+    reauthenticated = recent.refreshed;
+  }
 
   if (method === "shared-device") {
     const signer = db.select({ email: people.email }).from(people).where(eq(people.id, input.signerId)).get();
     if (!signer?.email || !input.password) return { ok: false, error: "wrongPassword" };
-    const check = await signIn(db, { email: signer.email, password: input.password, clientAddress: context.clientAddress });
+    const check = await signIn(db, {
+      email: signer.email,
+      password: input.password,
+      clientAddress: context.clientAddress,
+      // A signer whose role has password sign-in switched off cannot confirm with a password either.
+      passwordRoles: context.signIn.passwordRoles,
+    });
     if (check.status === "throttled") return { ok: false, error: "throttled" };
     if (check.status !== "ok" || check.personId !== input.signerId) return { ok: false, error: "wrongPassword" };
   }
@@ -189,6 +248,7 @@ export async function signPlan(
     // Re-read after the password check's await: the plan may have been unlocked meanwhile.
     const current = tx.select().from(planVersions).where(eq(planVersions.id, version.id)).get();
     if (!current || current.status !== "locked") return { ok: false as const, error: "notLocked" as const };
+    if (!isSeenVersion(current, input.seen)) return { ok: false as const, error: "staleVersion" as const, currentVersion: current.version };
     const already = tx
       .select({ id: signatures.id })
       .from(signatures)
@@ -197,7 +257,7 @@ export async function signPlan(
     if (already) return { ok: false as const, error: "alreadySigned" as const };
     const signedAt = new Date();
     const statement = signatureStatement({ version, signer: { id: signer.id, name: nameOf(signer) }, role: slot.role, method, signedAt, drawing: input.drawing });
-    const { seal, keyId } = sealStatement(db, statement);
+    const { seal, keyId } = context.signingKey.seal(statement);
     tx.insert(signatures)
       .values({ id: newId(), planVersionId: version.id, signerId: signer.id, role: slot.role, method, drawing: input.drawing, signedAt, statement, seal, keyId })
       .run();
@@ -208,7 +268,7 @@ export async function signPlan(
       tx.update(planVersions).set({ status: "signed" }).where(eq(planVersions.id, version.id)).run();
       tx.update(plans).set({ status: "signed" }).where(eq(plans.id, input.plan.id)).run();
     }
-    return { ok: true as const, complete };
+    return { ok: true as const, complete, reauthenticated };
   });
   if (outcome.ok) context.planEvents.publish(input.plan.id, "status");
   return outcome;
@@ -223,7 +283,7 @@ export function unlockPlan(
   input: { plan: Plan; mentorId: string; reason: string },
 ): SigningResult {
   const { db } = context;
-  if (!getRelationsToPupil(db, input.mentorId, input.plan.pupilId).includes("mentor")) return { ok: false, error: "forbidden" };
+  if (!canOnSigning(findRelations(db, input.mentorId, input.plan.pupilId), input.plan, "unlock")) return { ok: false, error: "forbidden" };
   const reason = input.reason.trim();
   if (reason.length < 3) return { ok: false, error: "reasonMissing" };
   const done = db.transaction((tx) => {
@@ -261,15 +321,16 @@ export interface VersionCheck {
   complete: boolean;
 }
 
-/** Checks a stored version: its record against its hash, each signature against the public key. */
+/** Checks a stored version: its record against its hash, each signature against the public key that sealed it. */
 export function checkVersion(db: AppDatabase, version: PlanVersion): VersionCheck {
-  const key = getSigningKey(db).publicJwk;
+  const keys = new Map(getPublicSigningKeys(db).map((key) => [key.kid, key]));
   const hashValid = hashRecord(version.record) === version.contentHash;
   const rows = db.select().from(signatures).where(eq(signatures.planVersionId, version.id)).orderBy(asc(signatures.signedAt)).all();
   const checks = rows.map((row) => {
     const statement = parseStatement(row.statement);
+    const key = keys.get(row.keyId);
     const sealValid =
-      row.keyId === key.kid &&
+      key !== undefined &&
       verifySeal(key, row.statement, row.seal) &&
       statement?.contentHash === version.contentHash &&
       statement?.signer?.id === row.signerId &&
@@ -277,7 +338,7 @@ export function checkVersion(db: AppDatabase, version: PlanVersion): VersionChec
       statement?.plan?.version === version.version;
     return {
       signerId: row.signerId,
-      name: statement?.signer?.name ?? "",
+      name: typeof statement?.signer?.name === "string" ? statement.signer.name : "",
       role: row.role,
       method: row.method,
       signedAt: row.signedAt.toISOString(),
@@ -295,9 +356,23 @@ export function checkVersion(db: AppDatabase, version: PlanVersion): VersionChec
   return { hashValid, signatures: checks, missing, valid: hashValid && checks.every((c) => c.sealValid), complete: missing.length === 0 };
 }
 
-function parseStatement(text: string): { contentHash?: string; signer?: { id?: string; name?: string; role?: string }; plan?: { id?: string; version?: number } } | null {
+export interface ParsedStatement {
+  format?: unknown;
+  contentHash?: unknown;
+  verificationCode?: unknown;
+  signedAt?: unknown;
+  signer?: { id?: unknown; name?: unknown; role?: unknown };
+  plan?: { id?: unknown; version?: unknown };
+}
+
+/** A signature statement as an object, or null; every field may be missing or of any type. */
+export function parseStatement(text: string): ParsedStatement | null {
   try {
-    return JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+    const statement = value as ParsedStatement;
+    const objectOrUndefined = <T>(v: T) => (v && typeof v === "object" && !Array.isArray(v) ? v : undefined);
+    return { ...statement, signer: objectOrUndefined(statement.signer), plan: objectOrUndefined(statement.plan) };
   } catch {
     return null;
   }
@@ -310,6 +385,7 @@ export interface SignedPlanExport {
   verificationCode: string;
   status: PlanVersion["status"];
   signatures: Array<{ statement: string; seal: string; keyId: string }>;
+  /** The key sealing new signatures when the file was made (a convenience; checks use the published set). */
   key: PublicSigningKey;
 }
 
@@ -322,42 +398,7 @@ export function exportVersion(db: AppDatabase, version: PlanVersion): SignedPlan
     verificationCode: version.verificationCode,
     status: version.status,
     signatures: rows.map((r) => ({ statement: r.statement, seal: r.seal, keyId: r.keyId })),
-    key: getSigningKey(db).publicJwk,
-  };
-}
-
-/**
- * Checks an exported JSON file on its own: the record against the hash, and each statement
- * against our published key (never against a key the file brings along) and that hash.
- */
-export function checkExport(db: AppDatabase, file: unknown): { valid: boolean; hashValid: boolean; signatures: Array<{ name: string; role: string; signedAt: string; sealValid: boolean }>; record: PlanRecord | null; knownHere: boolean } {
-  const invalid = { valid: false, hashValid: false, signatures: [], record: null, knownHere: false };
-  if (!file || typeof file !== "object") return invalid;
-  const data = file as Partial<SignedPlanExport>;
-  if (data.format !== "elevledd-iup/signed-plan@1" || !data.record || typeof data.contentHash !== "string" || !Array.isArray(data.signatures)) return invalid;
-  let canonical: string;
-  try {
-    canonical = canonicalJson(data.record);
-  } catch {
-    return invalid;
-  }
-  const key = getSigningKey(db).publicJwk;
-  const hashValid = hashRecord(canonical) === data.contentHash;
-  const checks = data.signatures.map((s) => {
-    const statement = typeof s?.statement === "string" ? parseStatement(s.statement) : null;
-    const sealValid = Boolean(statement && typeof s.seal === "string" && verifySeal(key, s.statement, s.seal) && statement.contentHash === data.contentHash);
-    return { name: statement?.signer?.name ?? "?", role: statement?.signer?.role ?? "?", signedAt: (statement as { signedAt?: string } | null)?.signedAt ?? "", sealValid };
-  });
-  const stored =
-    typeof data.verificationCode === "string"
-      ? db.select({ hash: planVersions.contentHash }).from(planVersions).where(eq(planVersions.verificationCode, data.verificationCode)).get()
-      : undefined;
-  return {
-    valid: hashValid && checks.length > 0 && checks.every((c) => c.sealValid),
-    hashValid,
-    signatures: checks,
-    record: hashValid ? (data.record as PlanRecord) : null,
-    knownHere: stored?.hash === data.contentHash,
+    key: getCurrentPublicKey(db),
   };
 }
 
@@ -372,7 +413,7 @@ export function listVersions(db: AppDatabase, planId: string) {
 }
 
 const SigningIntentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("lock"), guardian: z.array(z.string().max(64)).max(10).default([]) }),
+  z.object({ intent: z.literal("lock"), guardian: z.array(z.string().max(64)).max(10).optional().default([]) }),
   z.object({
     intent: z.literal("sign"),
     signerId: z.string().max(64).optional(),
@@ -381,38 +422,36 @@ const SigningIntentSchema = z.discriminatedUnion("intent", [
     drawing: z
       .string()
       .max(40_000)
-      .regex(/^[MLQCZmlqcz0-9 .,-]*$/, "signing.errors.drawing")
+      .regex(/^[MLQCZmlqcz0-9 .,-]*$/, "drawing")
       .optional(),
+    // The version the form showed: a signature never lands on another one.
+    version: z.number().int().min(1).max(1_000_000),
+    contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   }),
-  z.object({ intent: z.literal("unlock"), reason: z.string().trim().min(3, "signing.errors.reasonMissing").max(1000) }),
+  z.object({ intent: z.literal("unlock"), reason: z.string({ required_error: "reasonMissing" }).trim().min(3, "reasonMissing").max(1000) }),
 ]);
 
 export const signingIntents = ["lock", "sign", "unlock"];
 
-export type SigningActionResult = { ok: true; intent: string } | { ok: false; status: 400 | 403 | 404 | 409 | 429; error: string; intent?: string };
+/** Who is at this device, as far as signing needs to know (read from the session and cookies by the route). */
+export interface SigningSession {
+  authenticatedAt: number;
+  device: KnownDevice | null;
+}
 
-const statusOfSigningError: Record<SigningError, 400 | 403 | 404 | 409 | 429> = {
-  notFound: 404,
-  forbidden: 403,
-  notDraft: 409,
-  notLocked: 409,
-  notRequired: 403,
-  alreadySigned: 409,
-  wrongPassword: 400,
-  throttled: 429,
-  reasonMissing: 400,
-};
-
-/** The lock, sign and unlock actions of the plan page. */
-export async function performSigningIntent(context: AppLoadContext, personId: string, plan: Plan, form: FormData): Promise<SigningActionResult> {
-  const fields = { ...Object.fromEntries(form), guardian: form.getAll("guardian") };
-  const parsed = SigningIntentSchema.safeParse(fields);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]?.message;
-    return { ok: false, status: 400, error: first?.startsWith("signing.") ? first : "signing.errors.invalid", intent: String(form.get("intent") ?? "") };
-  }
-  const input = parsed.data;
-  let result: SigningResult;
+/** The lock, sign and unlock actions of the plan page, for a person the plan policy let in. */
+export async function performSigningIntent(
+  context: AppLoadContext,
+  gate: { person: { id: string }; plan: Plan },
+  session: SigningSession,
+  form: FormData,
+): Promise<SigningResult<{ intent: string; reauthenticated?: boolean }> & { intent?: string }> {
+  const parsed = parseForm(form, SigningIntentSchema);
+  if (!parsed.ok) return parsed.fieldErrors.reason?.includes("reasonMissing") ? { ok: false, error: "reasonMissing", intent: parsed.intent } : parsed;
+  const input = parsed.value;
+  const personId = gate.person.id;
+  const plan = gate.plan;
+  let result: SigningResult<{ reauthenticated?: boolean }>;
   switch (input.intent) {
     case "lock":
       result = lockPlan(context, { plan, mentorId: personId, guardianIds: input.guardian });
@@ -421,15 +460,18 @@ export async function performSigningIntent(context: AppLoadContext, personId: st
       result = await signPlan(context, {
         plan,
         sessionPersonId: personId,
+        sessionAuthenticatedAt: session.authenticatedAt,
+        device: session.device,
         signerId: input.signerId || personId,
         password: input.password,
         drawing: input.drawing || null,
+        seen: { version: input.version, contentHash: input.contentHash },
       });
       break;
     case "unlock":
       result = unlockPlan(context, { plan, mentorId: personId, reason: input.reason });
       break;
   }
-  if (!result.ok) return { ok: false, status: statusOfSigningError[result.error], error: `signing.errors.${result.error}`, intent: input.intent };
-  return { ok: true, intent: input.intent };
+  if (!result.ok) return { ...result, intent: input.intent };
+  return { ok: true, intent: input.intent, reauthenticated: result.reauthenticated === true };
 }

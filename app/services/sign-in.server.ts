@@ -1,24 +1,55 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { eq, inArray } from "drizzle-orm";
 import pLimit from "p-limit";
 import type { AppDatabase } from "../../db/client";
+import { getPersonRoles, passwordServes, type PersonRole } from "../../db/queries/accounts";
 import { credentials, people, signInFailures } from "../../db/schema";
 
-/** Failures allowed before each further attempt has to wait. An address is shared by a whole
- * school behind one router, so it gets far more room than one account. */
-const FREE_FAILURES = { account: 5, address: 50 } as const;
+/**
+ * Failures allowed before each further attempt has to wait, per bucket. A stranger's attempt (a
+ * browser this account has not signed in on) counts for the account and address together, for the
+ * account from anywhere, and for the address across accounts; an attempt on a known device counts
+ * only for that device and account. So guessing from one place is slowed at once, guessing from
+ * many places locks strangers out of the account, and none of it locks the owner's own devices.
+ * An address is shared by a whole school behind one router, so it gets far more room.
+ */
+const FREE_FAILURES = { device: 5, pair: 5, account: 10, address: 50 } as const;
+type Bucket = keyof typeof FREE_FAILURES;
 const MAX_WAIT_SECONDS = 15 * 60;
 /** Failures older than this are forgotten. */
 const FAILURE_MEMORY_MS = 60 * 60 * 1000;
+/** Accounts one browser remembers (a family computer). */
+const MAX_ACCOUNTS_PER_DEVICE = 10;
 
 export type SignInResult =
   | { status: "ok"; personId: string }
   | { status: "invalid" }
+  /** The password was right, but password sign-in is switched off for a role the person has. */
+  | { status: "passwordOff" }
   | { status: "throttled"; retryAfterSeconds: number };
 
-const throttleKey = (kind: keyof typeof FREE_FAILURES, value: string) =>
-  `${kind}:${createHash("sha256").update(`${kind}:${value}`).digest("base64url")}`;
+/** A browser an account has signed in on before: a random id and the (hashed) accounts. Kept in a signed cookie. */
+export interface KnownDevice {
+  id: string;
+  accounts: string[];
+}
+
+const normaliseEmail = (email: string) => email.trim().toLowerCase();
+const digest = (text: string) => createHash("sha256").update(text).digest("base64url");
+const throttleKey = (bucket: Bucket, ...parts: string[]) => `${bucket}:${digest([bucket, ...parts].join("\n"))}`;
+
+/** How a device names an account: a hash, so the cookie holds no e-mail address. */
+export function accountTag(email: string): string {
+  return digest(`known-device:${normaliseEmail(email)}`).slice(0, 22);
+}
+
+/** The device with this account added (a new device when there was none). */
+export function rememberAccount(device: KnownDevice | null, email: string): KnownDevice {
+  const tag = accountTag(email);
+  const current = device ?? { id: randomBytes(18).toString("base64url"), accounts: [] };
+  return { id: current.id, accounts: [tag, ...current.accounts.filter((a) => a !== tag)].slice(0, MAX_ACCOUNTS_PER_DEVICE) };
+}
 
 /** Seconds to wait before the next attempt after `failures` failures (exponential back-off). */
 export function waitAfterFailures(failures: number, free: number): number {
@@ -35,25 +66,48 @@ let dummyHash: Promise<string> | undefined;
  */
 const passwordChecks = pLimit(2);
 
-/** Checks an e-mail and password, slowing down repeated failures per account and per address. */
+/** The argon2id hash of a new password (queued with the checks: each holds the same memory). */
+export function hashPassword(password: string): Promise<string> {
+  return passwordChecks(() => hash(password));
+}
+
+/**
+ * Checks an e-mail and password, slowing down repeated failures (see FREE_FAILURES).
+ * `passwordRoles` are the roles password sign-in is on for (PASSWORD_SIGN_IN): a right password
+ * of a person with another role answers "passwordOff" — only after the password was right, so the
+ * answer tells a stranger nothing about which addresses belong to whom.
+ */
 export async function signIn(
   db: AppDatabase,
-  input: { email: string; password: string; clientAddress: string },
+  input: { email: string; password: string; clientAddress: string; device?: KnownDevice | null; passwordRoles: readonly PersonRole[] },
   now: number = Date.now(),
 ): Promise<SignInResult> {
-  const email = input.email.trim().toLowerCase();
-  const keys = { account: throttleKey("account", email), address: throttleKey("address", input.clientAddress) };
+  const email = normaliseEmail(input.email);
+  const known = input.device?.accounts.includes(accountTag(email)) === true;
+  const buckets: Array<{ bucket: Bucket; key: string }> = known
+    ? [{ bucket: "device", key: throttleKey("device", input.device!.id, email) }]
+    : [
+        { bucket: "pair", key: throttleKey("pair", email, input.clientAddress) },
+        { bucket: "account", key: throttleKey("account", email) },
+        { bucket: "address", key: throttleKey("address", input.clientAddress) },
+      ];
 
   const records = db
     .select()
     .from(signInFailures)
-    .where(inArray(signInFailures.key, [keys.account, keys.address]))
+    .where(
+      inArray(
+        signInFailures.key,
+        buckets.map((b) => b.key),
+      ),
+    )
     .all()
     .filter((r) => now - r.lastFailureAt.getTime() < FAILURE_MEMORY_MS);
   let retryAfterSeconds = 0;
-  for (const record of records) {
-    const kind = record.key.startsWith("account:") ? "account" : "address";
-    const readyAt = record.lastFailureAt.getTime() + waitAfterFailures(record.failures, FREE_FAILURES[kind]) * 1000;
+  for (const { bucket, key } of buckets) {
+    const record = records.find((r) => r.key === key);
+    if (!record) continue;
+    const readyAt = record.lastFailureAt.getTime() + waitAfterFailures(record.failures, FREE_FAILURES[bucket]) * 1000;
     retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((readyAt - now) / 1000));
   }
   if (retryAfterSeconds > 0) return { status: "throttled", retryAfterSeconds };
@@ -70,12 +124,15 @@ export async function signIn(
   const valid = await passwordChecks(() => verify(storedHash, input.password)).catch(() => false);
 
   if (account && valid) {
-    db.delete(signInFailures).where(eq(signInFailures.key, keys.account)).run();
+    // The address's count stays: it is about guessing across accounts, not this one.
+    const cleared = buckets.filter((b) => b.bucket !== "address").map((b) => b.key);
+    db.delete(signInFailures).where(inArray(signInFailures.key, cleared)).run();
+    if (!passwordServes(getPersonRoles(db, account.personId), input.passwordRoles)) return { status: "passwordOff" };
     return { status: "ok", personId: account.personId };
   }
 
   db.transaction((tx) => {
-    for (const key of [keys.account, keys.address]) {
+    for (const { key } of buckets) {
       const existing = records.find((r) => r.key === key);
       const failures = existing ? existing.failures + 1 : 1;
       tx.insert(signInFailures)

@@ -1,26 +1,14 @@
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
-import { canAdministerSchool, getPupilAccess } from "../../db/queries/access";
-import { getActiveTerm } from "../../db/queries/terms";
 import { newId } from "../../db/ids";
+import { getOrCreatePlan } from "../../db/queries/plans";
+import type { SignedInPerson } from "../../db/queries/roster";
+import * as talkQueries from "../../db/queries/talks";
+import { getActiveTerm } from "../../db/queries/terms";
 import { minutesOfDay, stockholmToday, timeOfDay } from "../../db/school-calendar";
-import {
-  groupMembers,
-  groups,
-  guardianships,
-  guardianUnavailability,
-  mentorships,
-  people,
-  talkCalls,
-  talkEventGroups,
-  talkEvents,
-  talkGuardianReplies,
-  talkSittings,
-  talks,
-  type Talk,
-  type TalkEvent,
-  type TalkSitting,
-} from "../../db/schema";
+import type { Talk, TalkEvent } from "../../db/schema";
+import { findRelations } from "~/policies/relations.server";
+import { canInSchool, maySeeIdentity } from "~/policies/school.server";
+import { canOnTalk, canOnTalkDay, type TalkDayAction, type TalkDaySubject } from "~/policies/talk.server";
 import {
   createMoveChecker,
   moveViolations,
@@ -33,10 +21,8 @@ import {
 
 /**
  * Planning the talk days: creating an event with its sittings, placing the pupils, moving them by
- * hand, one-to-one bookings, and the guardians' answers. Who may do what is decided here:
- * - planners: the school's admins (any mentor group) and mentors (their own groups);
- * - a mentor sees their own pupils by name on the board, other groups only as counts;
- * - a guardian sees and answers only their own children's talks.
+ * hand, one-to-one bookings, and the guardians' answers. Who may do what is the talk policy's
+ * (app/policies/talk.server.ts); the tables are read and written through db/queries/talks.ts.
  */
 
 export type TalkDayError =
@@ -55,18 +41,10 @@ export type TalkDayResult<T = object> = ({ ok: true } & T) | { ok: false; error:
 const nameOf = (p: { givenName: string; familyName: string }) => ({ givenName: p.givenName, familyName: p.familyName });
 
 /** The mentor groups a person may plan talks for: all of the school's for an admin, else their own. */
-export function getPlannableGroups(db: AppDatabase, personId: string, schoolId: string) {
-  const admin = canAdministerSchool(db, personId, schoolId);
-  const rows = admin
-    ? db.select({ id: groups.id, name: groups.name }).from(groups).where(and(eq(groups.schoolId, schoolId), eq(groups.type, "mentor"))).orderBy(asc(groups.name)).all()
-    : db
-        .select({ id: groups.id, name: groups.name })
-        .from(mentorships)
-        .innerJoin(groups, eq(groups.id, mentorships.groupId))
-        .where(and(eq(mentorships.mentorId, personId), eq(groups.schoolId, schoolId)))
-        .orderBy(asc(groups.name))
-        .all();
-  return { admin, groups: rows };
+export function getPlannableGroups(db: AppDatabase, person: Pick<SignedInPerson, "id" | "schoolId" | "isAdmin" | "isStaff">) {
+  if (!canInSchool({ person }, "useStaffPages")) return [];
+  const admin = canInSchool({ person, schoolId: person.schoolId }, "administer");
+  return talkQueries.getMentorGroups(db, person.schoolId, admin ? null : person.id);
 }
 
 export interface NewTalkEvent {
@@ -95,15 +73,10 @@ export function sittingTimes(input: Pick<NewTalkEvent, "dates" | "windowStart" |
 }
 
 /** Creates the event and its sittings and places every pupil at once, in one transaction. */
-export function createTalkEvent(
-  db: AppDatabase,
-  person: { id: string; schoolId: string },
-  input: NewTalkEvent,
-  today: string = stockholmToday(),
-): TalkDayResult<{ eventId: string }> {
+export function createTalkEvent(db: AppDatabase, person: SignedInPerson, input: NewTalkEvent, today: string = stockholmToday()): TalkDayResult<{ eventId: string }> {
   const term = getActiveTerm(db, person.schoolId, today);
   if (!term) return { ok: false, error: "noTerm" };
-  const allowed = new Set(getPlannableGroups(db, person.id, person.schoolId).groups.map((g) => g.id));
+  const allowed = new Set(getPlannableGroups(db, person).map((g) => g.id));
   if (input.groupIds.length === 0 || input.groupIds.some((id) => !allowed.has(id))) return { ok: false, error: "forbidden" };
   const times = sittingTimes(input);
   if (times.length === 0) return { ok: false, error: "noSittings" };
@@ -111,8 +84,10 @@ export function createTalkEvent(
   const eventId = newId();
   const now = new Date();
   db.transaction((tx) => {
-    tx.insert(talkEvents)
-      .values({
+    const txdb = tx as unknown as AppDatabase;
+    talkQueries.insertTalkEvent(
+      txdb,
+      {
         id: eventId,
         schoolId: person.schoolId,
         termId: term.id,
@@ -126,126 +101,68 @@ export function createTalkEvent(
         status: "planning",
         createdBy: person.id,
         createdAt: now,
-      })
-      .run();
-    tx.insert(talkEventGroups).values([...new Set(input.groupIds)].map((groupId) => ({ eventId, groupId }))).run();
-    tx.insert(talkSittings)
-      .values(times.map((time) => ({ id: newId(), eventId, ...time, place: input.place, videoUrl: null, capacity: input.capacity })))
-      .run();
-    placeEventPupils(tx as unknown as AppDatabase, eventId, now);
+      },
+      input.groupIds,
+      times,
+    );
+    placeEventPupils(txdb, talkQueries.getTalkEvent(txdb, eventId)!, now);
   });
   return { ok: true, eventId };
 }
 
-export function getTalkEvent(db: AppDatabase, eventId: string): TalkEvent | null {
-  return db.select().from(talkEvents).where(eq(talkEvents.id, eventId)).get() ?? null;
+/** The talk days page: the events the person plans and the groups they may plan new ones for. */
+export function getTalkDaysPage(db: AppDatabase, person: SignedInPerson) {
+  return { events: listTalkEvents(db, person), groups: getPlannableGroups(db, person), today: stockholmToday() };
 }
 
-/** The talk days page: the events the person plans, the groups they may plan new ones for, and today's date. */
-export function getTalkDaysPage(db: AppDatabase, person: { id: string; schoolId: string }) {
-  const { groups } = getPlannableGroups(db, person.id, person.schoolId);
-  return { events: listTalkEvents(db, person.id, person.schoolId), groups, today: stockholmToday() };
+function listTalkEvents(db: AppDatabase, person: SignedInPerson) {
+  return talkQueries
+    .listSchoolEvents(db, person.schoolId)
+    .map((event) => ({ event, ties: getTalkDayTies(db, person, event) }))
+    .filter(({ ties }) => canOnTalkDay(ties, "viewBoard"))
+    .map(({ event, ties }) => {
+      const sittings = talkQueries.getSittings(db, event.id);
+      return {
+        id: event.id,
+        status: event.status,
+        place: event.place,
+        groupCount: ties.eventGroupIds.length,
+        firstSitting: sittings[0]?.startsAt ?? null,
+        lastSitting: sittings.at(-1)?.endsAt ?? null,
+        sittingCount: sittings.length,
+      };
+    });
 }
 
-export function listTalkEvents(db: AppDatabase, personId: string, schoolId: string) {
-  const { admin, groups: own } = getPlannableGroups(db, personId, schoolId);
-  const ownIds = new Set(own.map((g) => g.id));
-  const events = db.select().from(talkEvents).where(eq(talkEvents.schoolId, schoolId)).orderBy(asc(talkEvents.createdAt)).all();
-  return events
-    .map((event) => {
-      const eventGroups = db.select({ groupId: talkEventGroups.groupId }).from(talkEventGroups).where(eq(talkEventGroups.eventId, event.id)).all();
-      const sittings = db.select().from(talkSittings).where(eq(talkSittings.eventId, event.id)).orderBy(asc(talkSittings.startsAt)).all();
-      return { event, groupIds: eventGroups.map((g) => g.groupId), sittings };
-    })
-    .filter((e) => admin || e.groupIds.some((id) => ownIds.has(id)))
-    .map(({ event, groupIds, sittings }) => ({
-      id: event.id,
-      status: event.status,
-      place: event.place,
-      groupCount: groupIds.length,
-      firstSitting: sittings[0]?.startsAt ?? null,
-      lastSitting: sittings.at(-1)?.endsAt ?? null,
-      sittingCount: sittings.length,
-    }));
+/** How a person stands to an event, for the talk policy. */
+export function getTalkDayTies(db: AppDatabase, person: Pick<SignedInPerson, "id" | "schoolId" | "isAdmin" | "isStaff">, event: TalkEvent): TalkDaySubject {
+  return {
+    admin: canInSchool({ person, schoolId: event.schoolId }, "administer"),
+    eventGroupIds: talkQueries.getEventGroupIds(db, event.id),
+    mentoredGroupIds: talkQueries.getMentoredEventGroupIds(db, event.id, person.id),
+  };
 }
 
-/** Whether a person plans this event: an admin of its school or a mentor of one of its groups. */
-export function getEventRights(db: AppDatabase, personId: string, event: TalkEvent) {
-  const admin = canAdministerSchool(db, personId, event.schoolId);
-  const mentorGroupIds = db
-    .select({ groupId: talkEventGroups.groupId })
-    .from(talkEventGroups)
-    .innerJoin(mentorships, eq(mentorships.groupId, talkEventGroups.groupId))
-    .where(and(eq(talkEventGroups.eventId, event.id), eq(mentorships.mentorId, personId)))
-    .all()
-    .map((r) => r.groupId);
-  return { admin, mentorGroupIds, canPlan: admin || mentorGroupIds.length > 0 };
-}
-
-interface EventPupil {
-  id: string;
-  givenName: string;
-  familyName: string;
-  groupId: string;
-  groupName: string;
-  mentorId: string;
-  guardianIds: string[];
-}
-
-/** The pupils of the event's mentor groups, each once, with their mentor and guardians. */
-function getEventPupils(db: AppDatabase, eventId: string): EventPupil[] {
-  const rows = db
-    .select({
-      id: people.id,
-      givenName: people.givenName,
-      familyName: people.familyName,
-      groupId: groups.id,
-      groupName: groups.name,
-      mentorId: mentorships.mentorId,
-    })
-    .from(talkEventGroups)
-    .innerJoin(groups, eq(groups.id, talkEventGroups.groupId))
-    .innerJoin(groupMembers, eq(groupMembers.groupId, groups.id))
-    .innerJoin(people, eq(people.id, groupMembers.pupilId))
-    .innerJoin(mentorships, eq(mentorships.groupId, groups.id))
-    .where(eq(talkEventGroups.eventId, eventId))
-    .orderBy(asc(groups.name), asc(people.familyName), asc(people.givenName), asc(mentorships.mentorId))
-    .all();
-  const byId = new Map<string, EventPupil>();
-  for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, { ...row, guardianIds: [] });
-  const ids = [...byId.keys()];
-  if (ids.length > 0) {
-    for (const g of db.select().from(guardianships).where(inArray(guardianships.pupilId, ids)).all()) byId.get(g.pupilId)!.guardianIds.push(g.guardianId);
-  }
-  return [...byId.values()];
-}
-
-function getSittings(db: AppDatabase, eventId: string): TalkSitting[] {
-  return db.select().from(talkSittings).where(eq(talkSittings.eventId, eventId)).orderBy(asc(talkSittings.startsAt), asc(talkSittings.id)).all();
-}
-
-function getEventTalks(db: AppDatabase, eventId: string): Talk[] {
-  return db.select().from(talks).where(eq(talks.eventId, eventId)).all();
+/** The event and the person's standing, when the talk policy lets them `action` it. */
+function eventFor(db: AppDatabase, person: SignedInPerson, eventId: string, action: TalkDayAction) {
+  const event = talkQueries.getTalkEvent(db, eventId);
+  if (!event) return null;
+  const ties = getTalkDayTies(db, person, event);
+  if (!canOnTalkDay(ties, "viewBoard")) return null;
+  return { event, ties, allowed: canOnTalkDay(ties, action) };
 }
 
 /** What the placement needs: pupils with their guardians' unavailable times and fixed places. */
 function placementInput(db: AppDatabase, eventId: string) {
-  const pupils = getEventPupils(db, eventId);
-  const sittings = getSittings(db, eventId);
-  const eventTalks = getEventTalks(db, eventId);
+  const pupils = talkQueries.getEventPupils(db, eventId);
+  const sittings = talkQueries.getSittings(db, eventId);
+  const eventTalks = talkQueries.getEventTalks(db, eventId);
   const talkByPupil = new Map(eventTalks.map((t) => [t.pupilId, t]));
-  const confirmed = new Set(
-    db
-      .select({ talkId: talkGuardianReplies.talkId })
-      .from(talkGuardianReplies)
-      .innerJoin(talks, eq(talks.id, talkGuardianReplies.talkId))
-      .where(and(eq(talks.eventId, eventId), isNotNull(talkGuardianReplies.confirmedAt)))
-      .all()
-      .map((r) => r.talkId),
-  );
-  const unavailable = db.select().from(guardianUnavailability).where(eq(guardianUnavailability.eventId, eventId)).all();
+  const confirmed = talkQueries.getConfirmedTalkIds(db, eventId);
   const unavailableByGuardian = new Map<string, Array<{ startsAt: string; endsAt: string }>>();
-  for (const u of unavailable) unavailableByGuardian.set(u.guardianId, [...(unavailableByGuardian.get(u.guardianId) ?? []), { startsAt: u.startsAt, endsAt: u.endsAt }]);
+  for (const u of talkQueries.getEventUnavailability(db, eventId)) {
+    unavailableByGuardian.set(u.guardianId, [...(unavailableByGuardian.get(u.guardianId) ?? []), { startsAt: u.startsAt, endsAt: u.endsAt }]);
+  }
 
   const placementSittings: PlacementSitting[] = sittings.map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, capacity: s.capacity }));
   const allPlacementPupils: PlacementPupil[] = pupils.map((p) => {
@@ -261,15 +178,17 @@ function placementInput(db: AppDatabase, eventId: string) {
   });
   // A one-to-one booking takes the pupil out of the sittings altogether.
   const placementPupils = allPlacementPupils.filter((p) => !(talkByPupil.get(p.id) && talkByPupil.get(p.id)!.sittingId === null));
-  return { pupils, sittings, eventTalks, talkByPupil, placementSittings, placementPupils, allPlacementPupils };
+  const assignments: Record<string, string> = {};
+  for (const talk of eventTalks) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
+  return { pupils, sittings, eventTalks, talkByPupil, placementSittings, placementPupils, allPlacementPupils, assignments, unavailableByGuardian };
 }
 
 /**
  * Places the event's pupils: keeps talks a person decided (moved by hand, chosen or confirmed by
  * a guardian), places everyone else afresh. Runs inside the caller's transaction.
  */
-function placeEventPupils(db: AppDatabase, eventId: string, now: Date) {
-  const input = placementInput(db, eventId);
+function placeEventPupils(db: AppDatabase, event: TalkEvent, now: Date) {
+  const input = placementInput(db, event.id);
   const result = placePupils(input.placementSittings, input.placementPupils);
   const sittingById = new Map(input.sittings.map((s) => [s.id, s]));
   const guardiansByPupil = new Map(input.pupils.map((p) => [p.id, p.guardianIds]));
@@ -278,94 +197,100 @@ function placeEventPupils(db: AppDatabase, eventId: string, now: Date) {
     const talk = input.talkByPupil.get(pupil.id);
     if (talk && talk.sittingId === (sittingId ?? null)) continue;
     if (talk && !sittingId) {
-      removeTalk(db, talk.id);
+      talkQueries.deleteTalk(db, talk.id);
       continue;
     }
     if (!sittingId) continue;
     const sitting = sittingById.get(sittingId)!;
     if (talk) {
-      db.update(talks).set({ sittingId, startsAt: sitting.startsAt, endsAt: sitting.endsAt, placedBy: "auto", updatedAt: now }).where(eq(talks.id, talk.id)).run();
+      talkQueries.updateTalkTime(db, talk.id, { sittingId, startsAt: sitting.startsAt, endsAt: sitting.endsAt, place: null, videoUrl: null, placedBy: "auto", updatedAt: now });
     } else {
-      const talkId = newId();
-      db.insert(talks).values({ id: talkId, eventId, pupilId: pupil.id, sittingId, startsAt: sitting.startsAt, endsAt: sitting.endsAt, placedBy: "auto", updatedAt: now }).run();
-      const guardianIds = guardiansByPupil.get(pupil.id) ?? [];
-      if (guardianIds.length > 0) db.insert(talkGuardianReplies).values(guardianIds.map((guardianId) => ({ talkId, guardianId, updatedAt: now }))).run();
+      createTalk(db, event, pupil.id, { sittingId, startsAt: sitting.startsAt, endsAt: sitting.endsAt, place: null, videoUrl: null, placedBy: "auto" }, guardiansByPupil.get(pupil.id) ?? [], now);
     }
   }
 }
 
-function removeTalk(db: AppDatabase, talkId: string) {
-  db.delete(talkCalls).where(eq(talkCalls.talkId, talkId)).run();
-  db.delete(talkGuardianReplies).where(eq(talkGuardianReplies.talkId, talkId)).run();
-  db.delete(talks).where(eq(talks.id, talkId)).run();
+/** A new talk, with the pupil's plan for the event's term (made now if nobody has opened it yet). */
+function createTalk(
+  db: AppDatabase,
+  event: TalkEvent,
+  pupilId: string,
+  values: Pick<Talk, "sittingId" | "startsAt" | "endsAt" | "place" | "videoUrl" | "placedBy">,
+  guardianIds: string[],
+  now: Date,
+): string {
+  const plan = getOrCreatePlan(db, pupilId, event.termId);
+  return talkQueries.insertTalk(db, { eventId: event.id, pupilId, planId: plan.id, ...values, updatedAt: now }, guardianIds);
 }
 
 /** Places everyone not decided by a person again (after guardians stated times they cannot come). */
-export function replaceEventPupils(db: AppDatabase, personId: string, eventId: string): TalkDayResult {
-  const event = getTalkEvent(db, eventId);
-  if (!event || !getEventRights(db, personId, event).canPlan) return { ok: false, error: "notFound" };
-  if (event.status !== "planning") return { ok: false, error: "notPlanning" };
-  db.transaction((tx) => placeEventPupils(tx as unknown as AppDatabase, eventId, new Date()));
+export function replaceEventPupils(db: AppDatabase, person: SignedInPerson, eventId: string): TalkDayResult {
+  const found = eventFor(db, person, eventId, "changeWholeEvent");
+  if (!found) return { ok: false, error: "notFound" };
+  if (!found.allowed) return { ok: false, error: "forbidden" };
+  if (found.event.status !== "planning") return { ok: false, error: "notPlanning" };
+  db.transaction((tx) => placeEventPupils(tx as unknown as AppDatabase, found.event, new Date()));
   return { ok: true };
 }
 
-/** The planning board: sittings with counts per mentor, the pupils the viewer may name, the
- * pupils that could not be placed and why. */
-export function getTalkBoard(db: AppDatabase, personId: string, eventId: string) {
-  const event = getTalkEvent(db, eventId);
-  if (!event) return null;
-  const rights = getEventRights(db, personId, event);
-  if (!rights.canPlan) return null;
+/** A rule a placed pupil's talk breaks now (a guardian's choice the family could not see, or a
+ * move that staff made anyway), for the board. */
+export type TalkClash = Exclude<PlacementConstraint, "capacity">;
+
+/** The planning board: sittings with counts per mentor, the pupils the viewer may arrange (a
+ * protected family masked for those who do not work with it), the pupils that could not be
+ * placed and why, and the clashes staff have to resolve. */
+export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: string) {
+  const found = eventFor(db, person, eventId, "viewBoard");
+  if (!found) return null;
+  const { event, ties } = found;
   const input = placementInput(db, eventId);
-  const assignments: Record<string, string> = {};
-  for (const talk of input.eventTalks) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
-  const summary = summarizePlacement(input.placementSittings, input.placementPupils, assignments);
+  const summary = summarizePlacement(input.placementSittings, input.placementPupils, input.assignments);
   const countBySitting = new Map(summary.perSitting.map((s) => [s.sittingId, s]));
 
-  const mentorIds = [...new Set(input.pupils.map((p) => p.mentorId))];
-  const mentors = mentorIds.length
-    ? db.select({ id: people.id, givenName: people.givenName, familyName: people.familyName }).from(people).where(inArray(people.id, mentorIds)).orderBy(asc(people.familyName)).all()
-    : [];
-  const ownGroups = new Set(rights.mentorGroupIds);
-  const visible = input.pupils.filter((p) => rights.admin || ownGroups.has(p.groupId));
-
-  const replies = input.eventTalks.length
-    ? db.select().from(talkGuardianReplies).where(inArray(talkGuardianReplies.talkId, input.eventTalks.map((t) => t.id))).all()
-    : [];
+  const mentors = talkQueries.getPeopleNames(db, [...new Set(input.pupils.map((p) => p.mentorId))]);
+  const visible = input.pupils.filter((p) => canOnTalkDay({ ...ties, pupilGroupId: p.groupId }, "arrangePupil"));
+  const replies = talkQueries.getRepliesOfTalks(db, input.eventTalks.map((t) => t.id));
   const repliesByTalk = new Map<string, typeof replies>();
-  for (const r of replies) repliesByTalk.set(r.talkId, [...(repliesByTalk.get(r.talkId) ?? []), r]);
+  for (const r of replies) repliesByTalk.set(r.reply.talkId, [...(repliesByTalk.get(r.reply.talkId) ?? []), r]);
   const placementById = new Map(input.placementPupils.map((p) => [p.id, p]));
-  const violations = createMoveChecker(input.placementSittings, input.placementPupils, assignments);
+  const violations = createMoveChecker(input.placementSittings, input.placementPupils, input.assignments);
 
-  const pupilRows = visible.map((p) => {
+  const pupilRows = visible
+    .map((p) => {
     const talk = input.talkByPupil.get(p.id) ?? null;
-    const talkReplies = talk ? repliesByTalk.get(talk.id) ?? [] : [];
+    const talkReplies = talk ? (repliesByTalk.get(talk.id) ?? []) : [];
     const placement = placementById.get(p.id);
     // Why no sitting would take this pupil: each rule that rules out a sitting.
-    const reasons: PlacementConstraint[] =
-      !talk && placement
-        ? [...new Set(input.sittings.flatMap((s) => violations(p.id, s.id)))].sort()
-        : [];
+    const reasons: PlacementConstraint[] = !talk && placement ? [...new Set(input.sittings.flatMap((s) => violations(p.id, s.id)))].sort() : [];
+    const clashes: TalkClash[] = talk?.sittingId && placement ? violations(p.id, talk.sittingId).filter((v): v is TalkClash => v !== "capacity") : [];
+    const identified = maySeeIdentity(findRelations(db, person.id, p.id));
     return {
       id: p.id,
-      ...nameOf(p),
+      ...(identified ? nameOf(p) : { givenName: "", familyName: "" }),
+      masked: !identified,
       groupName: p.groupName,
       mentorId: p.mentorId,
       talkId: talk?.id ?? null,
       sittingId: talk?.sittingId ?? null,
-      oneToOne: talk && !talk.sittingId ? { startsAt: talk.startsAt, endsAt: talk.endsAt, place: talk.place } : null,
+      oneToOne: talk && !talk.sittingId ? { startsAt: talk.startsAt, endsAt: talk.endsAt, place: identified ? talk.place : null } : null,
       placedBy: talk?.placedBy ?? null,
       guardians: talkReplies.length,
-      confirmed: talkReplies.filter((r) => r.confirmedAt !== null).length,
-      remote: talkReplies.some((r) => r.attendance === "remote"),
-      interpreterLanguages: [...new Set(talkReplies.map((r) => r.interpreterLanguage).filter((l): l is string => !!l))],
+      confirmed: talkReplies.filter((r) => r.reply.confirmedAt !== null).length,
+      remote: talkReplies.some((r) => r.reply.attendance === "remote"),
+      interpreterLanguages: [...new Set(talkReplies.map((r) => r.reply.interpreterLanguage).filter((l): l is string => !!l))],
       unplacedReasons: reasons,
+      clashes,
     };
-  });
+    })
+    // A masked row goes last: its place among the names would hint at the name.
+    .sort((a, b) => Number(a.masked) - Number(b.masked));
 
   return {
     event: { id: event.id, status: event.status, place: event.place, videoUrl: event.videoUrl, talkMinutes: event.talkMinutes, sittingMinutes: event.sittingMinutes, capacity: event.capacity },
-    admin: rights.admin,
+    admin: ties.admin,
+    /** May change what every family of the event gets: places and links, a new placement, the invitations. */
+    changesWholeEvent: canOnTalkDay(ties, "changeWholeEvent"),
     sittings: input.sittings.map((s) => ({
       id: s.id,
       startsAt: s.startsAt,
@@ -376,7 +301,7 @@ export function getTalkBoard(db: AppDatabase, personId: string, eventId: string)
       count: countBySitting.get(s.id)?.count ?? 0,
       perMentor: countBySitting.get(s.id)?.perMentor ?? {},
     })),
-    mentors: mentors.map((m) => ({ id: m.id, ...nameOf(m), own: m.id === personId })),
+    mentors: mentors.map((m) => ({ id: m.id, ...nameOf(m), own: m.id === person.id })),
     pupils: pupilRows,
     totals: {
       pupils: input.pupils.length,
@@ -389,49 +314,54 @@ export function getTalkBoard(db: AppDatabase, personId: string, eventId: string)
 
 export type TalkBoard = NonNullable<ReturnType<typeof getTalkBoard>>;
 
-/** Whether the person may move or book this pupil: admins any, mentors their own pupils. */
-function mayArrange(db: AppDatabase, rights: ReturnType<typeof getEventRights>, event: TalkEvent, pupilId: string): boolean {
-  return getEventPupils(db, event.id).some((p) => p.id === pupilId && (rights.admin || rights.mentorGroupIds.includes(p.groupId)));
+/** The group a pupil takes part in the event with, or null when the pupil is not in it. */
+function pupilGroupIn(db: AppDatabase, eventId: string, pupilId: string): string | null {
+  return talkQueries.getEventPupils(db, eventId).find((p) => p.id === pupilId)?.groupId ?? null;
 }
 
 /** Moves a pupil to a sitting by hand. Refuses (changing nothing) when a rule would break. */
-export function movePupil(db: AppDatabase, personId: string, eventId: string, pupilId: string, sittingId: string): TalkDayResult<{ talkId: string; changed: boolean }> {
-  const event = getTalkEvent(db, eventId);
-  const rights = event ? getEventRights(db, personId, event) : null;
-  if (!event || !rights?.canPlan) return { ok: false, error: "notFound" };
-  if (!mayArrange(db, rights, event, pupilId)) return { ok: false, error: "forbidden" };
-  return assignSitting(db, event, pupilId, sittingId, "staff");
+export function movePupil(db: AppDatabase, person: SignedInPerson, eventId: string, pupilId: string, sittingId: string): TalkDayResult<{ talkId: string; changed: boolean; invited: boolean }> {
+  const found = eventFor(db, person, eventId, "viewBoard");
+  if (!found) return { ok: false, error: "notFound" };
+  const groupId = pupilGroupIn(db, eventId, pupilId);
+  if (!groupId || !canOnTalkDay({ ...found.ties, pupilGroupId: groupId }, "arrangePupil")) return { ok: false, error: "forbidden" };
+  const input = placementInput(db, eventId);
+  if (!input.sittings.some((s) => s.id === sittingId)) return { ok: false, error: "notFound" };
+  const violations = moveViolations(input.placementSittings, input.allPlacementPupils, input.assignments, pupilId, sittingId);
+  const moved = assignSitting(db, found.event, input, pupilId, sittingId, "staff", violations);
+  return moved.ok ? { ...moved, invited: found.event.status === "invited" } : moved;
 }
 
-/** Shared by staff moves and a guardian choosing another sitting. */
-function assignSitting(db: AppDatabase, event: TalkEvent, pupilId: string, sittingId: string, by: "staff" | "guardian"): TalkDayResult<{ talkId: string; changed: boolean }> {
-  const input = placementInput(db, event.id);
+/**
+ * Puts a pupil's talk in a sitting, unless `violations` (the rules the mover may know of) says no.
+ * Shared by staff moves and a guardian choosing another sitting.
+ */
+function assignSitting(
+  db: AppDatabase,
+  event: TalkEvent,
+  input: ReturnType<typeof placementInput>,
+  pupilId: string,
+  sittingId: string,
+  by: "staff" | "guardian",
+  violations: PlacementConstraint[],
+): TalkDayResult<{ talkId: string; changed: boolean }> {
   const sitting = input.sittings.find((s) => s.id === sittingId);
   if (!sitting) return { ok: false, error: "notFound" };
-  const assignments: Record<string, string> = {};
-  for (const talk of input.eventTalks) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
   const existing = input.talkByPupil.get(pupilId);
   if (existing?.sittingId === sittingId) return { ok: true, talkId: existing.id, changed: false };
-  if (!input.pupils.some((p) => p.id === pupilId)) return { ok: false, error: "notFound" };
-  // All pupils, so that one with a one-to-one booking can be moved back into a sitting.
-  const violations = moveViolations(input.placementSittings, input.allPlacementPupils, assignments, pupilId, sittingId);
+  const pupil = input.pupils.find((p) => p.id === pupilId);
+  if (!pupil) return { ok: false, error: "notFound" };
   if (violations.length > 0) return { ok: false, error: violations[0]! };
 
   const now = new Date();
-  const pupil = input.pupils.find((p) => p.id === pupilId)!;
-  const talkId = existing?.id ?? newId();
-  db.transaction((tx) => {
-    if (existing) {
-      tx.update(talks)
-        .set({ sittingId, startsAt: sitting.startsAt, endsAt: sitting.endsAt, place: null, videoUrl: null, placedBy: by, updatedAt: now })
-        .where(eq(talks.id, existing.id))
-        .run();
-      // A new time needs a new answer from everyone (except the guardian who chose it).
-      tx.update(talkGuardianReplies).set({ confirmedAt: null, updatedAt: now }).where(eq(talkGuardianReplies.talkId, existing.id)).run();
-    } else {
-      tx.insert(talks).values({ id: talkId, eventId: event.id, pupilId, sittingId, startsAt: sitting.startsAt, endsAt: sitting.endsAt, placedBy: by, updatedAt: now }).run();
-      if (pupil.guardianIds.length > 0) tx.insert(talkGuardianReplies).values(pupil.guardianIds.map((guardianId) => ({ talkId, guardianId, updatedAt: now }))).run();
-    }
+  const values = { sittingId, startsAt: sitting.startsAt, endsAt: sitting.endsAt, place: null, videoUrl: null, placedBy: by };
+  const talkId = db.transaction((tx) => {
+    const txdb = tx as unknown as AppDatabase;
+    if (!existing) return createTalk(txdb, event, pupilId, values, pupil.guardianIds, now);
+    talkQueries.updateTalkTime(txdb, existing.id, { ...values, updatedAt: now });
+    // A new time needs a new answer from everyone (the guardian who chose it confirms it after).
+    talkQueries.resetReplies(txdb, existing.id, now);
+    return existing.id;
   });
   return { ok: true, talkId, changed: true };
 }
@@ -440,91 +370,70 @@ function assignSitting(db: AppDatabase, event: TalkEvent, pupilId: string, sitti
  * Returns the sitting's talks, to tell their guardians when the invitations are out. */
 export function updateSitting(
   db: AppDatabase,
-  personId: string,
+  person: SignedInPerson,
   eventId: string,
   sittingId: string,
   values: { place: string; videoUrl: string | null },
 ): TalkDayResult<{ talkIds: string[]; changed: boolean; invited: boolean }> {
-  const event = getTalkEvent(db, eventId);
-  if (!event || !getEventRights(db, personId, event).canPlan) return { ok: false, error: "notFound" };
-  const sitting = db.select().from(talkSittings).where(and(eq(talkSittings.id, sittingId), eq(talkSittings.eventId, eventId))).get();
-  if (!sitting) return { ok: false, error: "notFound" };
+  const found = eventFor(db, person, eventId, "changeWholeEvent");
+  if (!found) return { ok: false, error: "notFound" };
+  const sitting = talkQueries.getSitting(db, sittingId);
+  if (!sitting || sitting.eventId !== eventId) return { ok: false, error: "notFound" };
+  // A sitting holds other mentors' families too: only someone who arranges them all changes it.
+  if (!found.allowed) return { ok: false, error: "forbidden" };
   const changed = sitting.place !== values.place || sitting.videoUrl !== values.videoUrl;
-  if (changed) db.update(talkSittings).set(values).where(eq(talkSittings.id, sittingId)).run();
-  const talkIds = db.select({ id: talks.id }).from(talks).where(eq(talks.sittingId, sittingId)).all().map((t) => t.id);
-  return { ok: true, talkIds, changed, invited: event.status === "invited" };
+  if (changed) talkQueries.updateSittingPlace(db, sittingId, values);
+  return { ok: true, talkIds: talkQueries.getSittingTalkIds(db, sittingId), changed, invited: found.event.status === "invited" };
 }
 
 /** Books a one-to-one talk outside the sittings (replacing the pupil's place in a sitting). */
 export function bookOneToOne(
   db: AppDatabase,
-  personId: string,
+  person: SignedInPerson,
   eventId: string,
   input: { pupilId: string; startsAt: string; endsAt: string; place: string; videoUrl: string | null },
-): TalkDayResult<{ talkId: string }> {
-  const event = getTalkEvent(db, eventId);
-  const rights = event ? getEventRights(db, personId, event) : null;
-  if (!event || !rights?.canPlan) return { ok: false, error: "notFound" };
-  if (!mayArrange(db, rights, event, input.pupilId)) return { ok: false, error: "forbidden" };
+): TalkDayResult<{ talkId: string; invited: boolean }> {
+  const found = eventFor(db, person, eventId, "viewBoard");
+  if (!found) return { ok: false, error: "notFound" };
+  const pupil = talkQueries.getEventPupils(db, eventId).find((p) => p.id === input.pupilId);
+  if (!pupil || !canOnTalkDay({ ...found.ties, pupilGroupId: pupil.groupId }, "arrangePupil")) return { ok: false, error: "forbidden" };
   if (input.endsAt <= input.startsAt || input.startsAt.slice(0, 10) !== input.endsAt.slice(0, 10)) return { ok: false, error: "invalidTime" };
-  const existing = db.select().from(talks).where(and(eq(talks.eventId, eventId), eq(talks.pupilId, input.pupilId))).get();
-  const pupil = getEventPupils(db, eventId).find((p) => p.id === input.pupilId)!;
+  const existing = talkQueries.getTalkOfPupil(db, eventId, input.pupilId);
   const now = new Date();
-  const talkId = existing?.id ?? newId();
-  const values = { sittingId: null, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place, videoUrl: input.videoUrl, placedBy: "staff" as const, updatedAt: now };
-  db.transaction((tx) => {
-    if (existing) {
-      tx.update(talks).set(values).where(eq(talks.id, existing.id)).run();
-      tx.update(talkGuardianReplies).set({ confirmedAt: null, updatedAt: now }).where(eq(talkGuardianReplies.talkId, existing.id)).run();
-    } else {
-      tx.insert(talks).values({ id: talkId, eventId, pupilId: input.pupilId, ...values }).run();
-      if (pupil.guardianIds.length > 0) tx.insert(talkGuardianReplies).values(pupil.guardianIds.map((guardianId) => ({ talkId, guardianId, updatedAt: now }))).run();
-    }
+  const values = { sittingId: null, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place, videoUrl: input.videoUrl, placedBy: "staff" as const };
+  const talkId = db.transaction((tx) => {
+    const txdb = tx as unknown as AppDatabase;
+    if (!existing) return createTalk(txdb, found.event, input.pupilId, values, pupil.guardianIds, now);
+    talkQueries.updateTalkTime(txdb, existing.id, { ...values, updatedAt: now });
+    talkQueries.resetReplies(txdb, existing.id, now);
+    return existing.id;
   });
-  return { ok: true, talkId };
+  return { ok: true, talkId, invited: found.event.status === "invited" };
 }
 
 /** Marks the event as invited; the caller sends the invitations (see talk-mail.server.ts). */
-export function markInvited(db: AppDatabase, personId: string, eventId: string): TalkDayResult<{ talkIds: string[] }> {
-  const event = getTalkEvent(db, eventId);
-  if (!event || !getEventRights(db, personId, event).canPlan) return { ok: false, error: "notFound" };
-  if (event.status !== "planning") return { ok: false, error: "notPlanning" };
-  db.update(talkEvents).set({ status: "invited" }).where(eq(talkEvents.id, eventId)).run();
-  return { ok: true, talkIds: getEventTalks(db, eventId).map((t) => t.id) };
-}
-
-/** A talk with where and how it happens: a sitting's place and link unless the talk has its own. */
-export function getTalkDetails(db: AppDatabase, talkId: string) {
-  const row = db
-    .select({ talk: talks, event: talkEvents, sitting: talkSittings })
-    .from(talks)
-    .innerJoin(talkEvents, eq(talkEvents.id, talks.eventId))
-    .leftJoin(talkSittings, eq(talkSittings.id, talks.sittingId))
-    .where(eq(talks.id, talkId))
-    .get();
-  if (!row) return null;
-  const place = row.talk.place ?? row.sitting?.place ?? row.event.place;
-  const videoUrl = row.talk.videoUrl ?? row.sitting?.videoUrl ?? row.event.videoUrl;
-  return { talk: row.talk, event: row.event, sitting: row.sitting, place, videoUrl };
+export function markInvited(db: AppDatabase, person: SignedInPerson, eventId: string): TalkDayResult<{ talkIds: string[] }> {
+  const found = eventFor(db, person, eventId, "changeWholeEvent");
+  if (!found) return { ok: false, error: "notFound" };
+  if (!found.allowed) return { ok: false, error: "forbidden" };
+  if (found.event.status !== "planning") return { ok: false, error: "notPlanning" };
+  talkQueries.setEventStatus(db, eventId, "invited");
+  return { ok: true, talkIds: talkQueries.getEventTalks(db, eventId).map((t) => t.id) };
 }
 
 // ——— Guardians ———
 
-/** A guardian's children's talks (only children whose plan they may read), with their own answer
- * and the other sittings that still have room. Never another family's names or times. */
+/**
+ * A guardian's children's talks (children whose plan they may read), with their own answer and
+ * the sittings they may choose instead. Never another family's names or times, and nothing left
+ * out because of another household (see freeSittingsFor).
+ */
 export function getGuardianTalks(db: AppDatabase, guardianId: string) {
-  const rows = db
-    .select({ talkId: talks.id, pupilId: talks.pupilId, givenName: people.givenName, familyName: people.familyName, reply: talkGuardianReplies })
-    .from(talkGuardianReplies)
-    .innerJoin(talks, eq(talks.id, talkGuardianReplies.talkId))
-    .innerJoin(people, eq(people.id, talks.pupilId))
-    .where(eq(talkGuardianReplies.guardianId, guardianId))
-    .orderBy(asc(talks.startsAt))
-    .all()
-    .filter((r) => getPupilAccess(db, guardianId, r.pupilId) !== "none");
-  return rows.flatMap((row) => {
-    const details = getTalkDetails(db, row.talkId);
+  return talkQueries.getRepliesOfGuardian(db, guardianId).flatMap((row) => {
+    const details = talkQueries.getTalkDetails(db, row.talkId);
     if (!details) return [];
+    const relations = findRelations(db, guardianId, row.pupilId);
+    if (!canOnTalk({ relations, event: details.event }, "stateUnavailability")) return [];
     // While staff still arrange the sittings the guardian sees only the days, to say when they cannot come.
     const planning = details.event.status === "planning";
     const { reply } = row;
@@ -542,14 +451,9 @@ export function getGuardianTalks(db: AppDatabase, guardianId: string) {
         videoUrl: planning ? null : details.videoUrl,
         oneToOne: details.talk.sittingId === null,
         reply: { confirmed: reply.confirmedAt !== null, attendance: reply.attendance, interpreterLanguage: reply.interpreterLanguage },
-        alternatives: details.talk.sittingId && !planning ? freeSittingsFor(db, details.event, row.pupilId) : [],
+        alternatives: details.talk.sittingId && !planning ? freeSittingsFor(db, details.event, row.pupilId, guardianId) : [],
         eventId: details.event.id,
-        unavailable: db
-          .select({ id: guardianUnavailability.id, startsAt: guardianUnavailability.startsAt, endsAt: guardianUnavailability.endsAt })
-          .from(guardianUnavailability)
-          .where(and(eq(guardianUnavailability.eventId, details.event.id), eq(guardianUnavailability.guardianId, guardianId)))
-          .orderBy(asc(guardianUnavailability.startsAt))
-          .all(),
+        unavailable: talkQueries.getGuardianUnavailability(db, details.event.id, guardianId),
       },
     ];
   });
@@ -560,7 +464,7 @@ export type GuardianTalk = ReturnType<typeof getGuardianTalks>[number];
 /** The event's days with their window, e.g. [{date, from: "15:00", to: "18:00"}]. */
 function eventDays(db: AppDatabase, eventId: string) {
   const days = new Map<string, { date: string; from: string; to: string }>();
-  for (const s of getSittings(db, eventId)) {
+  for (const s of talkQueries.getSittings(db, eventId)) {
     const date = s.startsAt.slice(0, 10);
     const day = days.get(date) ?? { date, from: s.startsAt.slice(11), to: s.endsAt.slice(11) };
     day.to = s.endsAt.slice(11) > day.to ? s.endsAt.slice(11) : day.to;
@@ -569,25 +473,34 @@ function eventDays(db: AppDatabase, eventId: string) {
   return [...days.values()];
 }
 
-/** Sittings this pupil could move to: room left and no rule broken. Only times, never who. */
-function freeSittingsFor(db: AppDatabase, event: TalkEvent, pupilId: string) {
+/**
+ * The rules a guardian may know of when choosing a sitting for their child: room in the sitting,
+ * their own unavailable times, and their own other children's talks. Another guardian's times and
+ * children (in a split or blended family) are another household's: they must not shape what this
+ * guardian is offered or told, so a clash with them is left to staff (shown on the board).
+ */
+function guardianViewOfPlacement(input: ReturnType<typeof placementInput>, pupilId: string, guardianId: string): PlacementPupil[] {
+  return input.allPlacementPupils.map((p) =>
+    p.id === pupilId ? { ...p, guardianIds: [guardianId], unavailable: input.unavailableByGuardian.get(guardianId) ?? [] } : p,
+  );
+}
+
+/** Sittings this guardian may move the child to: every one with room that breaks no rule the
+ * guardian may know of. Only times, never who. */
+function freeSittingsFor(db: AppDatabase, event: TalkEvent, pupilId: string, guardianId: string) {
   const input = placementInput(db, event.id);
-  const assignments: Record<string, string> = {};
-  for (const talk of input.eventTalks) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
-  const violations = createMoveChecker(input.placementSittings, input.placementPupils, assignments);
+  const violations = createMoveChecker(input.placementSittings, guardianViewOfPlacement(input, pupilId, guardianId), input.assignments);
   return input.sittings
-    .filter((s) => assignments[pupilId] !== s.id && violations(pupilId, s.id).length === 0)
+    .filter((s) => input.assignments[pupilId] !== s.id && violations(pupilId, s.id).length === 0)
     .map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt }));
 }
 
-/** The guardian's relation to a talk: the talk, if it is one of their children's they may read. */
-function guardianTalk(db: AppDatabase, guardianId: string, talkId: string, allowPlanning = false) {
-  const reply = db.select().from(talkGuardianReplies).where(and(eq(talkGuardianReplies.talkId, talkId), eq(talkGuardianReplies.guardianId, guardianId))).get();
-  if (!reply) return null;
-  const details = getTalkDetails(db, talkId);
-  if (!details || getPupilAccess(db, guardianId, details.talk.pupilId) === "none") return null;
-  if (details.event.status !== "invited" && !allowPlanning) return null;
-  return details;
+/** The talk, when this guardian may `action` it (their child's, whose plan they read). */
+function guardianTalk(db: AppDatabase, guardianId: string, talkId: string, action: "answerInvitation" | "stateUnavailability") {
+  const details = talkQueries.getTalkDetails(db, talkId);
+  if (!details || !talkQueries.getReply(db, talkId, guardianId)) return null;
+  const relations = findRelations(db, guardianId, details.talk.pupilId);
+  return canOnTalk({ relations, event: details.event }, action) ? details : null;
 }
 
 export interface GuardianReply {
@@ -597,59 +510,59 @@ export interface GuardianReply {
 
 /** Confirms the time, saying how the guardian joins and whether an interpreter is needed. */
 export function confirmTalk(db: AppDatabase, guardianId: string, talkId: string, reply: GuardianReply): TalkDayResult {
-  if (!guardianTalk(db, guardianId, talkId)) return { ok: false, error: "notFound" };
-  const now = new Date();
-  db.update(talkGuardianReplies)
-    .set({ confirmedAt: now, attendance: reply.attendance, interpreterLanguage: reply.interpreterLanguage, updatedAt: now })
-    .where(and(eq(talkGuardianReplies.talkId, talkId), eq(talkGuardianReplies.guardianId, guardianId)))
-    .run();
+  if (!guardianTalk(db, guardianId, talkId, "answerInvitation")) return { ok: false, error: "notFound" };
+  talkQueries.confirmReply(db, talkId, guardianId, reply, new Date());
   return { ok: true };
 }
 
-/** Moves the child's talk to another sitting with room; the guardian's own answer counts as confirmed. */
+/** Moves the child's talk to another sitting with room; the guardian's own answer counts as
+ * confirmed. Refused only for reasons the guardian may know of (see guardianViewOfPlacement). */
 export function chooseOtherSitting(db: AppDatabase, guardianId: string, talkId: string, sittingId: string, reply: GuardianReply): TalkDayResult<{ changed: boolean }> {
-  const details = guardianTalk(db, guardianId, talkId);
+  const details = guardianTalk(db, guardianId, talkId, "answerInvitation");
   if (!details || !details.talk.sittingId) return { ok: false, error: "notFound" };
-  const moved = assignSitting(db, details.event, details.talk.pupilId, sittingId, "guardian");
-  if (!moved.ok) return moved;
-  confirmTalk(db, guardianId, talkId, reply);
-  return { ok: true, changed: moved.changed };
+  const input = placementInput(db, details.event.id);
+  if (!input.sittings.some((s) => s.id === sittingId)) return { ok: false, error: "notFound" };
+  const known = moveViolations(input.placementSittings, guardianViewOfPlacement(input, details.talk.pupilId, guardianId), input.assignments, details.talk.pupilId, sittingId);
+  const outcome = db.transaction((tx) => {
+    const txdb = tx as unknown as AppDatabase;
+    const moved = assignSitting(txdb, details.event, input, details.talk.pupilId, sittingId, "guardian", known);
+    if (moved.ok) talkQueries.confirmReply(txdb, talkId, guardianId, reply, new Date());
+    return moved;
+  });
+  return outcome.ok ? { ok: true, changed: outcome.changed } : outcome;
 }
 
 /** A time the guardian cannot come, for the event's next placement. */
 export function addUnavailability(db: AppDatabase, guardianId: string, talkId: string, range: { startsAt: string; endsAt: string }): TalkDayResult {
-  const details = guardianTalk(db, guardianId, talkId, true);
+  const details = guardianTalk(db, guardianId, talkId, "stateUnavailability");
   if (!details) return { ok: false, error: "notFound" };
   if (range.endsAt <= range.startsAt) return { ok: false, error: "invalidTime" };
-  db.insert(guardianUnavailability).values({ id: newId(), eventId: details.event.id, guardianId, ...range }).run();
+  talkQueries.insertUnavailability(db, details.event.id, guardianId, range);
   return { ok: true };
 }
 
-/** Guardians of a talk who should hear about it (only those who may read the child's plan). */
+/** Guardians of a talk who should hear about it: those who may read the child's plan. */
 export function getTalkRecipients(db: AppDatabase, talkId: string) {
-  const details = getTalkDetails(db, talkId);
+  const details = talkQueries.getTalkDetails(db, talkId);
   if (!details) return [];
-  return db
-    .select({ id: people.id, givenName: people.givenName, familyName: people.familyName, email: people.email, preferredLocale: people.preferredLocale })
-    .from(talkGuardianReplies)
-    .innerJoin(people, eq(people.id, talkGuardianReplies.guardianId))
-    .where(eq(talkGuardianReplies.talkId, talkId))
-    .all()
-    .filter((g) => getPupilAccess(db, g.id, details.talk.pupilId) !== "none");
+  return talkQueries.getTalkGuardians(db, talkId).filter((g) => findRelations(db, g.id, details.talk.pupilId).guardian);
 }
-
 
 /** The pupil's own talks once the invitations have gone out. */
 export function getPupilTalks(db: AppDatabase, pupilId: string) {
-  return db
-    .select({ id: talks.id })
-    .from(talks)
-    .innerJoin(talkEvents, eq(talkEvents.id, talks.eventId))
-    .where(and(eq(talks.pupilId, pupilId), eq(talkEvents.status, "invited")))
-    .orderBy(asc(talks.startsAt))
-    .all()
-    .flatMap(({ id }) => {
-      const details = getTalkDetails(db, id);
-      return details ? [{ talkId: id, startsAt: details.talk.startsAt, endsAt: details.talk.endsAt, place: details.place }] : [];
-    });
+  return talkQueries.getInvitedTalkIdsOfPupil(db, pupilId).flatMap((id) => {
+    const details = talkQueries.getTalkDetails(db, id);
+    return details ? [{ talkId: id, startsAt: details.talk.startsAt, endsAt: details.talk.endsAt, place: details.place }] : [];
+  });
+}
+
+/** Links talks made before talks knew their plan (an older database), once at start. */
+export function linkTalksToPlans(db: AppDatabase): number {
+  const unlinked = talkQueries.getTalksWithoutPlan(db);
+  if (unlinked.length === 0) return 0;
+  db.transaction((tx) => {
+    const txdb = tx as unknown as AppDatabase;
+    for (const talk of unlinked) talkQueries.setTalkPlan(txdb, talk.id, getOrCreatePlan(txdb, talk.pupilId, talk.termId).id);
+  });
+  return unlinked.length;
 }

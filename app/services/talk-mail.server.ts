@@ -1,16 +1,16 @@
 import { createEvent } from "ics";
 import nodemailer from "nodemailer";
-import { desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
-import { newId } from "../../db/ids";
+import { getOutboxEntry, getOutboxMessageById, insertOutboxMessage, listSchoolOutbox, markOutboxMessageFailed, markOutboxMessageSent } from "../../db/queries/outbox";
 import type { SignedInPerson } from "../../db/queries/roster";
+import { getTalkDetails } from "../../db/queries/talks";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
-import { outboxMessages, people, schools } from "../../db/schema";
+import { people, schools } from "../../db/schema";
 import { defaultLocale, isLocale, languages, supportedLocales, type Locale } from "~/i18n";
 import { formatTalkTime, fullName } from "~/utils/format";
 import { translatorFor } from "~/utils/i18n.server";
-import { administersOwnSchool } from "./school-admin.server";
-import { getTalkDetails, getTalkRecipients } from "./talk-days.server";
+import { getTalkRecipients } from "./talk-days.server";
 
 /**
  * Invitations and changes for talks, as e-mail with a calendar file (RFC 5545, made by `ics`).
@@ -110,17 +110,16 @@ export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: Talk
   const ids: string[] = [];
   const now = new Date();
   db.transaction((tx) => {
+    const txdb = tx as unknown as AppDatabase;
     for (const talkId of talkIds) {
-      const details = getTalkDetails(tx as unknown as AppDatabase, talkId);
+      const details = getTalkDetails(txdb, talkId);
       if (!details) continue;
-      for (const recipient of getTalkRecipients(tx as unknown as AppDatabase, talkId)) {
+      for (const recipient of getTalkRecipients(txdb, talkId)) {
         if (!recipient.email) continue;
-        const message = composeTalkMessage(tx as unknown as AppDatabase, talkId, recipient, kind, appUrl);
+        const message = composeTalkMessage(txdb, talkId, recipient, kind, appUrl);
         if (!message) continue;
-        const id = newId();
-        tx.insert(outboxMessages)
-          .values({
-            id,
+        ids.push(
+          insertOutboxMessage(txdb, {
             schoolId: details.event.schoolId,
             recipientId: recipient.id,
             toAddress: recipient.email,
@@ -129,9 +128,8 @@ export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: Talk
             ...message,
             createdAt: now,
             transport: "outbox",
-          })
-          .run();
-        ids.push(id);
+          }),
+        );
       }
     }
   });
@@ -140,48 +138,56 @@ export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: Talk
 
 let transport: nodemailer.Transporter | null = null;
 
-/** Sends queued messages through SMTP when configured; failures are kept on the message. */
-export async function deliverMessages(db: AppDatabase, ids: string[], settings: Pick<MailSettings, "smtpUrl" | "from">): Promise<void> {
+/**
+ * Sends queued messages through SMTP when configured; failures are kept on the message.
+ * `bodies` gives the text to send for a message instead of the stored one: a one-time link that
+ * must not stay readable in the outbox once mail leaves by SMTP.
+ */
+export async function deliverMessages(
+  db: AppDatabase,
+  ids: string[],
+  settings: Pick<MailSettings, "smtpUrl" | "from">,
+  bodies?: ReadonlyMap<string, string>,
+): Promise<void> {
   if (!settings.smtpUrl || ids.length === 0) return;
   transport ??= nodemailer.createTransport(settings.smtpUrl);
   for (const id of ids) {
-    const message = db.select().from(outboxMessages).where(eq(outboxMessages.id, id)).get();
+    const message = getOutboxMessageById(db, id);
     if (!message) continue;
     try {
       await transport.sendMail({
         from: settings.from ?? "no-reply@localhost",
         to: message.toAddress,
         subject: message.subject,
-        text: message.body,
+        text: bodies?.get(id) ?? message.body,
         ...(message.calendar ? { icalEvent: { filename: "invite.ics", method: "PUBLISH", content: message.calendar } } : {}),
       });
-      db.update(outboxMessages).set({ transport: "smtp", sentAt: new Date(), error: null }).where(eq(outboxMessages.id, id)).run();
+      markOutboxMessageSent(db, id, new Date());
     } catch (error) {
       // The reason without the address or the content.
       const reason = error instanceof Error && "code" in error ? String((error as { code: unknown }).code) : "send-failed";
-      db.update(outboxMessages).set({ error: reason }).where(eq(outboxMessages.id, id)).run();
+      markOutboxMessageFailed(db, id, reason);
     }
   }
 }
 
-/** The school's outbox, newest first, for its admins. */
-export function listOutbox(db: AppDatabase, schoolId: string, limit = 200) {
-  return db.select().from(outboxMessages).where(eq(outboxMessages.schoolId, schoolId)).orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id)).limit(limit).all();
-}
-
-/** The outbox page: every message made for the person's school, and whether SMTP sends them; null for anyone but its admins. */
+/**
+ * The outbox page for the school's admin (the route has required it): every message made for the
+ * school and whether SMTP sends them. A message to a family with protected identity shows only
+ * that it exists and its state: who it is to and what it says are for the mail server alone.
+ */
 export function getOutboxPage(db: AppDatabase, person: SignedInPerson) {
-  if (!administersOwnSchool(db, person)) return null;
   return {
     smtp: Boolean(process.env.SMTP_URL),
-    messages: listOutbox(db, person.schoolId).map((m) => ({
+    messages: listSchoolOutbox(db, person.schoolId).map(({ message: m, recipientProtected }) => ({
       id: m.id,
-      to: m.toAddress,
+      masked: recipientProtected,
+      to: recipientProtected ? null : m.toAddress,
       kind: m.kind,
       locale: m.locale,
-      subject: m.subject,
-      body: m.body,
-      calendar: m.calendar,
+      subject: recipientProtected ? null : m.subject,
+      body: recipientProtected ? null : m.body,
+      calendar: recipientProtected ? null : m.calendar,
       createdAt: m.createdAt.toISOString(),
       sentAt: m.sentAt?.toISOString() ?? null,
       error: m.error,
@@ -189,7 +195,8 @@ export function getOutboxPage(db: AppDatabase, person: SignedInPerson) {
   };
 }
 
+/** A message of the school's outbox as its admin may read it; null for another school's or a protected family's. */
 export function getOutboxMessage(db: AppDatabase, schoolId: string, id: string) {
-  const message = db.select().from(outboxMessages).where(eq(outboxMessages.id, id)).get();
-  return message && message.schoolId === schoolId ? message : null;
+  const entry = getOutboxEntry(db, id);
+  return entry && entry.message.schoolId === schoolId && !entry.recipientProtected ? entry.message : null;
 }

@@ -1,6 +1,9 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import { getPupilAccess, accessAtLeast, type PupilAccess } from "../../db/queries/access";
 import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
+import type { SessionData } from "../../db/queries/sessions";
+import { getSessionExpiry } from "../../db/queries/sessions";
+import { settleLocaleAtSignIn } from "~/services/person-locale.server";
+import { getLocale, localeCookie, localePickedCookie, wasLocalePicked } from "./i18n.server";
 
 async function getSession(request: Request, context: AppLoadContext) {
   return context.sessionStorage.getSession(request.headers.get("Cookie"));
@@ -14,49 +17,116 @@ export async function getPerson(request: Request, context: AppLoadContext): Prom
   return getSignedInPerson(context.db, personId);
 }
 
-/** Only a path on this site may be a redirect target after sign-in. */
+// A stand-in origin: a target is safe when, resolved against any origin, it stays on it.
+const OWN_ORIGIN = "https://own.invalid";
+
+/**
+ * Only a path on this site may be a redirect target (after sign-in, after switching language).
+ * Browsers drop tabs and newlines from addresses, read "\\" as "/", and treat "//host" as another
+ * site, so the value is refused outright when it holds any of those, and otherwise parsed against
+ * our own origin: what comes back must be a path on that origin, which is what is returned
+ * (normalised and percent-encoded, so it is also always a valid Location header).
+ */
 export function safeRedirectPath(value: unknown, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) {
+  if (typeof value !== "string" || value.length > 2048 || !value.startsWith("/") || /[\s\\\u0000-\u001f\u007f-\u009f]/.test(value)) return fallback;
+  if (value.startsWith("//")) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, OWN_ORIGIN);
+  } catch {
     return fallback;
   }
-  return value;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== OWN_ORIGIN || !path.startsWith("/") || path.startsWith("//")) return fallback;
+  return path;
 }
 
 /** The signed-in person; otherwise sends the browser to sign in and back here afterwards. */
 export async function requirePerson(request: Request, context: AppLoadContext): Promise<SignedInPerson> {
   const person = await getPerson(request, context);
   if (person) return person;
-  const url = new URL(request.url);
-  const back = url.pathname === "/" ? "" : `?${new URLSearchParams({ redirectTo: url.pathname })}`;
-  throw redirect(`/login${back}`);
+  throw signInAndComeBack(request);
 }
 
-/** Starts a session for the person and redirects. */
-export async function startSession(context: AppLoadContext, request: Request, personId: string, redirectTo: string) {
+function signInAndComeBack(request: Request): Response {
+  const url = new URL(request.url);
+  const back = url.pathname === "/" ? "" : `?${new URLSearchParams({ redirectTo: url.pathname })}`;
+  return redirect(`/login${back}`);
+}
+
+/**
+ * The signed-in person with their session's id and expiry, for what outlives the request (an
+ * event stream ends with the session); otherwise sends the browser to sign in, as requirePerson.
+ */
+export async function requirePersonSession(
+  request: Request,
+  context: AppLoadContext,
+): Promise<{ person: SignedInPerson; session: { id: string; expiresAt: Date } }> {
+  const session = await getSession(request, context);
+  const personId = session.get("personId");
+  const person = personId ? getSignedInPerson(context.db, personId) : null;
+  const expiresAt = person ? getSessionExpiry(context.db, session.id) : null;
+  if (!person || !expiresAt) throw signInAndComeBack(request);
+  return { person, session: { id: session.id, expiresAt } };
+}
+
+/**
+ * Starts a session for the person and redirects. Every way of signing in ends here (password,
+ * a set-password link, an OpenID Connect provider), so the session always records when the
+ * person authenticated: acts of intent (signing a plan) ask for it to be recent. `headers` are
+ * added to the redirect (e.g. clearing a sign-in cookie), `setCookies` too (the known-device cookie).
+ * The page's language is settled here too: one chosen before signing in goes onto the account,
+ * otherwise the account's language becomes the page's (the next page is a full document load).
+ */
+export async function startSession(
+  context: AppLoadContext,
+  request: Request,
+  personId: string,
+  redirectTo: string,
+  options: { oidc?: SessionData["oidc"]; headers?: Headers; setCookies?: string[] } = {},
+) {
   const session = await getSession(request, context);
   // A fresh session id at sign-in, so an id planted before sign-in is worthless.
   await context.sessionStorage.destroySession(session);
   const fresh = await context.sessionStorage.getSession();
   fresh.set("personId", personId);
-  return redirect(redirectTo, { headers: { "Set-Cookie": await context.sessionStorage.commitSession(fresh) } });
+  fresh.set("authenticatedAt", Date.now());
+  if (options.oidc) fresh.set("oidc", options.oidc);
+  const headers = new Headers(options.headers);
+  headers.append("Set-Cookie", await context.sessionStorage.commitSession(fresh));
+  for (const cookie of options.setCookies ?? []) headers.append("Set-Cookie", cookie);
+  const picked = (await wasLocalePicked(request)) ? await getLocale(request) : null;
+  const locale = settleLocaleAtSignIn(context.db, personId, picked);
+  if (locale) headers.append("Set-Cookie", await localeCookie.serialize(locale));
+  if (picked) headers.append("Set-Cookie", await localePickedCookie.serialize("", { maxAge: 0 }));
+  return redirect(redirectTo, { headers });
 }
 
-export async function endSession(context: AppLoadContext, request: Request) {
+/** When the person last proved who they are in this session (ms since the epoch); 0 when unknown. */
+export async function getAuthenticatedAt(request: Request, context: AppLoadContext): Promise<number> {
+  const value = (await getSession(request, context)).get("authenticatedAt");
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
+
+/** After a re-authentication: the same session, with a new time of authentication (and the new
+ * ID token, when it came from a provider). Returns the Set-Cookie value to send. */
+export async function refreshAuthentication(context: AppLoadContext, request: Request, oidc?: SessionData["oidc"]): Promise<string> {
   const session = await getSession(request, context);
-  return redirect("/login", { headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) } });
+  session.set("authenticatedAt", Date.now());
+  if (oidc) session.set("oidc", oidc);
+  return context.sessionStorage.commitSession(session);
 }
 
-/** Throws 404 unless the person has at least `needed` on the pupil: a stranger learns nothing,
- * not even that the pupil exists. */
-export function requirePupilAccess(
-  context: AppLoadContext,
-  person: SignedInPerson,
-  pupilId: string,
-  needed: PupilAccess = "read",
-): PupilAccess {
-  const access = getPupilAccess(context.db, person.id, pupilId);
-  if (!accessAtLeast(access, needed) || access === "none") throw notFound();
-  return access;
+/** How the current session was started: the provider and its ID token, or null (password). */
+export async function getSessionProvider(request: Request, context: AppLoadContext): Promise<SessionData["oidc"] | null> {
+  const session = await getSession(request, context);
+  return session.get("personId") ? (session.get("oidc") ?? null) : null;
+}
+
+/** Ends the session and redirects to `redirectTo` (the sign-in page, or the provider's sign-out). */
+export async function endSession(context: AppLoadContext, request: Request, redirectTo = "/login") {
+  const session = await getSession(request, context);
+  return redirect(redirectTo, { headers: { "Set-Cookie": await context.sessionStorage.destroySession(session) } });
 }
 
 export function notFound() {

@@ -1,44 +1,51 @@
 import { useMatches, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 
-/** A route that shows a plan says which, so the page's event stream includes that plan. */
+/** A route that shows a plan says which, and how many of its changes its data has seen, so the
+ * page's event stream includes that plan and can tell when the data missed one. */
 export interface LivePlanHandle {
-  livePlanId(data: unknown): string | null;
+  livePlan(data: unknown): { id: string; seq: number } | null;
 }
 
 function isLivePlanHandle(handle: unknown): handle is LivePlanHandle {
-  return typeof handle === "object" && handle !== null && typeof (handle as LivePlanHandle).livePlanId === "function";
+  return typeof handle === "object" && handle !== null && typeof (handle as LivePlanHandle).livePlan === "function";
 }
 
 /**
  * Keeps the page's loader data in step with what others do: listens to the one event stream of
  * the page (/events, with the plan the page shows) and reloads the loaders, which decide what this
- * person may see. After a dropped connection it reloads once more, in case something was missed.
+ * person may see. The stream opens (and reopens after a dropped connection) with "hello": how many
+ * changes the person and the plan have had. When that differs from what the page's data was loaded
+ * at, a change happened before the stream was listening, and the page reloads once.
  */
-export function useLiveEvents(personWantsEvents: boolean): void {
+export function useLiveEvents(personWantsEvents: boolean, personSeq: number): void {
   const matches = useMatches();
-  const planId = matches.map((m) => (isLivePlanHandle(m.handle) ? m.handle.livePlanId(m.data) : null)).find((id) => id) ?? null;
+  const plan = matches.map((m) => (isLivePlanHandle(m.handle) ? m.handle.livePlan(m.data) : null)).find((p) => p) ?? null;
+  const planId = plan?.id ?? null;
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
+  // What the data on screen has seen; read when the stream says hello.
+  const loaded = useRef({ person: personSeq, plan: plan?.seq ?? null });
+  loaded.current = { person: personSeq, plan: plan?.seq ?? null };
 
   useEffect(() => {
     if (!planId && !personWantsEvents) return;
     const source = new EventSource(planId ? `/events?${new URLSearchParams({ plan: planId })}` : "/events");
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let hadError = false;
     const reload = () => {
       // A burst of saves (a teacher typing an omdöme) becomes one reload.
       clearTimeout(timer);
       timer = setTimeout(() => revalidate.current(), 150);
     };
     source.addEventListener("changed", reload);
-    source.addEventListener("open", () => {
-      if (hadError) reload();
-      hadError = false;
-    });
-    source.addEventListener("error", () => {
-      hadError = true;
+    source.addEventListener("hello", (event) => {
+      try {
+        const now = JSON.parse((event as MessageEvent<string>).data) as { person: number; plan: number | null };
+        if (now.person !== loaded.current.person || (now.plan !== null && now.plan !== loaded.current.plan)) reload();
+      } catch {
+        reload();
+      }
     });
     return () => {
       clearTimeout(timer);

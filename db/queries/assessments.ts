@@ -18,8 +18,9 @@ import {
 import { getActiveTerm } from "./terms";
 
 /**
- * Subject teachers' assessments: which scale applies to whom, who may assess whom, and the one
- * way an assessment is written (with its history, in one transaction).
+ * Subject teachers' assessments: which scale applies to whom, the grids, and the one way an
+ * assessment is written (with its history, in one transaction). Who may assess whom is the
+ * assessment policy's (app/policies/assessment.server.ts).
  */
 
 export interface ScaleStep {
@@ -112,39 +113,23 @@ export function getAssessableGroups(db: AppDatabase, teacherId: string, schoolId
   return { term, duties };
 }
 
-/** A teaching duty of this teacher in the active term, or null (someone else's, or another term's). */
-export function getOwnCurrentDuty(db: AppDatabase, teacherId: string, dutyId: string, today: string = stockholmToday()) {
-  const duty = db
-    .select({ id: teachingDuties.id, termId: teachingDuties.termId, groupId: teachingDuties.groupId, subjectId: teachingDuties.subjectId, schoolId: terms.schoolId })
-    .from(teachingDuties)
-    .innerJoin(terms, eq(terms.id, teachingDuties.termId))
-    .where(and(eq(teachingDuties.id, dutyId), eq(teachingDuties.teacherId, teacherId)))
-    .get();
-  if (!duty) return null;
-  const term = getActiveTerm(db, duty.schoolId, today);
-  return term?.id === duty.termId ? duty : null;
-}
-
-/** Whether a person teaches this pupil this subject in the active term, and so may assess it. */
-export function canAssess(db: AppDatabase, personId: string, pupilId: string, subjectId: string, today: string = stockholmToday()): boolean {
-  const pupil = db.select({ schoolId: people.schoolId }).from(people).where(eq(people.id, pupilId)).get();
-  if (!pupil) return false;
-  const term = getActiveTerm(db, pupil.schoolId, today);
-  if (!term) return false;
-  const duty = db
-    .select({ id: teachingDuties.id })
-    .from(teachingDuties)
-    .innerJoin(groupMembers, eq(groupMembers.groupId, teachingDuties.groupId))
-    .where(
-      and(
-        eq(teachingDuties.teacherId, personId),
-        eq(teachingDuties.termId, term.id),
-        eq(teachingDuties.subjectId, subjectId),
-        eq(groupMembers.pupilId, pupilId),
-      ),
-    )
-    .get();
-  return duty !== undefined;
+/** A teaching duty with its school (the caller asks the duty policy whose it is and whether its term is on). */
+export function getDuty(db: AppDatabase, dutyId: string) {
+  return (
+    db
+      .select({
+        id: teachingDuties.id,
+        teacherId: teachingDuties.teacherId,
+        termId: teachingDuties.termId,
+        groupId: teachingDuties.groupId,
+        subjectId: teachingDuties.subjectId,
+        schoolId: terms.schoolId,
+      })
+      .from(teachingDuties)
+      .innerJoin(terms, eq(terms.id, teachingDuties.termId))
+      .where(eq(teachingDuties.id, dutyId))
+      .get() ?? null
+  );
 }
 
 export interface AssessmentView {
@@ -226,12 +211,12 @@ export function getPupilScale(db: AppDatabase, pupilId: string): Scale | null {
 
 export type SaveAssessmentResult =
   | { ok: true; savedAt: Date; planId: string | null; changed: boolean }
-  | { ok: false; error: "forbidden" | "invalidLevel" | "tooLong" | "planLocked" };
+  | { ok: false; error: "validation" | "tooLong" | "planLocked" };
 
 /**
- * Writes a teacher's assessment of a pupil in a subject for the active term, after checking that
- * they teach the pupil that subject now and that the level is on the pupil's scale. The change
- * is kept in the history in the same transaction. Returns the pupil's plan for that term (if one
+ * Writes a teacher's assessment of a pupil in a subject for the active term (the caller has asked
+ * the assessment policy), after checking that the level is on the pupil's scale. The change is
+ * kept in the history in the same transaction. Returns the pupil's plan for that term (if one
  * exists) so open views of it can be told.
  */
 export function saveAssessment(
@@ -239,9 +224,8 @@ export function saveAssessment(
   input: { teacherId: string; pupilId: string; subjectId: string; level: string | null; written: string },
   today: string = stockholmToday(),
 ): SaveAssessmentResult {
-  if (!canAssess(db, input.teacherId, input.pupilId, input.subjectId, today)) return { ok: false, error: "forbidden" };
   const scale = getPupilScale(db, input.pupilId);
-  if (!scale || (input.level !== null && !scale.steps.some((s) => s.key === input.level))) return { ok: false, error: "invalidLevel" };
+  if (!scale || (input.level !== null && !scale.steps.some((s) => s.key === input.level))) return { ok: false, error: "validation" };
   const written = input.written.trim();
   if (written.length > WRITTEN_ASSESSMENT_MAX) return { ok: false, error: "tooLong" };
   const schoolId = db.select({ schoolId: people.schoolId }).from(people).where(eq(people.id, input.pupilId)).get()!.schoolId;

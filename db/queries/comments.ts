@@ -3,62 +3,23 @@ import type { AppDatabase } from "../client";
 import { newId } from "../ids";
 import { stockholmToday } from "../school-calendar";
 import { commentThreads, comments, groupMembers, people, planSections, plans, subjects, teachingDuties, type Plan } from "../schema";
-import { getRelationsToPupil, type RelationToPupil } from "./access";
-import { getPlanRole } from "./plans";
 import { getActiveTerm } from "./terms";
-import type { PlanRole } from "../../app/editor/plan-roles";
 
 /**
- * Comment threads on a plan: who may see, start, answer, resolve and edit what. Every write goes
- * through here and is checked against the writer's relation to the pupil; staff-only threads are
- * filtered out in the query for anyone who is not staff, so they never leave the server.
+ * Comment threads on a plan, read and written. Who may do what is the comment policy's
+ * (app/policies/assessment.server.ts); staff-only threads are left out in the query for a reader
+ * the policy does not let see them, so they never leave the server.
  */
 
 export const COMMENT_MAX = 2000;
 export const QUOTE_MAX = 300;
-
-export interface CommentRights {
-  /** Subjects in which this person may start a thread: those they teach the pupil this term. */
-  startInSubjects: string[];
-  canReply: boolean;
-  /** May resolve and reopen any visible thread (the pupil and the mentor); authors always may. */
-  canResolveAny: boolean;
-  canSeeStaffOnly: boolean;
-}
-
-const noRights: CommentRights = { startInSubjects: [], canReply: false, canResolveAny: false, canSeeStaffOnly: false };
-
-/** The subjects a teacher teaches a pupil in a term. */
-function subjectsTaught(db: AppDatabase, teacherId: string, pupilId: string, termId: string): string[] {
-  return db
-    .selectDistinct({ subjectId: teachingDuties.subjectId })
-    .from(teachingDuties)
-    .innerJoin(groupMembers, eq(groupMembers.groupId, teachingDuties.groupId))
-    .where(and(eq(teachingDuties.teacherId, teacherId), eq(teachingDuties.termId, termId), eq(groupMembers.pupilId, pupilId)))
-    .all()
-    .map((r) => r.subjectId);
-}
-
-export function getCommentRights(db: AppDatabase, personId: string, plan: Plan, today: string = stockholmToday()): CommentRights {
-  const relations = getRelationsToPupil(db, personId, plan.pupilId, today);
-  if (relations.length === 0) return noRights;
-  const staff = relations.includes("mentor") || relations.includes("teacher");
-  // Nothing is written in a plan once it is locked.
-  const open = plan.status === "draft";
-  return {
-    startInSubjects: open && relations.includes("teacher") ? subjectsTaught(db, personId, plan.pupilId, plan.termId) : [],
-    canReply: open && (relations.includes("self") || staff),
-    canResolveAny: open && (relations.includes("self") || relations.includes("mentor")),
-    canSeeStaffOnly: staff,
-  };
-}
 
 export interface CommentView {
   id: string;
   body: string;
   createdAt: Date;
   editedAt: Date | null;
-  author: { id: string; givenName: string; familyName: string; role: PlanRole | null };
+  author: { id: string; givenName: string; familyName: string };
 }
 
 export interface ThreadView {
@@ -77,12 +38,12 @@ export interface ThreadView {
   comments: CommentView[];
 }
 
-/** The threads of a plan that this viewer may see, oldest first, with their comments. */
-export function listThreads(db: AppDatabase, plan: Plan, rights: Pick<CommentRights, "canSeeStaffOnly">, today: string = stockholmToday()): ThreadView[] {
+/** The threads of a plan, oldest first, with their comments; staff-only ones only when asked. */
+export function listThreads(db: AppDatabase, plan: Pick<Plan, "id">, scope: { includeStaffOnly: boolean }): ThreadView[] {
   const threads = db
     .select()
     .from(commentThreads)
-    .where(and(eq(commentThreads.planId, plan.id), rights.canSeeStaffOnly ? undefined : eq(commentThreads.staffOnly, false)))
+    .where(and(eq(commentThreads.planId, plan.id), scope.includeStaffOnly ? undefined : eq(commentThreads.staffOnly, false)))
     .orderBy(asc(commentThreads.createdAt))
     .all();
   if (threads.length === 0) return [];
@@ -102,11 +63,6 @@ export function listThreads(db: AppDatabase, plan: Plan, rights: Pick<CommentRig
     .where(inArray(comments.threadId, threads.map((t) => t.id)))
     .orderBy(asc(comments.createdAt), asc(comments.id))
     .all();
-  const roles = new Map<string, PlanRole | null>();
-  const roleOf = (authorId: string) => {
-    if (!roles.has(authorId)) roles.set(authorId, getPlanRole(getRelationsToPupil(db, authorId, plan.pupilId, today)));
-    return roles.get(authorId)!;
-  };
   return threads.map((t) => ({
     id: t.id,
     subjectId: t.subjectId,
@@ -127,12 +83,10 @@ export function listThreads(db: AppDatabase, plan: Plan, rights: Pick<CommentRig
         body: c.body,
         createdAt: c.createdAt,
         editedAt: c.editedAt,
-        author: { id: c.authorId, givenName: c.givenName, familyName: c.familyName, role: roleOf(c.authorId) },
+        author: { id: c.authorId, givenName: c.givenName, familyName: c.familyName },
       })),
   }));
 }
-
-export type CommentResult<T = object> = ({ ok: true } & T) | { ok: false; error: "notFound" | "forbidden" | "locked" | "invalidAnchor" };
 
 export interface NewThreadInput {
   plan: Plan;
@@ -144,17 +98,14 @@ export interface NewThreadInput {
   passage: { start: string; end: string; quote: string } | null;
 }
 
-/** Starts a thread with its first comment, in one transaction. */
-export function startThread(db: AppDatabase, input: NewThreadInput, today: string = stockholmToday()): CommentResult<{ threadId: string }> {
-  const rights = getCommentRights(db, input.authorId, input.plan, today);
-  if (input.plan.status !== "draft") return { ok: false, error: "locked" };
-  if (!rights.startInSubjects.includes(input.subjectId)) return { ok: false, error: "forbidden" };
+/** Starts a thread with its first comment, in one transaction; null when the plan has no section for the subject. */
+export function insertThread(db: AppDatabase, input: NewThreadInput): string | null {
   const section = db
     .select({ fragment: planSections.fragment })
     .from(planSections)
     .where(and(eq(planSections.planId, input.plan.id), eq(planSections.subjectId, input.subjectId)))
     .get();
-  if (!section) return { ok: false, error: "notFound" };
+  if (!section) return null;
   const now = new Date();
   const threadId = newId();
   db.transaction((tx) => {
@@ -175,84 +126,52 @@ export function startThread(db: AppDatabase, input: NewThreadInput, today: strin
       .run();
     tx.insert(comments).values({ id: newId(), threadId, authorId: input.authorId, body: input.body, createdAt: now }).run();
   });
-  return { ok: true, threadId };
+  return threadId;
 }
 
-/** A thread of this plan that this person may see, or null. */
-function getVisibleThread(db: AppDatabase, plan: Plan, threadId: string, rights: CommentRights) {
-  const thread = db
+/** A thread of this plan, or null. */
+export function getThread(db: AppDatabase, planId: string, threadId: string) {
+  return db
     .select()
     .from(commentThreads)
-    .where(and(eq(commentThreads.id, threadId), eq(commentThreads.planId, plan.id)))
-    .get();
-  if (!thread || (thread.staffOnly && !rights.canSeeStaffOnly)) return null;
-  return thread;
+    .where(and(eq(commentThreads.id, threadId), eq(commentThreads.planId, planId)))
+    .get() ?? null;
 }
 
-export function replyToThread(
-  db: AppDatabase,
-  input: { plan: Plan; authorId: string; threadId: string; body: string },
-  today: string = stockholmToday(),
-): CommentResult {
-  const rights = getCommentRights(db, input.authorId, input.plan, today);
-  const thread = getVisibleThread(db, input.plan, input.threadId, rights);
-  if (!thread) return { ok: false, error: "notFound" };
-  if (input.plan.status !== "draft") return { ok: false, error: "locked" };
-  if (!rights.canReply) return { ok: false, error: "forbidden" };
-  db.insert(comments).values({ id: newId(), threadId: thread.id, authorId: input.authorId, body: input.body, createdAt: new Date() }).run();
-  return { ok: true };
+export function insertReply(db: AppDatabase, threadId: string, authorId: string, body: string): void {
+  db.insert(comments).values({ id: newId(), threadId, authorId, body, createdAt: new Date() }).run();
 }
 
-export function setThreadStatus(
-  db: AppDatabase,
-  input: { plan: Plan; personId: string; threadId: string; status: "open" | "resolved" },
-  today: string = stockholmToday(),
-): CommentResult {
-  const rights = getCommentRights(db, input.personId, input.plan, today);
-  const thread = getVisibleThread(db, input.plan, input.threadId, rights);
-  if (!thread) return { ok: false, error: "notFound" };
-  if (input.plan.status !== "draft") return { ok: false, error: "locked" };
-  const isAuthor = thread.createdBy === input.personId && rights.canReply;
-  if (!rights.canResolveAny && !isAuthor) return { ok: false, error: "forbidden" };
-  const resolved = input.status === "resolved";
+export function updateThreadStatus(db: AppDatabase, threadId: string, status: "open" | "resolved", personId: string): void {
+  const resolved = status === "resolved";
   db.update(commentThreads)
-    .set({ status: input.status, resolvedBy: resolved ? input.personId : null, resolvedAt: resolved ? new Date() : null })
-    .where(eq(commentThreads.id, thread.id))
+    .set({ status, resolvedBy: resolved ? personId : null, resolvedAt: resolved ? new Date() : null })
+    .where(eq(commentThreads.id, threadId))
     .run();
-  return { ok: true };
 }
 
-/** Only a comment's author may change it, and only while they can still write in the plan. */
-export function editComment(
-  db: AppDatabase,
-  input: { plan: Plan; personId: string; commentId: string; body: string },
-  today: string = stockholmToday(),
-): CommentResult {
-  const rights = getCommentRights(db, input.personId, input.plan, today);
-  const row = db
-    .select({ authorId: comments.authorId, threadId: comments.threadId })
-    .from(comments)
-    .where(eq(comments.id, input.commentId))
-    .get();
-  const thread = row ? getVisibleThread(db, input.plan, row.threadId, rights) : null;
-  if (!row || !thread) return { ok: false, error: "notFound" };
-  if (input.plan.status !== "draft") return { ok: false, error: "locked" };
-  if (row.authorId !== input.personId || !rights.canReply) return { ok: false, error: "forbidden" };
-  db.update(comments).set({ body: input.body, editedAt: new Date() }).where(eq(comments.id, input.commentId)).run();
-  return { ok: true };
+/** A comment's author and thread, or null. */
+export function getComment(db: AppDatabase, commentId: string) {
+  return db.select({ authorId: comments.authorId, threadId: comments.threadId }).from(comments).where(eq(comments.id, commentId)).get() ?? null;
+}
+
+export function updateCommentBody(db: AppDatabase, commentId: string, body: string): void {
+  db.update(comments).set({ body, editedAt: new Date() }).where(eq(comments.id, commentId)).run();
 }
 
 export interface WaitingThread {
   threadId: string;
   planId: string;
   subject: { code: string; languageCode: string | null; nameSv: string; nameEn: string };
+  pupilId: string;
   pupil: { givenName: string; familyName: string };
   lastComment: { at: Date; author: { givenName: string; familyName: string } };
 }
 
 /**
  * Open threads in this term's plans that wait for a teacher: in a subject they teach that pupil,
- * or one they have written in, where the last word is someone else's.
+ * or one they have written in, where the last word is someone else's. The caller keeps those of
+ * pupils the person still works with (a new term or group ends that).
  */
 export function getThreadsWaitingFor(db: AppDatabase, personId: string, schoolId: string, today: string = stockholmToday()): WaitingThread[] {
   const term = getActiveTerm(db, schoolId, today);
@@ -308,19 +227,14 @@ export function getThreadsWaitingFor(db: AppDatabase, personId: string, schoolId
       .all()
       .map((s) => [s.id, { code: s.code, languageCode: s.languageCode, nameSv: s.nameSv, nameEn: s.nameEn }]),
   );
-  // A person who has lost their relation to the pupil (a new term, a new group) is not waited for.
   return waiting
-    .filter(([, t]) => relationAllowsStaffReading(getRelationsToPupil(db, personId, t.pupilId, today)))
     .map(([threadId, t]) => ({
       threadId,
       planId: t.planId,
+      pupilId: t.pupilId,
       subject: subjectNames.get(t.subjectId)!,
       pupil: names.get(t.pupilId)!,
       lastComment: { at: t.last.at, author: names.get(t.last.authorId)! },
     }))
     .sort((a, b) => b.lastComment.at.getTime() - a.lastComment.at.getTime());
-}
-
-function relationAllowsStaffReading(relations: RelationToPupil[]): boolean {
-  return relations.includes("teacher") || relations.includes("mentor");
 }

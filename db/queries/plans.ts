@@ -2,24 +2,8 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { preparedQuery } from "../prepared";
 import { newId } from "../ids";
-import { stockholmToday } from "../school-calendar";
-import {
-  groupMembers,
-  guardianships,
-  mentorships,
-  people,
-  planSections,
-  plans,
-  pupils,
-  subjects,
-  teachingDuties,
-  terms,
-  type Plan,
-  type SectionKind,
-} from "../schema";
-import { getPupilAccess, type PupilAccess, type RelationToPupil } from "./access";
-import type { PlanRole } from "../../app/editor/plan-roles";
-import { getActiveTerm } from "./terms";
+import { groupMembers, people, planSections, plans, subjects, teachingDuties, terms, type Plan, type SectionKind } from "../schema";
+import { subjectFragment } from "../../app/shared/collab-protocol";
 
 /** Bumped when the template changes, so older plans can be told apart. */
 export const PLAN_TEMPLATE_VERSION = 1;
@@ -28,7 +12,7 @@ export const PLAN_TEMPLATE_VERSION = 1;
 const leadingSections: SectionKind[] = ["about"];
 const trailingSections: SectionKind[] = ["goals", "pupilActions", "schoolActions", "guardianActions"];
 
-export const subjectFragment = (subjectId: string) => `subject-${subjectId}`;
+export { subjectFragment };
 
 /** The subjects a pupil is taught in a term, from the teaching duties of the pupil's groups. */
 export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: string) {
@@ -143,59 +127,10 @@ export function getPlanSections(db: AppDatabase, planId: string): PlanSectionVie
     }));
 }
 
-/** The role a person has in a pupil's plan, for presence and carets: the widest relation. */
-export function getPlanRole(relations: RelationToPupil[]): PlanRole | null {
-  if (relations.includes("self")) return "pupil";
-  if (relations.includes("mentor")) return "mentor";
-  if (relations.includes("teacher")) return "teacher";
-  if (relations.includes("guardian")) return "guardian";
-  return null;
-}
-
-export interface PlanListing {
-  planId: string;
-  pupil: { id: string; givenName: string; familyName: string };
-  term: { id: string; kind: "HT" | "VT"; year: number };
-  access: Exclude<PupilAccess, "none">;
-  status: Plan["status"];
-}
-
-/** Every pupil a person relates to in any way; access is decided afterwards, per pupil. */
-function relatedPupilIds(db: AppDatabase, personId: string): string[] {
-  const ids = new Set<string>();
-  if (db.select({ id: pupils.personId }).from(pupils).where(eq(pupils.personId, personId)).get()) ids.add(personId);
-  for (const r of db.select({ id: guardianships.pupilId }).from(guardianships).where(eq(guardianships.guardianId, personId)).all()) ids.add(r.id);
-  for (const r of db
-    .select({ id: groupMembers.pupilId })
-    .from(mentorships)
-    .innerJoin(groupMembers, eq(groupMembers.groupId, mentorships.groupId))
-    .where(eq(mentorships.mentorId, personId))
-    .all())
-    ids.add(r.id);
-  for (const r of db
-    .select({ id: groupMembers.pupilId })
-    .from(teachingDuties)
-    .innerJoin(groupMembers, eq(groupMembers.groupId, teachingDuties.groupId))
-    .where(eq(teachingDuties.teacherId, personId))
-    .all())
-    ids.add(r.id);
-  return [...ids];
-}
-
-/**
- * The plans a person can open: this term's plan of every pupil they have access to (created if
- * nobody has opened it yet) and any earlier plans of those pupils.
- */
-export function listPlansForPerson(db: AppDatabase, personId: string, schoolId: string, today: string = stockholmToday()): PlanListing[] {
-  const term = getActiveTerm(db, schoolId, today);
-  const accessible = relatedPupilIds(db, personId)
-    .map((pupilId) => ({ pupilId, access: getPupilAccess(db, personId, pupilId, today) }))
-    .filter((p): p is { pupilId: string; access: Exclude<PupilAccess, "none"> } => p.access !== "none");
-  if (term) for (const { pupilId } of accessible) getOrCreatePlan(db, pupilId, term.id);
-  if (accessible.length === 0) return [];
-
-  const accessByPupil = new Map(accessible.map((p) => [p.pupilId, p.access]));
-  const rows = db
+/** The plans of some pupils (all their terms), by pupil name and term start. */
+export function getPlansOfPupils(db: AppDatabase, pupilIds: string[]) {
+  if (pupilIds.length === 0) return [];
+  return db
     .select({
       planId: plans.id,
       status: plans.status,
@@ -205,20 +140,11 @@ export function listPlansForPerson(db: AppDatabase, personId: string, schoolId: 
       termId: terms.id,
       kind: terms.kind,
       year: terms.year,
-      startsOn: terms.startsOn,
     })
     .from(plans)
     .innerJoin(people, eq(people.id, plans.pupilId))
     .innerJoin(terms, eq(terms.id, plans.termId))
-    .where(inArray(plans.pupilId, [...accessByPupil.keys()]))
+    .where(inArray(plans.pupilId, pupilIds))
     .orderBy(asc(people.givenName), asc(people.familyName), asc(terms.startsOn))
     .all();
-  return rows.map((r) => ({
-    planId: r.planId,
-    pupil: { id: r.pupilId, givenName: r.givenName, familyName: r.familyName },
-    term: { id: r.termId, kind: r.kind, year: r.year },
-    access: accessByPupil.get(r.pupilId)!,
-    status: r.status,
-  }));
 }
-

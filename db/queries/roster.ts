@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, countDistinct, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import type { PreferredLocale } from "../schema/roster";
 import { preparedQuery } from "../prepared";
@@ -18,13 +18,12 @@ import {
   terms,
   type Term,
 } from "../schema";
-import { getPupilAccess, type PupilAccess } from "./access";
 import { getPupilSubjects } from "./plans";
 import { getActiveTerm } from "./terms";
 
 /**
- * Read models of the roster, each scoped to what the asking person may see. Callers have
- * already asked the access module; these functions never widen what it granted.
+ * Read models of the roster. Callers have asked the policies (app/policies) first and say what
+ * the reader may see; these functions never widen that.
  */
 
 export interface PersonName {
@@ -57,10 +56,12 @@ const signedInPersonRow = preparedQuery((db) =>
     .from(people)
     .leftJoin(staff, eq(staff.personId, people.id))
     .leftJoin(pupils, eq(pupils.personId, people.id))
-    .where(eq(people.id, sql.placeholder("personId")))
+    .where(and(eq(people.id, sql.placeholder("personId")), isNull(people.endedAt)))
     .prepare(),
 );
 
+/** The person behind a session; null when there is none, or when the roster has ended them (a
+ * pupil who moved school, staff who left): their sessions stop working at once. */
 export function getSignedInPerson(db: AppDatabase, personId: string): SignedInPerson | null {
   const row = signedInPersonRow(db).get({ personId });
   if (!row) return null;
@@ -144,12 +145,20 @@ export interface HomeOverview {
   isAdmin: boolean;
 }
 
-/** Everything a person's home page shows, for every role they hold. */
-export function getHomeOverview(db: AppDatabase, person: SignedInPerson, today: string = stockholmToday()): HomeOverview {
+/**
+ * Everything a person's home page shows, for every role they hold. The policies have said whether
+ * the person has a plan of their own and which children's plans they may read.
+ */
+export function getHomeOverview(
+  db: AppDatabase,
+  person: SignedInPerson,
+  say: { hasOwnPlan: boolean; mayReadPupil: (pupilId: string) => boolean },
+  today: string = stockholmToday(),
+): Omit<HomeOverview, "isAdmin"> {
   const term = getActiveTerm(db, person.schoolId, today);
 
   let asPupil: HomeOverview["asPupil"] = null;
-  if (person.isPupil) {
+  if (say.hasOwnPlan) {
     const pupil = db.select({ schoolYear: pupils.schoolYear }).from(pupils).where(eq(pupils.personId, person.id)).get();
     asPupil = {
       className: classOf(db, person.id)?.name ?? null,
@@ -164,7 +173,7 @@ export function getHomeOverview(db: AppDatabase, person: SignedInPerson, today: 
     .where(eq(guardianships.guardianId, person.id))
     .all()
     .map((r) => r.pupilId)
-    .filter((pupilId) => getPupilAccess(db, person.id, pupilId, today) !== "none");
+    .filter(say.mayReadPupil);
 
   const mentorGroupRows = db
     .select({ groupId: groups.id, name: groups.name })
@@ -177,7 +186,7 @@ export function getHomeOverview(db: AppDatabase, person: SignedInPerson, today: 
 
   const teachingGroups = term ? getTeachingGroups(db, person.id, term.id) : [];
 
-  return { term, asPupil, children: pupilSummaries(db, childIds), mentorGroups, teachingGroups, isAdmin: person.isAdmin };
+  return { term, asPupil, children: pupilSummaries(db, childIds), mentorGroups, teachingGroups };
 }
 
 function memberIds(db: AppDatabase, groupId: string): string[] {
@@ -219,23 +228,21 @@ export interface PupilProfile extends PupilSummary {
   term: Term | null;
 }
 
-/** A pupil's profile as a person with at least read access sees it. */
+/** A pupil's profile for a reader the plan policy let in; guardians only when it says so. */
 export function getPupilProfile(
   db: AppDatabase,
   viewer: SignedInPerson,
   pupilId: string,
-  access: PupilAccess,
+  show: { showGuardians: boolean },
   today: string = stockholmToday(),
 ): PupilProfile | null {
-  if (access === "none") return null;
   const [summary] = pupilSummaries(db, [pupilId]);
   if (!summary) return null;
   const term = getActiveTerm(db, viewer.schoolId, today);
 
   const subjectList = term ? getPupilSubjects(db, pupilId, term.id) : [];
 
-  const showGuardians = viewer.isStaff || viewer.id === pupilId;
-  const guardians = showGuardians
+  const guardians = show.showGuardians
     ? db
         .select(nameColumns)
         .from(guardianships)
@@ -299,7 +306,8 @@ export interface SchoolSetup {
   terms: Term[];
   subjects: Array<{ code: string; languageCode: string | null; nameSv: string; nameEn: string }>;
   groups: Array<{ id: string; name: string; type: "class" | "mentor" | "teaching"; pupilCount: number }>;
-  staff: Array<PersonName & { isAdmin: boolean; isTeacher: boolean; hasAccount: boolean }>;
+  /** Each staff member with their duties at the school ("teacher", "admin"). */
+  staff: Array<PersonName & { duties: Array<"teacher" | "admin">; hasAccount: boolean }>;
   counts: { pupils: number; guardians: number; staff: number };
 }
 
@@ -311,7 +319,7 @@ export function getSchoolSetup(db: AppDatabase, schoolId: string): SchoolSetup |
     .select({ id: groups.id, name: groups.name, type: groups.type, pupilCount: count(groupMembers.pupilId) })
     .from(groups)
     .leftJoin(groupMembers, eq(groupMembers.groupId, groups.id))
-    .where(eq(groups.schoolId, schoolId))
+    .where(and(eq(groups.schoolId, schoolId), isNull(groups.endedAt)))
     .groupBy(groups.id)
     .orderBy(asc(groups.type), asc(groups.schoolYear), asc(groups.name))
     .all();
@@ -325,14 +333,14 @@ export function getSchoolSetup(db: AppDatabase, schoolId: string): SchoolSetup |
     .from(staff)
     .innerJoin(people, eq(people.id, staff.personId))
     .leftJoin(credentials, eq(credentials.personId, people.id))
-    .where(eq(people.schoolId, schoolId))
+    .where(and(eq(people.schoolId, schoolId), isNull(people.endedAt)))
     .orderBy(...byName)
     .all();
   const pupilCount = db
     .select({ n: count() })
     .from(pupils)
     .innerJoin(people, eq(people.id, pupils.personId))
-    .where(eq(people.schoolId, schoolId))
+    .where(and(eq(people.schoolId, schoolId), isNull(people.endedAt)))
     .get();
   const guardianCount = db
     .select({ n: countDistinct(guardianships.guardianId) })
@@ -350,9 +358,35 @@ export function getSchoolSetup(db: AppDatabase, schoolId: string): SchoolSetup |
       .orderBy(asc(subjects.sortOrder))
       .all(),
     groups: groupRows,
-    staff: staffRows.map(({ credential, ...s }) => ({ ...s, hasAccount: credential !== null })),
+    staff: staffRows.map(({ credential, isAdmin, isTeacher, ...s }) => ({
+      ...s,
+      duties: [...(isTeacher ? (["teacher"] as const) : []), ...(isAdmin ? (["admin"] as const) : [])],
+      hasAccount: credential !== null,
+    })),
     counts: { pupils: pupilCount?.n ?? 0, guardians: guardianCount?.n ?? 0, staff: staffRows.length },
   };
+}
+
+/** Every pupil a person is tied to in any way (themselves, as guardian, mentor or teacher); the plan policy decides per pupil. */
+export function getRelatedPupilIds(db: AppDatabase, personId: string): string[] {
+  const ids = new Set<string>();
+  if (db.select({ id: pupils.personId }).from(pupils).where(eq(pupils.personId, personId)).get()) ids.add(personId);
+  for (const r of db.select({ id: guardianships.pupilId }).from(guardianships).where(eq(guardianships.guardianId, personId)).all()) ids.add(r.id);
+  for (const r of db
+    .select({ id: groupMembers.pupilId })
+    .from(mentorships)
+    .innerJoin(groupMembers, eq(groupMembers.groupId, mentorships.groupId))
+    .where(eq(mentorships.mentorId, personId))
+    .all())
+    ids.add(r.id);
+  for (const r of db
+    .select({ id: groupMembers.pupilId })
+    .from(teachingDuties)
+    .innerJoin(groupMembers, eq(groupMembers.groupId, teachingDuties.groupId))
+    .where(eq(teachingDuties.teacherId, personId))
+    .all())
+    ids.add(r.id);
+  return [...ids];
 }
 
 /** Remembers the language a person chose, for what we send them outside the app. */

@@ -17,3 +17,7 @@ const activeTerm = preparedQuery((db) =>
 export function getActiveTerm(db: AppDatabase, schoolId: string, today: string): Term | null {
   return activeTerm(db).get({ schoolId, today }) ?? null;
 }
+
+export function getTerm(db: AppDatabase, termId: string): Term | null {
+  return db.select().from(terms).where(eq(terms.id, termId)).get() ?? null;
+}

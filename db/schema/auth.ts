@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text, index } from "drizzle-orm/sqlite-core";
+import { integer, sqliteTable, text, index, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { people } from "./roster";
 
 export const credentials = sqliteTable("credentials", {
@@ -34,4 +34,29 @@ export const signInFailures = sqliteTable("sign_in_failures", {
 export const serverSecrets = sqliteTable("server_secrets", {
   name: text("name").primaryKey(),
   value: text("value").notNull(),
+});
+
+/** One-time links to set a password (an admin's invitation, or "forgot password"). Only the
+ * SHA-256 of the token is kept: the database alone cannot be used to take over an account. */
+export const passwordTokens = sqliteTable(
+  "password_tokens",
+  {
+    id: text("id").primaryKey(),
+    personId: text("person_id")
+      .notNull()
+      .references(() => people.id),
+    /** SHA-256 of the random token, base64url. */
+    tokenHash: text("token_hash").notNull(),
+    purpose: text("purpose", { enum: ["invitation", "reset"] }).notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("password_tokens_hash").on(t.tokenHash), index("password_tokens_person").on(t.personId)],
+);
+
+/** Requests counted in a fixed window per (hashed) key, e.g. reset links asked for per address. */
+export const requestLimits = sqliteTable("request_limits", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStartedAt: integer("window_started_at", { mode: "timestamp_ms" }).notNull(),
 });

@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { plans } from "./plans";
 import { groups, people, preferredLocales, schools, subjects, terms } from "./roster";
 
 /**
@@ -81,6 +82,9 @@ export const talks = sqliteTable(
     pupilId: text("pupil_id")
       .notNull()
       .references(() => people.id),
+    /** The pupil's plan for the event's term: made when the talk is, so reading a talk writes nothing.
+     * Null only in databases from before talks knew their plan, until the server links them at start. */
+    planId: text("plan_id").references(() => plans.id),
     sittingId: text("sitting_id").references(() => talkSittings.id),
     startsAt: text("starts_at").notNull(),
     endsAt: text("ends_at").notNull(),
@@ -177,7 +181,7 @@ export const outboxMessages = sqliteTable(
       .notNull()
       .references(() => people.id),
     toAddress: text("to_address").notNull(),
-    kind: text("kind", { enum: ["talk-invitation", "talk-change"] }).notNull(),
+    kind: text("kind", { enum: ["talk-invitation", "talk-change", "password-invitation", "password-reset"] }).notNull(),
     locale: text("locale", { enum: preferredLocales }).notNull(),
     subject: text("subject").notNull(),
     body: text("body").notNull(),

@@ -1,398 +1,74 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { hash } from "@node-rs/argon2";
-import { count } from "drizzle-orm";
+import { count, inArray, or } from "drizzle-orm";
+import { mapSs12000 } from "../../app/services/roster-import/ss12000-map.server";
+import { importRosterNow } from "../../app/services/roster-import/import.server";
+import { readSs12000Files } from "../../app/services/roster-import/ss12000-files.server";
+import { SCHOOL_UNIT } from "../../app/services/roster-import/ss12000-model";
 import type { AppDatabase } from "../client";
-import { newId } from "../ids";
 import { schoolYearStartYear, stockholmToday } from "../school-calendar";
-import {
-  credentials,
-  groupMembers,
-  groups,
-  guardianships,
-  households,
-  mentorships,
-  people,
-  pupils,
-  schools,
-  staff,
-  subjects,
-  teachingDuties,
-  terms,
-} from "../schema";
-import { adultMensNames, adultWomensNames, boysNames, familyNames, girlsNames } from "./names";
+import { credentials, people, schools, staff } from "../schema";
+import { DEMO_REFERENCE_YEAR, demoAccounts, norrbyGuardianEmail } from "./demo-school-data";
+
+export { demoAccounts };
 
 /** The password of every demo account. Printed in the README; never used outside the demo. */
 export const DEMO_PASSWORD = "demo";
 
-/** The accounts the README lists, one per role. */
-export const demoAccounts = {
-  pupil: "elev@demo.test",
-  guardian: "vh@demo.test",
-  otherHouseholdGuardian: "vh2@demo.test",
-  mentor: "mentor@demo.test",
-  mathsTeacher: "matte@demo.test",
-  swedishTeacher: "svenska@demo.test",
-  otherClassGuardian: "annan.vh@demo.test",
-  admin: "admin@demo.test",
-} as const;
-
-/** Skolverket's subject codes for compulsory school, years 6–9. */
-const subjectCatalogue = [
-  { code: "SV", nameSv: "Svenska", nameEn: "Swedish" },
-  { code: "SVA", nameSv: "Svenska som andraspråk", nameEn: "Swedish as a second language" },
-  { code: "MA", nameSv: "Matematik", nameEn: "Mathematics" },
-  { code: "EN", nameSv: "Engelska", nameEn: "English" },
-  { code: "M2", languageCode: "es", nameSv: "Moderna språk, spanska", nameEn: "Modern languages, Spanish" },
-  { code: "M2", languageCode: "de", nameSv: "Moderna språk, tyska", nameEn: "Modern languages, German" },
-  { code: "BI", nameSv: "Biologi", nameEn: "Biology" },
-  { code: "FY", nameSv: "Fysik", nameEn: "Physics" },
-  { code: "KE", nameSv: "Kemi", nameEn: "Chemistry" },
-  { code: "TK", nameSv: "Teknik", nameEn: "Technology" },
-  { code: "GE", nameSv: "Geografi", nameEn: "Geography" },
-  { code: "HI", nameSv: "Historia", nameEn: "History" },
-  { code: "RE", nameSv: "Religionskunskap", nameEn: "Religious education" },
-  { code: "SH", nameSv: "Samhällskunskap", nameEn: "Civics" },
-  { code: "BL", nameSv: "Bild", nameEn: "Art" },
-  { code: "MU", nameSv: "Musik", nameEn: "Music" },
-  { code: "SL", nameSv: "Slöjd", nameEn: "Crafts" },
-  { code: "HKK", nameSv: "Hem- och konsumentkunskap", nameEn: "Home and consumer studies" },
-  { code: "IDH", nameSv: "Idrott och hälsa", nameEn: "Physical education and health" },
-] as const;
-
-type SubjectKey = "SV" | "SVA" | "MA" | "EN" | "M2-es" | "M2-de" | "BI" | "FY" | "KE" | "TK" |
-  "GE" | "HI" | "RE" | "SH" | "BL" | "MU" | "SL" | "HKK" | "IDH";
-
-const classNames = ["6A", "7A", "8A", "8B", "9A"] as const;
-type ClassName = (typeof classNames)[number];
-const pupilsPerClass = 24;
-
-interface TeacherSpec {
-  given: string;
-  family: string;
-  email?: string;
-  /** Subjects taught, each to the listed classes (language and SVA groups follow the classes' years). */
-  teaches: Array<[SubjectKey, ClassName[]]>;
-  mentorOf?: ClassName;
+/** The committed fixture, beside this file (or, from the bundled server in dist/, in db/seed). */
+function fixturePath(): string {
+  for (const relative of ["./demo-school.ss12000.json", "../db/seed/demo-school.ss12000.json"]) {
+    const path = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new Error("db/seed/demo-school.ss12000.json is missing");
 }
 
-const allClasses: ClassName[] = [...classNames];
-
-const teacherSpecs: TeacherSpec[] = [
-  { given: "Karin", family: "Holm", email: demoAccounts.mathsTeacher, mentorOf: "8A",
-    teaches: [["MA", ["8A", "8B", "9A"]]] },
-  { given: "Erik", family: "Sandberg", email: demoAccounts.swedishTeacher, mentorOf: "9A",
-    teaches: [["SV", ["7A", "8A", "8B"]], ["SVA", ["8A", "8B"]]] },
-  { given: "Jonas", family: "Ek", email: demoAccounts.mentor, mentorOf: "8A",
-    teaches: [["SH", ["8A", "8B", "9A"]], ["HI", ["8A", "8B", "9A"]], ["GE", ["8A", "8B"]], ["RE", ["8A", "8B"]]] },
-  { given: "Anna", family: "Nyström", mentorOf: "8B", teaches: [["EN", allClasses]] },
-  { given: "Mikael", family: "Lund", mentorOf: "8B",
-    teaches: [["BI", ["8A", "8B", "9A"]], ["FY", ["8A", "8B", "9A"]], ["KE", ["8A", "8B", "9A"]]] },
-  { given: "Sofia", family: "Wikström", mentorOf: "6A",
-    teaches: [["MA", ["6A", "7A"]], ["TK", allClasses]] },
-  { given: "Peter", family: "Strand", mentorOf: "6A",
-    teaches: [["SH", ["6A", "7A"]], ["HI", ["6A", "7A"]], ["GE", ["6A", "7A", "9A"]], ["RE", ["6A", "7A", "9A"]]] },
-  { given: "Helena", family: "Forsberg", mentorOf: "7A",
-    teaches: [["SV", ["6A", "9A"]], ["SVA", ["6A", "7A", "9A"]]] },
-  { given: "Ulrika", family: "Berglund", mentorOf: "7A",
-    teaches: [["M2-de", allClasses], ["BI", ["6A", "7A"]], ["FY", ["6A", "7A"]], ["KE", ["6A", "7A"]]] },
-  { given: "Maja", family: "Björk", mentorOf: "9A", teaches: [["BL", allClasses]] },
-  { given: "Oskar", family: "Dahl", teaches: [["IDH", allClasses]] },
-  { given: "Lars", family: "Hedlund", teaches: [["MU", allClasses]] },
-  { given: "Eva", family: "Sjöberg", teaches: [["SL", allClasses], ["HKK", allClasses]] },
-  { given: "Fredrik", family: "Lindberg", teaches: [["M2-es", allClasses]] },
-];
-
-/** A small deterministic generator, so the demo school is the same on every machine. */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** Moves every date of the data by whole years (the fixture is written for one school year). */
+export function shiftYears<T>(value: T, years: number): T {
+  if (years === 0) return value;
+  const shift = (date: string) => {
+    const shifted = `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
+    return shifted.endsWith("-02-29") ? shifted.replace(/-02-29$/, "-02-28") : shifted;
   };
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-  return { next, pick };
+  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? shift(v) : v)) as T;
 }
 
-const asciiFold = (value: string) =>
-  value
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^a-z]/g, "");
-
-const pad = (n: number) => String(n).padStart(2, "0");
-
-/** Seeds a realistic year 6–9 school when the database holds no school yet. Returns whether it did. */
+/**
+ * Seeds the demo school (Solbackeskolan and Norrbyskolan) when the database holds no school yet,
+ * through the roster import, as a school's own SS12000 data would come in: the committed fixture
+ * (db/seed/demo-school.ss12000.json, made by `npm run demo:fixture`), its dates moved to the
+ * school year of `today`. Passwords are not roster data: the demo's accounts get theirs here.
+ * Returns whether it seeded.
+ */
 export async function seedDemoSchool(db: AppDatabase, today: string = stockholmToday()): Promise<boolean> {
   const [existing] = db.select({ n: count() }).from(schools).all();
   if ((existing?.n ?? 0) > 0) return false;
 
-  const random = createRandom(20260817);
-  const startYear = schoolYearStartYear(today);
-  const schoolId = newId();
-
-  const usedEmails = new Set<string>();
-  const emailFor = (given: string, family: string, domain: string) => {
-    const base = `${asciiFold(given)}.${asciiFold(family)}`;
-    let candidate = `${base}@${domain}`;
-    for (let n = 2; usedEmails.has(candidate); n++) candidate = `${base}${n}@${domain}`;
-    usedEmails.add(candidate);
-    return candidate;
-  };
-
-  const personRows: Array<typeof people.$inferInsert> = [];
-  const householdRows: Array<typeof households.$inferInsert> = [];
-  const pupilRows: Array<typeof pupils.$inferInsert> = [];
-  const guardianshipRows: Array<typeof guardianships.$inferInsert> = [];
-  const staffRows: Array<typeof staff.$inferInsert> = [];
-  const groupRows: Array<typeof groups.$inferInsert> = [];
-  const memberRows: Array<typeof groupMembers.$inferInsert> = [];
-  const mentorshipRows: Array<typeof mentorships.$inferInsert> = [];
-  const dutyRows: Array<typeof teachingDuties.$inferInsert> = [];
-  /** People who get a password: the listed demo accounts and all staff. */
-  const accountHolders: string[] = [];
-
-  const addPerson = (p: Omit<typeof people.$inferInsert, "id" | "schoolId">) => {
-    const id = newId();
-    if (p.email) usedEmails.add(p.email);
-    personRows.push({ id, schoolId, ...p });
-    return id;
-  };
-  const addHousehold = () => {
-    const id = newId();
-    householdRows.push({ id, schoolId });
-    return id;
-  };
-
-  // Terms of the current school year.
-  const autumnId = newId();
-  const springId = newId();
-  const termRows: Array<typeof terms.$inferInsert> = [
-    { id: autumnId, schoolId, kind: "HT", year: startYear, startsOn: `${startYear}-08-17`, endsOn: `${startYear}-12-22` },
-    { id: springId, schoolId, kind: "VT", year: startYear + 1, startsOn: `${startYear + 1}-01-08`, endsOn: `${startYear + 1}-06-12` },
-  ];
-
-  const subjectIds = new Map<SubjectKey, string>();
-  const subjectRows = subjectCatalogue.map((s, index) => {
-    const id = newId();
-    const languageCode = "languageCode" in s ? s.languageCode : null;
-    subjectIds.set((languageCode ? `${s.code}-${languageCode}` : s.code) as SubjectKey, id);
-    return { id, schoolId, code: s.code, languageCode, nameSv: s.nameSv, nameEn: s.nameEn, sortOrder: index };
-  });
-
-  // Staff.
-  const adminId = addPerson({ givenName: "Lena", familyName: "Åberg", email: demoAccounts.admin });
-  staffRows.push({ personId: adminId, isAdmin: true, isTeacher: false });
-  accountHolders.push(adminId);
-  const teacherIds = teacherSpecs.map((t) => {
-    const id = addPerson({
-      givenName: t.given,
-      familyName: t.family,
-      email: t.email ?? emailFor(t.given, t.family, "solbacken.demo.test"),
-    });
-    staffRows.push({ personId: id, isAdmin: false, isTeacher: true });
-    accountHolders.push(id);
-    return id;
-  });
-
-  // Classes and their pupils.
-  const classGroupIds = new Map<ClassName, string>();
-  const classPupils = new Map<ClassName, string[]>();
-  for (const className of classNames) {
-    const id = newId();
-    groupRows.push({ id, schoolId, name: className, type: "class", schoolYear: Number(className[0]) });
-    classGroupIds.set(className, id);
-    classPupils.set(className, []);
-  }
-
-  const birthDate = (schoolYear: number) =>
-    `${startYear - (schoolYear + 6)}-${pad(1 + Math.floor(random.next() * 12))}-${pad(1 + Math.floor(random.next() * 28))}`;
-  const adultBirthDate = () =>
-    `${1974 + Math.floor(random.next() * 16)}-${pad(1 + Math.floor(random.next() * 12))}-${pad(1 + Math.floor(random.next() * 28))}`;
-
-  const addPupil = (className: ClassName, given: string, family: string, extra: Partial<typeof people.$inferInsert> = {}) => {
-    const schoolYear = Number(className[0]);
-    const id = addPerson({
-      givenName: given,
-      familyName: family,
-      email: extra.email ?? emailFor(given, family, "elev.solbacken.demo.test"),
-      dateOfBirth: birthDate(schoolYear),
-      ...extra,
-    });
-    pupilRows.push({ personId: id, schoolYear });
-    memberRows.push({ groupId: classGroupIds.get(className)!, pupilId: id });
-    classPupils.get(className)!.push(id);
-    return id;
-  };
-  const addGuardian = (given: string, family: string, householdId: string, extra: Partial<typeof people.$inferInsert> = {}) =>
-    addPerson({
-      givenName: given,
-      familyName: family,
-      email: extra.email ?? emailFor(given, family, "hem.demo.test"),
-      dateOfBirth: adultBirthDate(),
-      householdId,
-      ...extra,
-    });
-  const link = (pupilId: string, guardianIds: string[]) => {
-    for (const guardianId of guardianIds) guardianshipRows.push({ pupilId, guardianId });
-  };
-
-  // Alva, her younger brother and their two households (a split family).
-  const saraHousehold = addHousehold();
-  const johanHousehold = addHousehold();
-  const sara = addGuardian("Sara", "Lindqvist", saraHousehold, { email: demoAccounts.guardian });
-  const johan = addGuardian("Johan", "Berg", johanHousehold, { email: demoAccounts.otherHouseholdGuardian });
-  const alva = addPupil("8A", "Alva", "Lindqvist", { email: demoAccounts.pupil, householdId: saraHousehold });
-  const elis = addPupil("6A", "Elis", "Lindqvist", { householdId: saraHousehold });
-  link(alva, [sara, johan]);
-  link(elis, [sara, johan]);
-  accountHolders.push(alva, sara, johan);
-
-  // A pupil in another class whose guardian must never see anything of Alva's.
-  const petraHousehold = addHousehold();
-  const petra = addGuardian("Petra", "Johansson", petraHousehold, { email: demoAccounts.otherClassGuardian });
-  const liam = addPupil("7A", "Liam", "Johansson", { householdId: petraHousehold });
-  link(liam, [petra]);
-  accountHolders.push(petra);
-
-  // A pupil in Alva's class with protected identity (skyddade personuppgifter), and her guardian.
-  const protectedHousehold = addHousehold();
-  const protectedGuardian = addGuardian("Amina", "Karlsson", protectedHousehold, { protectedIdentity: true });
-  const protectedPupil = addPupil("8A", "Nora", "Karlsson", { protectedIdentity: true, householdId: protectedHousehold });
-  link(protectedPupil, [protectedGuardian]);
-
-  const pupilFullNames = new Set(["Alva Lindqvist", "Elis Lindqvist", "Liam Johansson", "Nora Karlsson"]);
-  // Everyone else: families of one or two guardians, some with two households, some with siblings.
-  let familyIndex = 0;
-  const openSeats = () => classNames.filter((c) => classPupils.get(c)!.length < pupilsPerClass);
-  while (openSeats().length > 0) {
-    familyIndex++;
-    const family = random.pick(familyNames);
-    const split = familyIndex % 7 === 0;
-    const single = !split && familyIndex % 9 === 0;
-    const home = addHousehold();
-    const mother = addGuardian(random.pick(adultWomensNames), family, home);
-    const guardiansOfFamily = [mother];
-    if (!single) {
-      const fatherHome = split ? addHousehold() : home;
-      const fatherFamily = split ? random.pick(familyNames) : family;
-      guardiansOfFamily.push(addGuardian(random.pick(adultMensNames), fatherFamily, fatherHome));
-    }
-    // Every fifth family has two children at the school, in different classes.
-    const seats = openSeats();
-    const childCount = familyIndex % 5 === 0 && seats.length > 1 ? 2 : 1;
-    const firstClass = random.pick(seats);
-    const childClasses = [firstClass];
-    if (childCount === 2) childClasses.push(random.pick(seats.filter((c) => c[0] !== firstClass[0])));
-    for (const className of childClasses) {
-      // Two pupils with the same full name would make the demo's lists ambiguous.
-      let given = random.next() < 0.5 ? random.pick(girlsNames) : random.pick(boysNames);
-      while (pupilFullNames.has(`${given} ${family}`)) given = random.next() < 0.5 ? random.pick(girlsNames) : random.pick(boysNames);
-      pupilFullNames.add(`${given} ${family}`);
-      const child = addPupil(className, given, family, { householdId: home });
-      link(child, guardiansOfFamily);
-    }
-  }
-
-  // Mentor groups: each class split in two, one mentor each (Alva is in Jonas Ek's group).
-  const mentorsByClass = new Map<ClassName, string[]>();
-  teacherSpecs.forEach((t, i) => {
-    if (t.mentorOf) mentorsByClass.set(t.mentorOf, [...(mentorsByClass.get(t.mentorOf) ?? []), teacherIds[i]!]);
-  });
-  const jonasId = teacherIds[teacherSpecs.findIndex((t) => t.email === demoAccounts.mentor)]!;
-  for (const className of classNames) {
-    const mentors = mentorsByClass.get(className) ?? [];
-    // Jonas first in 8A, so that Alva (first in the class list) falls in his group.
-    mentors.sort((a, b) => (a === jonasId ? -1 : b === jonasId ? 1 : 0));
-    const members = classPupils.get(className)!;
-    const half = Math.ceil(members.length / mentors.length);
-    mentors.forEach((mentorId, i) => {
-      const spec = teacherSpecs[teacherIds.indexOf(mentorId)]!;
-      const groupId = newId();
-      groupRows.push({
-        id: groupId,
-        schoolId,
-        name: `${className} – ${spec.given} ${spec.family}`,
-        type: "mentor",
-        schoolYear: Number(className[0]),
-      });
-      mentorshipRows.push({ groupId, mentorId });
-      for (const pupilId of members.slice(i * half, (i + 1) * half)) memberRows.push({ groupId, pupilId });
-    });
-  }
-
-  // Teaching groups. Most subjects are taught to the whole class; language choice (Spanish or
-  // German) and Swedish as a second language form groups across a year's classes.
-  const secondLanguagePupils = new Set<string>();
-  const spanishPupils = new Set<string>();
-  for (const className of classNames) {
-    classPupils.get(className)!.forEach((pupilId, i) => {
-      if (pupilId !== alva && i % 11 === 5) secondLanguagePupils.add(pupilId);
-      if (pupilId === alva || random.next() < 0.55) spanishPupils.add(pupilId);
-    });
-  }
-  const subjectName = (key: SubjectKey) => subjectCatalogue.find((s) =>
-    ("languageCode" in s ? `${s.code}-${s.languageCode}` : s.code) === key)!.nameSv;
-  const teachingGroupIds = new Map<string, string>();
-  const teachingGroup = (key: SubjectKey, className: ClassName) => {
-    const crossClass = key === "SVA" || key === "M2-es" || key === "M2-de";
-    const groupKey = crossClass ? `${key} ${className[0]}` : `${key} ${className}`;
-    const existingId = teachingGroupIds.get(groupKey);
-    if (existingId) return existingId;
-    const id = newId();
-    teachingGroupIds.set(groupKey, id);
-    const schoolYear = Number(className[0]);
-    const name = crossClass ? `${schoolYear} ${subjectName(key)}` : `${className} ${subjectName(key)}`;
-    groupRows.push({ id, schoolId, name, type: "teaching", schoolYear });
-    const yearClasses = crossClass ? classNames.filter((c) => c[0] === className[0]) : [className];
-    for (const c of yearClasses) {
-      for (const pupilId of classPupils.get(c)!) {
-        const takesSva = secondLanguagePupils.has(pupilId);
-        const include =
-          key === "SVA" ? takesSva
-          : key === "SV" ? !takesSva
-          : key === "M2-es" ? spanishPupils.has(pupilId)
-          : key === "M2-de" ? !spanishPupils.has(pupilId)
-          : true;
-        if (include) memberRows.push({ groupId: id, pupilId });
-      }
-    }
-    return id;
-  };
-  teacherSpecs.forEach((spec, i) => {
-    for (const [key, classes] of spec.teaches) {
-      const groupIdsForTeacher = new Set(classes.map((c) => teachingGroup(key, c)));
-      for (const groupId of groupIdsForTeacher) {
-        for (const termId of [autumnId, springId]) {
-          dutyRows.push({ id: newId(), termId, subjectId: subjectIds.get(key)!, groupId, teacherId: teacherIds[i]! });
-        }
-      }
-    }
-  });
-
+  const path = fixturePath();
+  const fixture = readSs12000Files([{ name: "demo-school.ss12000.json", text: readFileSync(path, "utf8") }]);
+  if (!fixture.ok) throw new Error(`the demo fixture is not valid SS12000 data: ${JSON.stringify(fixture.problems.slice(0, 5))}`);
+  const data = shiftYears(fixture.data, schoolYearStartYear(today) - DEMO_REFERENCE_YEAR);
+  const passwordHash = await hash(DEMO_PASSWORD);
   const now = new Date();
-  const hashes = await Promise.all(accountHolders.map(() => hash(DEMO_PASSWORD)));
-  const credentialRows = accountHolders.map((personId, i) => ({ personId, passwordHash: hashes[i]!, updatedAt: now }));
-
-  const chunked = <T>(rows: T[], size = 200) =>
-    Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => rows.slice(i * size, (i + 1) * size));
-
   db.transaction((tx) => {
-    tx.insert(schools).values({ id: schoolId, name: "Solbackeskolan", municipality: "Sjövik" }).run();
-    tx.insert(terms).values(termRows).run();
-    tx.insert(subjects).values(subjectRows).run();
-    tx.insert(households).values(householdRows).run();
-    for (const rows of chunked(personRows)) tx.insert(people).values(rows).run();
-    tx.insert(staff).values(staffRows).run();
-    for (const rows of chunked(pupilRows)) tx.insert(pupils).values(rows).run();
-    for (const rows of chunked(guardianshipRows)) tx.insert(guardianships).values(rows).run();
-    for (const rows of chunked(groupRows)) tx.insert(groups).values(rows).run();
-    for (const rows of chunked(memberRows)) tx.insert(groupMembers).values(rows).run();
-    tx.insert(mentorships).values(mentorshipRows).run();
-    for (const rows of chunked(dutyRows)) tx.insert(teachingDuties).values(rows).run();
-    tx.insert(credentials).values(credentialRows).run();
+    const t = tx as unknown as AppDatabase;
+    for (const unit of data.organisations.filter((o) => o.organisationType === SCHOOL_UNIT)) {
+      const mapped = mapSs12000(data, { schoolUnitId: unit.id, today, externalIdContext: null });
+      if (!mapped.ok) throw new Error(`the demo fixture does not map: ${JSON.stringify(mapped.problems)}`);
+      const imported = importRosterNow(t, { roster: mapped.roster, source: "demo-seed", now });
+      if (!imported.ok) throw new Error(`the demo fixture does not import: ${JSON.stringify(imported.problems)}`);
+    }
+    // Every member of staff and the accounts the README lists sign in with the demo password.
+    const holders = t
+      .select({ id: people.id })
+      .from(people)
+      .where(or(inArray(people.id, t.select({ id: staff.personId }).from(staff)), inArray(people.email, [...Object.values(demoAccounts), norrbyGuardianEmail])))
+      .all();
+    t.insert(credentials)
+      .values(holders.map((h) => ({ personId: h.id, passwordHash, updatedAt: now })))
+      .run();
   });
   return true;
 }

@@ -4,27 +4,34 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
-import { accessFromRelations, getRelationsToPupil, type PupilAccess } from "../../db/queries/access";
-import { getPlan, getPlanRole } from "../../db/queries/plans";
-import { getSignedInPerson } from "../../db/queries/roster";
-import type { AppSessionStorage } from "../../db/queries/sessions";
+import { getPlan } from "../../db/queries/plans";
+import { getSessionExpiry, type AppSessionStorage } from "../../db/queries/sessions";
+import { CloseCode } from "../../app/shared/collab-protocol";
+import { watchSession } from "../../app/utils/session-watch.server";
 import type { Logger } from "../logger";
-import { CloseCode } from "./close-codes";
+import type { AccessChange, ChangeBus, SessionChange } from "../plan-events";
+import { recordWritingSession } from "./audit";
+import { authenticateUpgrade, decidePlanRights, type Admission } from "./authenticate";
+import { Refusal } from "./errors";
 import { Heartbeat } from "./heartbeat";
+import { LiveDocument, type Connection } from "./live-document";
+import { planSectionLookup } from "./sections";
 import { UpdateJournal } from "./update-journal";
-import { LiveDocument, PlanLockedViolation, ProtocolError, ReadOnlyViolation, type Connection } from "./live-document";
-import { recordPlanAccess } from "../../db/queries/audit";
-import { roleColors } from "../../app/editor/plan-roles";
-import { presenceKey } from "../../app/utils/presence.server";
 
-export const COLLAB_PATH = "/collab";
-const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export { COLLAB_PATH } from "./authenticate";
+
 /** A connection that does not answer a ping within this long is dropped. */
 const HEARTBEAT_INTERVAL_MS = 30_000;
+/** Sockets one person may hold open on one plan (tabs and devices); more are refused (429). */
+const MAX_CONNECTIONS_PER_PERSON = 16;
 
 export interface CollaborationOptions {
   db: AppDatabase;
   sessionStorage: AppSessionStorage;
+  /** Told when a session ends (sign-out, revocation): its sockets close at once. */
+  sessionEvents: ChangeBus<SessionChange>;
+  /** Told when rights on a pupil may have changed: sockets of that pupil's plans re-decide. */
+  accessEvents: ChangeBus<AccessChange>;
   logger: Logger;
   /** How long a document nobody has open stays in memory. */
   unloadDelayMs: number;
@@ -34,13 +41,29 @@ export interface CollaborationOptions {
   maxPayloadBytes: number;
 }
 
+interface LiveConnection extends Connection {
+  planId: string;
+  sessionExpiresAt: number;
+  /** Stops watching the session (on close). */
+  stopWatching(): void;
+}
+
+interface OpenDocument {
+  document: LiveDocument;
+  stopAccessWatch(): void;
+}
+
 /**
- * The y-websocket endpoint: authenticates the upgrade from the session cookie, decides each
- * connection's rights with the access module, and owns the live documents (one per plan).
+ * The y-websocket endpoint: a small protocol core (live-document.ts: sync and awareness over one
+ * Y.Doc) with the other concerns as separate parts around it, each with its own tests:
+ * authenticate (authenticate.ts: session cookie → person → rights), load and store
+ * (update-journal.ts), what a message may contain (update-guard.ts, presence.ts, sections.ts), the
+ * audit log (audit.ts) and the end of a session (app/utils/session-watch.server.ts). This class
+ * wires them together and owns the live documents, one per plan.
  */
 export class CollaborationServer {
   private readonly wss: WebSocketServer;
-  private readonly documents = new Map<string, LiveDocument>();
+  private readonly documents = new Map<string, OpenDocument>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly heartbeat: Heartbeat;
   private readonly journal: UpdateJournal;
@@ -54,9 +77,10 @@ export class CollaborationServer {
   /** For the http server's 'upgrade' event. Refuses before any document data is sent. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
     socket.on("error", () => socket.destroy());
-    this.authorize(request)
+    authenticateUpgrade(request, this.options)
       .then((result) => {
         if ("status" in result) return refuse(socket, result.status);
+        if (this.connectionsOf(result.planId, result.personId) >= MAX_CONNECTIONS_PER_PERSON) return refuse(socket, 429);
         this.wss.handleUpgrade(request, socket, head, (ws) => this.connect(ws, result));
       })
       .catch((error: unknown) => {
@@ -65,73 +89,60 @@ export class CollaborationServer {
       });
   }
 
-  private async authorize(request: IncomingMessage): Promise<{ status: number } | Admission> {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const planId = url.pathname.startsWith(`${COLLAB_PATH}/`) ? decodeURIComponent(url.pathname.slice(COLLAB_PATH.length + 1)) : "";
-    if (!PLAN_ID.test(planId)) return { status: 404 };
-    // Browsers always send Origin on websockets: refuse pages of other sites (cross-site hijacking).
-    const origin = request.headers.origin;
-    if (origin && new URL(origin).host !== request.headers.host) return { status: 403 };
-
-    const session = await this.options.sessionStorage.getSession(request.headers.cookie);
-    const personId = session.get("personId");
-    if (!personId) return { status: 401 };
-    const person = getSignedInPerson(this.options.db, personId);
-    if (!person) return { status: 401 };
-    const plan = getPlan(this.options.db, planId);
-    if (!plan) return { status: 404 };
-    const relations = getRelationsToPupil(this.options.db, personId, plan.pupilId);
-    const access = accessFromRelations(relations);
-    const role = getPlanRole(relations);
-    // A plan one may not see answers like a plan that does not exist.
-    if (access === "none" || !role) return { status: 404 };
-    return {
-      planId,
-      pupilId: plan.pupilId,
-      personId,
-      access,
-      canWrite: access === "edit" && plan.status === "draft",
-      user: { key: presenceKey(personId, planId), name: person.givenName, role, color: roleColors[role] },
-    };
-  }
-
   private connect(socket: WebSocket, admission: Admission) {
-    const document = this.open(admission.planId, admission.pupilId);
-    const connection: Connection = {
+    const { document } = this.open(admission.planId, admission.pupilId);
+    const connection: LiveConnection = {
       socket,
+      planId: admission.planId,
       personId: admission.personId,
-      canWrite: admission.canWrite,
+      canWrite: admission.rights.canWrite,
       user: admission.user,
       clientIds: new Set(),
+      hasWritten: false,
+      sessionExpiresAt: admission.session.expiresAt.getTime(),
+      stopWatching: () => {},
     };
     this.heartbeat.track(socket);
     socket.on("message", (data, isBinary) => {
-      if (!isBinary) return this.reject(connection, CloseCode.Malformed, "binary messages only");
+      // The session may have run out since the last timer tick: nothing counts from then on.
+      if (Date.now() >= connection.sessionExpiresAt) return this.letGo(document, connection, CloseCode.SessionEnded, "session ended");
+      if (!isBinary) return this.refuse(document, connection, CloseCode.Malformed, "binary messages only");
       try {
         document.receive(connection, toUint8Array(data));
       } catch (error) {
-        if (error instanceof PlanLockedViolation) return this.reject(connection, CloseCode.PlanLocked, "the plan is locked");
-        if (error instanceof ReadOnlyViolation) return this.reject(connection, CloseCode.ReadOnly, "read-only: changes are not accepted");
-        if (error instanceof ProtocolError) return this.reject(connection, CloseCode.Malformed, error.message);
+        if (error instanceof Refusal) return this.refuse(document, connection, error.code, error.message);
         this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab message failed");
-        this.reject(connection, CloseCode.Malformed, "message could not be handled");
+        this.refuse(document, connection, CloseCode.Malformed, "message could not be handled");
       }
     });
     socket.on("close", () => {
+      connection.stopWatching();
       document.removeConnection(connection);
       this.scheduleUnload(document);
     });
     socket.on("error", () => socket.terminate());
     document.addConnection(connection);
-    if (admission.canWrite) {
-      const version = getPlan(this.options.db, admission.planId)?.version ?? 1;
-      recordPlanAccess(this.options.db, { planId: admission.planId, actorId: admission.personId, action: "edit-session", version });
-    }
-    this.options.logger.info({ access: admission.access, role: admission.user.role, writable: admission.canWrite }, "collab connected");
+    connection.stopWatching = watchSession(
+      this.options.sessionEvents,
+      admission.session,
+      (sessionId) => getSessionExpiry(this.options.db, sessionId),
+      () => this.letGo(document, connection, CloseCode.SessionEnded, "session ended"),
+    );
+    this.options.logger.info({ role: admission.user.role, writable: admission.rights.canWrite }, "collab connected");
   }
 
-  private reject(connection: Connection, code: number, reason: string) {
+  /** Refuses what a connection sent: logged (without content), then the connection is let go of. */
+  private refuse(document: LiveDocument, connection: Connection, code: number, reason: string) {
     this.options.logger.warn({ code, reason }, "collab connection refused a message");
+    this.letGo(document, connection, code, reason);
+  }
+
+  /**
+   * Lets go of a connection at once: from this moment nothing it sends is applied or relayed and
+   * its presence is gone for everyone; then the socket is closed with `code`.
+   */
+  private letGo(document: LiveDocument, connection: Connection, code: number, reason: string) {
+    document.removeConnection(connection);
     connection.socket.close(code, reason);
   }
 
@@ -140,7 +151,7 @@ export class CollaborationServer {
    * is in the section it claims). Loads it from storage when nobody has it open.
    */
   readDocument<T>(planId: string, pupilId: string, read: (doc: Y.Doc) => T): T {
-    const document = this.open(planId, pupilId);
+    const { document } = this.open(planId, pupilId);
     try {
       return read(document.doc);
     } finally {
@@ -156,7 +167,7 @@ export class CollaborationServer {
   freezePlan<T>(planId: string, pupilId: string, freeze: (doc: Y.Doc) => T): T {
     // Everything accepted before the lock is stored before the record is made from it.
     this.journal.flush();
-    const document = this.open(planId, pupilId);
+    const { document } = this.open(planId, pupilId);
     document.locked = true;
     let result: T;
     try {
@@ -169,9 +180,7 @@ export class CollaborationServer {
     // Everything accepted so far is in the frozen record; store it compactly as well.
     document.compact();
     for (const connection of [...document.connections]) {
-      if (!connection.canWrite) continue;
-      document.removeConnection(connection);
-      connection.socket.close(CloseCode.PlanLocked, "the plan is locked");
+      if (connection.canWrite) this.letGo(document, connection, CloseCode.PlanLocked, "the plan is locked");
     }
     this.scheduleUnload(document);
     return result;
@@ -179,51 +188,64 @@ export class CollaborationServer {
 
   /** After an unlock: writing is possible again; readers reconnect to learn their new rights. */
   thawPlan(planId: string, pupilId: string) {
-    const document = this.documents.get(planId);
-    if (document) document.locked = false;
-    this.revalidatePupil(pupilId);
+    const open = this.documents.get(planId);
+    if (open) open.document.locked = false;
+    this.options.accessEvents.publish(pupilId, "changed");
   }
 
   /** The live document of a plan, loaded from storage if it is not in memory. */
-  private open(planId: string, pupilId: string): LiveDocument {
+  private open(planId: string, pupilId: string): OpenDocument {
     const timer = this.unloadTimers.get(planId);
     if (timer) {
       clearTimeout(timer);
       this.unloadTimers.delete(planId);
     }
-    let document = this.documents.get(planId);
-    if (!document) {
-      document = new LiveDocument(planId, pupilId, {
+    let open = this.documents.get(planId);
+    if (!open) {
+      const { db } = this.options;
+      const document = new LiveDocument(planId, pupilId, {
         journal: this.journal,
         compactEvery: this.options.compactEvery,
+        isSection: planSectionLookup(db, planId),
+        onFirstWrite: (connection) => recordWritingSession(db, planId, connection.personId),
         onStoreFailure: (failedPlanId, error) => this.dropAfterStoreFailure(failedPlanId, error),
         onCompactionFailure: (_planId, error) =>
           this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not compact a plan"),
       });
-      document.locked = getPlan(this.options.db, planId)?.status !== "draft";
-      this.documents.set(planId, document);
+      document.locked = getPlan(db, planId)?.status !== "draft";
+      const stopAccessWatch = this.options.accessEvents.subscribe(pupilId, () => this.revalidate(document));
+      open = { document, stopAccessWatch };
+      this.documents.set(planId, open);
     }
-    return document;
+    return open;
+  }
+
+  /** Forgets a document (it is destroyed by the caller). */
+  private forget(planId: string) {
+    const open = this.documents.get(planId);
+    if (!open) return;
+    open.stopAccessWatch();
+    this.documents.delete(planId);
   }
 
   private dropAfterStoreFailure(planId: string, error: unknown) {
     this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not store an update");
-    const document = this.documents.get(planId);
-    if (!document) return;
+    const open = this.documents.get(planId);
+    if (!open) return;
     // Forget the in-memory copy at once, so a reconnect loads what is really stored.
-    this.documents.delete(planId);
+    this.forget(planId);
     setImmediate(() => {
-      document.closeAll(CloseCode.StorageFailed, "the plan could not be saved; reconnecting");
-      document.destroy();
+      open.document.closeAll(CloseCode.StorageFailed, "the plan could not be saved; reconnecting");
+      open.document.destroy();
     });
   }
 
   private scheduleUnload(document: LiveDocument) {
-    if (document.connections.size > 0 || this.documents.get(document.planId) !== document) return;
+    if (document.connections.size > 0 || this.documents.get(document.planId)?.document !== document) return;
     const timer = setTimeout(() => {
       this.unloadTimers.delete(document.planId);
       if (document.connections.size > 0) return;
-      this.documents.delete(document.planId);
+      this.forget(document.planId);
       document.compact();
       document.destroy();
     }, this.options.unloadDelayMs);
@@ -232,34 +254,37 @@ export class CollaborationServer {
   }
 
   /**
-   * Re-decides the rights of everyone connected to a pupil's plans (after consent changes or a
-   * lock). Connections whose rights changed are closed; the client reconnects with the new ones.
+   * Re-decides the rights of everyone connected to a plan (told through accessEvents: consent
+   * changed, a lock or unlock, a roster change). Connections whose rights ended or changed are
+   * let go of at once and closed (4409); the client reconnects with the new ones.
    */
-  revalidatePupil(pupilId: string) {
-    for (const document of this.documents.values()) {
-      if (document.pupilId !== pupilId) continue;
-      const plan = getPlan(this.options.db, document.planId);
-      for (const connection of [...document.connections]) {
-        const access = accessFromRelations(getRelationsToPupil(this.options.db, connection.personId, pupilId));
-        const canWrite = access === "edit" && plan?.status === "draft";
-        if (access === "none" || canWrite !== connection.canWrite) {
-          document.removeConnection(connection);
-          connection.socket.close(CloseCode.AccessChanged, "access changed");
-        }
+  private revalidate(document: LiveDocument) {
+    const plan = getPlan(this.options.db, document.planId);
+    for (const connection of [...document.connections]) {
+      const rights = plan ? decidePlanRights(this.options.db, connection.personId, plan) : null;
+      if (!rights || rights.canWrite !== connection.canWrite || rights.role !== connection.user.role) {
+        this.letGo(document, connection, CloseCode.AccessChanged, "access changed");
       }
     }
   }
 
   /** Who has the plan open right now (person ids; each once). */
   presentPeople(planId: string): string[] {
-    const document = this.documents.get(planId);
-    return document ? [...new Set([...document.connections].map((connection) => connection.personId))] : [];
+    const open = this.documents.get(planId);
+    return open ? [...new Set([...open.document.connections].map((connection) => connection.personId))] : [];
+  }
+
+  private connectionsOf(planId: string, personId: string): number {
+    const open = this.documents.get(planId);
+    let count = 0;
+    for (const connection of open?.document.connections ?? []) if (connection.personId === personId) count++;
+    return count;
   }
 
   /** Figures for /healthz and benchmarks. */
   stats() {
     let connections = 0;
-    for (const document of this.documents.values()) connections += document.connections.size;
+    for (const { document } of this.documents.values()) connections += document.connections.size;
     return { documents: this.documents.size, connections };
   }
 
@@ -269,23 +294,14 @@ export class CollaborationServer {
     this.journal.flush();
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
-    for (const document of this.documents.values()) {
+    for (const [planId, { document }] of [...this.documents]) {
+      this.forget(planId);
       document.closeAll(CloseCode.GoingAway, "server restarting");
       document.compact();
       document.destroy();
     }
-    this.documents.clear();
     this.wss.close();
   }
-}
-
-interface Admission {
-  planId: string;
-  pupilId: string;
-  personId: string;
-  access: PupilAccess;
-  canWrite: boolean;
-  user: Connection["user"];
 }
 
 function refuse(socket: Duplex, status: number) {

@@ -4,58 +4,57 @@ import type { WebSocket } from "ws";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import type { PlanRole } from "../../app/editor/plan-roles";
-import { CloseCode } from "./close-codes";
+import { MessageType, type PresenceUser } from "../../app/shared/collab-protocol";
+import { PlanLockedViolation, ProtocolError, ReadOnlyViolation } from "./errors";
+import { PresenceRegistry, type PresenceOwner } from "./presence";
 import type { UpdateJournal } from "./update-journal";
+import { changesDocument, fitsThePlan } from "./update-guard";
+import { encodeMessage, expectEnd, readVarUint, readVarUint8Array } from "./wire";
 
-/** y-websocket message types (the first varUint of every message). */
-const MESSAGE_SYNC = 0;
-const MESSAGE_AWARENESS = 1;
-const MESSAGE_QUERY_AWARENESS = 3;
+export { PlanLockedViolation, ProtocolError, ReadOnlyViolation } from "./errors";
 
-/** An awareness state larger than this is not a caret and a name: refuse it. */
-const MAX_AWARENESS_STATE_CHARS = 16_384;
-
-export interface ConnectionUser {
+export interface ConnectionUser extends PresenceUser {
   /** Stable per person and plan, so the same person in two tabs shows once. Not the person id. */
   key: string;
-  name: string;
-  role: PlanRole;
-  color: string;
 }
 
-export interface Connection {
+export interface Connection extends PresenceOwner {
   socket: WebSocket;
   personId: string;
   canWrite: boolean;
   user: ConnectionUser;
-  /** Awareness client ids this connection has used; nobody else may use them. */
-  clientIds: Set<number>;
+  /** Set once a change from this connection has been accepted and stored. */
+  hasWritten: boolean;
 }
 
-export class ProtocolError extends Error {}
-
+/** The parts around the core (see index.ts): storage, the plan's sections, the audit log. */
 export interface LiveDocumentOptions {
-  /** Where accepted updates are stored (shared by all documents of a database). */
+  /** Where accepted updates are stored (shared by all documents of a database); also loads. */
   journal: UpdateJournal;
   /** Compact the stored update log after this many appended updates. */
   compactEvery: number;
+  /** Whether a root type of this document is one of the plan's sections. */
+  isSection(name: string): boolean;
+  /** A connection's first change has been accepted and stored (the log's "wrote in the plan"). */
+  onFirstWrite(connection: Connection): void;
   onStoreFailure(planId: string, error: unknown): void;
   /** A failed compaction loses nothing (the journal keeps the rows for the next load); it is told here. */
   onCompactionFailure(planId: string, error: unknown): void;
 }
 
 /**
- * One plan's Y.Doc in memory with its connections. An accepted update is broadcast only once the
- * journal has it on disk (at the end of the task that received it), and anything a client receives in
- * a sync reply has been stored first. Loading is synchronous (better-sqlite3) and completes before
- * the first sync reply: there is no window in which a client sees a half-loaded doc.
+ * One plan's Y.Doc in memory with its connections: the protocol core. An accepted update is
+ * broadcast only once the journal has it on disk (at the end of the task that received it), and
+ * anything a client receives in a sync reply has been stored first. Loading is synchronous
+ * (better-sqlite3) and completes before the first sync reply: there is no window in which a client
+ * sees a half-loaded doc. A connection that has been let go of (refused, signed out, rights
+ * changed) counts for nothing from that moment, whatever it still sends.
  */
 export class LiveDocument {
   readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
-  private readonly clientOwners = new Map<number, Connection>();
+  private readonly presence: PresenceRegistry;
   private broken = false;
   private destroyed = false;
   /**
@@ -77,23 +76,29 @@ export class LiveDocument {
 
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null); // the server itself is not present in the plan
+    this.presence = new PresenceRegistry(this.awareness, options.isSection);
     this.doc.on("update", this.onDocumentUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
   }
 
   private onDocumentUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === "storage" || this.broken) return;
+    const writer = this.connections.has(origin as Connection) ? (origin as Connection) : null;
     this.options.journal.append({
       planId: this.planId,
       update,
       stored: () => {
         if (this.broken || this.destroyed) return;
         const message = encodeMessage((e) => {
-          encoding.writeVarUint(e, MESSAGE_SYNC);
+          encoding.writeVarUint(e, MessageType.Sync);
           syncProtocol.writeUpdate(e, update);
         });
         for (const connection of this.connections) {
           if (connection !== origin) send(connection, message);
+        }
+        if (writer && !writer.hasWritten) {
+          writer.hasWritten = true;
+          this.options.onFirstWrite(writer);
         }
         if (this.options.journal.countStored(this.planId) >= this.options.compactEvery) this.compact();
       },
@@ -111,7 +116,7 @@ export class LiveDocument {
   ) => {
     const changed = [...added, ...updated, ...removed];
     const message = encodeMessage((e) => {
-      encoding.writeVarUint(e, MESSAGE_AWARENESS);
+      encoding.writeVarUint(e, MessageType.Awareness);
       encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     });
     // Everyone, the sender too: it learns the name and role the server gave it.
@@ -128,7 +133,7 @@ export class LiveDocument {
     send(
       connection,
       encodeMessage((e) => {
-        encoding.writeVarUint(e, MESSAGE_SYNC);
+        encoding.writeVarUint(e, MessageType.Sync);
         syncProtocol.writeSyncStep1(e, this.doc);
       }),
     );
@@ -137,45 +142,51 @@ export class LiveDocument {
       send(
         connection,
         encodeMessage((e) => {
-          encoding.writeVarUint(e, MESSAGE_AWARENESS);
+          encoding.writeVarUint(e, MessageType.Awareness);
           encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, present));
         }),
       );
     }
   }
 
+  /** Lets go of a connection: nothing it sends counts any more, and its presence goes for everyone. */
   removeConnection(connection: Connection) {
     if (!this.connections.delete(connection)) return;
-    const ids = [...connection.clientIds];
-    for (const id of ids) this.clientOwners.delete(id);
-    awarenessProtocol.removeAwarenessStates(this.awareness, ids.filter((id) => this.awareness.getStates().has(id)), connection);
+    this.presence.remove(connection);
   }
 
   /**
-   * Handles one binary message from a connection. Throws ProtocolError for anything malformed
-   * or not allowed; the caller closes that connection. Nothing is applied from a read-only one.
+   * Handles one binary message from a connection. Throws a Refusal (errors.ts) for anything
+   * malformed or not allowed; the caller lets the connection go. Nothing is applied from a
+   * read-only connection, or from one already let go of.
    */
   receive(connection: Connection, data: Uint8Array) {
+    if (!this.connections.has(connection)) return;
     const decoder = decoding.createDecoder(data);
     const type = readVarUint(decoder);
     switch (type) {
-      case MESSAGE_SYNC:
+      case MessageType.Sync:
         return this.receiveSync(connection, decoder);
-      case MESSAGE_AWARENESS:
-        return this.receiveAwareness(connection, readVarUint8Array(decoder));
-      case MESSAGE_QUERY_AWARENESS: {
+      case MessageType.Awareness: {
+        const update = readVarUint8Array(decoder);
+        expectEnd(decoder);
+        return this.presence.receive(connection, update);
+      }
+      case MessageType.QueryAwareness: {
+        expectEnd(decoder);
         const ids = [...this.awareness.getStates().keys()];
         send(
           connection,
           encodeMessage((e) => {
-            encoding.writeVarUint(e, MESSAGE_AWARENESS);
+            encoding.writeVarUint(e, MessageType.Awareness);
             encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
           }),
         );
         return;
       }
       default:
-        throw new ProtocolError(`unknown message type ${type}`);
+        // Auth (2) is a server-to-client message; anything else is not y-websocket.
+        throw new ProtocolError("unknown message type");
     }
   }
 
@@ -183,6 +194,7 @@ export class LiveDocument {
     const syncType = readVarUint(decoder);
     if (syncType === syncProtocol.messageYjsSyncStep1) {
       const stateVector = readVarUint8Array(decoder);
+      expectEnd(decoder);
       // The reply may hold updates accepted in this task: store them before anyone can have them.
       this.options.journal.flush();
       let reply: Uint8Array;
@@ -194,7 +206,7 @@ export class LiveDocument {
       send(
         connection,
         encodeMessage((e) => {
-          encoding.writeVarUint(e, MESSAGE_SYNC);
+          encoding.writeVarUint(e, MessageType.Sync);
           encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
           encoding.writeVarUint8Array(e, reply);
         }),
@@ -202,63 +214,37 @@ export class LiveDocument {
       return;
     }
     if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
-      throw new ProtocolError(`unknown sync message ${syncType}`);
+      throw new ProtocolError("unknown sync message");
     }
     const update = readVarUint8Array(decoder);
-    if (this.locked || !this.connections.has(connection)) {
-      // Locked (or this connection was already let go): new content is refused, never applied.
-      if (addsContent(update, this.doc)) throw new PlanLockedViolation();
+    expectEnd(decoder);
+    if (this.locked) {
+      // Locked: new content and deletions alike are refused, never applied.
+      if (changesDocument(update, this.doc)) throw new PlanLockedViolation();
       return;
     }
     if (!connection.canWrite) {
-      // A read-only client answers our SyncStep1 with what we lack: normally nothing. Anything
-      // new from it is a write attempt; it is never applied, and the connection is closed.
-      if (addsContent(update, this.doc)) throw new ReadOnlyViolation();
+      // A read-only client answers our SyncStep1 with what we lack: normally nothing new, and
+      // deletions we already have. Any change is a write attempt; it is never applied, and the
+      // connection is closed (its later updates would depend on the refused one).
+      if (changesDocument(update, this.doc)) throw new ReadOnlyViolation();
       return;
     }
+    if (!fitsThePlan(update, this.doc, this.options.isSection)) throw new ProtocolError("content outside the plan's sections or the editors' schema");
+    const { store } = this.doc;
+    const { pendingStructs, pendingDs } = store;
     try {
       Y.applyUpdate(this.doc, update, connection);
     } catch {
       throw new ProtocolError("malformed update");
     }
-  }
-
-  private receiveAwareness(connection: Connection, update: Uint8Array) {
-    const decoder = decoding.createDecoder(update);
-    const count = readVarUint(decoder);
-    const entries: Array<{ clientId: number; clock: number; state: unknown }> = [];
-    for (let i = 0; i < count; i++) {
-      const clientId = readVarUint(decoder);
-      const clock = readVarUint(decoder);
-      const json = readVarString(decoder);
-      if (json.length > MAX_AWARENESS_STATE_CHARS) throw new ProtocolError("awareness state too large");
-      let state: unknown;
-      try {
-        state = JSON.parse(json);
-      } catch {
-        throw new ProtocolError("malformed awareness state");
-      }
-      const owner = this.clientOwners.get(clientId);
-      // A client id belongs to the connection that used it first: no posing as someone else.
-      if (owner && owner !== connection) continue;
-      if (!owner) {
-        this.clientOwners.set(clientId, connection);
-        connection.clientIds.add(clientId);
-      }
-      // Who someone is comes from the server's session, never from what the client claims.
-      const trusted = state !== null && typeof state === "object" ? { ...(state as object), user: connection.user } : null;
-      entries.push({ clientId, clock, state: trusted });
+    if (store.pendingStructs !== pendingStructs || store.pendingDs !== pendingDs) {
+      // An update that builds on changes the server never had: no client of ours sends one, and
+      // kept pending it would grow without bound. What could be applied of it stands.
+      store.pendingStructs = pendingStructs;
+      store.pendingDs = pendingDs;
+      throw new ProtocolError("update depends on changes the server does not have");
     }
-    if (entries.length === 0) return;
-    const rewritten = encodeMessage((e) => {
-      encoding.writeVarUint(e, entries.length);
-      for (const entry of entries) {
-        encoding.writeVarUint(e, entry.clientId);
-        encoding.writeVarUint(e, entry.clock);
-        encoding.writeVarString(e, JSON.stringify(entry.state));
-      }
-    });
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, rewritten, connection);
   }
 
   /** Writes the whole state as one row and drops the update rows it replaces. */
@@ -289,58 +275,9 @@ export class LiveDocument {
   }
 }
 
-export class PlanLockedViolation extends Error {
-  readonly code = CloseCode.PlanLocked;
-}
-
-export class ReadOnlyViolation extends Error {
-  readonly code = CloseCode.ReadOnly;
-}
-
-/** Whether an update holds structs the document does not have yet. */
-function addsContent(update: Uint8Array, doc: Y.Doc): boolean {
-  try {
-    const missing = Y.diffUpdate(update, Y.encodeStateVector(doc));
-    return Y.decodeUpdate(missing).structs.length > 0;
-  } catch {
-    throw new ProtocolError("malformed update");
-  }
-}
-
-function encodeMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
-  const encoder = encoding.createEncoder();
-  write(encoder);
-  return encoding.toUint8Array(encoder);
-}
-
 function send(connection: Connection, message: Uint8Array) {
   if (connection.socket.readyState !== connection.socket.OPEN) return;
   connection.socket.send(message, (error) => {
     if (error) connection.socket.terminate();
   });
-}
-
-// lib0's decoders throw plain Errors (or read past the end silently); wrap them as protocol errors.
-function readVarUint(decoder: decoding.Decoder): number {
-  if (!decoding.hasContent(decoder)) throw new ProtocolError("truncated message");
-  try {
-    return decoding.readVarUint(decoder);
-  } catch {
-    throw new ProtocolError("malformed number");
-  }
-}
-
-function readVarUint8Array(decoder: decoding.Decoder): Uint8Array {
-  const length = readVarUint(decoder);
-  if (decoder.pos + length > decoder.arr.length) throw new ProtocolError("truncated message");
-  return decoding.readUint8Array(decoder, length);
-}
-
-function readVarString(decoder: decoding.Decoder): string {
-  const bytes = readVarUint8Array(decoder);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new ProtocolError("malformed string");
-  }
 }

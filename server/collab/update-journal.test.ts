@@ -178,7 +178,14 @@ describe("a live document whose compaction fails", () => {
     const journal = new UpdateJournal(db);
     journal.compact(otherPlan, new Uint8Array([0, 0]));
     const failures: unknown[] = [];
-    const options = { journal, compactEvery: 3, onStoreFailure: () => {}, onCompactionFailure: (_: string, error: unknown) => failures.push(error) };
+    const options = {
+      journal,
+      compactEvery: 3,
+      isSection: () => true,
+      onFirstWrite: () => {},
+      onStoreFailure: () => {},
+      onCompactionFailure: (_: string, error: unknown) => failures.push(error),
+    };
     const live = new LiveDocument(otherPlan, "pupil", options);
     db.$client.exec("create trigger refuse_state before update on plan_document_states begin select raise(abort, 'refused'); end");
     try {

@@ -245,7 +245,14 @@ async function measureOpen(): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < config.opens; i++) {
     const started = performance.now();
-    const live = new LiveDocument(plan.id, plan.pupilId, { journal, compactEvery: 500, onStoreFailure: () => {}, onCompactionFailure: () => {} });
+    const live = new LiveDocument(plan.id, plan.pupilId, {
+      journal,
+      compactEvery: 500,
+      isSection: () => true,
+      onFirstWrite: () => {},
+      onStoreFailure: () => {},
+      onCompactionFailure: () => {},
+    });
     times.push(performance.now() - started);
     live.destroy();
   }

@@ -1,3 +1,7 @@
+import type { WebSocketRoute } from "@playwright/test";
+import { connectToPlan, sectionText } from "../support/collab-client";
+import { collabMessage, openRawSocket } from "../support/collab-raw";
+import { firstPlanId, signIn } from "../support/http";
 import { expect, expectAccessible, openOwnPlan, signInAs, test, textOf } from "./fixtures";
 
 // Each journey also runs axe at its states (one to three seconds a check on two cores).
@@ -44,6 +48,81 @@ test("the pupil writes and the guardian sees each word appear, read-only, both p
   await page.reload();
   await expect.poll(() => textOf(page.getByRole("textbox", { name: "Om mig, elevens text" }))).toBe("Jag tycker om NO.");
   await guardianContext.close();
+});
+
+test("a reader's malformed carets break nobody's editor: the pupil keeps seeing the mentor's edits and typing, and the mentor's line stays", async ({ page, browser, server }) => {
+  // The pupil's socket goes through the test, which can also hand her page what a careless or
+  // hostile server might relay: the browser must hold even if the server did not filter.
+  const relays: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/collab\//, (socket) => {
+    socket.connectToServer();
+    relays.push(socket);
+  });
+  await openOwnPlan(page);
+  const planAddress = new URL(page.url()).pathname;
+  const label = "Det här gör skolan, elevens text";
+  const pupilText = page.getByRole("textbox", { name: label });
+
+  const mentorContext = await browser.newContext();
+  const mentor = await mentorContext.newPage();
+  await signInAs(mentor, "mentor@demo.test");
+  await mentor.goto(planAddress);
+  await expect(mentor.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+  const mentorText = mentor.getByRole("textbox", { name: label });
+  await mentorText.click();
+  await mentor.keyboard.type("Jonas rad: extra stöd i bråk.");
+  await expect.poll(() => textOf(pupilText)).toBe("Jonas rad: extra stöd i bråk.");
+  // Both carets are in the section: the pupil's editor draws the mentor's.
+  await pupilText.click();
+  await expect(page.locator(".collaboration-carets__label", { hasText: "Jonas (mentor)" })).toBeVisible();
+
+  const bad = [
+    { user: { name: "Sara", role: "guardian", color: "#7a3b8f" }, cursor: { anchor: null, head: null } },
+    { user: { name: "Sara", role: "guardian", color: "#7a3b8f" }, cursor: {} },
+    { user: { name: "Sara", role: "guardian", color: "#7a3b8f" }, cursor: "garbage" },
+    { user: "garbage", cursor: { anchor: { tname: null, type: null }, head: 1 } },
+    "garbage",
+  ];
+  // The guardian (read-only) sends them to the server, from a socket of her own.
+  const planId = await firstPlanId(server.url, await signIn(server.url, "elev@demo.test"));
+  const guardianCookie = await signIn(server.url, "vh@demo.test");
+  for (const [i, state] of bad.entries()) {
+    const guardian = openRawSocket(server.url, planId, guardianCookie);
+    expect(await guardian.outcome).toEqual({ open: true });
+    guardian.send(collabMessage.awareness([{ clientId: 900_000 + i, clock: 1, state }]));
+    expect(await guardian.closed).toBe(4400);
+  }
+  // And the pupil's page is handed the same states as if a server had relayed them.
+  const relay = relays.at(-1)!;
+  for (const [i, state] of bad.entries()) relay.send(Buffer.from(collabMessage.awareness([{ clientId: 910_000 + i, clock: 1, state }])));
+
+  // The mentor writes on; the pupil's editor draws it; the pupil writes on.
+  await mentorText.press("End");
+  await mentor.keyboard.press("Enter");
+  await mentor.keyboard.type("Andra raden.");
+  await expect.poll(() => textOf(pupilText)).toContain("Andra raden.");
+  await pupilText.press("Control+End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("Alva skriver vidare.");
+  await expect.poll(() => textOf(mentorText)).toContain("Alva skriver vidare.");
+  for (const editor of [pupilText, mentorText]) {
+    await expect.poll(() => textOf(editor)).toBe("Jonas rad: extra stöd i bråk.Andra raden.Alva skriver vidare.");
+  }
+  // The bad "Sara" is still shown as present (her user was well-formed), without a caret.
+  await expect(page.locator(".collaboration-carets__label", { hasText: "Jonas (mentor)" })).toBeVisible();
+  await expect(page.locator(".collaboration-carets__label", { hasText: "Sara" })).toHaveCount(0);
+
+  // What the server stored, as a client that connects now receives it.
+  const reader = connectToPlan(server.url, planId, guardianCookie);
+  await reader.synced();
+  expect(sectionText(reader.doc, "schoolActions")).toBe("Jonas rad: extra stöd i bråk.\nAndra raden.\nAlva skriver vidare.");
+  reader.destroy();
+
+  // A reload shows the editor, with everything in it.
+  await page.reload();
+  await expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+  await expect.poll(() => textOf(page.getByRole("textbox", { name: label }))).toBe("Jonas rad: extra stöd i bråk.Andra raden.Alva skriver vidare.");
+  await mentorContext.close();
 });
 
 test("the plan follows the pupil's subjects, and headings and assessments are not editable", async ({ page }) => {

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
-import { firstPlanId, get, postForm, signInEach } from "../support/http";
+import { firstPlanId, get, openEventStream, postForm, signInEach } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
 /**
@@ -37,7 +37,7 @@ function dutyId(email: string, groupName: string): string {
 
 const personId = (given: string, family: string) =>
   one<{ id: string }>("select id from people where given_name = ? and family_name = ?", given, family).id;
-const subjectId = (code: string) => one<{ id: string }>("select id from subjects where code = ? and language_code is null", code).id;
+const subjectId = (code: string) => one<{ id: string }>("select id from subjects where code = ? and language_code is null and school_id = (select school_id from people where email = 'admin@demo.test')", code).id;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { COLLAB_UNLOAD_MS: "200" } });
@@ -253,14 +253,19 @@ describe("comment threads", () => {
 
   it("keeps staff-only threads out of everything the pupil's and guardians' connections receive", async () => {
     const secret = "Personalnotering: ta upp provresultatet enskilt.";
+    // The pupil's open view does not even hear that something happened in a staff-only thread;
+    // the mentor's does (and nobody's stream carries content).
+    const alvaStream = await openEventStream(`${server.url}/events?plan=${alvaPlanId}`, cookies.alva!);
     const events = await readEvents(
-      "alva",
+      "mentor",
       (text) => text.includes("data: comments"),
       async () => {
         expect((await commentAction("maths", { intent: "start-thread", subjectId: mathsId, body: secret, staffOnly: "on" })).status).toBe(200);
       },
     );
     expect(events).not.toContain("Personalnotering");
+    expect(alvaStream.changes).toEqual([]);
+    alvaStream.close();
     const threadId = threadIdWith(secret);
 
     expect(await planPage("mentor")).toContain(secret);

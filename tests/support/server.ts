@@ -110,9 +110,11 @@ async function spawnServer(databasePath: string, port: number, env: Record<strin
         }
       }
     });
-    child.once("exit", (code) => {
+    // "close", not "exit": by then everything the process wrote has been read.
+    child.once("close", (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}: ${stderr}`));
+      // A refused start says why in its last log line (stdout, JSON) rather than on stderr.
+      reject(new Error(`server exited with ${code}: ${stderr}${logs.slice(-3).join("\n")}${buffer}`));
     });
   });
   return { child, port: boundPort };

@@ -4,7 +4,10 @@
  */
 import { mkdirSync } from "node:fs";
 import { chromium, type Page } from "@playwright/test";
+import Database from "better-sqlite3";
+import { startTestProvider } from "../support/oidc-provider";
 import { startTestServer } from "../support/server";
+import { importScreenshots } from "./import-screenshots";
 
 const out = "screenshots";
 mkdirSync(out, { recursive: true });
@@ -293,9 +296,80 @@ try {
     await visitor.getByRole("heading", { name: "Äkta och oförändrad" }).waitFor();
     await visitor.screenshot({ path: `${out}/verify-phone.png`, fullPage: true });
   }
+  await signInPages();
+  await importScreenshots(browser, server.url, out, signIn);
   console.log(`screenshots in ./${out}`);
 } finally {
   await browser.close();
   await server.stop();
   server.cleanup();
+}
+
+/** Sign-in with providers, the "no matching person" page, forgot and set password, the admin's accounts page. */
+async function signInPages() {
+  const idp = await startTestProvider({
+    name: "Sjöviks kommun",
+    accounts: [{ sub: "ny", username: "ny.person", password: "x", claims: { email: "ny.person@sjovik.example", email_verified: true } }],
+  });
+  const withProviders = await startTestServer({
+    env: {
+      OIDC_STAFF_ISSUER: idp.issuer,
+      OIDC_STAFF_CLIENT_ID: idp.clientId,
+      OIDC_STAFF_CLIENT_SECRET: idp.clientSecret,
+      OIDC_GUARDIAN_ISSUER: idp.issuer,
+      OIDC_GUARDIAN_CLIENT_ID: "not-used",
+    },
+  });
+  await idp.registerClient({ redirectUri: `${withProviders.url}/auth/staff/callback`, postLogoutRedirectUri: `${withProviders.url}/login` });
+  try {
+    for (const [size, viewport] of Object.entries(viewports)) {
+      const context = await browser.newContext({ viewport, locale: "sv-SE" });
+      const page = await context.newPage();
+      await page.goto(`${withProviders.url}/login`);
+      await page.screenshot({ path: `${out}/login-providers-${size}.png`, fullPage: true });
+      await page.getByRole("button", { name: "Logga in med skolkonto" }).click();
+      await page.getByLabel("Användarnamn").fill("ny.person");
+      await page.getByLabel("Lösenord").fill("x");
+      await page.getByRole("button", { name: "Logga in" }).click();
+      await page.getByRole("heading", { name: "Vi hittar dig inte i skolans register" }).waitFor();
+      await page.screenshot({ path: `${out}/sign-in-no-match-${size}.png`, fullPage: true });
+
+      await page.goto(`${withProviders.url}/password/forgot`);
+      await page.screenshot({ path: `${out}/password-forgot-${size}.png`, fullPage: true });
+      await page.getByLabel("E-post").fill("vh@demo.test");
+      await page.getByRole("button", { name: "Skicka länk" }).click();
+      await page.getByRole("status").waitFor();
+      await page.screenshot({ path: `${out}/password-forgot-sent-${size}.png`, fullPage: true });
+      const db = new Database(withProviders.databasePath, { readonly: true });
+      const body = (db.prepare("select body from outbox_messages where kind = 'password-reset' order by created_at desc limit 1").get() as { body: string }).body;
+      db.close();
+      await page.goto(/https?:\/\/\S+\/password\/set\?token=\S+/.exec(body)![0]);
+      await page.screenshot({ path: `${out}/password-set-${size}.png`, fullPage: true });
+      await page.getByLabel("Nytt lösenord").fill("kort");
+      await page.getByLabel("Upprepa lösenordet").fill("annat");
+      await page.getByRole("button", { name: "Spara lösenordet och logga in" }).click();
+      await page.getByText("Lösenordet måste vara minst 10 tecken långt.").waitFor();
+      await page.screenshot({ path: `${out}/password-set-errors-${size}.png`, fullPage: true });
+      await page.goto(`${withProviders.url}/password/set?token=${"x".repeat(43)}`);
+      await page.screenshot({ path: `${out}/password-link-invalid-${size}.png`, fullPage: true });
+
+      await page.goto(`${withProviders.url}/login`);
+      await page.getByLabel("E-post").fill("admin@demo.test");
+      await page.getByLabel("Lösenord").fill("demo");
+      await page.getByRole("button", { name: "Logga in", exact: true }).click();
+      await page.waitForURL(`${withProviders.url}/`);
+      await page.goto(`${withProviders.url}/admin/accounts`);
+      await page.getByRole("region", { name: "Elever och vårdnadshavare" }).getByLabel("Klass").selectOption({ label: "8A" });
+      await page.getByRole("button", { name: "Visa" }).click();
+      await page.getByRole("heading", { name: "Vårdnadshavare i 8A" }).waitFor();
+      await page.getByRole("button", { name: "Skicka ny länk till Karin Holm" }).click();
+      await page.getByRole("status").getByText("1 inbjudan skickad.").waitFor();
+      await page.screenshot({ path: `${out}/admin-accounts-${size}.png`, fullPage: true });
+      await context.close();
+    }
+  } finally {
+    await withProviders.stop();
+    withProviders.cleanup();
+    await idp.close();
+  }
 }

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import type { PlanPageData } from "~/services/plan-page.server";
 import { LivePlanStatus, LiveSectionText } from "~/editor/live-plan.client";
-import type { PresenceUser } from "~/editor/plan-roles";
+import type { PresenceUser } from "~/shared/collab-protocol";
 import { useHydrated } from "~/utils/use-hydrated";
 import { PlanActionContext } from "./plan-action";
 import { PlanCommentsProvider } from "./plan-comments";

@@ -60,7 +60,7 @@ export function usePlanComments(): PlanCommentsState {
   return state;
 }
 
-type ActionResult = { ok: true; intent: string } | { ok: false; error: string; intent?: string; fieldErrors?: Record<string, string[]> };
+type ActionResult = { ok: true; intent: string } | { ok: false; error: string; message: string; intent?: string; fieldErrors?: Record<string, string[]> };
 
 /** Open threads of one subject, for the count beside its heading. */
 export function useOpenThreadCount(subjectId: string): number {
@@ -144,7 +144,7 @@ function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; pass
   useEffect(() => {
     if (fetcher.state === "idle" && submitted.current && fetcher.data?.ok) onDone();
   }, [fetcher.state, fetcher.data, onDone]);
-  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.error) : null;
+  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.message) : null;
 
   return (
     <fetcher.Form method="post" action={planAction} className="thread-form card-inset" onSubmit={() => (submitted.current = true)}>
@@ -249,7 +249,7 @@ function CommentItem({ comment }: { comment: PlanThreadData["comments"][number] 
   const author = comment.author.role
     ? t("comments.by", { name: fullName(comment.author), role: t(`roles.${comment.author.role}`) })
     : fullName(comment.author);
-  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.error) : null;
+  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.message) : null;
 
   return (
     <li className="comment">
@@ -305,7 +305,7 @@ function ReplyForm({ threadId }: { threadId: string }) {
       form.current?.reset();
     }
   }, [fetcher.state, fetcher.data]);
-  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.error) : null;
+  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.message) : null;
   return (
     <fetcher.Form method="post" action={planAction} ref={form} className="thread-form reply-form" onSubmit={() => (submitted.current = true)}>
       <input type="hidden" name="intent" value="reply" />

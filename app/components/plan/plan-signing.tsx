@@ -1,4 +1,5 @@
-import { Link, useFetcher } from "@remix-run/react";
+import { Link, useFetcher, useLocation, useRevalidator } from "@remix-run/react";
+import { useProviderName } from "~/components/sign-in-problem";
 import { usePlanAction } from "./plan-action";
 import { useEffect, useId, useRef, useState, type PointerEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,14 +8,24 @@ import { translateError } from "~/utils/errors";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
-type ActionResult = { ok: true; intent: string } | { ok: false; error: string; intent?: string };
+type ActionResult = { ok: true; intent: string } | { ok: false; error: string; message: string; intent?: string; currentVersion?: number };
+
+/** What a signature covers: the version and hash this page shows. Sent with the form; the server refuses any other. */
+interface ShownVersion {
+  number: number;
+  contentHash: string;
+  lockedAt: string;
+}
 
 /**
  * Locking and signing at the end of the talk: the mentor locks, each required signer signs on
  * their own device or here with their own password, and anyone in the plan can download the
  * signed record. The server decides everything; this only offers what it allows.
  */
-export function PlanSigning({ page }: { page: PlanPageData }) {
+/** What signing on this device asks first (see services/signing-proof.server.ts). */
+type SigningProof = { kind: "none" } | { kind: "password" } | { kind: "provider"; provider: { id: "staff" | "guardian"; name?: string } };
+
+export function PlanSigning({ page, proof }: { page: PlanPageData; proof: SigningProof }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const { signing } = page;
@@ -59,12 +70,19 @@ export function PlanSigning({ page }: { page: PlanPageData }) {
         <br />
         {t("signing.hash")}: <code className="hash">{version.contentHash}</code>
       </p>
-      {viewerMustSign ? <SignForm signerId={page.viewerId} label={t("signing.signAs", { name: fullName(page.viewer), role: roleName(signing.missing.find((m) => m.personId === page.viewerId)!.role) })} /> : null}
+      {viewerMustSign ? (
+        <SignForm
+          signerId={page.viewerId}
+          shown={version}
+          proof={proof}
+          label={t("signing.signAs", { name: fullName(page.viewer), role: roleName(signing.missing.find((m) => m.personId === page.viewerId)!.role) })}
+        />
+      ) : null}
       {othersMissing.length > 0 && page.viewerIsInTalk ? (
         <details className="shared-signing">
           <summary>{t("signing.sharedHeading")}</summary>
           <p className="small">{t("signing.sharedText")}</p>
-          <SharedSignForm signers={othersMissing.map((m) => ({ personId: m.personId, label: `${m.name} (${roleName(m.role)})` }))} />
+          <SharedSignForm shown={version} signers={othersMissing.map((m) => ({ personId: m.personId, label: `${m.name} (${roleName(m.role)})` }))} />
         </details>
       ) : null}
       <div className="actions">
@@ -86,7 +104,7 @@ function LockForm({ page }: { page: PlanPageData }) {
   const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
   return (
     <fetcher.Form method="post" action={planAction}>
       <input type="hidden" name="intent" value="lock" />
@@ -113,22 +131,72 @@ function LockForm({ page }: { page: PlanPageData }) {
   );
 }
 
-function SignForm({ signerId, label }: { signerId: string; label: string }) {
+/** The version and hash the form stands for, sent with it and shown to the signer. */
+function ShownVersionFields({ shown }: { shown: ShownVersion }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  return (
+    <>
+      <input type="hidden" name="version" value={shown.number} />
+      <input type="hidden" name="contentHash" value={shown.contentHash} />
+      <p className="small signing-version">{t("signing.signingVersion", { number: shown.number, time: formatDateTime(new Date(shown.lockedAt), locale) })}</p>
+    </>
+  );
+}
+
+/**
+ * The answer to a signing form, as words. A stale form (the plan was unlocked and locked again
+ * meanwhile) reloads the page, which then shows the version the person is now asked to sign.
+ */
+function useSigningAnswer(fetcher: ReturnType<typeof useFetcher<ActionResult>>): string | null {
+  const { t } = useTranslation();
+  const revalidator = useRevalidator();
+  const answer = fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? fetcher.data : null;
+  const stale = answer?.error === "staleVersion" ? answer : null;
+  // The page is out of date (a refused answer does not reload it by itself): show what is in force now.
+  const outdated = answer !== null && ["staleVersion", "notLocked"].includes(answer.error) ? answer : null;
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  useEffect(() => {
+    if (outdated) revalidate.current();
+  }, [outdated]);
+  if (!fetcher.data || fetcher.data.ok) return null;
+  if (stale) return t("signing.errors.staleVersion", { version: stale.currentVersion ?? "?" });
+  return translateError(t, fetcher.data.message);
+}
+
+function SignForm({ signerId, label, shown, proof }: { signerId: string; label: string; shown: ShownVersion; proof: SigningProof }) {
   const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const [drawing, setDrawing] = useState("");
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const passwordId = useId();
+  const helpId = useId();
+  const error = useSigningAnswer(fetcher);
+  const askPassword =
+    proof.kind === "password" || (fetcher.data && !fetcher.data.ok && ["reauthenticate", "wrongPassword"].includes(fetcher.data.error));
+  // People who sign in only through their identity provider prove it there again, then come back here.
+  if (proof.kind === "provider") return <ProviderReauthentication label={label} provider={proof.provider} />;
   return (
     <fetcher.Form method="post" action={planAction} className="sign-form">
       <input type="hidden" name="intent" value="sign" />
       <input type="hidden" name="signerId" value={signerId} />
       <input type="hidden" name="drawing" value={drawing} />
       <p>{label}</p>
+      <ShownVersionFields shown={shown} />
       <DrawingPad value={drawing} onChange={setDrawing} />
+      {askPassword ? (
+        <div className="field">
+          <label htmlFor={passwordId}>{t("signing.passwordAgain")}</label>
+          <p className="small" id={helpId}>
+            {t("signing.passwordAgainHelp")}
+          </p>
+          <input id={passwordId} name="password" type="password" autoComplete="current-password" required aria-describedby={helpId} />
+        </div>
+      ) : null}
       {error ? (
         <p className="alert alert-error" role="alert">
-          {translateError(t, error)}
+          {error}
         </p>
       ) : null}
       <button type="submit" className="button-primary" disabled={fetcher.state !== "idle"}>
@@ -138,7 +206,23 @@ function SignForm({ signerId, label }: { signerId: string; label: string }) {
   );
 }
 
-function SharedSignForm({ signers }: { signers: Array<{ personId: string; label: string }> }) {
+function ProviderReauthentication({ label, provider }: { label: string; provider: { id: "staff" | "guardian"; name?: string } }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const name = useProviderName(provider);
+  return (
+    <form method="post" action="/auth/reauthenticate" className="sign-form">
+      <input type="hidden" name="returnTo" value={`${location.pathname}${location.search}`} />
+      <p>{label}</p>
+      <p className="small">{t("signing.providerAgainHelp", { provider: name })}</p>
+      <button type="submit" className="button-primary">
+        {t("signing.providerAgain", { provider: name })}
+      </button>
+    </form>
+  );
+}
+
+function SharedSignForm({ signers, shown }: { signers: Array<{ personId: string; label: string }>; shown: ShownVersion }) {
   const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
@@ -153,11 +237,12 @@ function SharedSignForm({ signers }: { signers: Array<{ personId: string; label:
       setDrawing("");
     }
   }, [fetcher.state, fetcher.data]);
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const error = useSigningAnswer(fetcher);
   return (
     <fetcher.Form method="post" action={planAction} ref={form} className="sign-form">
       <input type="hidden" name="intent" value="sign" />
       <input type="hidden" name="drawing" value={drawing} />
+      <ShownVersionFields shown={shown} />
       <label htmlFor={signerId}>{t("signing.signer")}</label>
       <select id={signerId} name="signerId" required>
         {signers.map((s) => (
@@ -169,7 +254,7 @@ function SharedSignForm({ signers }: { signers: Array<{ personId: string; label:
       <label htmlFor={passwordId}>{t("signing.password")}</label>
       <input id={passwordId} name="password" type="password" autoComplete="off" required aria-describedby={errorId} aria-invalid={error ? true : undefined} />
       <div id={errorId} className="field-error" aria-live="polite">
-        {error ? <p>{translateError(t, error)}</p> : null}
+        {error ? <p>{error}</p> : null}
       </div>
       <DrawingPad value={drawing} onChange={setDrawing} />
       <button type="submit" className="button-primary" disabled={fetcher.state !== "idle"}>
@@ -184,7 +269,7 @@ function UnlockForm() {
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const reasonId = useId();
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
   return (
     <details className="unlock">
       <summary>{t("signing.unlockSummary")}</summary>

@@ -1,0 +1,224 @@
+/**
+ * What the browser and the collaboration server share about `/collab` (see
+ * server/collab/DOCUMENT-SHAPE.md): roles and their colours, close codes, message types, the
+ * document's section names, and the one definition of an awareness (presence) state with its
+ * validators. Plain TypeScript without imports, so it costs the browser bundle nothing beyond
+ * itself and pulls no server code in. The server never imports from app/editor, the browser
+ * never from server/.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Roles
+
+/** A person's role in one pupil's plan, as shown in presence and on carets. */
+export type PlanRole = "pupil" | "mentor" | "teacher" | "guardian";
+
+export const planRoles: readonly PlanRole[] = ["pupil", "mentor", "teacher", "guardian"];
+
+/** One colour per role, dark enough for white caret labels (WCAG AA contrast). */
+export const roleColors: Record<PlanRole, string> = {
+  pupil: "#1f5fa8",
+  mentor: "#2f6b2f",
+  teacher: "#9a4a00",
+  guardian: "#7a3b8f",
+};
+
+/** What an awareness state's `user` holds; the server fills it from the session. */
+export interface PresenceUser {
+  /** Stable per person and plan, so one person's tabs show once. Made on the server only
+   * (app/utils/presence.server.ts); never the person id. */
+  key?: string;
+  name: string;
+  role: PlanRole;
+  color: string;
+}
+
+/** Length of a presence key (base64url characters). */
+export const PRESENCE_KEY_LENGTH = 12;
+const PRESENCE_KEY = new RegExp(`^[A-Za-z0-9_-]{${PRESENCE_KEY_LENGTH}}$`);
+/** Longest given name shown beside a caret; the roster holds shorter ones. */
+const MAX_NAME_CHARS = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Protocol
+
+/**
+ * Websocket close codes of /collab (4000–4999 are ours). The browser tells the person what
+ * happened for each, and does not reconnect after the final ones.
+ */
+export const CloseCode = {
+  /** A message could not be decoded or is not part of the protocol (also: a change outside the plan's sections, an awareness state of the wrong shape). Final. */
+  Malformed: 4400,
+  /** The session ended: signed out, expired or revoked. Final; sign in again. */
+  SessionEnded: 4401,
+  /** A read-only connection sent a document change (insertions and deletions alike). Final. */
+  ReadOnly: 4403,
+  /** The person's rights on the plan changed (consent withdrawn, plan locked or unlocked); reconnect to get the new ones. */
+  AccessChanged: 4409,
+  /** The plan has been locked for signing: nothing more is accepted. Final. */
+  PlanLocked: 4423,
+  /** Presence limits exceeded: more awareness client ids than a tab uses, or a state larger than a caret and a name. Final. */
+  PresenceLimit: 4429,
+  /** The plan could not be stored; reconnect and the client resends what is missing. */
+  StorageFailed: 4500,
+  /** The server is shutting down; reconnect shortly. */
+  GoingAway: 1001,
+  /** ws closes with this itself when a message is larger than maxPayload. */
+  TooLarge: 1009,
+} as const;
+
+/** y-websocket message types: the first varUint of every message. */
+export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+
+/** Awareness client ids one connection may use. A tab uses one (its Y.Doc's client id). */
+export const MAX_CLIENT_IDS_PER_CONNECTION = 4;
+/** Largest awareness state a client may send, as JSON text: a caret and a name fit in well under it. */
+export const MAX_PRESENCE_STATE_CHARS = 2048;
+
+// ---------------------------------------------------------------------------------------------
+// The document's shape: one Y.XmlFragment per section
+
+export const fixedSectionFragments = ["about", "goals", "pupilActions", "schoolActions", "guardianActions"] as const;
+
+/** The fragment of a subject's section. */
+export const subjectFragment = (subjectId: string) => `subject-${subjectId}`;
+
+const SUBJECT_FRAGMENT = /^subject-[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * What a section may hold: the nodes and marks of the editors' schema
+ * (app/editor/content-extensions.ts; a unit test keeps the two in step). Anything else an editor
+ * cannot draw — it deletes it, and a reader's editor would thereby "write" — so the server
+ * refuses it from writers.
+ */
+export const sectionBlockNodes: readonly string[] = ["paragraph", "bulletList", "orderedList"];
+export const sectionNodes: readonly string[] = [...sectionBlockNodes, "listItem", "hardBreak"];
+export const sectionMarks: readonly string[] = ["bold", "italic"];
+
+/** Whether a root type's name can be a section of some plan (which sections a plan has is SQL). */
+export function isSectionFragmentName(name: string): boolean {
+  return (fixedSectionFragments as readonly string[]).includes(name) || SUBJECT_FRAGMENT.test(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Awareness states
+
+/** A Yjs ID as JSON. */
+export interface YIdJson {
+  client: number;
+  clock: number;
+}
+
+/** A Yjs relative position as JSON (`Y.relativePositionToJSON`, or the class itself stringified). */
+export interface RelativePositionJson {
+  type?: YIdJson | null;
+  tname?: string | null;
+  item?: YIdJson | null;
+  assoc?: number;
+}
+
+/** A caret or selection in one section, as y-tiptap's cursor plugin writes it. */
+export interface Caret {
+  anchor: RelativePositionJson;
+  head: RelativePositionJson;
+}
+
+/** What the app's awareness states hold, once the server has set `user`. */
+export interface PresenceState {
+  user: PresenceUser;
+  cursor: Caret | null;
+}
+
+const POSITION_KEYS = new Set(["type", "tname", "item", "assoc"]);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isYId(value: unknown): value is YIdJson {
+  if (!isPlainObject(value)) return false;
+  const keys = Object.keys(value);
+  if (keys.length !== 2) return false;
+  const { client, clock } = value;
+  // Yjs client ids are unsigned 32-bit; clocks count structs.
+  return Number.isInteger(client) && (client as number) >= 0 && (client as number) <= 0xffff_ffff && Number.isSafeInteger(clock) && (clock as number) >= 0;
+}
+
+/**
+ * Whether a value is a relative position Yjs can resolve without throwing: exactly one of a
+ * parent type's id or a root name (`isRootName` decides which names may appear), an optional
+ * item id and an integer association, nothing else.
+ */
+export function isRelativePositionJson(value: unknown, isRootName: (name: string) => boolean = isSectionFragmentName): value is RelativePositionJson {
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) if (!POSITION_KEYS.has(key)) return false;
+  const type = value.type ?? null;
+  const tname = value.tname ?? null;
+  const item = value.item ?? null;
+  if (type !== null && !isYId(type)) return false;
+  if (item !== null && !isYId(item)) return false;
+  if (tname !== null && (typeof tname !== "string" || !isRootName(tname))) return false;
+  if ((type === null) === (tname === null)) return false;
+  return value.assoc === undefined || Number.isSafeInteger(value.assoc);
+}
+
+/** Whether a value is a caret: `{ anchor, head }`, both relative positions, nothing else. */
+export function isCaret(value: unknown, isRootName?: (name: string) => boolean): value is Caret {
+  if (!isPlainObject(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 2 && "anchor" in value && "head" in value && isRelativePositionJson(value.anchor, isRootName) && isRelativePositionJson(value.head, isRootName);
+}
+
+/** Whether a value is a user as the server sets it (or as the browser announces itself). */
+export function isPresenceUser(value: unknown): value is PresenceUser {
+  if (!isPlainObject(value)) return false;
+  const { key, name, role, color } = value;
+  return (
+    (key === undefined || (typeof key === "string" && PRESENCE_KEY.test(key))) &&
+    typeof name === "string" &&
+    name.length > 0 &&
+    name.length <= MAX_NAME_CHARS &&
+    planRoles.includes(role as PlanRole) &&
+    typeof color === "string" &&
+    /^#[0-9a-fA-F]{6}$/.test(color)
+  );
+}
+
+export type ClientPresenceResult =
+  | { ok: true; state: { cursor: Caret | null } | null }
+  | { ok: false; error: "tooLarge" | "malformed" };
+
+/**
+ * Reads an awareness state as a client sent it (JSON text), for the server. `null` means the
+ * client left. A state is an object whose `cursor` is absent, null or a caret; its `user` is
+ * ignored (the server sets it from the session) and other fields are dropped. Anything else, or
+ * more than MAX_PRESENCE_STATE_CHARS, is refused.
+ */
+export function readClientPresence(json: string, isRootName?: (name: string) => boolean): ClientPresenceResult {
+  if (json.length > MAX_PRESENCE_STATE_CHARS) return { ok: false, error: "tooLarge" };
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { ok: false, error: "malformed" };
+  }
+  if (value === null) return { ok: true, state: null };
+  if (!isPlainObject(value)) return { ok: false, error: "malformed" };
+  if (value.user !== undefined && !isPlainObject(value.user)) return { ok: false, error: "malformed" };
+  const cursor = value.cursor ?? null;
+  if (cursor !== null && !isCaret(cursor, isRootName)) return { ok: false, error: "malformed" };
+  return { ok: true, state: { cursor } };
+}
+
+/**
+ * A peer's awareness state as the browser may use it, or null to leave the peer out: a user of
+ * the right shape, and a caret only when it is one (a bad caret is dropped, the person still
+ * shown). Fields the app does not use are not copied. Every peer's state goes through here
+ * before an editor or the presence list sees it, whatever the server relayed.
+ */
+export function readPeerPresence(value: unknown, isRootName?: (name: string) => boolean): PresenceState | null {
+  if (!isPlainObject(value) || !isPresenceUser(value.user)) return null;
+  const { key, name, role, color } = value.user;
+  const user: PresenceUser = key === undefined ? { name, role, color } : { key, name, role, color };
+  return { user, cursor: isCaret(value.cursor, isRootName) ? value.cursor : null };
+}

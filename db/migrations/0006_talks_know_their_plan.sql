@@ -1,0 +1,1 @@
+ALTER TABLE `talks` ADD `plan_id` text REFERENCES plans(id);

@@ -1,0 +1,132 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import en from "../app/locales/en/common";
+import sv from "../app/locales/sv/common";
+import { isCrossSiteWrite, ownOrigins } from "../app/utils/request-origin";
+import type { Logger } from "./logger";
+
+/**
+ * What every request meets before the app: a valid Host, a bounded body, writes only from our own
+ * pages, and the security headers (a per-request CSP nonce, HSTS over HTTPS, no caching unless a
+ * route says otherwise). Refusals are short texts in Swedish and English: a browser shows them as
+ * they are, and nothing in them comes from the request or from inside the server.
+ */
+
+/** The largest request body taken at all (the biggest form is an uploaded export, up to 2 MB). */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** A school's whole roster (SS12000 files or a CSV) is uploaded in one form: the only larger body. */
+const LARGER_BODIES: Record<string, number> = { "/admin/import": 32 * 1024 * 1024 };
+
+type EdgeMessage = keyof typeof sv.edge;
+
+function refuse(res: Response, status: number, message: EdgeMessage) {
+  res.status(status).type("text/plain; charset=utf-8").send(`${sv.edge[message]}\n\n${en.edge[message]}\n`);
+}
+
+// A host name (underscores too: container names), IPv4 or [IPv6], and an optional port.
+const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** Runs `set` just before the response's headers are written (after the route has set its own). */
+function beforeHeaders(res: Response, set: () => void) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+    set();
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
+
+/** The public address, read on each request (without PUBLIC_URL it is known once the port is bound). */
+export interface Site {
+  readonly publicUrl: string;
+  /** The identity providers' origins: a sign-in (or sign-out) form is answered with a redirect there,
+   * and browsers hold such redirects to the policy's form-action. */
+  readonly providerOrigins: readonly string[];
+}
+
+export function securityHeaders(site: Site): RequestHandler {
+  return (req, res, next) => {
+    const publicHost = new URL(site.publicUrl).host;
+    const https = site.publicUrl.startsWith("https:");
+    const host = req.headers.host ?? "";
+    if (!HOST.test(host)) {
+      refuse(res, 400, "badHost");
+      return;
+    }
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.cspNonce = nonce;
+    const sockets = [...new Set([publicHost, host])].flatMap((h) => [`ws://${h}`, `wss://${h}`]);
+    res.setHeader(
+      "Content-Security-Policy",
+      [
+        "default-src 'self'",
+        `script-src 'self' 'nonce-${nonce}'`,
+        // Inline style attributes: React's style props and the editor's caret colours.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        `connect-src 'self' ${sockets.join(" ")}`,
+        "object-src 'none'",
+        "base-uri 'none'",
+        `form-action 'self'${site.providerOrigins.map((origin) => ` ${origin}`).join("")}`,
+        "frame-ancestors 'none'",
+      ].join("; "),
+    );
+    if (https) res.setHeader("Strict-Transport-Security", "max-age=31536000");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "same-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    beforeHeaders(res, () => {
+      // Personal data everywhere: nothing is cached unless a route (or the static files) says so.
+      if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-store");
+      // Answered before the body was read (refused as too large, not a form…): the connection
+      // cannot carry another request, since a client may stop sending the body half-way.
+      if (!req.complete) res.setHeader("Connection", "close");
+    });
+    next();
+  };
+}
+
+/** Bodies of a known, bounded length only; writes only from our own pages. */
+export function guardRequests(site: Site): RequestHandler {
+  return (req, res, next) => {
+    const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+    if (hasBody) {
+      if (req.headers["content-length"] === undefined) return refuse(res, 411, "lengthRequired");
+      if (Number(req.headers["content-length"]) > (LARGER_BODIES[req.path] ?? MAX_REQUEST_BYTES)) return refuse(res, 413, "tooLarge");
+    }
+    const own = ownOrigins(site.publicUrl, `${req.protocol}://${req.headers.host}`);
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === "string" ? value : null;
+    };
+    const signals = { method: req.method, secFetchSite: header("sec-fetch-site"), origin: header("origin"), referer: header("referer") };
+    if (isCrossSiteWrite(signals, own)) return refuse(res, 403, "crossSite");
+    next();
+  };
+}
+
+/** /healthz: whether the server is well, to anyone; its figures only with the operators' token. */
+export function healthCheck(options: { metricsToken?: string; check(): boolean; figures(): Record<string, unknown> }): RequestHandler {
+  const token = options.metricsToken ? Buffer.from(`Bearer ${options.metricsToken}`) : null;
+  return (req, res) => {
+    const healthy = options.check();
+    const status = { status: healthy ? "ok" : "degraded" };
+    const authorization = req.headers.authorization;
+    res.setHeader("Cache-Control", "no-store");
+    if (authorization === undefined) return void res.status(healthy ? 200 : 503).json(status);
+    const given = Buffer.from(authorization);
+    if (!token || given.length !== token.length || !timingSafeEqual(given, token)) return void res.status(401).json(status);
+    res.status(healthy ? 200 : 503).json({ ...status, database: healthy, ...options.figures() });
+  };
+}
+
+/** The last stop: an error Express or the Remix adapter threw. Logged by kind, answered without details. */
+export function hideErrors(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const status = typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : 500;
+    if (status >= 500) logger.error({ err: error instanceof Error ? error.name : "unknown" }, "request failed");
+    if (res.headersSent) return void res.destroy();
+    refuse(res, status >= 400 && status < 500 ? status : 500, status >= 400 && status < 500 ? "badRequest" : "internal");
+  };
+}

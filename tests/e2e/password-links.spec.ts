@@ -1,0 +1,91 @@
+import Database from "better-sqlite3";
+import { startTestServer } from "../support/server";
+import { expect, signInAs, test as base } from "./fixtures";
+
+/**
+ * Passwords for small schools: "forgot password" and the admin's invitation, both ending on the
+ * page where the person chooses a password. Without SMTP the mail waits in the admin's outbox;
+ * the tests read the link from there, where the admin would copy it.
+ */
+
+/** Its own server: a password changed here must not break the demo accounts of other specs. */
+const test = base.extend({
+  server: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const server = await startTestServer();
+      await use(server);
+      await server.stop();
+      server.cleanup();
+    },
+    { scope: "worker" },
+  ],
+});
+
+function newestLinkFor(databasePath: string, email: string): string {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare("select body from outbox_messages where to_address = ? and kind like 'password-%' order by created_at desc, rowid desc limit 1")
+      .get(email) as { body: string };
+    return /https?:\/\/\S+\/password\/set\?token=[A-Za-z0-9_-]+/.exec(row.body)![0];
+  } finally {
+    db.close();
+  }
+}
+
+test("a guardian who forgot her password asks for a link and chooses a new one", async ({ page, server }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Glömt lösenordet?" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Glömt lösenordet?");
+  await page.getByLabel("E-post").fill("vh@demo.test");
+  await page.getByRole("button", { name: "Skicka länk" }).click();
+  await expect(page.getByRole("status")).toContainText("Om adressen finns hos oss");
+
+  await page.goto(newestLinkFor(server.databasePath, "vh@demo.test"));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Välj ett nytt lösenord");
+  await page.getByLabel("Nytt lösenord").fill("kort");
+  await page.getByLabel("Upprepa lösenordet").fill("kort");
+  await page.getByRole("button", { name: "Spara lösenordet och logga in" }).click();
+  await expect(page.getByLabel("Nytt lösenord")).toHaveAccessibleDescription(/Lösenordet måste vara minst 10 tecken långt\./);
+  await page.getByLabel("Nytt lösenord").fill("sol och snö i mars");
+  await page.getByLabel("Upprepa lösenordet").fill("sol och snö i mars");
+  await page.getByRole("button", { name: "Spara lösenordet och logga in" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Sara!");
+
+  await page.getByRole("button", { name: "Logga ut" }).click();
+  await signInAs(page, "vh@demo.test", "sol och snö i mars");
+});
+
+test("an admin sends a teacher an invitation, and it waits in the outbox with its link", async ({ page }) => {
+  await signInAs(page, "admin@demo.test");
+  await page.goto("/admin");
+  await page.getByRole("link", { name: "Inloggning och inbjudningar" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Inloggning och inbjudningar");
+  await expect(page.getByRole("region", { name: "Inloggningssätt" })).toContainText("Lösenord: personal, elever, vårdnadshavare");
+  const staff = page.getByRole("region", { name: "Personal" });
+  await expect(staff.getByRole("row", { name: /Karin Holm/ })).toContainText("Har lösenord");
+  await staff.getByRole("button", { name: "Skicka ny länk till Karin Holm" }).click();
+  await expect(page.getByRole("status")).toContainText("1 inbjudan skickad.");
+  await expect(staff.getByRole("row", { name: /Karin Holm/ })).toContainText("Länk skickad, gäller till");
+
+  await page.getByRole("region", { name: "Elever och vårdnadshavare" }).getByLabel("Klass").selectOption({ label: "8A" });
+  await page.getByRole("button", { name: "Visa" }).click();
+  await expect(page.getByRole("heading", { name: "Vårdnadshavare i 8A" })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Sara Lindqvist/ })).toBeVisible();
+
+  await page.goto("/admin/outbox");
+  await page.getByText("Välj ditt lösenord till Elevledd IUP").click();
+  await expect(page.locator(".outbox-body").first()).toContainText("/password/set?token=");
+});
+
+test("after sending, the admin is pointed to the outbox when no mail server is set up", async ({ page }) => {
+  await signInAs(page, "admin@demo.test");
+  await page.goto("/admin/accounts");
+  await page.getByRole("button", { name: "Skicka ny länk till Erik Sandberg" }).click();
+  await expect(page.getByRole("status")).toContainText("inbjudningarna väntar i utkorgen");
+  await page.getByRole("link", { name: "Öppna utkorgen" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Utkorg");
+});

@@ -1,0 +1,87 @@
+import Database from "better-sqlite3";
+import { decode } from "turbo-stream";
+import { get } from "./http";
+
+/**
+ * Reading the demo school back from the test server's SQLite file, and the requests that set up a
+ * talk day, shared by the integration tests. Reads only: every write goes through the server.
+ */
+
+export function openSchoolDatabase(path: string) {
+  const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+  const one = <T>(sql: string, ...params: unknown[]) => sqlite.prepare(sql).get(...params) as T;
+  const all = <T>(sql: string, ...params: unknown[]) => sqlite.prepare(sql).all(...params) as T[];
+  const count = (sql: string, ...params: unknown[]) => (sqlite.prepare(sql).get(...params) as { n: number }).n;
+  const firstSchool = "(select school_id from people where email = 'admin@demo.test')";
+  return {
+    sqlite,
+    one,
+    all,
+    count,
+    personId: (email: string) => one<{ id: string }>("select id from people where email = ?", email).id,
+    personNamed: (given: string, family: string) => one<{ id: string }>("select id from people where given_name = ? and family_name = ?", given, family).id,
+    groupId: (name: string) => one<{ id: string }>(`select id from groups where name = ? and school_id = ${firstSchool}`, name).id,
+    mentorGroupsOf: (className: string) =>
+      all<{ id: string }>(`select id from groups where type = 'mentor' and name like ? and school_id = ${firstSchool} order by name`, `${className} – %`).map((g) => g.id),
+    subjectId: (code: string) => one<{ id: string }>(`select id from subjects where code = ? and language_code is null and school_id = ${firstSchool}`, code).id,
+    planOf: (pupilId: string) => one<{ id: string }>("select id from plans where pupil_id = ? order by created_at desc", pupilId).id,
+    talkOf: (eventId: string, pupilId: string) =>
+      one<{ id: string; sitting_id: string | null } | undefined>("select id, sitting_id from talks where event_id = ? and pupil_id = ?", eventId, pupilId),
+    close: () => sqlite.close(),
+  };
+}
+
+export type SchoolDatabase = ReturnType<typeof openSchoolDatabase>;
+
+/** POSTs a form with repeated fields (dates, groupIds), as a browser does. */
+export function postFields(url: string, fields: Array<[string, string]>, cookie?: string): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...(cookie ? { Cookie: cookie } : {}) },
+    body: new URLSearchParams(fields),
+  });
+}
+
+/** A day `days` from now as YYYY-MM-DD. */
+export function dayFromNow(days: number): string {
+  return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+/** Creates a talk day through the real form (one day, 15–18, sittings of an hour) and returns its id. */
+export async function createTalkDay(
+  baseUrl: string,
+  cookie: string,
+  input: { groupIds: string[]; dates?: string[]; capacity?: string; place?: string; videoUrl?: string },
+): Promise<string> {
+  const response = await postFields(
+    `${baseUrl}/talk-days`,
+    [
+      ...(input.dates ?? [dayFromNow(14)]).map((d): [string, string] => ["dates", d]),
+      ["windowStart", "15:00"],
+      ["windowEnd", "18:00"],
+      ["sittingMinutes", "60"],
+      ["talkMinutes", "30"],
+      ["place", input.place ?? "Aulan"],
+      ["videoUrl", input.videoUrl ?? ""],
+      ["capacity", input.capacity ?? "24"],
+      ...input.groupIds.map((g): [string, string] => ["groupIds", g]),
+    ],
+    cookie,
+  );
+  const match = /^\/talk-days\/([^/?#]+)$/.exec(response.headers.get("location") ?? "");
+  if (response.status !== 302 || !match) throw new Error(`creating a talk day failed with ${response.status}`);
+  return match[1]!;
+}
+
+/**
+ * A page's loader data as the browser's single-fetch request gets it (`/path.data`), decoded:
+ * route id → that route's data.
+ */
+export async function loaderData(baseUrl: string, path: string, cookie: string): Promise<Record<string, { data?: unknown }>> {
+  const response = await get(`${baseUrl}${path}.data`, cookie);
+  if (response.status !== 200) throw new Error(`GET ${path}.data answered ${response.status}`);
+  const decoded = await decode(response.body!);
+  await decoded.done;
+  return decoded.value as Record<string, { data?: unknown }>;
+}
