@@ -1,12 +1,13 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { SignInProblem, useProviderName } from "~/components/sign-in-problem";
 import { getProvider, startFlow } from "~/services/oidc.server";
 import { getReauthenticationProvider } from "~/services/sign-in-method.server";
 import { getSessionProvider, requirePerson, safeRedirectPath } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Bekräfta vem du är · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.reauthenticate" };
 
 /**
  * Proving again who one is through the provider (before signing a plan, for people without a

@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -8,8 +8,9 @@ import { FieldError, FormError } from "~/components/form-errors";
 import { requestPasswordReset } from "~/services/password-links.server";
 import { notFound } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Glömt lösenordet · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.forgotPassword" };
 
 const ForgotSchema = z.object({
   email: z

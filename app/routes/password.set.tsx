@@ -8,8 +8,12 @@ import { FieldError, FormError } from "~/components/form-errors";
 import { getPasswordLink, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, setPasswordWithLink } from "~/services/password-links.server";
 import { startSession } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Välj lösenord · Elevledd IUP" }, { name: "referrer", content: "no-referrer" }];
+export const handle: PageHandle = { titleKey: "pageTitles.setPassword" };
+
+// The link's token is in this page's address: it must not travel on as a Referer.
+export const meta: MetaFunction = () => [{ name: "referrer", content: "no-referrer" }];
 
 /** Built from the limits the loader sends, so the browser checks the same rules as the server. */
 function setPasswordSchema(min: number, max: number) {

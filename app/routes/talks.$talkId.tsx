@@ -14,7 +14,7 @@ import { performTalkIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, formatTime, fullName } from "~/utils/format";
+import { formatTalkTime, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 import type { PageHandle } from "~/utils/page-title";
@@ -80,7 +80,7 @@ export default function TalkPage() {
       <header className="talk-header">
         <h1>{t("talks.view.heading", { name: fullName(view.pupil) })}</h1>
         <p className="muted">
-          {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}
+          {t("talks.when", formatTalkTime(talk.startsAt, talk.endsAt, locale))} · {talk.place}
           {talk.videoUrl && (talk.anyoneRemote || view.leads || talk.viewerJoinsRemotely) ? (
             <>
               {" · "}

@@ -1,4 +1,5 @@
 import { createEvent } from "ics";
+import type { TFunction } from "i18next";
 import nodemailer from "nodemailer";
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
@@ -27,6 +28,14 @@ export interface MailSettings {
   from?: string;
   /** The app's address, for the link in the message. */
   appUrl: string;
+}
+
+/**
+ * The last lines of every mail: how to choose another language (in the mail's language), and every
+ * language named in itself, so a reader who cannot read this message still finds theirs.
+ */
+export function mailLanguageFooter(t: TFunction, appUrl: string): string[] {
+  return ["", "—", t("talks.mail.languageChoice", { url: appUrl }), supportedLocales.map((l) => languages[l].name).join(" · ")];
 }
 
 interface ComposedMessage {
@@ -73,11 +82,7 @@ export function composeTalkMessage(
     `– ${t("talks.mail.prepareRead", { name: pupil.givenName })}`,
     "",
     t("talks.mail.signature", { school: school.name }),
-    "",
-    "—",
-    t("talks.mail.languageChoice", { url: appUrl }),
-    // Each language named in itself, so a reader who cannot read this message still sees theirs.
-    supportedLocales.map((l) => languages[l].name).join(" · "),
+    ...mailLanguageFooter(t, appUrl),
   ];
 
   const { error, value } = createEvent({

@@ -35,6 +35,12 @@ const common: Translation = {
     sitting: "Sitting",
     talk: "Development talk",
     accessibility: "Accessibility statement",
+    forgotPassword: "Forgot your password",
+    setPassword: "Choose a password",
+    reauthenticate: "Confirm who you are",
+    accounts: "Sign-in and invitations",
+    import: "Import pupils and staff",
+    importRun: "Import",
   },
   subjects: {
     withLanguage: "{{subject}}, {{language}}",

@@ -34,6 +34,12 @@ const common = {
     sitting: "Sittning",
     talk: "Utvecklingssamtal",
     accessibility: "Tillgänglighetsredogörelse",
+    forgotPassword: "Glömt lösenordet",
+    setPassword: "Välj lösenord",
+    reauthenticate: "Bekräfta vem du är",
+    accounts: "Inloggning och inbjudningar",
+    import: "Läs in elever och personal",
+    importRun: "Inläsning",
   },
   subjects: {
     withLanguage: "{{subject}}, {{language}}",
