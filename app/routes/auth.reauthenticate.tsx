@@ -5,6 +5,7 @@ import { getProvider, startFlow } from "~/services/oidc.server";
 import { getReauthenticationProvider } from "~/services/sign-in-method.server";
 import { getSessionProvider, requirePerson, safeRedirectPath } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import { getLocale } from "~/utils/i18n.server";
 import type { PageHandle } from "~/utils/page-title";
 
 export const handle: PageHandle = { titleKey: "pageTitles.reauthenticate" };
@@ -25,6 +26,7 @@ async function reauthenticate(request: Request, context: LoaderFunctionArgs["con
     purpose: "reauthenticate",
     returnTo: safeRedirectPath(returnTo),
     personId: person.id,
+    uiLocale: await getLocale(request),
   });
   if (!started.ok) return data({ error: started.error, provider: { id: provider.id, name: provider.name } }, { status: 503 });
   return redirect(started.location, { headers: { "Set-Cookie": started.cookie, "Cache-Control": "no-store" } });

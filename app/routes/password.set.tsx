@@ -1,16 +1,21 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError, FormError } from "~/components/form-errors";
+import { LanguageChoice } from "~/components/language-menu";
+import { ethiopicFontPreloads } from "~/utils/fonts";
 import { getPasswordLink, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, setPasswordWithLink } from "~/services/password-links.server";
 import { startSession } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import type { PageHandle } from "~/utils/page-title";
 
 export const handle: PageHandle = { titleKey: "pageTitles.setPassword" };
+
+// Opened from a mail on any device, before signing in: the languages in full view, as on the sign-in page.
+export const links: LinksFunction = () => ethiopicFontPreloads;
 
 // The link's token is in this page's address: it must not travel on as a Referer.
 export const meta: MetaFunction = () => [{ name: "referrer", content: "no-referrer" }];
@@ -75,6 +80,7 @@ export default function SetPasswordPage() {
             <Link to="/login">{t("signInProblem.backToLogin")}</Link>
           </p>
         </div>
+        <LanguageChoice />
       </div>
     );
   }
@@ -84,7 +90,8 @@ export default function SetPasswordPage() {
         <h1>{link.purpose === "invitation" ? t("password.setTitleInvitation") : t("password.setTitleReset")}</h1>
         {link.email ? <p className="muted">{t("password.setFor", { email: link.email })}</p> : null}
         <p id="password-rules">{t("password.setIntro", { min: limits.min })}</p>
-        <Form method="post" {...getFormProps(form)} noValidate>
+        {/* A full page load after: signing in may bring the account's language, and the browser holds one language's texts. */}
+        <Form method="post" {...getFormProps(form)} noValidate reloadDocument>
           <FormError id={form.errorId} errors={form.errors} />
           <input type="hidden" name="token" value={token} />
           {/* For password managers: which account the new password belongs to. */}
@@ -110,6 +117,7 @@ export default function SetPasswordPage() {
           </button>
         </Form>
       </div>
+      <LanguageChoice />
     </div>
   );
 }

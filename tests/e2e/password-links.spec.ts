@@ -64,7 +64,7 @@ test("an admin sends a teacher an invitation, and it waits in the outbox with it
   await page.goto("/admin");
   await page.getByRole("link", { name: "Inloggning och inbjudningar" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Inloggning och inbjudningar");
-  await expect(page.getByRole("region", { name: "Inloggningssätt" })).toContainText("Lösenord: personal, elever, vårdnadshavare");
+  await expect(page.getByRole("region", { name: "Inloggningssätt" })).toContainText("Lösenord: personal, elever och vårdnadshavare");
   const staff = page.getByRole("region", { name: "Personal" });
   await expect(staff.getByRole("row", { name: /Karin Holm/ })).toContainText("Har lösenord");
   await staff.getByRole("button", { name: "Skicka ny länk till Karin Holm" }).click();

@@ -23,13 +23,12 @@ function value(t: TFunction, field: string, v: string | null): string {
 
 function FieldLine({ change, masked }: { change: FieldChange; masked: boolean }) {
   const { t } = useTranslation();
-  const locale = useLocale();
   const label = t(`import.field.${change.field}`);
   if (change.field === "household") return <li>{`${label}: ${t("import.householdChanged")}`}</li>;
   if ("added" in change) {
     const name = (n: string) => (n === MASKED_PERSON ? t("import.protectedPerson") : n);
     const parts = [...change.added.map((n) => `+ ${name(n)}`), ...change.removed.map((n) => `− ${name(n)}`)];
-    return <li>{`${label}: ${formatList(parts, locale)}`}</li>;
+    return <li>{`${label}: ${parts.join(", ")}`}</li>;
   }
   if (masked && change.field !== "protectedIdentity") return <li>{`${label}: ${t("import.hidden")}`}</li>;
   return <li>{`${label}: ${value(t, change.field, change.from)} → ${value(t, change.field, change.to)}`}</li>;
