@@ -5,13 +5,15 @@ import { useLocale } from "~/utils/use-locale";
 
 /**
  * The languages, each named in itself, as buttons of one form. A translation the school has not
- * reviewed says so in its own language. Choosing reloads the page in that language.
+ * reviewed says so in its own language. Choosing reloads the page in that language (the action
+ * answers with a document redirect). Not a document form post: a page that sends no referrer (the
+ * set-password link) would send `Origin: null`, which the edge refuses as another site's.
  */
 function LanguageForm({ idPrefix }: { idPrefix: string }) {
   const current = useLocale();
   const location = useLocation();
   return (
-    <Form method="post" action="/language" reloadDocument className="language-form">
+    <Form method="post" action="/language" className="language-form">
       <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
       <ul className="language-list">
         {supportedLocales.map((locale: Locale) => {

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { redirect, redirectDocument, type ActionFunctionArgs } from "@remix-run/node";
 import { setLanguage } from "~/services/language.server";
 import { getPerson, safeRedirectPath } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
@@ -15,7 +15,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const headers = new Headers();
   headers.append("Set-Cookie", await localeCookie.serialize(result.locale));
   if (!person) headers.append("Set-Cookie", await localePickedCookie.serialize(true));
-  return redirect(safeRedirectPath(result.redirectTo), { headers });
+  // A full page load in the new language: the browser holds only one language's texts.
+  return redirectDocument(safeRedirectPath(result.redirectTo), { headers });
 }
 
 export function loader() {

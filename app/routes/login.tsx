@@ -127,8 +127,7 @@ export default function LoginPage() {
                 <span>{t("login.or")}</span>
               </h2>
             ) : null}
-            {/* A full page load after sign-in: the account's language may differ from this page's, and the browser holds one language's texts. */}
-            <Form method="post" {...getFormProps(form)} noValidate reloadDocument>
+            <Form method="post" {...getFormProps(form)} noValidate>
               <FormError id={form.errorId} errors={form.errors} />
               <input type="hidden" name="redirectTo" value={redirectTo} />
               <div className="field">

@@ -90,8 +90,7 @@ export default function SetPasswordPage() {
         <h1>{link.purpose === "invitation" ? t("password.setTitleInvitation") : t("password.setTitleReset")}</h1>
         {link.email ? <p className="muted">{t("password.setFor", { email: link.email })}</p> : null}
         <p id="password-rules">{t("password.setIntro", { min: limits.min })}</p>
-        {/* A full page load after: signing in may bring the account's language, and the browser holds one language's texts. */}
-        <Form method="post" {...getFormProps(form)} noValidate reloadDocument>
+        <Form method="post" {...getFormProps(form)} noValidate>
           <FormError id={form.errorId} errors={form.errors} />
           <input type="hidden" name="token" value={token} />
           {/* For password managers: which account the new password belongs to. */}

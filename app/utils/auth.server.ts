@@ -1,4 +1,4 @@
-import { redirect, type AppLoadContext } from "@remix-run/node";
+import { redirect, redirectDocument, type AppLoadContext } from "@remix-run/node";
 import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
 import type { SessionData } from "../../db/queries/sessions";
 import { getSessionExpiry } from "../../db/queries/sessions";
@@ -76,7 +76,8 @@ export async function requirePersonSession(
  * person authenticated: acts of intent (signing a plan) ask for it to be recent. `headers` are
  * added to the redirect (e.g. clearing a sign-in cookie), `setCookies` too (the known-device cookie).
  * The page's language is settled here too: one chosen before signing in goes onto the account,
- * otherwise the account's language becomes the page's (the next page is a full document load).
+ * otherwise the account's language becomes the page's. So the next page is a full document load
+ * (the browser holds one language's texts), whichever form or redirect signed the person in.
  */
 export async function startSession(
   context: AppLoadContext,
@@ -99,7 +100,7 @@ export async function startSession(
   const locale = settleLocaleAtSignIn(context.db, personId, picked);
   if (locale) headers.append("Set-Cookie", await localeCookie.serialize(locale));
   if (picked) headers.append("Set-Cookie", await localePickedCookie.serialize("", { maxAge: 0 }));
-  return redirect(redirectTo, { headers });
+  return redirectDocument(redirectTo, { headers });
 }
 
 /** When the person last proved who they are in this session (ms since the epoch); 0 when unknown. */

@@ -111,6 +111,7 @@ test("a reader's malformed carets break nobody's editor: the pupil keeps seeing 
   // The bad "Sara" is still shown as present (her user was well-formed), without a caret.
   await expect(page.locator(".collaboration-carets__label", { hasText: "Jonas (mentor)" })).toBeVisible();
   await expect(page.locator(".collaboration-carets__label", { hasText: "Sara" })).toHaveCount(0);
+  await expectAccessible(page, "plan with a collaborator's caret after malformed carets");
 
   // What the server stored, as a client that connects now receives it.
   const reader = connectToPlan(server.url, planId, guardianCookie);
