@@ -51,9 +51,11 @@ test("signed out: sign-in (empty and with errors, in Swedish and Arabic), the ac
   await expectAccessibleAtBothWidths(page, "verify");
   await page.goto(`${own.url}/no-such-page`);
   await expectAccessibleAtBothWidths(page, "not found");
-  for (const language of ["العربية", "ትግርኛ"]) {
+  for (const [language, code] of [["العربية", "ar"], ["ትግርኛ", "ti"]] as const) {
     await page.goto(`${own.url}/login`);
     await page.getByRole("region", { name: /Välj språk|اختر اللغة|ቋንቋ ምረጽ/ }).getByRole("button", { name: language }).click();
+    // The page reloads in the chosen language once the choice is stored.
+    await expect(page.locator(`html[lang="${code}"][data-hydrated]`)).toBeAttached();
     await expectAccessibleAtBothWidths(page, `sign-in in ${language}`);
   }
 });

@@ -1,12 +1,16 @@
 /**
  * Every page a guardian sees, in each of the seven languages, on a phone (390 px): sign-in, home
  * with the booking card, the child's page, the plan (top, and the signing step after the lock),
- * the talk view, and the accessibility statement. Into ./screenshots/languages (not committed).
+ * the talk view, and the accessibility statement; with identity providers set up: the sign-in
+ * page's provider buttons, "no matching person", forgot password (asked and sent) and set
+ * password (empty and with an error). Into ./screenshots/languages (not committed).
  * `npm run screenshots:languages`.
  */
 import { mkdirSync } from "node:fs";
+import Database from "better-sqlite3";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { supportedLocales } from "../../app/i18n";
+import { startTestProvider } from "../support/oidc-provider";
 import { startTestServer, type TestServer } from "../support/server";
 
 const out = "screenshots/languages";
@@ -42,8 +46,11 @@ async function swedish(email: string, viewport = { width: 1280, height: 900 }): 
 async function guardianIn(locale: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: phone, timezoneId: "Europe/Stockholm" })).newPage();
   await page.goto(`${server.url}/login`);
+  // Choosing stores the language, then the page loads again in it.
+  const reloaded = page.waitForEvent("load");
   await page.locator(`.language-choice button[value="${locale}"]`).click();
-  await page.waitForLoadState("networkidle");
+  await reloaded;
+  await page.locator("html[data-hydrated]").waitFor();
   await fontsReady(page);
     await page.screenshot({ path: `${out}/${locale}-1-sign-in.png`, fullPage: true });
   await page.locator('input[type="email"]').fill("vh@demo.test");
@@ -53,7 +60,80 @@ async function guardianIn(locale: string): Promise<Page> {
   return page;
 }
 
+/** The pages a guardian meets before signing in, where the school signs in through providers. */
+async function signInPages(): Promise<void> {
+  const idp = await startTestProvider({
+    name: "E-legitimation",
+    accounts: [{ sub: "ny", username: "ny.person", password: "x", claims: { email: "ny.person@sjovik.example", email_verified: true } }],
+  });
+  const withProviders = await startTestServer({
+    env: {
+      OIDC_STAFF_ISSUER: idp.issuer,
+      OIDC_STAFF_CLIENT_ID: "not-used",
+      OIDC_GUARDIAN_ISSUER: idp.issuer,
+      OIDC_GUARDIAN_CLIENT_ID: idp.clientId,
+      OIDC_GUARDIAN_CLIENT_SECRET: idp.clientSecret,
+    },
+  });
+  await idp.registerClient({ redirectUri: `${withProviders.url}/auth/guardian/callback`, postLogoutRedirectUri: `${withProviders.url}/login` });
+  try {
+    // One reset link for all languages: looking at its page does not use it up.
+    const asker = await (await browser.newContext({ viewport: phone })).newPage();
+    await asker.goto(`${withProviders.url}/password/forgot`);
+    await asker.locator('input[type="email"]').fill("vh@demo.test");
+    await asker.locator('form:has(input[type="email"]) button[type="submit"]').click();
+    await asker.getByRole("status").waitFor();
+    await asker.context().close();
+    const db = new Database(withProviders.databasePath, { readonly: true });
+    const body = (db.prepare("select body from outbox_messages where kind = 'password-reset' order by created_at desc limit 1").get() as { body: string }).body;
+    db.close();
+    const link = /https?:\/\/\S+\/password\/set\?token=\S+/.exec(body)![0];
+
+    for (const locale of supportedLocales) {
+      const page = await (await browser.newContext({ viewport: phone, timezoneId: "Europe/Stockholm" })).newPage();
+      await page.goto(`${withProviders.url}/login`);
+      const reloaded = page.waitForEvent("load");
+      await page.locator(`.language-choice button[value="${locale}"]`).click();
+      await reloaded;
+      await page.locator(`html[lang="${locale}"][data-hydrated]`).waitFor();
+      await fontsReady(page);
+      await page.screenshot({ path: `${out}/${locale}-0a-sign-in-providers.png`, fullPage: true });
+      await page.locator('form[action="/auth/guardian"] button').click();
+      await page.getByLabel("Användarnamn").fill("ny.person");
+      await page.getByLabel("Lösenord").fill("x");
+      await page.getByRole("button", { name: "Logga in" }).click();
+      await page.waitForURL(/\/auth\/guardian\/callback/);
+      await fontsReady(page);
+      await page.screenshot({ path: `${out}/${locale}-0b-no-match.png`, fullPage: true });
+      await page.goto(`${withProviders.url}/password/forgot`);
+      await fontsReady(page);
+      await page.screenshot({ path: `${out}/${locale}-0c-forgot.png`, fullPage: true });
+      await page.locator('input[type="email"]').fill("vh@demo.test");
+      await page.locator('form:has(input[type="email"]) button[type="submit"]').click();
+      await page.getByRole("status").waitFor();
+      await fontsReady(page);
+      await page.screenshot({ path: `${out}/${locale}-0d-forgot-sent.png`, fullPage: true });
+      await page.goto(link);
+      await page.locator("html[data-hydrated]").waitFor();
+      await fontsReady(page);
+      await page.screenshot({ path: `${out}/${locale}-0e-set-password.png`, fullPage: true });
+      await page.locator('input[autocomplete="new-password"]').first().fill("kort");
+      await page.locator('input[autocomplete="new-password"]').last().fill("annat");
+      await page.locator('form:has(input[autocomplete="new-password"]) button[type="submit"]').click();
+      await page.locator(".field-error p").first().waitFor();
+      await fontsReady(page);
+      await page.screenshot({ path: `${out}/${locale}-0f-set-password-errors.png`, fullPage: true });
+      await page.context().close();
+    }
+  } finally {
+    await withProviders.stop();
+    withProviders.cleanup();
+    await idp.close();
+  }
+}
+
 try {
+  await signInPages();
   // The school's side, in Swedish: a talk day with invitations, Alva's words, then the lock.
   const mentor = await swedish("mentor@demo.test");
   await mentor.goto(`${server.url}/talk-days`);

@@ -1052,7 +1052,7 @@ const common: Translation = {
       groups: "المجموعات",
       guardians: "أولياء الأمور",
       children: "الأطفال",
-      mentorOf: "مرشد لـ",
+      mentorOf: "مرشد في",
       teaches: "يدرّس",
       name: "الاسم",
       type: "النوع",

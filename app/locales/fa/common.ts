@@ -1015,7 +1015,7 @@ const common: Translation = {
       groups: "گروه‌ها",
       guardians: "سرپرستان",
       children: "فرزندان",
-      mentorOf: "مربیِ",
+      mentorOf: "مربی در",
       teaches: "تدریس می‌کند",
       name: "نام",
       type: "نوع",
