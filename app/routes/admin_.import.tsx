@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -10,8 +10,9 @@ import { parseForm, respond } from "~/utils/action-result.server";
 import { formatDateTime } from "~/utils/format";
 import { readUploadForm } from "~/utils/forms.server";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Läs in elever och personal · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.import" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requireSchoolAdmin(request, context);
@@ -55,7 +56,7 @@ export default function ImportPage() {
   const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/admin">{t("nav.admin")}</Link>
       </nav>
       <h1>{t("import.title")}</h1>

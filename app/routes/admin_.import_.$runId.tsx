@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -12,8 +12,9 @@ import { notFound } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { readFormData } from "~/utils/forms.server";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Inläsning · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.importRun" };
 
 /** A dry run waiting to be applied, or an applied import: what it changes, person by person. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -44,7 +45,7 @@ export default function ImportRunPage() {
   const pending = run.status === "pending";
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/admin">{t("nav.admin")}</Link> › <Link to="/admin/import">{t("import.title")}</Link>
       </nav>
       <h1>{pending ? t("import.dryRunTitle") : t("import.appliedTitle")}</h1>

@@ -1,12 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireSchoolAdmin } from "~/policies/school.server";
 import { getOutboxPage } from "~/services/talk-mail.server";
 import { formatDateTime } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Utkorg · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.outbox" };
 
 /** Every e-mail the app has made for the school: without SMTP this is where they wait. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -20,7 +21,7 @@ export default function OutboxPage() {
   const { smtp, messages } = useLoaderData<typeof loader>();
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/admin">{t("nav.admin")}</Link>
       </nav>
       <h1>{t("talks.outbox.title")}</h1>
@@ -48,13 +49,18 @@ export default function OutboxPage() {
             <li key={m.id} className="card outbox-message">
               <details>
                 <summary>
-                  <strong>{m.subject}</strong>
+                  {/* The message in the guardian's language, marked so (WCAG 3.1.2) and in its own direction. */}
+                  <strong lang={m.locale} dir="auto">
+                    {m.subject}
+                  </strong>
                   <span className="small muted">
                     {" "}
                     · {t("talks.outbox.to", { address: m.to })} · {formatDateTime(new Date(m.createdAt), locale)} · {state}
                   </span>
                 </summary>
-                <pre className="outbox-body">{m.body}</pre>
+                <pre className="outbox-body" lang={m.locale} dir="auto">
+                  {m.body}
+                </pre>
                 {m.calendar ? (
                   <>
                     <p>
@@ -62,7 +68,7 @@ export default function OutboxPage() {
                         {t("talks.outbox.calendar")}
                       </a>
                     </p>
-                    <pre className="outbox-body small" aria-label={t("talks.outbox.calendar")}>
+                    <pre className="outbox-body small" aria-label={t("talks.outbox.calendar")} lang={m.locale} dir="auto">
                       {m.calendar}
                     </pre>
                   </>

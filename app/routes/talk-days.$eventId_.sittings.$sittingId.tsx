@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,10 +8,12 @@ import { getSittingBoard, type SittingBoard } from "~/services/talk-live.server"
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, formatTime, fullName } from "~/utils/format";
+import { formatTalkTime, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
-export const meta: MetaFunction = () => [{ title: "Sittning · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.sitting" };
 
 /** How often the board asks who has the plans open (presence is not pushed). */
 const PRESENCE_REFRESH_MS = 10_000;
@@ -43,14 +45,12 @@ export default function SittingBoardPage() {
 
   return (
     <div className="page page-wide">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to={`/talk-days/${board.eventId}`}>{t("talks.board.title")}</Link>
       </nav>
       <h1>
         {t("talks.sitting.title", {
-          date: formatDate(board.sitting.startsAt.slice(0, 10), locale),
-          from: board.sitting.startsAt.slice(11),
-          to: board.sitting.endsAt.slice(11),
+          ...formatTalkTime(board.sitting.startsAt, board.sitting.endsAt, locale),
         })}
       </h1>
       <p className="muted">{board.sitting.place}</p>
@@ -63,7 +63,7 @@ export default function SittingBoardPage() {
           <ul className="plain-list" role="status">
             {openCalls.map((c) => (
               <li key={c.id}>
-                {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: locale === "sv" ? c.subject.nameSv : c.subject.nameEn, time: formatTime(new Date(c.calledAt), locale) })}
+                {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
               </li>
             ))}
           </ul>
@@ -107,7 +107,7 @@ function PupilCard({ pupil, talkMinutes }: { pupil: SittingBoard["pupils"][numbe
         <p key={c.id} className={c.acknowledged ? "small" : "small call-open"}>
           {c.acknowledged && c.teacher
             ? t("talks.call.onTheWay", { name: fullName(c.teacher), time: formatTime(new Date(c.calledAt), locale) })
-            : t("talks.sitting.callLine", { name: pupil.masked ? t("pupil.protectedMasked") : fullName(pupil.pupil), subject: locale === "sv" ? c.subject.nameSv : c.subject.nameEn, time: formatTime(new Date(c.calledAt), locale) })}
+            : t("talks.sitting.callLine", { name: pupil.masked ? t("pupil.protectedMasked") : fullName(pupil.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
         </p>
       ))}
       <p className="small">

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -14,14 +14,15 @@ import { performTalkIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, formatTime, fullName } from "~/utils/format";
+import { formatTalkTime, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import type { LivePlanHandle } from "~/utils/use-live-events";
-
-export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd IUP" }];
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = {
+export const handle: LivePlanHandle & PageHandle = {
+  titleKey: "pageTitles.talk",
   livePlan: (data) => {
     const page = data as { view?: { planId: string }; liveSeq?: number } | undefined;
     return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;
@@ -60,14 +61,14 @@ export default function TalkPage() {
   }, [follow, talk.currentSection]);
 
   const titleOf = (item: (typeof view.agenda)[number]) =>
-    item.subject ? (locale === "sv" ? item.subject.nameSv : item.subject.nameEn) : t(`plan.sections.${item.kind as "about"}`);
+    item.subject ? subjectName(item.subject, locale, t) : t(`plan.sections.${item.kind as "about"}`);
   const pendingSection = agendaFetcher.formData?.get("fragment");
   const current = typeof pendingSection === "string" ? pendingSection : talk.currentSection;
   const currentItem = view.agenda.find((item) => item.fragment === current);
 
   return (
     <div className="page page-wide talk-page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to={`/plans/${view.planId}`}>{t("talks.view.openPlan")}</Link>
         {view.sittingBoard ? (
           <>
@@ -79,7 +80,7 @@ export default function TalkPage() {
       <header className="talk-header">
         <h1>{t("talks.view.heading", { name: fullName(view.pupil) })}</h1>
         <p className="muted">
-          {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}
+          {t("talks.when", formatTalkTime(talk.startsAt, talk.endsAt, locale))} · {talk.place}
           {talk.videoUrl && (talk.anyoneRemote || view.leads || talk.viewerJoinsRemotely) ? (
             <>
               {" · "}

@@ -61,7 +61,7 @@ export function getTalkView(db: AppDatabase, personId: string, talkId: string, n
     calls: talkQueries.getOpenCallsOfTalk(db, talkId).map((c) => ({
       id: c.id,
       subjectId: c.subjectId,
-      subject: { code: c.subjectCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
+      subject: { code: c.subjectCode, languageCode: c.subjectLanguageCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
       calledAt: c.calledAt.toISOString(),
       acknowledgedAt: c.acknowledgedAt?.toISOString() ?? null,
       teacher: c.teacher,
@@ -143,7 +143,7 @@ export function getCallsForTeacher(db: AppDatabase, teacherId: string, now = new
         id: r.id,
         talkId: r.talkId,
         pupil: { givenName: r.pupilGiven, familyName: r.pupilFamily },
-        subject: { code: r.subjectCode, nameSv: r.subjectSv, nameEn: r.subjectEn },
+        subject: { code: r.subjectCode, languageCode: r.subjectLanguageCode, nameSv: r.subjectSv, nameEn: r.subjectEn },
         calledAt: r.calledAt.toISOString(),
         acknowledged: r.acknowledgedAt !== null,
         startsAt: details.talk.startsAt,
@@ -210,7 +210,7 @@ export function getSittingBoard(
             })),
           calls: talkQueries.getOpenCallsOfTalk(db, talk.id).map((c) => ({
             id: c.id,
-            subject: { code: c.subjectCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
+            subject: { code: c.subjectCode, languageCode: c.subjectLanguageCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
             calledAt: c.calledAt.toISOString(),
             acknowledged: c.acknowledgedAt !== null,
             teacher: c.teacher,

@@ -1,5 +1,5 @@
 import { createEvent } from "ics";
-import i18next, { type TFunction } from "i18next";
+import type { TFunction } from "i18next";
 import nodemailer from "nodemailer";
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
@@ -8,8 +8,9 @@ import type { SignedInPerson } from "../../db/queries/roster";
 import { getTalkDetails } from "../../db/queries/talks";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
 import { people, schools } from "../../db/schema";
-import { i18nConfig, isLocale, resources, type Locale } from "~/i18n";
-import { formatDate } from "~/utils/format";
+import { defaultLocale, isLocale, languages, supportedLocales, type Locale } from "~/i18n";
+import { formatTalkTime, fullName } from "~/utils/format";
+import { translatorFor } from "~/utils/i18n.server";
 import { getTalkRecipients } from "./talk-days.server";
 
 /**
@@ -29,17 +30,12 @@ export interface MailSettings {
   appUrl: string;
 }
 
-const translators = new Map<Locale, TFunction>();
-/** A translator fixed to one language, for messages that leave the app (e-mail). */
-export function translatorFor(locale: Locale): TFunction {
-  let t = translators.get(locale);
-  if (!t) {
-    const instance = i18next.createInstance();
-    void instance.init({ ...i18nConfig, resources, lng: locale, initImmediate: false });
-    t = instance.getFixedT(locale);
-    translators.set(locale, t);
-  }
-  return t;
+/**
+ * The last lines of every mail: how to choose another language (in the mail's language), and every
+ * language named in itself, so a reader who cannot read this message still finds theirs.
+ */
+export function mailLanguageFooter(t: TFunction, appUrl: string): string[] {
+  return ["", "—", t("talks.mail.languageChoice", { url: appUrl }), supportedLocales.map((l) => languages[l].name).join(" · ")];
 }
 
 interface ComposedMessage {
@@ -61,12 +57,10 @@ export function composeTalkMessage(
   const pupil = db.select({ givenName: people.givenName, familyName: people.familyName }).from(people).where(eq(people.id, details.talk.pupilId)).get();
   const school = db.select({ name: schools.name }).from(schools).where(eq(schools.id, details.event.schoolId)).get();
   if (!pupil || !school) return null;
-  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv";
+  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : defaultLocale;
   const t = translatorFor(locale);
-  const pupilName = `${pupil.givenName} ${pupil.familyName}`;
-  const date = formatDate(details.talk.startsAt.slice(0, 10), locale);
-  const from = details.talk.startsAt.slice(11);
-  const to = details.talk.endsAt.slice(11);
+  const pupilName = fullName(pupil);
+  const { date, range } = formatTalkTime(details.talk.startsAt, details.talk.endsAt, locale);
   const talkMinutes = details.talk.sittingId ? details.event.talkMinutes : minutesBetween(details.talk.startsAt, details.talk.endsAt);
 
   const subject = t(kind === "talk-invitation" ? "talks.mail.subjectInvitation" : "talks.mail.subjectChange", { name: pupilName });
@@ -75,7 +69,7 @@ export function composeTalkMessage(
     "",
     t(kind === "talk-invitation" ? "talks.mail.intro" : "talks.mail.introChange", { name: pupilName }),
     "",
-    t("talks.mail.when", { date, from, to, minutes: talkMinutes }),
+    t("talks.mail.when", { date, range, minutes: talkMinutes }),
     t("talks.mail.where", { place: details.place }),
     ...(details.videoUrl ? [t("talks.mail.video", { url: details.videoUrl })] : []),
     "",
@@ -88,6 +82,7 @@ export function composeTalkMessage(
     `– ${t("talks.mail.prepareRead", { name: pupil.givenName })}`,
     "",
     t("talks.mail.signature", { school: school.name }),
+    ...mailLanguageFooter(t, appUrl),
   ];
 
   const { error, value } = createEvent({
@@ -134,7 +129,7 @@ export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: Talk
             recipientId: recipient.id,
             toAddress: recipient.email,
             kind,
-            locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv",
+            locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : defaultLocale,
             ...message,
             createdAt: now,
             transport: "outbox",
@@ -194,6 +189,7 @@ export function getOutboxPage(db: AppDatabase, person: SignedInPerson) {
       masked: recipientProtected,
       to: recipientProtected ? null : m.toAddress,
       kind: m.kind,
+      locale: m.locale,
       subject: recipientProtected ? null : m.subject,
       body: recipientProtected ? null : m.body,
       calendar: recipientProtected ? null : m.calendar,

@@ -102,6 +102,8 @@ export function getAssessableGroups(db: AppDatabase, teacherId: string, schoolId
       subjectId: subjects.id,
       subjectSv: subjects.nameSv,
       subjectEn: subjects.nameEn,
+      subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
     })
     .from(teachingDuties)
     .innerJoin(groups, eq(groups.id, teachingDuties.groupId))
@@ -155,7 +157,7 @@ export function getAssessmentGrid(db: AppDatabase, duty: { termId: string; group
   const saved = getAssessments(db, members.map((m) => m.id), duty.termId, [duty.subjectId]);
   return {
     group,
-    subject: { id: subject.id, nameSv: subject.nameSv, nameEn: subject.nameEn },
+    subject: { id: subject.id, code: subject.code, languageCode: subject.languageCode, nameSv: subject.nameSv, nameEn: subject.nameEn },
     term: { kind: term.kind, year: term.year },
     pupils: members.map((m) => ({
       ...m,

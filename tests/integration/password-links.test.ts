@@ -74,6 +74,9 @@ describe("without SMTP: links reach people through the admin's outbox", () => {
     expect(mail!.body).toMatch(/^Hello Karin!/);
     expect(mail!.body).toContain("Solbackeskolan has invited you");
     expect(mail!.body).toContain("valid for one hour");
+    // Like talk mail: how to choose another language, in hers, and every language named in itself.
+    expect(mail!.body).toContain(`Would you like these messages in another language? Sign in at ${PUBLIC_URL}`);
+    expect(mail!.body).toContain("Svenska · English · العربية · Soomaali · ትግርኛ · فارسی / دری · Українська");
     expect(mail!.body).not.toContain("evil.example");
     const link = linkIn(mail!.body)!;
     expect(link[0].startsWith(`${PUBLIC_URL}/password/set?token=`)).toBe(true);
@@ -107,8 +110,9 @@ describe("without SMTP: links reach people through the admin's outbox", () => {
     const done = await postForm(`${server.url}/password/set?token=${token}`, { token, password: "fyra ord som minns", repeat: "fyra ord som minns" });
     expect(done.status).toBe(302);
     expect(done.headers.get("location")).toBe("/");
+    // Signed in by the link, the page takes the account's language (she reads English).
     const home = await get(`${server.url}/`, cookieFrom(done));
-    expect(heading(await home.text())).toBe("Hej Karin!");
+    expect(heading(await home.text())).toBe("Hello Karin!");
 
     const again = await get(`${server.url}/password/set?token=${token}`);
     expect(again.status).toBe(410);
@@ -265,7 +269,7 @@ describe("with SMTP and password sign-in for staff and guardians only", () => {
     const klass = (db.prepare("select g.id from groups g join group_members m on m.group_id = g.id where m.pupil_id = ? and g.type = 'class'").get(alva) as { id: string }).id;
     const page = text(await (await get(`${server.url}/admin/accounts?class=${klass}`, admin)).text());
     expect(page).toMatch(/Alva Lindqvist Loggar inte in med lösenord/);
-    expect(page).toMatch(/Lösenord: personal, vårdnadshavare/);
+    expect(page).toMatch(/Lösenord: personal och vårdnadshavare/);
 
     const invited = await postForm(`${server.url}/admin/accounts`, { intent: "invite", personId: alva }, admin);
     expect(text(await invited.text())).toContain("0 inbjudningar skickade.");
