@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -8,8 +8,9 @@ import { parseForm, respond } from "~/utils/action-result.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Utkorg · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.outbox" };
 
 /** Every e-mail the app has made for the school: without SMTP this is where they wait. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -81,7 +82,7 @@ export default function OutboxPage() {
   const stateOf = useMessageState();
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/admin">{t("nav.admin")}</Link>
       </nav>
       <h1>{t("talks.outbox.title")}</h1>
@@ -110,13 +111,18 @@ export default function OutboxPage() {
             <li key={m.id} className="card outbox-message">
               <details>
                 <summary>
-                  <strong>{m.subject}</strong>
+                  {/* The message in the guardian's language, marked so (WCAG 3.1.2) and in its own direction. */}
+                  <strong lang={m.locale} dir="auto">
+                    {m.subject}
+                  </strong>
                   <span className="small muted">
                     {" "}
                     · {t("talks.outbox.to", { address: m.to })} · {formatDateTime(new Date(m.createdAt), locale)} · {state}
                   </span>
                 </summary>
-                <pre className="outbox-body">{m.body}</pre>
+                <pre className="outbox-body" lang={m.locale} dir="auto">
+                  {m.body}
+                </pre>
                 {m.kind === "guest-link" && m.status === "sent" ? <p className="small muted">{t("talks.outbox.linkRemoved")}</p> : null}
                 {m.oneTimeLink && m.status === "failed" ? (
                   <p className="small muted">{t(m.kind === "guest-link" ? "talks.outbox.guestLinkFailed" : "talks.outbox.passwordLinkFailed")}</p>
@@ -128,7 +134,7 @@ export default function OutboxPage() {
                         {t("talks.outbox.calendar")}
                       </a>
                     </p>
-                    <pre className="outbox-body small" aria-label={t("talks.outbox.calendar")}>
+                    <pre className="outbox-body small" aria-label={t("talks.outbox.calendar")} lang={m.locale} dir="auto">
                       {m.calendar}
                     </pre>
                   </>

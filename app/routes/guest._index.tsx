@@ -7,13 +7,15 @@ import { getGuestView } from "~/services/talk-guests.server";
 import { notFound } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 
 // No names in the title: titles end up in browser history.
-export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd IUP" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 
 /** The guest's own stream (no session): what the family hears of this plan. */
-export const handle: LivePlanHandle = {
+export const handle: LivePlanHandle & PageHandle = {
+  titleKey: "pageTitles.talk",
   livePlan: (loaded) => {
     const page = loaded as { view?: { planId: string } | null; liveSeq?: number } | undefined;
     return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;

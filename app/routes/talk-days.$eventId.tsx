@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getTalkBoard, type TalkBoard } from "~/services/talk-days.server";
@@ -6,10 +6,11 @@ import { performBoardIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, formatDateTime, fullName } from "~/utils/format";
+import { formatDateTime, formatTalkTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Samtalsdagar · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.talkDays" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -67,9 +68,11 @@ function usePupilName() {
   return (p: { givenName: string; familyName: string; masked: boolean }) => (p.masked ? t("pupil.protectedMasked") : fullName(p));
 }
 
+/** A sitting as families see it too: the weekday, the date and the time. */
 function useSittingLabel() {
   const locale = useLocale();
-  return (s: { startsAt: string; endsAt: string }) => `${formatDate(s.startsAt.slice(0, 10), locale)} ${s.startsAt.slice(11)}–${s.endsAt.slice(11)}`;
+  const { t } = useTranslation();
+  return (s: { startsAt: string; endsAt: string }) => t("talks.when", formatTalkTime(s.startsAt, s.endsAt, locale));
 }
 
 export default function TalkBoardPage() {
@@ -84,7 +87,7 @@ export default function TalkBoardPage() {
 
   return (
     <div className="page page-wide">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/talk-days">{t("talks.days.title")}</Link>
       </nav>
       <h1>{t("talks.board.title")}</h1>

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TalkDayFields } from "~/components/talk/talk-day-fields";
@@ -7,10 +7,11 @@ import { performTalkDayCorrection } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, fullName } from "~/utils/format";
+import { formatTalkTime, fullName } from "~/utils/format";
+import type { PageHandle } from "~/utils/page-title";
 import { useLocale } from "~/utils/use-locale";
 
-export const meta: MetaFunction = () => [{ title: "Ändra samtalsdagarna · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.editTalkDays" };
 
 /** Correcting a planned talk day: for those who may change what every family of it gets. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -35,11 +36,11 @@ export default function CorrectTalkDayPage() {
   const clashes = ((failure?.details as { clashes?: CorrectionClash[] } | undefined)?.clashes ?? []).slice(0, 50);
   // A clash nobody accepted yet may be accepted with a reason; a full sitting may not.
   const overridable = failure && (failure.error === "sibling" || failure.error === "unavailable" || (failure.error === "validation" && failure.fieldErrors?.override));
-  const when = (c: CorrectionClash) => (c.startsAt ? `${formatDate(c.startsAt.slice(0, 10), locale)} ${c.startsAt.slice(11)}–${c.endsAt.slice(11)}` : "");
+  const when = (c: CorrectionClash) => (c.startsAt ? t("talks.when", formatTalkTime(c.startsAt, c.endsAt, locale)) : "");
 
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to={`/talk-days/${form.eventId}`}>{t("talks.board.title")}</Link>
       </nav>
       <h1>{t("talks.correct.heading")}</h1>

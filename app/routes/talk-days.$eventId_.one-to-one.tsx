@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { LiveBoard } from "~/components/talk/live-board";
@@ -7,8 +7,9 @@ import { getLiveBoard } from "~/services/talk-live.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Enskilda samtal · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.oneToOne" };
 
 /** The live board of a talk day's one-to-one talks: the mentor's own pupils (an admin: all). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

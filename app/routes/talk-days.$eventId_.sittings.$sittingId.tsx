@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { LiveBoard } from "~/components/talk/live-board";
@@ -7,10 +7,11 @@ import { getLiveBoard } from "~/services/talk-live.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate } from "~/utils/format";
+import { formatTalkTime } from "~/utils/format";
+import type { PageHandle } from "~/utils/page-title";
 import { useLocale } from "~/utils/use-locale";
 
-export const meta: MetaFunction = () => [{ title: "Sittning · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.sitting" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -28,10 +29,6 @@ export default function SittingBoardPage() {
   const { t } = useTranslation();
   const locale = useLocale();
   const board = useLoaderData<typeof loader>();
-  const title = t("talks.sitting.title", {
-    date: formatDate(board.sitting.startsAt.slice(0, 10), locale),
-    from: board.sitting.startsAt.slice(11),
-    to: board.sitting.endsAt.slice(11),
-  });
+  const title = t("talks.sitting.title", formatTalkTime(board.sitting.startsAt, board.sitting.endsAt, locale));
   return <LiveBoard board={board} title={title} subtitle={board.sitting.place} />;
 }

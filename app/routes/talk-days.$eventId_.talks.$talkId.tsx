@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,10 +7,11 @@ import { performGuestIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, formatDateTime, formatTime, fullName } from "~/utils/format";
+import { formatDateTime, formatTalkTime, formatTime, fullName } from "~/utils/format";
+import type { PageHandle } from "~/utils/page-title";
 import { useLocale } from "~/utils/use-locale";
 
-export const meta: MetaFunction = () => [{ title: "Samtal · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.talkAdmin" };
 
 /** One talk for staff (the pupil's mentor, an admin): when and where, and its interpreter as a guest. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -35,12 +36,12 @@ export default function TalkPage() {
   const { talk } = page;
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to={`/talk-days/${page.eventId}`}>{t("talks.board.title")}</Link>
       </nav>
       <h1>{t("talks.guests.heading", { name })}</h1>
       <p className="lead">
-        {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}
+        {t("talks.when", formatTalkTime(talk.startsAt, talk.endsAt, locale))} · {talk.place}
       </p>
       <p className="muted">
         {t("talks.guardian.length", { minutes: talk.talkMinutes })}

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanActionContext } from "~/components/plan/plan-action";
@@ -13,12 +13,12 @@ import { performTalkIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import type { PageHandle } from "~/utils/page-title";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 
-export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd IUP" }];
-
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = {
+export const handle: LivePlanHandle & PageHandle = {
+  titleKey: "pageTitles.talk",
   livePlan: (data) => {
     const page = data as { view?: { planId: string }; liveSeq?: number } | undefined;
     return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;

@@ -14,11 +14,12 @@ import {
 } from "../../db/queries/accounts";
 import { newId } from "../../db/ids";
 import type { SignedInPerson } from "../../db/queries/roster";
-import { isLocale, type Locale } from "~/i18n";
+import { defaultLocale, isLocale, type Locale } from "~/i18n";
 import { hashPassword } from "./sign-in.server";
 import { canInSchool } from "~/policies/school.server";
+import { translatorFor } from "~/utils/i18n.server";
 import { dispatch, storeMessage, type StoredMessage } from "./mail-delivery.server";
-import { translatorFor } from "./talk-mail.server";
+import { mailLanguageFooter } from "./talk-mail.server";
 
 /**
  * One-time links to set a password: an admin's invitation, or "forgot password". The token is
@@ -49,7 +50,7 @@ function mayUsePassword(context: Context, personId: string): boolean {
 }
 
 function composeMail(context: Context, person: AccountPerson, purpose: Purpose, link: string | null) {
-  const locale: Locale = isLocale(person.preferredLocale) ? person.preferredLocale : "sv";
+  const locale: Locale = isLocale(person.preferredLocale) ? person.preferredLocale : defaultLocale;
   const t = translatorFor(locale);
   const school = getSchoolName(context.db, person.schoolId) ?? "";
   const kind = purpose === "invitation" ? "invitation" : "reset";
@@ -65,6 +66,7 @@ function composeMail(context: Context, person: AccountPerson, purpose: Purpose, 
     ...(purpose === "reset" ? [t("accountMail.ignore")] : []),
     "",
     t("accountMail.signature", { school }),
+    ...mailLanguageFooter(t, context.signIn.publicUrl),
   ].join("\n");
   return { locale, subject: t(`accountMail.${kind}Subject`), body };
 }

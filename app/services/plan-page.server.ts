@@ -32,7 +32,7 @@ function planSectionsWithAssessments(db: AppDatabase, plan: Plan) {
       teachers: section.subject ? (teachersBySubject.get(section.subject.id) ?? []) : [],
       assessment: assessment
         ? {
-            level: step ? { sv: step.sv, en: step.en } : null,
+            level: step ? { key: step.key, sv: step.sv, en: step.en } : null,
             scaleKind: scale?.kind ?? "grades",
             written: assessment.written,
             updatedAt: assessment.updatedAt.toISOString(),

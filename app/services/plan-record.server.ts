@@ -79,7 +79,8 @@ export function hasTalkFields(record: PlanRecord): record is PlanRecordV2 {
   return record.format === PLAN_RECORD_FORMAT;
 }
 
-const attendanceSv = { room: "på plats", remote: "på distans", phone: "per telefon" } as const;
+/** How a guardian took part, in the words the record keeps (Swedish, the school's language). */
+export const recordedAttendance = { room: "på plats", remote: "på distans", phone: "per telefon" } as const;
 
 /**
  * The talk a plan is locked after, and who took part: the pupil; the guardians who answered how they
@@ -98,7 +99,7 @@ function talkFields(db: AppDatabase, plan: Plan, lockedBy: string, lockedAt: Dat
   for (const guardian of getPeopleNames(db, [...guardianIds])) {
     if (!findRelations(db, guardian.id, plan.pupilId).guardian) continue;
     const attendance = replies.find((r) => r.guardianId === guardian.id)?.attendance;
-    participants.push({ name: nameOf(guardian), role: "guardian", detail: attendance ? attendanceSv[attendance] : null });
+    participants.push({ name: nameOf(guardian), role: "guardian", detail: attendance ? recordedAttendance[attendance] : null });
   }
   const locker = db.select().from(people).where(eq(people.id, lockedBy)).get()!;
   participants.push({ name: nameOf(locker), role: "mentor", detail: null });

@@ -87,7 +87,7 @@ export function describeTalk(
     calls: talkQueries.getOpenCallsOfTalk(db, talk.id).map((c) => ({
       id: c.id,
       subjectId: c.subjectId,
-      subject: { code: c.subjectCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
+      subject: { code: c.subjectCode, languageCode: c.subjectLanguageCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
       calledAt: c.calledAt.toISOString(),
       acknowledgedAt: c.acknowledgedAt?.toISOString() ?? null,
       teacher: c.teacher,
@@ -188,7 +188,7 @@ export function getCallsForTeacher(db: AppDatabase, teacherId: string, now = new
         id: r.id,
         talkId: r.talkId,
         pupil: { givenName: r.pupilGiven, familyName: r.pupilFamily },
-        subject: { code: r.subjectCode, nameSv: r.subjectSv, nameEn: r.subjectEn },
+        subject: { code: r.subjectCode, languageCode: r.subjectLanguageCode, nameSv: r.subjectSv, nameEn: r.subjectEn },
         calledAt: r.calledAt.toISOString(),
         acknowledged: r.acknowledgedAt !== null,
         startsAt: details.talk.startsAt,
@@ -268,7 +268,7 @@ export function getLiveBoard(
             .map((g) => ({ id: g.id, name: g.name, language: g.language, present: present.has(guestPresenceId(g.id)) })),
           calls: talkQueries.getOpenCallsOfTalk(db, talk.id).map((c) => ({
             id: c.id,
-            subject: { code: c.subjectCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
+            subject: { code: c.subjectCode, languageCode: c.subjectLanguageCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
             calledAt: c.calledAt.toISOString(),
             acknowledged: c.acknowledgedAt !== null,
             teacher: c.teacher,

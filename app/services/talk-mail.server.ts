@@ -1,5 +1,5 @@
 import { createEvent } from "ics";
-import i18next, { type TFunction } from "i18next";
+import type { TFunction } from "i18next";
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
 import { getOutboxEntry, listSchoolOutbox, requeueMessage } from "../../db/queries/outbox";
@@ -7,8 +7,9 @@ import type { SignedInPerson } from "../../db/queries/roster";
 import { getTalkDetails } from "../../db/queries/talks";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
 import { people, schools, type OutboxMessage, type TalkGuest } from "../../db/schema";
-import { i18nConfig, isLocale, resources, type Locale } from "~/i18n";
-import { formatDate } from "~/utils/format";
+import { defaultLocale, isLocale, languages, supportedLocales, type Locale } from "~/i18n";
+import { formatTalkTime, fullName } from "~/utils/format";
+import { translatorFor } from "~/utils/i18n.server";
 import { carriesOneTimeSecret, storeMessage, type Delivery, type StoredMessage } from "./mail-delivery.server";
 import { getTalkRecipients } from "./talk-days.server";
 
@@ -23,17 +24,12 @@ import { getTalkRecipients } from "./talk-days.server";
 
 export type TalkMailKind = "talk-invitation" | "talk-change" | "talk-reminder";
 
-const translators = new Map<Locale, TFunction>();
-/** A translator fixed to one language, for messages that leave the app (e-mail). */
-export function translatorFor(locale: Locale): TFunction {
-  let t = translators.get(locale);
-  if (!t) {
-    const instance = i18next.createInstance();
-    void instance.init({ ...i18nConfig, resources, lng: locale, initImmediate: false });
-    t = instance.getFixedT(locale);
-    translators.set(locale, t);
-  }
-  return t;
+/**
+ * The last lines of every mail: how to choose another language (in the mail's language), and every
+ * language named in itself, so a reader who cannot read this message still finds theirs.
+ */
+export function mailLanguageFooter(t: TFunction, appUrl: string): string[] {
+  return ["", "—", t("talks.mail.languageChoice", { url: appUrl }), supportedLocales.map((l) => languages[l].name).join(" · ")];
 }
 
 interface ComposedMessage {
@@ -55,12 +51,10 @@ export function composeTalkMessage(
   const pupil = db.select({ givenName: people.givenName, familyName: people.familyName }).from(people).where(eq(people.id, details.talk.pupilId)).get();
   const school = db.select({ name: schools.name }).from(schools).where(eq(schools.id, details.event.schoolId)).get();
   if (!pupil || !school) return null;
-  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv";
+  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : defaultLocale;
   const t = translatorFor(locale);
-  const pupilName = `${pupil.givenName} ${pupil.familyName}`;
-  const date = formatDate(details.talk.startsAt.slice(0, 10), locale);
-  const from = details.talk.startsAt.slice(11);
-  const to = details.talk.endsAt.slice(11);
+  const pupilName = fullName(pupil);
+  const { date, range } = formatTalkTime(details.talk.startsAt, details.talk.endsAt, locale);
   const talkMinutes = details.talkMinutes;
 
   const subjectKey = { "talk-invitation": "talks.mail.subjectInvitation", "talk-change": "talks.mail.subjectChange", "talk-reminder": "talks.mail.subjectReminder" } as const;
@@ -71,7 +65,7 @@ export function composeTalkMessage(
     "",
     t(introKey[kind], { name: pupilName }),
     "",
-    t("talks.mail.when", { date, from, to, minutes: talkMinutes }),
+    t("talks.mail.when", { date, range, minutes: talkMinutes }),
     t("talks.mail.where", { place: details.place }),
     ...(details.videoUrl ? [t("talks.mail.video", { url: details.videoUrl })] : []),
     ...(details.phoneNumber ? [t("talks.mail.phone", { number: details.phoneNumber })] : []),
@@ -85,6 +79,7 @@ export function composeTalkMessage(
     `– ${t("talks.mail.prepareRead", { name: pupil.givenName })}`,
     "",
     t("talks.mail.signature", { school: school.name }),
+    ...mailLanguageFooter(t, appUrl),
   ];
 
   const { error, value } = createEvent({
@@ -129,7 +124,7 @@ export function queueTalkMessageTo(
       talkId,
       toAddress: recipient.email,
       kind,
-      locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv",
+      locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : defaultLocale,
       ...message,
       createdAt: options.now,
     },
@@ -165,15 +160,13 @@ export function queueGuestLinkMessage(db: AppDatabase, guest: TalkGuest, link: s
   const school = details ? db.select({ name: schools.name }).from(schools).where(eq(schools.id, details.event.schoolId)).get() : undefined;
   if (!details || !school) return null;
   const t = translatorFor("sv");
-  const date = formatDate(details.talk.startsAt.slice(0, 10), "sv");
-  const from = details.talk.startsAt.slice(11);
-  const to = details.talk.endsAt.slice(11);
+  const { date, from, range } = formatTalkTime(details.talk.startsAt, details.talk.endsAt, "sv");
   const lines = (link: string) => [
     t("guest.mail.greeting", { name: guest.name }),
     "",
     t("guest.mail.intro", { school: school.name, language: guest.language }),
     "",
-    t("talks.mail.when", { date, from, to, minutes: details.talkMinutes }),
+    t("talks.mail.when", { date, range, minutes: details.talkMinutes }),
     t("talks.mail.where", { place: details.place }),
     ...(details.videoUrl ? [t("talks.mail.video", { url: details.videoUrl })] : []),
     ...(details.phoneNumber ? [t("talks.mail.phone", { number: details.phoneNumber })] : []),
@@ -219,6 +212,7 @@ export function getOutboxPage(db: AppDatabase, person: SignedInPerson, smtp: boo
       masked: recipientProtected,
       to: recipientProtected ? null : m.toAddress,
       kind: m.kind,
+      locale: m.locale,
       subject: recipientProtected ? null : m.subject,
       body: recipientProtected ? null : m.body,
       calendar: recipientProtected ? null : m.calendar,

@@ -102,6 +102,8 @@ export function getAssessableGroups(db: AppDatabase, teacherId: string, schoolId
       subjectId: subjects.id,
       subjectSv: subjects.nameSv,
       subjectEn: subjects.nameEn,
+      subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
     })
     .from(teachingDuties)
     .innerJoin(groups, eq(groups.id, teachingDuties.groupId))
@@ -155,7 +157,7 @@ export function getAssessmentGrid(db: AppDatabase, duty: { termId: string; group
   const saved = getAssessments(db, members.map((m) => m.id), duty.termId, [duty.subjectId]);
   return {
     group,
-    subject: { id: subject.id, nameSv: subject.nameSv, nameEn: subject.nameEn },
+    subject: { id: subject.id, code: subject.code, languageCode: subject.languageCode, nameSv: subject.nameSv, nameEn: subject.nameEn },
     term: { kind: term.kind, year: term.year },
     pupils: members.map((m) => ({
       ...m,
@@ -165,19 +167,21 @@ export function getAssessmentGrid(db: AppDatabase, duty: { termId: string; group
   };
 }
 
+/** A saved assessment and the name of who saved it last. */
+const savedAssessmentColumns = {
+  subjectId: assessments.subjectId,
+  level: assessments.level,
+  written: assessments.written,
+  updatedAt: assessments.updatedAt,
+  givenName: people.givenName,
+  familyName: people.familyName,
+};
+
 /** Saved assessments keyed `${pupilId}:${subjectId}`. */
 export function getAssessments(db: AppDatabase, pupilIds: string[], termId: string, subjectIds?: string[]): Map<string, AssessmentView> {
   if (pupilIds.length === 0) return new Map();
   const rows = db
-    .select({
-      pupilId: assessments.pupilId,
-      subjectId: assessments.subjectId,
-      level: assessments.level,
-      written: assessments.written,
-      updatedAt: assessments.updatedAt,
-      givenName: people.givenName,
-      familyName: people.familyName,
-    })
+    .select({ pupilId: assessments.pupilId, ...savedAssessmentColumns })
     .from(assessments)
     .innerJoin(people, eq(people.id, assessments.updatedBy))
     .where(
@@ -214,14 +218,7 @@ export function getPupilScale(db: AppDatabase, pupilId: string): Scale | null {
 
 const pupilAssessments = preparedQuery((db) =>
   db
-    .select({
-      subjectId: assessments.subjectId,
-      level: assessments.level,
-      written: assessments.written,
-      updatedAt: assessments.updatedAt,
-      givenName: people.givenName,
-      familyName: people.familyName,
-    })
+    .select(savedAssessmentColumns)
     .from(assessments)
     .innerJoin(people, eq(people.id, assessments.updatedBy))
     .where(and(eq(assessments.pupilId, sql.placeholder("pupilId")), eq(assessments.termId, sql.placeholder("termId"))))

@@ -174,7 +174,7 @@ export function updateCommentBody(db: AppDatabase, commentId: string, body: stri
 export interface WaitingThread {
   threadId: string;
   planId: string;
-  subject: { nameSv: string; nameEn: string };
+  subject: { code: string; languageCode: string | null; nameSv: string; nameEn: string };
   pupilId: string;
   pupil: { givenName: string; familyName: string };
   lastComment: { at: Date; author: { givenName: string; familyName: string } };
@@ -233,11 +233,11 @@ export function getThreadsWaitingFor(db: AppDatabase, personId: string, schoolId
   );
   const subjectNames = new Map(
     db
-      .select({ id: subjects.id, nameSv: subjects.nameSv, nameEn: subjects.nameEn })
+      .select({ id: subjects.id, code: subjects.code, languageCode: subjects.languageCode, nameSv: subjects.nameSv, nameEn: subjects.nameEn })
       .from(subjects)
       .where(inArray(subjects.id, [...new Set(waiting.map(([, t]) => t.subjectId))]))
       .all()
-      .map((s) => [s.id, { nameSv: s.nameSv, nameEn: s.nameEn }]),
+      .map((s) => [s.id, { code: s.code, languageCode: s.languageCode, nameSv: s.nameSv, nameEn: s.nameEn }]),
   );
   return waiting
     .map(([threadId, t]) => ({

@@ -19,6 +19,7 @@ const pupilSubjectRows = preparedQuery((db) =>
     .select({
       id: subjects.id,
       code: subjects.code,
+      languageCode: subjects.languageCode,
       nameSv: subjects.nameSv,
       nameEn: subjects.nameEn,
       sortOrder: subjects.sortOrder,
@@ -40,10 +41,10 @@ export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: strin
   const rows = pupilSubjectRows(db).all({ pupilId, termId });
   const bySubject = new Map<
     string,
-    { id: string; code: string; nameSv: string; nameEn: string; teachers: Array<{ id: string; givenName: string; familyName: string }> }
+    { id: string; code: string; languageCode: string | null; nameSv: string; nameEn: string; teachers: Array<{ id: string; givenName: string; familyName: string }> }
   >();
   for (const row of rows) {
-    const entry = bySubject.get(row.id) ?? { id: row.id, code: row.code, nameSv: row.nameSv, nameEn: row.nameEn, teachers: [] };
+    const entry = bySubject.get(row.id) ?? { id: row.id, code: row.code, languageCode: row.languageCode, nameSv: row.nameSv, nameEn: row.nameEn, teachers: [] };
     if (!entry.teachers.some((t) => t.id === row.teacherId)) {
       entry.teachers.push({ id: row.teacherId, givenName: row.teacherGivenName, familyName: row.teacherFamilyName });
     }
@@ -104,7 +105,7 @@ export function getPlan(db: AppDatabase, planId: string): Plan | null {
 export interface PlanSectionView {
   fragment: string;
   kind: SectionKind;
-  subject: { id: string; code: string; nameSv: string; nameEn: string } | null;
+  subject: { id: string; code: string; languageCode: string | null; nameSv: string; nameEn: string } | null;
 }
 
 const planSectionRows = preparedQuery((db) =>
@@ -114,6 +115,7 @@ const planSectionRows = preparedQuery((db) =>
       kind: planSections.kind,
       subjectId: subjects.id,
       code: subjects.code,
+      languageCode: subjects.languageCode,
       nameSv: subjects.nameSv,
       nameEn: subjects.nameEn,
     })
@@ -130,7 +132,7 @@ export function getPlanSections(db: AppDatabase, planId: string): PlanSectionVie
     .map((row) => ({
       fragment: row.fragment,
       kind: row.kind,
-      subject: row.subjectId ? { id: row.subjectId, code: row.code!, nameSv: row.nameSv!, nameEn: row.nameEn! } : null,
+      subject: row.subjectId ? { id: row.subjectId, code: row.code!, languageCode: row.languageCode, nameSv: row.nameSv!, nameEn: row.nameEn! } : null,
     }));
 }
 

@@ -582,6 +582,7 @@ export function getOpenCallsOfTalk(db: AppDatabase, talkId: string) {
       id: talkCalls.id,
       subjectId: talkCalls.subjectId,
       subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
       subjectSv: subjects.nameSv,
       subjectEn: subjects.nameEn,
       calledAt: talkCalls.calledAt,
@@ -612,6 +613,7 @@ export function getCallsInTeachersSubjects(db: AppDatabase, teacherId: string) {
       pupilGiven: people.givenName,
       pupilFamily: people.familyName,
       subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
       subjectSv: subjects.nameSv,
       subjectEn: subjects.nameEn,
     })

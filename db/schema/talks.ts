@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { plans } from "./plans";
-import { groups, people, schools, subjects, terms } from "./roster";
+import { groups, people, preferredLocales, schools, subjects, terms } from "./roster";
 
 /**
  * Talk days: the school's student-led development talks run as one event over a few afternoons.
@@ -252,7 +252,7 @@ export const outboxMessages = sqliteTable(
     talkId: text("talk_id").references(() => talks.id),
     toAddress: text("to_address").notNull(),
     kind: text("kind", { enum: outboxKinds }).notNull(),
-    locale: text("locale", { enum: ["sv", "en"] }).notNull(),
+    locale: text("locale", { enum: preferredLocales }).notNull(),
     subject: text("subject").notNull(),
     body: text("body").notNull(),
     /** The calendar file (RFC 5545) attached as invite.ics. */

@@ -331,6 +331,7 @@ const rows: Row[] = [
   { route: "api.me.plans", label: "one's plans (API)", method: "GET", path: () => "/api/me/plans", expect: cells(signedIn, 200, 200, 401) },
   { route: "api.signing-key", label: "the public signing key", method: "GET", path: () => "/api/signing-key", expect: cells(everyone, 200, 200, 200) },
   { route: "verify", label: "the verify page", method: "GET", path: () => "/verify", expect: cells(everyone, 200, 200, 200) },
+  { route: "accessibility", label: "the accessibility statement", method: "GET", path: () => "/accessibility", expect: cells(everyone, 200, 200, 200) },
   { route: "admin_.accounts", label: "sign-in and invitations", method: "GET", path: () => "/admin/accounts", expect: cells(["admin", "admin2"], 200, 404) },
   {
     route: "admin_.accounts",

@@ -3,7 +3,8 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { TalkClock } from "~/components/talk/talk-clock";
 import type { LiveBoard as LiveBoardData } from "~/services/talk-live.server";
-import { formatDate, formatTime, fullName } from "~/utils/format";
+import { formatTalkTime, formatTime, fullName } from "~/utils/format";
+import { subjectName } from "~/utils/subject-name";
 import { useLocale } from "~/utils/use-locale";
 
 /** How often the board asks who has the plans open (presence is not pushed). */
@@ -30,7 +31,7 @@ export function LiveBoard({ board, title, subtitle }: { board: LiveBoardData; ti
 
   return (
     <div className="page page-wide">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to={`/talk-days/${board.eventId}`}>{t("talks.board.title")}</Link>
       </nav>
       <h1>{title}</h1>
@@ -44,7 +45,7 @@ export function LiveBoard({ board, title, subtitle }: { board: LiveBoardData; ti
           <ul className="plain-list" role="status">
             {openCalls.map((c) => (
               <li key={c.id}>
-                {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: locale === "sv" ? c.subject.nameSv : c.subject.nameEn, time: formatTime(new Date(c.calledAt), locale) })}
+                {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
               </li>
             ))}
           </ul>
@@ -71,7 +72,7 @@ function PupilCard({ pupil }: { pupil: Pupil }) {
       <h2 id={headingId}>{name}</h2>
       {pupil.time ? (
         <p className="small">
-          {formatDate(pupil.time.startsAt.slice(0, 10), locale)} {pupil.time.startsAt.slice(11)}–{pupil.time.endsAt.slice(11)} · {pupil.time.place}
+          {t("talks.when", formatTalkTime(pupil.time.startsAt, pupil.time.endsAt, locale))} · {pupil.time.place}
         </p>
       ) : null}
       <TalkClock elapsedMs={pupil.elapsedMs} startedAtMs={pupil.startedAtMs} talkMinutes={pupil.talkMinutes} />
@@ -101,7 +102,7 @@ function PupilCard({ pupil }: { pupil: Pupil }) {
           <p className={c.acknowledged ? "small" : "small call-open"}>
             {c.acknowledged && c.teacher
               ? t("talks.call.onTheWay", { name: fullName(c.teacher), time: formatTime(new Date(c.calledAt), locale) })
-              : t("talks.sitting.callLine", { name, subject: locale === "sv" ? c.subject.nameSv : c.subject.nameEn, time: formatTime(new Date(c.calledAt), locale) })}
+              : t("talks.sitting.callLine", { name, subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
           </p>
           {pupil.opensPlan ? <CloseCallForm talkId={pupil.talkId} callId={c.id} /> : null}
         </div>

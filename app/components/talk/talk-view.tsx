@@ -2,13 +2,14 @@ import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { TalkClock } from "~/components/talk/talk-clock";
-import { formatDate, formatTime, fullName } from "~/utils/format";
+import { formatTalkTime, formatTime, fullName } from "~/utils/format";
+import { subjectName, type SubjectNaming } from "~/utils/subject-name";
 import { useLocale } from "~/utils/use-locale";
 
 interface Call {
   id: string;
   subjectId: string;
-  subject: { code: string; nameSv: string; nameEn: string };
+  subject: SubjectNaming;
   calledAt: string;
   acknowledgedAt: string | null;
   teacher: { givenName: string; familyName: string } | null;
@@ -29,7 +30,7 @@ export interface TalkViewModel {
     phoneNumber: string | null;
   };
   pupil: { givenName: string; familyName: string };
-  agenda: Array<{ fragment: string; kind: string; subject: { id: string; nameSv: string; nameEn: string } | null }>;
+  agenda: Array<{ fragment: string; kind: string; subject: (SubjectNaming & { id: string }) | null }>;
   calls: Call[];
 }
 
@@ -70,7 +71,7 @@ export function TalkView({
   }, [follow, talk.currentSection]);
 
   const titleOf = (item: TalkViewModel["agenda"][number]) =>
-    item.subject ? (locale === "sv" ? item.subject.nameSv : item.subject.nameEn) : t(`plan.sections.${item.kind as "about"}`);
+    item.subject ? subjectName(item.subject, locale, t) : t(`plan.sections.${item.kind as "about"}`);
   const pendingSection = agendaFetcher.formData?.get("fragment");
   const current = typeof pendingSection === "string" ? pendingSection : talk.currentSection;
   const currentItem = view.agenda.find((item) => item.fragment === current);
@@ -78,14 +79,14 @@ export function TalkView({
   return (
     <div className="page page-wide talk-page">
       {nav ? (
-        <nav aria-label="breadcrumbs" className="breadcrumbs small">
+        <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
           {nav}
         </nav>
       ) : null}
       <header className="talk-header">
         <h1>{t("talks.view.heading", { name: fullName(view.pupil) })}</h1>
         <p className="muted">
-          {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}
+          {t("talks.when", formatTalkTime(talk.startsAt, talk.endsAt, locale))} · {talk.place}
           {talk.videoUrl && showVideo ? (
             <>
               {" · "}
