@@ -4,6 +4,9 @@ import * as Y from "yjs";
 import { CloseCode, isPresenceUser, type PresenceUser } from "~/shared/collab-protocol";
 import { CheckedAwareness } from "./checked-awareness";
 
+/** A guest's connection to a plan is keyed apart from a person's: `guest:<planId>`. */
+export const GUEST_PREFIX = "guest:";
+
 /** A connection nobody on the page uses any more is closed after this long, so moving between two
  * pages of the same plan (plan page ↔ talk view) keeps it. */
 const RELEASE_DELAY_MS = 2_000;
@@ -52,9 +55,15 @@ export class PlanConnection {
   private final: ConnectionState | null = null;
   private readonly removeWindowListeners: () => void;
 
-  constructor(readonly planId: string) {
+  /** `key` is the plan's id, or "guest:<plan id>" on a guest's view (admitted by the guest's link, not a session). */
+  constructor(readonly key: string) {
     const url = `${window.location.protocol === "https:" ? "wss:" : "ws:"}//${window.location.host}/collab`;
-    this.provider = new WebsocketProvider(url, planId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+    const guest = key.startsWith(GUEST_PREFIX);
+    this.provider = new WebsocketProvider(url, guest ? key.slice(GUEST_PREFIX.length) : key, this.doc, {
+      disableBc: true,
+      maxBackoffTime: 5000,
+      ...(guest ? { params: { as: "guest" } } : {}),
+    });
     this.awareness = new CheckedAwareness(this.provider.awareness);
     const { provider, doc } = this;
     // y-websocket sends every awareness change it hears back to the server, everyone's. Only our
@@ -205,7 +214,7 @@ function scheduleClose(entry: Entry, delay: number) {
   if (entry.closeTimer !== null) window.clearTimeout(entry.closeTimer);
   entry.closeTimer = window.setTimeout(() => {
     if (entry.users > 0) return;
-    open.delete(entry.connection.planId);
+    open.delete(entry.connection.key);
     entry.connection.destroy();
   }, delay);
 }

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PupilList } from "~/components/pupil-list";
@@ -11,10 +11,12 @@ import { respond } from "~/utils/action-result.server";
 import { readFormData } from "~/utils/forms.server";
 import { TermName } from "~/components/term-name";
 import { requirePerson } from "~/utils/auth.server";
-import { formatDate, formatDateTime, fullName } from "~/utils/format";
+import { formatDateTime, formatTalkTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
-export const meta: MetaFunction = () => [{ title: "Start · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.home" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -86,7 +88,7 @@ export default function HomePage() {
           <h2 id="my-talk-heading">{t("talks.pupil.heading")}</h2>
           {pupilTalks.map((talk) => (
             <p key={talk.talkId}>
-              {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}{" "}
+              {t("talks.when", formatTalkTime(talk.startsAt, talk.endsAt, locale))} · {talk.place}{" "}
               <Link className="button-primary" to={`/talks/${talk.talkId}`}>
                 {t("talks.pupil.open")}
               </Link>
@@ -152,7 +154,7 @@ export default function HomePage() {
                   <Link to={`/plans/${thread.planId}#thread-${thread.threadId}`}>
                     {t("comments.waiting.item", {
                       pupil: fullName(thread.pupil),
-                      subject: locale === "sv" ? thread.subject.nameSv : thread.subject.nameEn,
+                      subject: subjectName(thread.subject, locale, t),
                     })}
                   </Link>{" "}
                   <span className="small muted">
@@ -190,7 +192,7 @@ export default function HomePage() {
                     <td>
                       <Link to={`/groups/${g.groupId}`}>{g.groupName}</Link>
                     </td>
-                    <td>{locale === "sv" ? g.subjectNameSv : g.subjectNameEn}</td>
+                    <td>{subjectName({ code: g.subjectCode, languageCode: g.subjectLanguageCode, nameSv: g.subjectNameSv, nameEn: g.subjectNameEn }, locale, t)}</td>
                     <td className="numeric">{g.pupilCount}</td>
                   </tr>
                 ))}

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
@@ -18,12 +18,12 @@ import { readKnownDevice } from "~/utils/known-device.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import type { LivePlanHandle } from "~/utils/use-live-events";
+import type { PageHandle } from "~/utils/page-title";
 
-// No names in the title: titles end up in browser history and on shared screens.
-export const meta: MetaFunction = () => [{ title: "Utvecklingsplan · Elevledd IUP" }];
-
-/** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = {
+/** The page's event stream includes this plan (see root and use-live-events). Its title names
+ * no one: titles end up in browser history and on shared screens. */
+export const handle: LivePlanHandle & PageHandle = {
+  titleKey: "pageTitles.plan",
   livePlan: (data) => {
     const page = data as { plan?: { id: string }; liveSeq?: number } | undefined;
     return page?.plan ? { id: page.plan.id, seq: page.liveSeq ?? 0 } : null;
@@ -70,7 +70,7 @@ export default function PlanPage() {
 
   return (
     <div className="page page-wide">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to={`/pupils/${page.plan.pupilId}`}>{fullName(page.pupil)}</Link>
       </nav>
       <header className="plan-header">

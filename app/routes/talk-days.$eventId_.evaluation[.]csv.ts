@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { evaluationCsv, getEvaluationResults } from "~/services/evaluations.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
-import { i18nServer } from "~/utils/i18n.server";
+import { getLocale, translatorFor } from "~/utils/i18n.server";
 import { requireOwnPageRequest } from "~/utils/request-origin.server";
 
 /**
@@ -14,7 +14,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const results = getEvaluationResults(context.db, person, params.eventId ?? "");
   if (!results) throw notFound();
   await requireOwnPageRequest(request, context);
-  const t = await i18nServer.getFixedT(request);
+  const t = translatorFor(await getLocale(request));
   return new Response(evaluationCsv(results, t), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

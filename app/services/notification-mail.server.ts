@@ -7,14 +7,15 @@ import {
   recordMailDone,
   requestMailAt,
 } from "../../db/queries/notifications";
-import { insertOutboxMessage } from "../../db/queries/outbox";
 import { getSignedInPerson } from "../../db/queries/roster";
-import { isLocale, type Locale } from "~/i18n";
+import { defaultLocale, isLocale, type Locale } from "~/i18n";
 import { hearsOf } from "~/policies/notification.server";
 import { findRelations } from "~/policies/relations.server";
 import { fullName } from "~/utils/format";
 import { collectNews, type NewsItem } from "./notifications.server";
-import { deliverMessages, translatorFor } from "./talk-mail.server";
+import { translatorFor } from "~/utils/i18n.server";
+import { dispatch, storeMessage, type MailDelivery } from "./mail-delivery.server";
+import { mailLanguageFooter } from "./talk-mail.server";
 
 /**
  * E-mail about what waits for a person: "your signature is needed", "a question for you" and, for
@@ -40,8 +41,8 @@ export interface NotificationMailer {
 export interface NotificationMailerSettings {
   /** At most one mail per person per this many milliseconds (calls excepted). */
   windowMs: number;
-  smtpUrl?: string;
-  from?: string;
+  /** How mail leaves (server/app.ts): stored here, sent by the mail scheduler with its retries. */
+  mail: MailDelivery;
   /** Where people reach the app (PUBLIC_URL): the links in the mail. */
   publicUrl(): string;
   /** Whether the person has a page of the app open (an event stream). */
@@ -124,26 +125,31 @@ function sendDigest(db: AppDatabase, personId: string, now: Date, settings: Noti
     recordMailDone(db, personId, now, null);
     return;
   }
-  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv";
+  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : defaultLocale;
   const message = composeNotificationMail(items, { givenName: recipient.givenName, schoolName: recipient.schoolName }, locale, settings.publicUrl());
-  const id = db.transaction((tx) => {
+  const stored = db.transaction((tx) => {
     const txdb = tx as unknown as AppDatabase;
-    const messageId = insertOutboxMessage(txdb, {
-      schoolId: recipient.schoolId,
-      recipientId: personId,
-      toAddress: recipient.email!,
-      kind: "notification",
-      locale,
-      subject: message.subject,
-      body: message.body,
-      calendar: null,
-      createdAt: now,
-      transport: "outbox",
-    });
+    const kept = storeMessage(
+      txdb,
+      settings.mail.delivery,
+      {
+        schoolId: recipient.schoolId,
+        recipientId: personId,
+        toAddress: recipient.email!,
+        kind: "notification",
+        locale,
+        subject: message.subject,
+        body: message.body,
+        calendar: null,
+        createdAt: now,
+      },
+      now,
+    );
     recordMailDone(txdb, personId, now, now);
-    return messageId;
+    return kept;
   });
-  void deliverMessages(db, [id], settings).catch(settings.onError);
+  // The scheduler is woken: a call's mail leaves now, not at its next round.
+  dispatch(settings.mail, [stored]);
 }
 
 /** The mail's subject (no names: it shows on lock screens) and body, in the recipient's language. */
@@ -181,6 +187,7 @@ export function composeNotificationMail(
     t("notifications.mail.settings", { url: `${appUrl}/settings` }),
     "",
     t("notifications.mail.closing", { school: recipient.schoolName }),
+    ...mailLanguageFooter(t, appUrl),
   ].join("\n");
   return { subject, body };
 }

@@ -3,7 +3,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
 /** A real y-websocket client in Node that signs its upgrade with a session cookie. */
-export function connectToPlan(baseUrl: string, planId: string, cookie: string | null) {
+export function connectToPlan(baseUrl: string, planId: string, cookie: string | null, options: { asGuest?: boolean } = {}) {
   const doc = new Y.Doc();
   class CookieWebSocket extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
@@ -15,6 +15,8 @@ export function connectToPlan(baseUrl: string, planId: string, cookie: string | 
     disableBc: true,
     // Tests assert behaviour, not timing: reconnect quickly.
     maxBackoffTime: 200,
+    // A guest's view asks for a guest's admission (see server/collab).
+    ...(options.asGuest ? { params: { as: "guest" } } : {}),
   });
   const closeCodes: number[] = [];
   provider.on("connection-close", (event) => {

@@ -20,17 +20,19 @@ type PlanBodyData = Pick<PlanPageData, "plan" | "sections" | "editable" | "user"
  * browser only the editor slots and the status take over, so hydration keeps the rest of the
  * page as it is instead of building it again.
  */
-export function PlanBody({ page }: { page: PlanBodyData }) {
+export function PlanBody({ page, asGuest = false }: { page: PlanBodyData; asGuest?: boolean }) {
   const planId = page.plan.id;
+  // A guest of a talk (an interpreter) connects by their link, not by a session.
+  const liveKey = asGuest ? `guest:${planId}` : planId;
   return (
     <PlanActionContext.Provider value={`/plans/${planId}`}>
       <PlanCommentsProvider threads={page.threads} rights={page.commentRights}>
         <PlanDocument
-          livePlanId={planId}
+          livePlanId={liveKey}
           sections={page.sections}
-          aside={<PlanStatus planId={planId} editable={page.editable} draft={page.plan.status === "draft"} />}
+          aside={<PlanStatus planId={liveKey} editable={page.editable} draft={page.plan.status === "draft"} />}
           besideGoals={page.previousTerm ? <PreviousTermPanel previous={page.previousTerm} writes={page.editable} /> : null}
-          renderEditor={(slot) => <SectionText planId={planId} slot={slot} editable={page.editable} user={page.user} />}
+          renderEditor={(slot) => <SectionText planId={liveKey} slot={slot} editable={page.editable} user={page.user} />}
         />
       </PlanCommentsProvider>
     </PlanActionContext.Provider>

@@ -126,7 +126,8 @@ export function SectionComments({
   const passageHere = passage?.fragment === fragment ? passage : null;
 
   return (
-    <section className="comments" aria-labelledby={headingId}>
+    // Not a landmark of its own: every subject has one, inside the subject's own region.
+    <div className="comments">
       <h3 id={headingId}>
         {t("comments.heading")}
         {open.length > 0 ? <span className="badge badge-count">{t("comments.open", { count: open.length })}</span> : null}
@@ -162,7 +163,7 @@ export function SectionComments({
           ))}
         </details>
       ) : null}
-    </section>
+    </div>
   );
 }
 
@@ -366,7 +367,9 @@ function CommentItem({ comment }: { comment: PlanThreadData["comments"][number] 
         </fetcher.Form>
       ) : (
         <>
-          <p className="comment-body">{comment.body}</p>
+          <p className="comment-body" dir="auto">
+            {comment.body}
+          </p>
           {comment.canEdit ? (
             <button type="button" className="button-link small" onClick={() => setEditing(true)}>
               {t("comments.edit")}

@@ -3,14 +3,15 @@ import { useTranslation } from "react-i18next";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import { AskTeacherButton, AssessmentCommentButton, SectionComments, useOpenThreadCount, type Composing } from "./plan-comments";
+import { scaleStepName, subjectName } from "~/utils/subject-name";
 
 export interface PlanSectionData {
   fragment: string;
   kind: "about" | "subject" | "goals" | "pupilActions" | "schoolActions" | "guardianActions";
-  subject: { id: string; code: string; nameSv: string; nameEn: string } | null;
+  subject: { id: string; code: string; languageCode: string | null; nameSv: string; nameEn: string } | null;
   teachers: Array<{ id: string; givenName: string; familyName: string }>;
   assessment: {
-    level: { sv: string; en: string } | null;
+    level: { key: string; sv: string; en: string } | null;
     scaleKind: "grades" | "knowledge";
     written: string;
     updatedAt: string;
@@ -48,7 +49,7 @@ export function PlanDocument({ livePlanId, sections, renderEditor, aside, beside
   const { t } = useTranslation();
   const locale = useLocale();
   const titleOf = (section: PlanSectionData) =>
-    section.subject ? (locale === "sv" ? section.subject.nameSv : section.subject.nameEn) : t(`plan.sections.${section.kind as Exclude<PlanSectionData["kind"], "subject">}`);
+    section.subject ? subjectName(section.subject, locale, t) : t(`plan.sections.${section.kind as Exclude<PlanSectionData["kind"], "subject">}`);
   const anchor = (section: PlanSectionData) => `section-${section.fragment}`;
 
   return (
@@ -144,12 +145,12 @@ function SubjectSectionBody({
             {assessment.level ? (
               <p className="assessment-level">
                 <span className="muted">{t(`plan.assessment.level.${assessment.scaleKind}`)}:</span>{" "}
-                <strong>{locale === "sv" ? assessment.level.sv : assessment.level.en}</strong>
+                <strong>{scaleStepName(assessment.level, locale, t)}</strong>
               </p>
             ) : null}
             {assessment.written ? (
               <p className="assessment-written">
-                <span className="muted">{t("plan.assessment.written")}:</span> {assessment.written}
+                <span className="muted">{t("plan.assessment.written")}:</span> <bdi>{assessment.written}</bdi>
               </p>
             ) : null}
             <p className="small muted">
