@@ -3,7 +3,8 @@ import i18next from "i18next";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
-import { defaultLocale, i18nConfig, isLocale, resources } from "./i18n";
+import { defaultLocale, i18nConfig, isLocale, loadTexts } from "./i18n";
+import sv from "./locales/sv/common";
 
 async function hydrate() {
   // A plan page: start connecting to the plan now, so the server's answer arrives while React
@@ -15,7 +16,11 @@ async function hydrate() {
     void import("./editor/plan-connection.client").then(({ preconnectPlan }) => preconnectPlan(livePlanId, deviceCopy));
   }
   const lang = document.documentElement.lang;
-  await i18next.use(initReactI18next).init({ ...i18nConfig, resources, lng: isLocale(lang) ? lang : defaultLocale });
+  const locale = isLocale(lang) ? lang : defaultLocale;
+  // Swedish is in the bundle (most pages are Swedish); another language is loaded alone, and
+  // changing the language reloads the document (the language form).
+  const texts = locale === "sv" ? sv : (await loadTexts[locale]()).default;
+  await i18next.use(initReactI18next).init({ ...i18nConfig, resources: { [locale]: { common: texts } }, lng: locale });
   startTransition(() => {
     hydrateRoot(
       document,

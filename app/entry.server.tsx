@@ -1,28 +1,12 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { createInstance, type i18n } from "i18next";
 import { renderToPipeableStream } from "react-dom/server";
-import { I18nextProvider, initReactI18next } from "react-i18next";
-import { i18nConfig, resources, type Locale } from "./i18n";
-import { getLocale } from "./utils/i18n.server";
+import { I18nextProvider } from "react-i18next";
+import { getLocale, i18nFor } from "./utils/i18n.server";
 import { NonceContext } from "./utils/nonce";
 
 export const streamTimeout = 5_000;
-
-// One ready instance per language, shared by all requests: setting one up (stores, formatters,
-// loggers) per request cost more than the page's translations. Nothing on the server changes an
-// instance's language.
-const instances = new Map<Locale, i18n>();
-function i18nFor(locale: Locale): i18n {
-  let instance = instances.get(locale);
-  if (!instance) {
-    instance = createInstance();
-    void instance.use(initReactI18next).init({ ...i18nConfig, resources, lng: locale });
-    instances.set(locale, instance);
-  }
-  return instance;
-}
 
 export default async function handleRequest(
   request: Request,

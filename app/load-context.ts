@@ -4,6 +4,7 @@ import type { AppSessionStorage } from "../db/queries/sessions";
 import type { KnownDeviceCookie } from "./utils/known-device.server";
 import type { StatementSealer } from "./services/signing-key.server";
 import type { SignInSettings } from "../server/env";
+import type { MailDelivery } from "./services/mail-delivery.server";
 import type { CrashPoints } from "./utils/crash-points";
 import type { AppMetrics } from "./utils/metrics";
 
@@ -13,6 +14,8 @@ export interface AppContext {
   sessionStorage: AppSessionStorage;
   /** Marks a browser on which an account has signed in before (see app/services/sign-in.server.ts). */
   knownDeviceCookie: KnownDeviceCookie;
+  /** Holds a guest's link (an interpreter of one talk): read only by the guest pages and /collab. */
+  guestCookie: import("@remix-run/node").Cookie;
   /** Seals signature statements with the current signing key (opened at start; see signing-key.server.ts). */
   signingKey: StatementSealer;
   /** The live-document server (rights changes reach it through `accessEvents`). */
@@ -29,13 +32,19 @@ export interface AppContext {
   planEvents: PlanEvents;
   /** Pokes one person's open pages wherever they are (a pupil calling a teacher). */
   personEvents: ChangeBus<PersonChange>;
+  /** Mail about what waits for people, batched per person (app/services/notification-mail.server.ts). */
+  notificationMail: import("./services/notification-mail.server").NotificationMailer;
   /** A session ended (keyed by session id): its sockets and event streams end with it. */
   sessionEvents: ChangeBus<SessionChange>;
   /**
    * Rights on a pupil's data may have changed (keyed by pupil id): publish after changing consent,
-   * custody or duties; open sockets and event streams of that pupil's plans re-decide at once.
+   * custody or duties (or withdrawing a talk's guest); open sockets and event streams of that
+   * pupil's plans re-decide at once.
    */
   accessEvents: ChangeBus<AccessChange>;
+  /** How mail leaves (app/services/mail-delivery.server.ts): through SMTP or kept in the outbox;
+   * the scheduler for ordinary messages, the immediate path for one-time links. */
+  mail: MailDelivery;
   /** Where rosters come from besides uploaded files: the school's SS12000 API, if configured (server/env.ts). */
   rosterSources: {
     ss12000: import("./services/roster-import/ss12000-client.server").Ss12000Connection | null;
@@ -64,9 +73,6 @@ export interface SignInContext extends SignInSettings {
   cookieSecure: boolean;
   /** Each provider's discovered configuration, fetched on first use (app/services/oidc.server.ts). */
   discovery: Map<string, Promise<import("openid-client").Configuration>>;
-  /** smtp://… when mail is sent; unset keeps mail in the outbox. */
-  smtpUrl?: string;
-  mailFrom?: string;
 }
 
 declare module "@remix-run/node" {

@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import {
   Link,
   Links,
@@ -8,29 +8,29 @@ import {
   Scripts,
   ScrollRestoration,
   isRouteErrorResponse,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { useChangeLanguage } from "remix-i18next/react";
 import { AppHeader } from "~/components/app-header";
 import { CallNotices } from "~/components/talk/call-notices";
 import { navigationFor } from "~/policies/school.server";
 import { getCallsForTeacher } from "~/services/talk-live.server";
-import { defaultLocale } from "~/i18n";
+import { defaultLocale, languages, textDirection } from "~/i18n";
 import { getPerson } from "~/utils/auth.server";
 import { deviceKey } from "~/utils/presence.server";
 import { getLocale } from "~/utils/i18n.server";
+import { isPageHandle } from "~/utils/page-title";
 import { useLiveEvents } from "~/utils/use-live-events";
 import { useNonce } from "~/utils/nonce";
 import stylesheet from "~/styles/app.css";
+import { ethiopicFontFaces, ethiopicFontPreloads } from "~/utils/fonts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
-
-export const meta: MetaFunction = () => [{ title: "Elevledd IUP" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, person] = await Promise.all([getLocale(request), getPerson(request, context)]);
@@ -55,26 +55,40 @@ export function useRootData() {
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   const locale = data?.locale ?? defaultLocale;
-  useChangeLanguage(locale);
   const { t } = useTranslation();
   const nonce = useNonce();
+  // The page's title by the deepest route that names one (never with a name in it).
+  const titleKey = useMatches()
+    .map((m) => (isPageHandle(m.handle) ? m.handle.titleKey : null))
+    .filter((key) => key !== null)
+    .at(-1);
   return (
-    <html lang={locale}>
+    <html lang={locale} dir={textDirection(locale)}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{titleKey ? `${t(titleKey)} · ${t("appName")}` : t("appName")}</title>
         <Meta />
         <Links />
+        <style dangerouslySetInnerHTML={{ __html: ethiopicFontFaces }} />
+        {locale === "ti" ? ethiopicFontPreloads.map((link) => <link key={link.href} {...link} />) : null}
       </head>
       <body>
         <a className="skip-link" href="#main">
           {t("skipToContent")}
         </a>
-        <AppHeader person={data?.person ?? null} locale={locale} />
+        <AppHeader person={data?.person ?? null} />
         {data?.calls.length ? <CallNotices calls={data.calls} /> : null}
         <main id="main" tabIndex={-1}>
           {children}
         </main>
+        <footer className="app-footer">
+          <div className="app-footer-inner">
+            <Link to="/accessibility">{t("footer.accessibility")}</Link>
+            <Link to="/verify">{t("footer.verify")}</Link>
+            {languages[locale].reviewed ? null : <p className="small">{languages[locale].unreviewedNote}</p>}
+          </div>
+        </footer>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

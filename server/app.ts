@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -11,7 +12,12 @@ import { SESSION_COOKIE_NAME, createDatabaseSessionStorage, deleteExpiredSession
 import { getOrCreateServerSecret } from "../db/queries/secrets";
 import { seedDemoSchool } from "../db/seed/demo-school";
 import { linkTalksToPlans } from "../app/services/talk-days.server";
+import { guestPlanRights, guestPlanRightsById } from "../app/services/talk-guests.server";
+import { ImmediateMail, SmtpSender, type MailDelivery } from "../app/services/mail-delivery.server";
+import { MailScheduler } from "../app/services/mail-scheduler.server";
+import { createGuestCookie } from "../app/utils/guest-cookie.server";
 import { openSigningKeys } from "../app/services/signing-key.server";
+import { startNotificationMailer } from "../app/services/notification-mail.server";
 import { createKnownDeviceCookie } from "../app/utils/known-device.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
@@ -71,8 +77,6 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     cookieSecret,
     cookieSecure: env.COOKIE_SECURE,
     discovery: new Map(),
-    ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
-    ...(env.MAIL_FROM ? { mailFrom: env.MAIL_FROM } : {}),
   };
 
   // Read when scraped: the collaboration server and the event buses are made below.
@@ -81,12 +85,18 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     eventStreams: () => personEvents.listenerCount(),
   });
 
+  // A guest's link (an interpreter) is kept in a cookie of its own, never in the session.
+  const guestCookie = createGuestCookie(env.COOKIE_SECURE);
   const collaboration: CollaborationServer = new CollaborationServer({
     db,
     sessionStorage,
     sessionEvents,
     accessEvents,
     logger,
+    guests: {
+      fromCookies: async (cookieHeader, planId) => guestPlanRights(db, await guestCookie.parse(cookieHeader ?? null), planId),
+      again: (guestId, planId) => guestPlanRightsById(db, guestId, planId),
+    },
     unloadDelayMs: env.COLLAB_UNLOAD_MS,
     compactEvery: env.COLLAB_COMPACT_EVERY,
     maxPayloadBytes: env.COLLAB_MAX_PAYLOAD,
@@ -98,7 +108,34 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
 
   const planEvents = new PlanEvents();
   const personEvents = new PersonEvents();
+  // Mail leaves by one rule (app/services/mail-delivery.server.ts): one-time links at once, the
+  // rest through the scheduler (retries, reminders); without SMTP everything waits in the outbox.
   const rosterSources = rosterSourcesFrom(env);
+  const logMailError = (error: unknown) => logger.error({ err: error instanceof Error ? error.message : "unknown" }, "mail could not be handled");
+  const smtp = env.SMTP_URL ? new SmtpSender(env.SMTP_URL, env.MAIL_FROM) : null;
+  const scheduler = new MailScheduler({
+    db,
+    sender: smtp,
+    appUrl: () => signIn.publicUrl,
+    tickMs: env.MAIL_TICK_MS,
+    retryBaseMs: env.MAIL_RETRY_BASE_MS,
+    maxAttempts: env.MAIL_MAX_ATTEMPTS,
+    onError: logMailError,
+  });
+  const immediate = smtp ? new ImmediateMail(db, smtp, logMailError) : null;
+  const mail: MailDelivery = {
+    delivery: scheduler.delivery,
+    wake: () => scheduler.wake(),
+    sendNow: (messages) => immediate?.send(messages) ?? Promise.resolve(),
+  };
+  const notificationMail = startNotificationMailer(db, {
+    windowMs: env.NOTIFICATION_MAIL_MINUTES * 60_000,
+    mail,
+    publicUrl: () => signIn.publicUrl,
+    // Every page of the app holds the person's event stream (staff on every page, everyone on a plan).
+    onAPage: (personId) => personEvents.hasListeners(personId),
+    onError: (error) => logger.error({ err: error instanceof Error ? error.name : "unknown" }, "notification mail failed"),
+  });
 
   // `remix build` is a production build; React, loaded first by it, picks its development or
   // production code from NODE_ENV once. NODE_ENV here says what kind of deployment this is (demo
@@ -114,9 +151,10 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      // The path only: query strings may carry what a person typed.
-      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, "request");
-      metrics.request(req.method, req.path, res.statusCode, ms / 1000);
+      // The path only: query strings may carry what a person typed; a guest's link is a key.
+      const path = req.path.replace(/^\/guest\/[A-Za-z0-9_-]{20,}/, "/guest/:token");
+      logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms) }, "request");
+      metrics.request(req.method, path, res.statusCode, ms / 1000);
     });
     next();
   });
@@ -130,7 +168,11 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   app.use(devicePartition({ secret: cookieSecret, cookieName: SESSION_COOKIE_NAME }));
   app.use(guardRequests(site));
   app.use("/build", express.static(`${root}public/build`, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(`${root}public`, { maxAge: "1h", index: false }));
+  // The few files at the top of public/ (the icon): looked up by name, not by a stat of the disk on
+  // every request (which cost about a twentieth of a page's time when the answer was "no such file").
+  const publicFiles = new Set(readdirSync(`${root}public`, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => `/${entry.name}`));
+  const servePublic = express.static(`${root}public`, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
 
   app.get(
     "/healthz",
@@ -180,12 +222,15 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         db,
         sessionStorage,
         knownDeviceCookie,
+        guestCookie,
         signingKey,
         collaboration,
         planEvents,
         personEvents,
+        notificationMail,
         sessionEvents,
         accessEvents,
+        mail,
         clientAddress: req.ip ?? "unknown",
         publicUrl: signIn.publicUrl,
         cspNonce: String(res.locals.cspNonce ?? ""),
@@ -213,6 +258,8 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   if (!env.PUBLIC_URL) signIn.publicUrl = `http://${env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST}:${port}`;
+  // Reminders carry links on the public address: known from here on.
+  scheduler.start();
 
   const sweep = setInterval(() => {
     const now = new Date();
@@ -229,6 +276,11 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     collaboration,
     async close() {
       clearInterval(sweep);
+      notificationMail.stop();
+      // No message is left half sent: the scheduler's round and the one-time sends under way end first.
+      await scheduler.stop();
+      await immediate?.settled();
+      smtp?.close();
       collaboration.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -50,6 +50,14 @@ const EnvSchema = z.object({
     z.string().regex(/^smtps?:\/\/[^\s]+$/, "SMTP_URL must look like smtp://user:pass@host:587").optional(),
   ),
   MAIL_FROM: z.preprocess(emptyAsUnset, z.string().email("MAIL_FROM must be an e-mail address").optional()),
+  /** At most one notification mail per person per this many minutes (a call is sent at once). */
+  NOTIFICATION_MAIL_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  /** How often the mail scheduler looks for due messages and reminders (ms). */
+  MAIL_TICK_MS: z.coerce.number().int().min(10).default(30_000),
+  /** The wait before the first retry of a failed send (ms); each later one waits twice as long. */
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(60_000),
+  /** Attempts before a message is marked failed. */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** The address people reach the app at (links in e-mails, OpenID Connect redirects). Required in
    * production; elsewhere http://localhost:<port> (the address the server listens on). */

@@ -82,7 +82,10 @@ export function securityHeaders(site: Site): RequestHandler {
       if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-store");
       // Answered before the body was read (refused as too large, not a form…): the connection
       // cannot carry another request, since a client may stop sending the body half-way.
-      if (!req.complete) res.setHeader("Connection", "close");
+      // (A request without a body may not be marked complete yet when an answer is ready in the same
+      // turn; closing those would cost every browser its keep-alive connection.)
+      const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+      if (hasBody && !req.complete) res.setHeader("Connection", "close");
     });
     next();
   };

@@ -39,6 +39,11 @@ export class ChangeBus<Change extends string> {
     return () => this.emitter.off(key, listener);
   }
 
+  /** Whether anyone listens under the key (a person with a page of the app open). */
+  hasListeners(key: string): boolean {
+    return this.emitter.listenerCount(key) > 0;
+  }
+
   listenerCount(): number {
     return this.emitter.eventNames().reduce((sum, name) => sum + this.emitter.listenerCount(name), 0);
   }

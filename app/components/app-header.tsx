@@ -1,18 +1,16 @@
 import { useState } from "react";
-import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { Form, Link, NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Locale } from "~/i18n";
+import { LanguageMenu } from "~/components/language-menu";
 import { fullName } from "~/utils/format";
 
 interface Props {
   person: { givenName: string; familyName: string; nav: { talkDays: boolean; admin: boolean }; deviceKey: string } | null;
-  locale: Locale;
 }
 
 /** The bar on every page: product name, main menu, language switch and sign-out. */
-export function AppHeader({ person, locale }: Props) {
+export function AppHeader({ person }: Props) {
   const { t } = useTranslation();
-  const location = useLocation();
   return (
     <header className="app-header">
       <div className="app-header-inner">
@@ -32,13 +30,7 @@ export function AppHeader({ person, locale }: Props) {
           </nav>
         ) : null}
         <div className="header-actions">
-          <Form method="post" action="/language" className="inline-form">
-            <input type="hidden" name="locale" value={t("language.switchToLang")} />
-            <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
-            <button type="submit" className="button-link" lang={locale === "sv" ? "en" : "sv"}>
-              {t("language.switchTo")}
-            </button>
-          </Form>
+          <LanguageMenu />
           {person ? (
             <>
               <span className="signed-in-as">{t("nav.signedInAs", { name: fullName(person) })}</span>

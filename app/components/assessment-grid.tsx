@@ -1,6 +1,7 @@
 import { useFetcher } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { scaleStepName } from "~/utils/subject-name";
 import { translateError } from "~/utils/errors";
 import { formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
@@ -60,7 +61,7 @@ export function AssessmentGrid({ pupils, subject }: { pupils: GridPupil[]; subje
           <ul className="scale-legend">
             {knowledgeSteps.map((step) => (
               <li key={step.key}>
-                <kbd>{step.shortcut}</kbd> {locale === "sv" ? step.sv : step.en}
+                <kbd>{step.shortcut}</kbd> {scaleStepName(step, locale, t)}
               </li>
             ))}
           </ul>
@@ -168,7 +169,7 @@ function AssessmentRow({
   };
 
   const tabStop = Math.max(0, steps.findIndex((s) => s.key === level));
-  const label = (step: ScaleStep) => (locale === "sv" ? step.sv : step.en);
+  const label = (step: ScaleStep) => scaleStepName(step, locale, t);
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
   const status =
     fetcher.state !== "idle"

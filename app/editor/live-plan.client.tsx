@@ -20,7 +20,7 @@ function canWrite(editable: boolean, state: ConnectionState): boolean {
 }
 
 /** One section's text as a live editor, made when its turn comes. */
-export function LiveSectionText({ planId, deviceCopy, slot, editable, user }: { planId: string; deviceCopy: DeviceCopyOptions; slot: EditorSlot; editable: boolean; user: PresenceUser }) {
+export function LiveSectionText({ planId, deviceCopy, slot, editable, user }: { planId: string; deviceCopy: DeviceCopyOptions | null; slot: EditorSlot; editable: boolean; user: PresenceUser }) {
   const { t } = useTranslation();
   const connection = usePlanConnection(planId, deviceCopy);
   const state = usePlanStatus(connection).connection;
@@ -29,6 +29,7 @@ export function LiveSectionText({ planId, deviceCopy, slot, editable, user }: { 
     .filter((thread) => thread.fragment === slot.fragment && thread.anchorKind === "text" && thread.anchorStart && thread.anchorEnd)
     .map((thread) => ({ id: thread.id, start: thread.anchorStart!, end: thread.anchorEnd!, open: thread.status === "open" }));
   const mayComment = slot.subjectId !== undefined && comments.rights.startInSubjects.includes(slot.subjectId);
+  const mayAsk = slot.subjectId !== undefined && comments.rights.askInSubjects.includes(slot.subjectId);
   return (
     <MountInTurn order={slot.order} fallback={<p className="muted">{t("plan.loadingEditor")}</p>}>
       <SectionEditor
@@ -41,7 +42,8 @@ export function LiveSectionText({ planId, deviceCopy, slot, editable, user }: { 
         roleLabel={(role: PlanRole) => t(`roles.${role}`)}
         anchors={anchors}
         onDetached={(ids) => comments.setDetached(slot.fragment, ids)}
-        onCommentPassage={mayComment ? (passage) => comments.setPassage({ ...passage, fragment: slot.fragment, subjectId: slot.subjectId! }) : undefined}
+        onCommentPassage={mayComment ? (passage) => comments.setPassage({ ...passage, fragment: slot.fragment, subjectId: slot.subjectId!, purpose: "comment" }) : undefined}
+        onAskAboutPassage={mayAsk ? (passage) => comments.setPassage({ ...passage, fragment: slot.fragment, subjectId: slot.subjectId!, purpose: "ask" }) : undefined}
       />
     </MountInTurn>
   );
@@ -51,7 +53,7 @@ export function LiveSectionText({ planId, deviceCopy, slot, editable, user }: { 
 const showsSaveState: ReadonlySet<ConnectionState> = new Set(["connecting", "connected", "reconnecting", "offline", "storageFailed", "failed"]);
 
 /** The connection state, where the person's edits are, and who else is in the plan, beside the contents. */
-export function LivePlanStatus({ planId, deviceCopy, editable, draft }: { planId: string; deviceCopy: DeviceCopyOptions; editable: boolean; draft: boolean }) {
+export function LivePlanStatus({ planId, deviceCopy, editable, draft }: { planId: string; deviceCopy: DeviceCopyOptions | null; editable: boolean; draft: boolean }) {
   const { t } = useTranslation();
   const connection = usePlanConnection(planId, deviceCopy);
   const { connection: state, save } = usePlanStatus(connection);
@@ -60,8 +62,8 @@ export function LivePlanStatus({ planId, deviceCopy, editable, draft }: { planId
   // on the change to draft: at the lock itself the socket closes before the page data says so.)
   // A writer's plan is kept on this device for a reload without a connection (service-worker/sw.ts).
   useEffect(() => {
-    if (deviceCopy.keep) keepPageOnDevice(window.location.pathname);
-  }, [deviceCopy.keep]);
+    if (deviceCopy?.keep) keepPageOnDevice(window.location.pathname);
+  }, [deviceCopy?.keep]);
   const wasDraft = useRef(draft);
   useEffect(() => {
     if (draft && !wasDraft.current) connection.resume();

@@ -8,6 +8,9 @@ import { CheckedAwareness } from "./checked-awareness";
 import { deleteDatabase, openDeviceCopy, type DeviceCopy } from "./device-copy.client";
 import { SaveTracker, type SaveState } from "./save-state";
 
+/** A guest's connection to a plan is keyed apart from a person's: `guest:<planId>`. */
+export const GUEST_PREFIX = "guest:";
+
 /** A connection nobody on the page uses any more is closed after this long, so moving between two
  * pages of the same plan (plan page ↔ talk view) keeps it. */
 const RELEASE_DELAY_MS = 2_000;
@@ -94,8 +97,12 @@ export class PlanConnection {
   private wasOnServer = true;
   private destroyed = false;
 
+  /**
+   * `key` is the plan's id, or "guest:<plan id>" on a guest's view (admitted by the guest's link,
+   * not a session). `deviceCopy` says what this device keeps of the plan for offline writing.
+   */
   constructor(
-    readonly planId: string,
+    readonly key: string,
     deviceCopy: DeviceCopyOptions | null = null,
   ) {
     const { doc } = this;
@@ -113,11 +120,12 @@ export class PlanConnection {
       }
     }
     const url = `${window.location.protocol === "https:" ? "wss:" : "ws:"}//${window.location.host}/collab`;
-    this.provider = new WebsocketProvider(url, planId, doc, {
+    const guest = key.startsWith(GUEST_PREFIX);
+    this.provider = new WebsocketProvider(url, guest ? key.slice(GUEST_PREFIX.length) : key, doc, {
       connect: false,
       disableBc: true,
       maxBackoffTime: 5000,
-      params: { [ACKS_PARAM]: "1" },
+      params: { [ACKS_PARAM]: "1", ...(guest ? { as: "guest" } : {}) },
       WebSocketPolyfill: CountingWebSocket,
     });
     doc.on("update", this.afterSend);
@@ -378,7 +386,7 @@ function scheduleClose(entry: Entry, delay: number) {
   if (entry.closeTimer !== null) window.clearTimeout(entry.closeTimer);
   entry.closeTimer = window.setTimeout(() => {
     if (entry.users > 0) return;
-    open.delete(entry.connection.planId);
+    open.delete(entry.connection.key);
     void entry.connection.destroy();
   }, delay);
 }

@@ -23,10 +23,12 @@ interface Props {
   onDetached(threadIds: string[]): void;
   /** Set when this person may start threads on passages of this section. */
   onCommentPassage?: (passage: { start: string; end: string; quote: string }) => void;
+  /** Set when the pupil may ask the subject's teachers about a passage of her own text. */
+  onAskAboutPassage?: (passage: { start: string; end: string; quote: string }) => void;
 }
 
 /** One section's text, bound to its own fragment of the plan's Y.Doc. */
-export function SectionEditor({ connection, fragment, label, placeholder, editable, user, roleLabel, anchors, onDetached, onCommentPassage }: Props) {
+export function SectionEditor({ connection, fragment, label, placeholder, editable, user, roleLabel, anchors, onDetached, onCommentPassage, onAskAboutPassage }: Props) {
   const { t } = useTranslation();
   // The plugin reads the latest threads through refs, so the editor is not rebuilt when they change.
   const anchorsRef = useRef(anchors);
@@ -101,6 +103,15 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
     setHint(null);
     onCommentPassage?.(passage);
   };
+  const askAboutSelection = () => {
+    const passage = editor ? selectedPassage(editor.state) : null;
+    if (!passage) {
+      setHint(t("comments.ask.selectFirst"));
+      return;
+    }
+    setHint(null);
+    onAskAboutPassage?.(passage);
+  };
 
   return (
     <div className="section-editor" data-fragment={fragment}>
@@ -117,6 +128,7 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
         </div>
       ) : null}
       <EditorContent editor={editor} />
+      {onAskAboutPassage && editor ? <AskAboutSelection editor={editor} onAsk={askAboutSelection} hint={hint} /> : null}
     </div>
   );
 }
@@ -186,5 +198,28 @@ function ParagraphPicker({ editor, section, onPick }: { editor: Editor; section:
         {t("comments.commentParagraph")}
       </button>
     </span>
+  );
+}
+
+/**
+ * The pupil's "Fråga om markerad text", offered while she has text selected in her own section
+ * (with the mouse or Shift and the arrow keys; Tab reaches it next, the selection kept).
+ */
+function AskAboutSelection({ editor, onAsk, hint }: { editor: Editor; onAsk(): void; hint: string | null }) {
+  const { t } = useTranslation();
+  const selected = useEditorState({ editor, selector: ({ editor: e }) => !e.state.selection.empty }) ?? false;
+  if (!selected && !hint) return null;
+  return (
+    <div className="editor-toolbar comment-toolbar">
+      {selected ? (
+        // Kept from taking the focus on a click, so the selection stays what is asked about.
+        <button type="button" className="button-secondary button-small" onMouseDown={(event) => event.preventDefault()} onClick={onAsk}>
+          {t("comments.ask.passage")}
+        </button>
+      ) : null}
+      <span className="small muted" aria-live="polite">
+        {hint}
+      </span>
+    </div>
   );
 }

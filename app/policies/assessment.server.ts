@@ -25,6 +25,10 @@ export const commentRules = {
     who: "a teacher of that subject for the pupil this term, while the plan is a draft",
     allow: ({ relations, plan, subjectId }) => draft(plan) && teaches(relations, subjectId),
   },
+  askTeacher: {
+    who: "the pupil, about her own reflection in a subject (all of it or a passage), while the plan is a draft; it goes to the subject's teachers, is never staff-only and everyone who reads the plan sees it",
+    allow: ({ relations, plan }) => draft(plan) && relations.self,
+  },
   reply: {
     who: "the pupil, their mentors and teachers, while the plan is a draft",
     allow: mayReply,
@@ -50,11 +54,15 @@ export function canComment(subject: CommentSubject, action: CommentAction): bool
   return commentRules[action].allow(subject);
 }
 
-/** What the plan page's comment controls need: where a thread may be started, and the rest. */
-export function commentAbilities(relations: PupilRelations, plan: Pick<Plan, "status">) {
+/**
+ * What the plan page's comment controls need: where a thread may be started, where the pupil may
+ * ask (the plan's subjects that have a teacher this term), and the rest.
+ */
+export function commentAbilities(relations: PupilRelations, plan: Pick<Plan, "status">, subjectsWithTeachers: string[] = []) {
   const subject = { relations, plan };
   return {
     startInSubjects: draft(plan) ? relations.taughtSubjectIds : [],
+    askInSubjects: canComment(subject, "askTeacher") ? subjectsWithTeachers : [],
     canReply: canComment(subject, "reply"),
     canResolveAny: draft(plan) && (relations.self || relations.mentor),
     canSeeStaffOnly: canComment(subject, "seeStaffOnly"),

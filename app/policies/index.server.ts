@@ -1,9 +1,11 @@
 import { assessmentRules, commentRules, dutyRules } from "./assessment.server";
 import { planRules } from "./plan.server";
+import { evaluationResultRules, evaluationRules } from "./evaluation.server";
+import { notificationRules } from "./notification.server";
 import { describeRules, type RuleTable } from "./rule";
 import { identityRules, schoolRules } from "./school.server";
 import { signingRules } from "./signing.server";
-import { talkDayRules, talkRules } from "./talk.server";
+import { guestRules, talkDayRules, talkRules } from "./talk.server";
 
 /** Every policy's rules, in the order the README lists them. */
 const policies: Array<[string, RuleTable<never>]> = [
@@ -13,6 +15,9 @@ const policies: Array<[string, RuleTable<never>]> = [
   ["signing", signingRules as RuleTable<never>],
   ["talk day", talkDayRules as RuleTable<never>],
   ["talk", talkRules as RuleTable<never>],
+  ["evaluation", { ...evaluationRules, ...evaluationResultRules } as RuleTable<never>],
+  ["notifications", notificationRules as RuleTable<never>],
+  ["talk guest", guestRules as RuleTable<never>],
   ["school", { ...schoolRules, ...identityRules } as RuleTable<never>],
 ];
 

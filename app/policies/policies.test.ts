@@ -12,6 +12,8 @@ import { findRelations, roleOf } from "./relations.server";
 import { canInSchool, maySeeIdentity } from "./school.server";
 import { canOnSigning } from "./signing.server";
 import { canOnTalk, canOnTalkDay } from "./talk.server";
+import { evaluationRoleOf, mayAnswerEvaluation, mayReadEvaluationResults } from "./evaluation.server";
+import { hearsOf } from "./notification.server";
 
 const today = "2026-11-23";
 let db: AppDatabase;
@@ -208,5 +210,81 @@ describe("groups and protected identity", () => {
     expect(maySeeIdentity(relations("protectedGuardian", "nora"))).toBe(true);
     expect(maySeeIdentity(relations("admin", "nora"))).toBe(false);
     expect(maySeeIdentity(relations("admin", "alva"))).toBe(true);
+  });
+});
+
+describe("the pupil's questions, news and the evaluation", () => {
+  const signed = { status: "signed" as const };
+
+  it("lets only the pupil ask, in her own plan, while it is a draft", () => {
+    expect(canComment({ relations: relations("pupil", "alva"), plan: draft }, "askTeacher")).toBe(true);
+    expect(canComment({ relations: relations("pupil", "alva"), plan: locked }, "askTeacher")).toBe(false);
+    for (const who of ["guardian", "mentor", "mathsTeacher", "otherClassGuardian"]) {
+      expect(canComment({ relations: relations(who, "alva"), plan: draft }, "askTeacher"), who).toBe(false);
+    }
+    expect(canComment({ relations: relations("pupil", "elis"), plan: draft }, "askTeacher")).toBe(false);
+    // Where she may ask: the subjects of her plan that have a teacher, given by the page.
+    expect(commentAbilities(relations("pupil", "alva"), draft, ["x", "y"]).askInSubjects).toEqual(["x", "y"]);
+    expect(commentAbilities(relations("mathsTeacher", "alva"), draft, ["x", "y"]).askInSubjects).toEqual([]);
+  });
+
+  it("tells a question to the subject's teachers, comments to the pupil and to staff of the subject or the thread, staff-only threads to staff only", () => {
+    const maths = subjectId("MA");
+    const thread = (extra: Partial<{ staffOnly: boolean; askedByPupil: boolean; writers: Set<string> }> = {}) => ({
+      subjectId: maths,
+      staffOnly: false,
+      askedByPupil: true,
+      writers: new Set<string>(),
+      ...extra,
+    });
+    const told = (who: string, action: "hearOfQuestion" | "hearOfComment", t = thread()) => hearsOf({ relations: relations(who, "alva"), plan: draft, thread: t }, action);
+    expect(told("mathsTeacher", "hearOfQuestion")).toBe(true);
+    expect(told("swedishTeacher", "hearOfQuestion")).toBe(false);
+    expect(told("mentor", "hearOfQuestion")).toBe(false);
+    expect(told("mathsTeacher", "hearOfQuestion", thread({ askedByPupil: false }))).toBe(false);
+    expect(told("pupil", "hearOfComment")).toBe(true);
+    expect(told("guardian", "hearOfComment")).toBe(false);
+    expect(told("swedishTeacher", "hearOfComment")).toBe(false);
+    expect(told("swedishTeacher", "hearOfComment", thread({ writers: new Set([id.swedishTeacher!]) }))).toBe(true);
+    expect(told("pupil", "hearOfComment", thread({ staffOnly: true }))).toBe(false);
+    expect(told("mathsTeacher", "hearOfComment", thread({ staffOnly: true }))).toBe(true);
+    expect(hearsOf({ relations: relations("otherClassGuardian", "alva"), plan: draft, thread: thread() }, "hearOfComment")).toBe(false);
+  });
+
+  it("tells the pupil and the guardians who read along of assessments; not an adult pupil's guardian she has not let read", () => {
+    const assessment = (who: string, pupil: string) => hearsOf({ relations: relations(who, pupil), plan: draft }, "hearOfAssessment");
+    expect(assessment("pupil", "alva")).toBe(true);
+    expect(assessment("guardian", "alva")).toBe(true);
+    expect(assessment("mathsTeacher", "alva")).toBe(false);
+    expect(assessment("adultPupilGuardian", "adam")).toBe(false);
+    expect(assessment("adultPupil", "adam")).toBe(true);
+  });
+
+  it("mails a call only to a teacher who has no page of the app open", () => {
+    const teacher = relations("mathsTeacher", "alva");
+    expect(hearsOf({ relations: teacher, plan: draft, onAPage: false }, "mailCall")).toBe(true);
+    expect(hearsOf({ relations: teacher, plan: draft, onAPage: true }, "mailCall")).toBe(false);
+  });
+
+  it("asks the pupil, the guardians who signed and the mentor to evaluate once the plan is signed; each with their own questionnaire", () => {
+    const signers = new Set([id.alva!, id.guardian!, id.mentor!]);
+    const may = (who: string, plan: { status: "draft" | "locked" | "signed" } = signed) => mayAnswerEvaluation({ relations: relations(who, "alva"), plan, signers });
+    expect(["pupil", "guardian", "mentor"].map((who) => may(who))).toEqual([true, true, true]);
+    expect(may("pupil", locked)).toBe(false);
+    // Johan reads along but did not sign: he was not at the talk.
+    expect(may("otherHouseholdGuardian")).toBe(false);
+    expect(may("mathsTeacher")).toBe(false);
+    expect(may("otherClassGuardian")).toBe(false);
+    expect(evaluationRoleOf(relations("pupil", "alva"))).toBe("pupil");
+    expect(evaluationRoleOf(relations("guardian", "alva"))).toBe("guardian");
+    expect(evaluationRoleOf(relations("mentor", "alva"))).toBe("staff");
+    // A guardian who teaches the child answers as a guardian.
+    expect(evaluationRoleOf(relations("guardianWhoTeaches", "ella"))).toBe("guardian");
+  });
+
+  it("shows a talk day's results to its admins and the mentors of its groups", () => {
+    expect(mayReadEvaluationResults({ admin: true, eventGroupIds: ["a"], mentoredGroupIds: [] })).toBe(true);
+    expect(mayReadEvaluationResults({ admin: false, eventGroupIds: ["a", "b"], mentoredGroupIds: ["b"] })).toBe(true);
+    expect(mayReadEvaluationResults({ admin: false, eventGroupIds: ["a"], mentoredGroupIds: [] })).toBe(false);
   });
 });

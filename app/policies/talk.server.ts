@@ -59,7 +59,7 @@ export const talkRules = {
     allow: view,
   },
   lead: {
-    who: "the pupil and their mentors (clock, agenda, calling a teacher)",
+    who: "the pupil and their mentors (clock, agenda, calling a teacher and closing the call)",
     allow: lead,
   },
   follow: {
@@ -86,10 +86,35 @@ export const talkRules = {
     who: "the teachers of the called subject for that pupil this term",
     allow: ({ relations, subjectId }) => subjectId !== undefined && relations.taughtSubjectIds.includes(subjectId),
   },
+  manageGuests: {
+    who: "the pupil's mentors and the admins of the pupil's school (an interpreter as a guest of the talk: add, new link, withdraw)",
+    allow: ({ relations }) => relations.mentor || relations.schoolAdmin,
+  },
 } satisfies RuleTable<TalkSubject>;
 
 export type TalkAction = keyof typeof talkRules;
 
 export function canOnTalk(subject: TalkSubject, action: TalkAction): boolean {
   return talkRules[action].allow(subject);
+}
+
+/** A guest of one talk (an interpreter): no account and no relations, only a link to that talk. */
+export interface GuestSubject {
+  /** The link was withdrawn by staff. */
+  revoked: boolean;
+  now: Date;
+  /** The guest's window: from a little before the talk until a little after it ends. */
+  opensAt: Date;
+  closesAt: Date;
+}
+
+export const guestRules = {
+  openTalk: {
+    who: "a guest added to the talk (an interpreter, by link, no account): that talk's view and plan, read-only, from 15 minutes before it until 30 minutes after it ends, unless the link was withdrawn; nothing else",
+    allow: ({ revoked, now, opensAt, closesAt }) => !revoked && now >= opensAt && now < closesAt,
+  },
+} satisfies RuleTable<GuestSubject>;
+
+export function canGuest(subject: GuestSubject, action: keyof typeof guestRules): boolean {
+  return guestRules[action].allow(subject);
 }

@@ -1,28 +1,34 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PupilList } from "~/components/pupil-list";
 import { GuardianTalkCard } from "~/components/talk/guardian-talk-card";
+import { HomeNewsCard } from "~/components/home-news";
 import { getHomePage } from "~/services/home.server";
+import { getHomeNews, performNewsSeen } from "~/services/notifications.server";
 import { performGuardianAnswer } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { readFormData } from "~/utils/forms.server";
 import { TermName } from "~/components/term-name";
 import { requirePerson } from "~/utils/auth.server";
-import { formatDate, formatDateTime, fullName } from "~/utils/format";
+import { formatDateTime, formatTalkTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
-export const meta: MetaFunction = () => [{ title: "Start · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.home" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  return getHomePage(context.db, person);
+  return { ...getHomePage(context.db, person), news: getHomeNews(context.db, person) };
 }
 
-/** A guardian's answer to a talk invitation (the cards above post here, with or without JavaScript). */
+/** "Markera som lästa", and a guardian's answer to a talk invitation (the cards post here, with or without JavaScript). */
 export async function action({ request, context }: ActionFunctionArgs) {
   const person = await requirePerson(request, context);
   const form = await readFormData(request);
+  // Answered with the card's talk id as well (none), so the cards can tell whose answer it is.
+  if (form.get("intent") === "news-seen") return respond(performNewsSeen(context.db, person, form), "notifications", { talkId: "" });
   const talkId = String(form.get("talkId") ?? "");
   const result = await performGuardianAnswer(context, person, form);
   // The card that posted shows the answer: it is told by its talk.
@@ -32,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function HomePage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { person, overview, waitingThreads, pupilTalks, guardianTalks } = useLoaderData<typeof loader>();
+  const { person, overview, waitingThreads, pupilTalks, guardianTalks, news } = useLoaderData<typeof loader>();
   // Set when a card was posted without JavaScript (with it, each card shows its own answer).
   const answered = useActionData<typeof action>();
   const { asPupil, children, mentorGroups, teachingGroups, isAdmin, term } = overview;
@@ -52,6 +58,8 @@ export default function HomePage() {
       </p>
 
       {!hasAnyRole ? <p className="alert">{t("home.noRoles")}</p> : null}
+
+      {hasAnyRole ? <HomeNewsCard news={news} /> : null}
 
       {asPupil ? (
         <section className="card" aria-labelledby="pupil-heading">
@@ -80,7 +88,7 @@ export default function HomePage() {
           <h2 id="my-talk-heading">{t("talks.pupil.heading")}</h2>
           {pupilTalks.map((talk) => (
             <p key={talk.talkId}>
-              {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}{" "}
+              {t("talks.when", formatTalkTime(talk.startsAt, talk.endsAt, locale))} · {talk.place}{" "}
               <Link className="button-primary" to={`/talks/${talk.talkId}`}>
                 {t("talks.pupil.open")}
               </Link>
@@ -146,7 +154,7 @@ export default function HomePage() {
                   <Link to={`/plans/${thread.planId}#thread-${thread.threadId}`}>
                     {t("comments.waiting.item", {
                       pupil: fullName(thread.pupil),
-                      subject: locale === "sv" ? thread.subject.nameSv : thread.subject.nameEn,
+                      subject: subjectName(thread.subject, locale, t),
                     })}
                   </Link>{" "}
                   <span className="small muted">
@@ -184,7 +192,7 @@ export default function HomePage() {
                     <td>
                       <Link to={`/groups/${g.groupId}`}>{g.groupName}</Link>
                     </td>
-                    <td>{locale === "sv" ? g.subjectNameSv : g.subjectNameEn}</td>
+                    <td>{subjectName({ code: g.subjectCode, languageCode: g.subjectLanguageCode, nameSv: g.subjectNameSv, nameEn: g.subjectNameEn }, locale, t)}</td>
                     <td className="numeric">{g.pupilCount}</td>
                   </tr>
                 ))}

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TermName } from "~/components/term-name";
@@ -9,8 +9,10 @@ import { notFound } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
-export const meta: MetaFunction = () => [{ title: "Skolans uppgifter · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.admin" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requireSchoolAdmin(request, context);
@@ -103,7 +105,7 @@ export default function AdminPage() {
                         {s.languageCode ? ` (${s.languageCode})` : ""}
                       </code>
                     </td>
-                    <td>{locale === "sv" ? s.nameSv : s.nameEn}</td>
+                    <td>{subjectName(s, locale, t)}</td>
                   </tr>
                 ))}
               </tbody>

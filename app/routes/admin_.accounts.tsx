@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -6,10 +6,11 @@ import { getAccountsPage, type AccountListRow } from "~/services/account-admin.s
 import { sendPasswordInvitations } from "~/services/password-links.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDateTime, fullName } from "~/utils/format";
+import { formatDateTime, formatList, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Inloggning och inbjudningar · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.accounts" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -37,10 +38,11 @@ export default function AccountsPage() {
   const { t } = useTranslation();
   const { methods, mailBySmtp, staff, classes, chosen } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const roleList = (roles: readonly ("staff" | "pupil" | "guardian")[]) => roles.map((r) => t(`accounts.roleNames.${r}`)).join(", ");
+  const locale = useLocale();
+  const roleList = (roles: readonly ("staff" | "pupil" | "guardian")[]) => formatList(roles.map((r) => t(`accounts.roleNames.${r}`)), locale);
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/admin">{t("nav.admin")}</Link>
       </nav>
       <h1>{t("accounts.title")}</h1>

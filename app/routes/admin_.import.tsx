@@ -1,18 +1,18 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ImportProblems } from "~/components/import/import-problems";
+import { ImportRefusal } from "~/components/import/import-problems";
 import { requireSchoolAdmin } from "~/policies/school.server";
 import { getImportPage, MAX_UPLOAD_BYTES, performFetchImport, performUploadImport } from "~/services/roster-import/import-page.server";
 import { parseForm, respond } from "~/utils/action-result.server";
 import { formatDateTime } from "~/utils/format";
 import { readUploadForm } from "~/utils/forms.server";
-import { translateError } from "~/utils/errors";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Läs in elever och personal · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.import" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requireSchoolAdmin(request, context);
@@ -56,22 +56,14 @@ export default function ImportPage() {
   const busy = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/admin">{t("nav.admin")}</Link>
       </nav>
       <h1>{t("import.title")}</h1>
       <p className="lead">{t("import.intro")}</p>
       <p className="muted">{page.school.connected ? t("import.connected") : t("import.notConnected")}</p>
 
-      {result && !result.ok ? (
-        result.problems ? (
-          <ImportProblems problems={result.problems} />
-        ) : (
-          <p className="alert alert-error" role="alert">
-            {translateError(t, result.message)}
-          </p>
-        )
-      ) : null}
+      {result && !result.ok ? <ImportRefusal refusal={result} /> : null}
 
       <div className="grid-2">
         <section className="card" aria-labelledby="fetch-heading">

@@ -1,20 +1,20 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ImportChangesView } from "~/components/import/import-changes";
-import { ImportProblems } from "~/components/import/import-problems";
+import { ImportRefusal } from "~/components/import/import-problems";
 import { requireSchoolAdmin } from "~/policies/school.server";
 import { getImportRunPage, performApplyImport } from "~/services/roster-import/import-page.server";
 import { parseForm, respond } from "~/utils/action-result.server";
 import { notFound } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { readFormData } from "~/utils/forms.server";
-import { translateError } from "~/utils/errors";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Inläsning · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.importRun" };
 
 /** A dry run waiting to be applied, or an applied import: what it changes, person by person. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -45,7 +45,7 @@ export default function ImportRunPage() {
   const pending = run.status === "pending";
   return (
     <div className="page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/admin">{t("nav.admin")}</Link> › <Link to="/admin/import">{t("import.title")}</Link>
       </nav>
       <h1>{pending ? t("import.dryRunTitle") : t("import.appliedTitle")}</h1>
@@ -59,15 +59,7 @@ export default function ImportRunPage() {
           {t("import.applied")}
         </p>
       ) : null}
-      {result && !result.ok ? (
-        result.problems ? (
-          <ImportProblems problems={result.problems} />
-        ) : (
-          <p className="alert alert-error" role="alert">
-            {translateError(t, result.message)}
-          </p>
-        )
-      ) : null}
+      {result && !result.ok ? <ImportRefusal refusal={result} /> : null}
       {changes.empty ? <p className="alert alert-info">{pending ? t("import.nothing") : t("import.nothingApplied")}</p> : null}
 
       <ImportChangesView changes={changes} />

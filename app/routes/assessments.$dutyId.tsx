@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -9,8 +9,10 @@ import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
-export const meta: MetaFunction = () => [{ title: "Bedömningar · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.assessments" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -35,10 +37,10 @@ export default function AssessmentGridPage() {
   const { t } = useTranslation();
   const locale = useLocale();
   const grid = useLoaderData<typeof loader>();
-  const subject = locale === "sv" ? grid.subject.nameSv : grid.subject.nameEn;
+  const subject = subjectName(grid.subject, locale, t);
   return (
     <div className="page page-wide">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/assessments">{t("assessments.heading")}</Link>
       </nav>
       <h1>

@@ -1,12 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TermName } from "~/components/term-name";
 import { getAssessmentsPage } from "~/services/assessments.server";
 import { requireStaff } from "~/policies/school.server";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
-export const meta: MetaFunction = () => [{ title: "Bedömningar · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.assessments" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, context);
@@ -34,7 +36,7 @@ export default function AssessmentsPage() {
             {duties.map((duty) => (
               <li key={duty.dutyId}>
                 <Link className="tile" to={`/assessments/${duty.dutyId}`}>
-                  <span className="tile-title">{locale === "sv" ? duty.subjectSv : duty.subjectEn}</span>
+                  <span className="tile-title">{subjectName({ code: duty.subjectCode, languageCode: duty.subjectLanguageCode, nameSv: duty.subjectSv, nameEn: duty.subjectEn }, locale, t)}</span>
                   <span className="muted">{duty.groupName}</span>
                 </Link>
               </li>

@@ -1,18 +1,24 @@
-import { data, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { SignInProblem, useProviderName } from "~/components/sign-in-problem";
 import { getProvider, startFlow } from "~/services/oidc.server";
 import { notFound, safeRedirectPath } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import { getLocale } from "~/utils/i18n.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Logga in · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.login" };
 
 /** Sends the browser to the provider to sign in (the buttons on the sign-in page post here). */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const provider = getProvider(context.signIn, params.provider ?? "");
   if (!provider) throw notFound();
   const form = await readFormData(request);
-  const started = await startFlow(context.signIn, provider, { purpose: "sign-in", returnTo: safeRedirectPath(form.get("redirectTo")) });
+  const started = await startFlow(context.signIn, provider, {
+    purpose: "sign-in",
+    returnTo: safeRedirectPath(form.get("redirectTo")),
+    uiLocale: await getLocale(request),
+  });
   if (!started.ok) {
     return data({ error: started.error, provider: { id: provider.id, name: provider.name } }, { status: 503 });
   }

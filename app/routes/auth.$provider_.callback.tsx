@@ -1,10 +1,11 @@
-import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { SignInProblem, useProviderName } from "~/components/sign-in-problem";
 import { clearFlowCookie, completeFlow, getProvider, type CallbackError } from "~/services/oidc.server";
 import { getPerson, notFound, refreshAuthentication, startSession } from "~/utils/auth.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Logga in · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.login" };
 
 const statusOf: Record<CallbackError, number> = {
   noFlow: 400,

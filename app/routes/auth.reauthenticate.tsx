@@ -1,12 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { SignInProblem, useProviderName } from "~/components/sign-in-problem";
 import { getProvider, startFlow } from "~/services/oidc.server";
 import { getReauthenticationProvider } from "~/services/sign-in-method.server";
 import { getSessionProvider, requirePerson, safeRedirectPath } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import { getLocale } from "~/utils/i18n.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Bekräfta vem du är · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.reauthenticate" };
 
 /**
  * Proving again who one is through the provider (before signing a plan, for people without a
@@ -24,6 +26,7 @@ async function reauthenticate(request: Request, context: LoaderFunctionArgs["con
     purpose: "reauthenticate",
     returnTo: safeRedirectPath(returnTo),
     personId: person.id,
+    uiLocale: await getLocale(request),
   });
   if (!started.ok) return data({ error: started.error, provider: { id: provider.id, name: provider.name } }, { status: 503 });
   return redirect(started.location, { headers: { "Set-Cookie": started.cookie, "Cache-Control": "no-store" } });

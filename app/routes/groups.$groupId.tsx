@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PupilList } from "~/components/pupil-list";
@@ -6,8 +6,10 @@ import { getGroupPage } from "~/services/roster.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
-export const meta: MetaFunction = () => [{ title: "Grupp · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.group" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -43,7 +45,7 @@ export default function GroupPage() {
             <ul className="plain-list">
               {group.subjects.map((s) => (
                 <li key={`${s.nameSv}-${s.teacher.id}`}>
-                  {locale === "sv" ? s.nameSv : s.nameEn}: {fullName(s.teacher)}
+                  {subjectName(s, locale, t)}: {fullName(s.teacher)}
                 </li>
               ))}
             </ul>

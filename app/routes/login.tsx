@@ -5,19 +5,25 @@ import {
   redirect,
   type ActionFunctionArgs,
   type HeadersFunction,
+  type LinksFunction,
   type LoaderFunctionArgs,
-  type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError, FormError } from "~/components/form-errors";
+import { LanguageChoice } from "~/components/language-menu";
+import { ethiopicFontPreloads } from "~/utils/fonts";
 import { signIn } from "~/services/sign-in.server";
 import { getPerson, safeRedirectPath, startSession } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import type { PageHandle } from "~/utils/page-title";
 import { readKnownDevice, rememberKnownDevice } from "~/utils/known-device.server";
 
-export const meta: MetaFunction = () => [{ title: "Logga in · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.login" };
+
+// The list of languages names Tigrinya in its own script.
+export const links: LinksFunction = () => ethiopicFontPreloads;
 
 /** Messages are i18n keys; the page translates them. */
 const SignInSchema = z.object({
@@ -154,6 +160,7 @@ export default function LoginPage() {
           </>
         ) : null}
       </div>
+      <LanguageChoice />
     </div>
   );
 }

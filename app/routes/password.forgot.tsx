@@ -1,15 +1,21 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError, FormError } from "~/components/form-errors";
+import { LanguageChoice } from "~/components/language-menu";
+import { ethiopicFontPreloads } from "~/utils/fonts";
 import { requestPasswordReset } from "~/services/password-links.server";
 import { notFound } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Glömt lösenordet · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.forgotPassword" };
+
+// Reached before signing in, like the sign-in page: the list of languages names Tigrinya in its own script.
+export const links: LinksFunction = () => ethiopicFontPreloads;
 
 const ForgotSchema = z.object({
   email: z
@@ -80,6 +86,7 @@ export default function ForgotPasswordPage() {
           <Link to="/login">{t("signInProblem.backToLogin")}</Link>
         </p>
       </div>
+      <LanguageChoice />
     </div>
   );
 }

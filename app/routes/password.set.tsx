@@ -1,15 +1,24 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldError, FormError } from "~/components/form-errors";
+import { LanguageChoice } from "~/components/language-menu";
+import { ethiopicFontPreloads } from "~/utils/fonts";
 import { getPasswordLink, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, setPasswordWithLink } from "~/services/password-links.server";
 import { startSession } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Välj lösenord · Elevledd IUP" }, { name: "referrer", content: "no-referrer" }];
+export const handle: PageHandle = { titleKey: "pageTitles.setPassword" };
+
+// Opened from a mail on any device, before signing in: the languages in full view, as on the sign-in page.
+export const links: LinksFunction = () => ethiopicFontPreloads;
+
+// The link's token is in this page's address: it must not travel on as a Referer.
+export const meta: MetaFunction = () => [{ name: "referrer", content: "no-referrer" }];
 
 /** Built from the limits the loader sends, so the browser checks the same rules as the server. */
 function setPasswordSchema(min: number, max: number) {
@@ -71,6 +80,7 @@ export default function SetPasswordPage() {
             <Link to="/login">{t("signInProblem.backToLogin")}</Link>
           </p>
         </div>
+        <LanguageChoice />
       </div>
     );
   }
@@ -106,6 +116,7 @@ export default function SetPasswordPage() {
           </button>
         </Form>
       </div>
+      <LanguageChoice />
     </div>
   );
 }

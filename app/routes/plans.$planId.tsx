@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
@@ -9,6 +9,9 @@ import { performCommentIntent } from "~/services/plan-comments.server";
 import { performSigningIntent, signingIntents } from "~/services/plan-signing.server";
 import { getPlanPage, performGuardianConsent } from "~/services/plan-page.server";
 import { getSigningProof } from "~/services/signing-proof.server";
+import { markPlanRead } from "~/services/notifications.server";
+import { getPreviousTerm } from "~/services/previous-term.server";
+import { getPendingEvaluations } from "~/services/evaluations.server";
 import { respond } from "~/utils/action-result.server";
 import { getAuthenticatedAt, refreshAuthentication } from "~/utils/auth.server";
 import { readKnownDevice } from "~/utils/known-device.server";
@@ -16,12 +19,12 @@ import { readFormData } from "~/utils/forms.server";
 import { fullName } from "~/utils/format";
 import { offlineCopyHeaders, offlineCopyRouteHeaders } from "~/utils/offline-copy.server";
 import type { LivePlanHandle } from "~/utils/use-live-events";
+import type { PageHandle } from "~/utils/page-title";
 
-// No names in the title: titles end up in browser history and on shared screens.
-export const meta: MetaFunction = () => [{ title: "Utvecklingsplan · Elevledd IUP" }];
-
-/** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = {
+/** The page's event stream includes this plan (see root and use-live-events). Its title names
+ * no one: titles end up in browser history and on shared screens. */
+export const handle: LivePlanHandle & PageHandle = {
+  titleKey: "pageTitles.plan",
   livePlan: (data) => {
     const page = data as { plan?: { id: string }; liveSeq?: number } | undefined;
     return page?.plan ? { id: page.plan.id, seq: page.liveSeq ?? 0 } : null;
@@ -35,8 +38,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
   // Signing on this device asks again who it is when the last sign-in is not recent.
   const proof = await getSigningProof(request, context, gate.person.id);
+  markPlanRead(context.db, gate);
   const page = getPlanPage(context.db, gate);
-  return data({ ...page, liveSeq, proof }, { headers: offlineCopyHeaders(page.deviceCopy.keep) });
+  return data(
+    { ...page, previousTerm: getPreviousTerm(context, gate), liveSeq, proof, evaluations: getPendingEvaluations(context.db, gate) },
+    { headers: offlineCopyHeaders(page.deviceCopy.keep) },
+  );
 }
 
 /** A writer's plan page may be kept on the device for a reload without a connection (service-worker/sw.ts). */
@@ -65,7 +72,7 @@ export default function PlanPage() {
 
   return (
     <div className="page page-wide">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to={`/pupils/${page.plan.pupilId}`}>{fullName(page.pupil)}</Link>
       </nav>
       <header className="plan-header">
@@ -101,6 +108,18 @@ export default function PlanPage() {
           <p className="small muted" role="status">
             {page.guardianConsent.shares ? t("plan.consent.sharing") : t("plan.consent.notSharing")}
           </p>
+        </section>
+      ) : null}
+
+      {page.evaluations.length > 0 ? (
+        <section className="card" aria-labelledby="evaluation-heading">
+          <h2 id="evaluation-heading">{t("evaluation.cardHeading")}</h2>
+          <p>{t("evaluation.cardText")}</p>
+          {page.evaluations.map((evaluation) => (
+            <Link key={evaluation.talkId} className="button-primary" to={`/talks/${evaluation.talkId}/evaluation`}>
+              {t("evaluation.open")}
+            </Link>
+          ))}
         </section>
       ) : null}
 

@@ -1,12 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requirePlan } from "~/policies/plan.server";
 import { getPlanLogPage } from "~/services/plan-page.server";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Logg · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.log" };
 
 /** A plan's log, for those the plan policy lets read it ("readLog"). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -21,7 +22,7 @@ export default function PlanLogPage() {
   return (
     <div className="page">
       {mayOpenPlan ? (
-        <nav aria-label="breadcrumbs" className="breadcrumbs small">
+        <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
           <Link to={`/plans/${planId}`}>{t("audit.back")}</Link>
         </nav>
       ) : null}
@@ -48,7 +49,7 @@ export default function PlanLogPage() {
               {events.map((e) => (
                 <tr key={e.id}>
                   <td>{formatDateTime(new Date(e.at), locale)}</td>
-                  <td>{e.masked ? t("pupil.protectedMasked") : fullName(e)}</td>
+                  <td>{e.guest ? t("audit.guest", { name: e.guest.name }) : e.masked ? t("pupil.protectedMasked") : fullName(e.person ?? { givenName: "", familyName: "" })}</td>
                   <td>{t(`audit.actions.${e.action}`)}</td>
                   <td className="numeric">{e.version}</td>
                 </tr>

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TermName } from "~/components/term-name";
@@ -7,9 +7,11 @@ import { getPupilPage } from "~/services/roster.server";
 import { notFound } from "~/utils/auth.server";
 import { fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
+import { subjectName } from "~/utils/subject-name";
 
 // The pupil's name is deliberately not in the title: titles end up in browser history and shared screens.
-export const meta: MetaFunction = () => [{ title: "Elev · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.pupil" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const gate = await requirePupil(request, context, params.pupilId ?? "");
@@ -91,7 +93,7 @@ export default function PupilPage() {
               <tbody>
                 {profile.subjects.map((s) => (
                   <tr key={s.id}>
-                    <td>{locale === "sv" ? s.nameSv : s.nameEn}</td>
+                    <td>{subjectName(s, locale, t)}</td>
                     <td>{s.teachers.map(fullName).join(", ")}</td>
                   </tr>
                 ))}

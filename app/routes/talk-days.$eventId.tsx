@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getTalkBoard, type TalkBoard } from "~/services/talk-days.server";
@@ -6,10 +6,11 @@ import { performBoardIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, fullName } from "~/utils/format";
+import { formatDateTime, formatTalkTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Samtalsdagar · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.talkDays" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
@@ -25,6 +26,41 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 type Sitting = TalkBoard["sittings"][number];
 type Pupil = TalkBoard["pupils"][number];
+type Clash = Pupil["clashes"][number];
+
+/** A rule the talk breaks now, and who accepted it with what reason (staff see it on every board it touches). */
+function ClashNotes({ clashes }: { clashes: Clash[] }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  return (
+    <>
+      {clashes.map((clash) => (
+        <span key={clash.rule} className="clash-note">
+          <strong className="clash">{t(`talks.board.clash.${clash.rule}`)}</strong>
+          {clash.accepted ? (
+            <span className="small">
+              {" "}
+              {t("talks.board.accepted", { name: fullName(clash.accepted.by), time: formatDateTime(new Date(clash.accepted.at), locale), reason: clash.accepted.reason })}
+            </span>
+          ) : null}
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** The talk's own page: its guests (an interpreter) and details. */
+function TalkLink({ eventId, pupil }: { eventId: string; pupil: Pupil }) {
+  const { t } = useTranslation();
+  const nameOf = usePupilName();
+  if (!pupil.talkId) return null;
+  return (
+    <Link className="small" to={`/talk-days/${eventId}/talks/${pupil.talkId}`}>
+      {t("talks.board.talkLink")}
+      <span className="visually-hidden"> {t("talks.board.talkLinkFor", { name: nameOf(pupil) })}</span>
+    </Link>
+  );
+}
 
 /** A pupil's name on the board, or the masked row of a protected family the viewer does not work with. */
 function usePupilName() {
@@ -32,9 +68,11 @@ function usePupilName() {
   return (p: { givenName: string; familyName: string; masked: boolean }) => (p.masked ? t("pupil.protectedMasked") : fullName(p));
 }
 
+/** A sitting as families see it too: the weekday, the date and the time. */
 function useSittingLabel() {
   const locale = useLocale();
-  return (s: { startsAt: string; endsAt: string }) => `${formatDate(s.startsAt.slice(0, 10), locale)} ${s.startsAt.slice(11)}–${s.endsAt.slice(11)}`;
+  const { t } = useTranslation();
+  return (s: { startsAt: string; endsAt: string }) => t("talks.when", formatTalkTime(s.startsAt, s.endsAt, locale));
 }
 
 export default function TalkBoardPage() {
@@ -49,13 +87,17 @@ export default function TalkBoardPage() {
 
   return (
     <div className="page page-wide">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
+      <nav aria-label={t("nav.breadcrumbs")} className="breadcrumbs small">
         <Link to="/talk-days">{t("talks.days.title")}</Link>
+        {" · "}
+        {/* The evaluation's readers are the board's (app/policies/evaluation.server.ts). */}
+        <Link to={`/talk-days/${board.event.id}/evaluation`}>{t("evaluation.results.link")}</Link>
       </nav>
       <h1>{t("talks.board.title")}</h1>
       <p className="muted">
         <span className={`badge badge-talk-${board.event.status}`}>{t(`talks.status.${board.event.status}`)}</span>{" "}
         {t("talks.board.facts", { place: board.event.place, talk: board.event.talkMinutes, sitting: board.event.sittingMinutes })}
+        {board.event.phoneNumber ? ` · ${t("talks.board.phoneFact", { number: board.event.phoneNumber })}` : ""}
       </p>
       <p role="status" className="lead">
         {t("talks.board.totals", board.totals)}
@@ -88,6 +130,11 @@ export default function TalkBoardPage() {
               </button>
             </Form>
           </>
+        ) : null}
+        {board.changesWholeEvent ? (
+          <Link className="button-secondary" to={`/talk-days/${board.event.id}/edit`}>
+            {t("talks.correct.link")}
+          </Link>
         ) : null}
         {board.admin ? (
           <Link className="button-secondary" to="/admin/outbox">
@@ -177,15 +224,12 @@ export default function TalkBoardPage() {
                     </span>
                     <span className="small">
                       {t("talks.board.confirmed", { confirmed: p.confirmed, guardians: p.guardians })}
-                      {p.clashes.map((clash) => (
-                        <strong key={clash} className="clash">
-                          {" · "}
-                          {t(`talks.board.clash.${clash}`)}
-                        </strong>
-                      ))}
-                      {p.remote ? ` · ${t("talks.board.remote")}` : ""}
+                      {p.attendance.map((a) => ` · ${t(`talks.attendance.${a}`)}`).join("")}
                       {p.interpreterLanguages.length ? ` · ${t("talks.board.interpreter", { languages: p.interpreterLanguages.join(", ") })}` : ""}
+                      {p.guests > 0 ? ` · ${t("talks.board.guests", { count: p.guests })}` : ""}
                     </span>
+                    <ClashNotes clashes={p.clashes} />
+                    <TalkLink eventId={board.event.id} pupil={p} />
                     <MoveForm pupil={p} sittings={board.sittings} />
                   </li>
                 ))}
@@ -196,11 +240,22 @@ export default function TalkBoardPage() {
         {oneToOne.length > 0 ? (
           <div className="sitting-block">
             <h3>{t("talks.board.oneToOne")}</h3>
-            <ul className="plain-list">
+            <p className="small">
+              <Link to={`/talk-days/${board.event.id}/one-to-one`}>{t("talks.board.oneToOneBoard")}</Link>
+            </p>
+            <ul className="plain-list pupil-moves">
               {oneToOne.map((p) => (
                 <li key={p.id}>
-                  {nameOf(p)}: {label(p.oneToOne!)}
-                  {p.oneToOne!.place ? ` · ${p.oneToOne!.place}` : ""}
+                  <span className="pupil-move-name">
+                    {nameOf(p)}: {label(p.oneToOne!)}
+                    {p.oneToOne!.place ? ` · ${p.oneToOne!.place}` : ""}
+                  </span>
+                  <span className="small">
+                    {t("talks.board.confirmed", { confirmed: p.confirmed, guardians: p.guardians })}
+                    {p.attendance.map((a) => ` · ${t(`talks.attendance.${a}`)}`).join("")}
+                  </span>
+                  <ClashNotes clashes={p.clashes} />
+                  <TalkLink eventId={board.event.id} pupil={p} />
                 </li>
               ))}
             </ul>
@@ -232,6 +287,10 @@ function SittingSettings({ sitting }: { sitting: Sitting }) {
           {t("talks.board.videoFor", { sitting: name })}
         </label>
         <input id={`video-${sitting.id}`} name="videoUrl" type="url" maxLength={500} defaultValue={sitting.videoUrl ?? ""} placeholder={t("talks.board.videoPlaceholder")} />
+        <label className="visually-hidden" htmlFor={`phone-${sitting.id}`}>
+          {t("talks.board.phoneFor", { sitting: name })}
+        </label>
+        <input id={`phone-${sitting.id}`} name="phoneNumber" type="tel" maxLength={40} defaultValue={sitting.phoneNumber ?? ""} placeholder={t("talks.board.phonePlaceholder")} />
         <button type="submit" className="button-secondary button-small" disabled={fetcher.state !== "idle"}>
           {t("talks.board.save")}
         </button>
@@ -246,10 +305,12 @@ function SittingSettings({ sitting }: { sitting: Sitting }) {
 function MoveForm({ pupil, sittings }: { pupil: Pupil; sittings: Sitting[] }) {
   const { t } = useTranslation();
   const nameOf = usePupilName();
-  const fetcher = useFetcher<{ ok: boolean; error?: string }>();
+  const fetcher = useFetcher<{ ok: boolean; error?: string; fieldErrors?: Record<string, string[]> }>();
   const label = useSittingLabel();
   const selectId = `move-${pupil.id}`;
   const failed = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  // A sibling's talk or a guardian's time may be overridden on purpose, with a reason.
+  const overridable = failed === "sibling" || failed === "unavailable" || (failed === "validation" && fetcher.data?.fieldErrors?.override);
   return (
     <fetcher.Form method="post" className="inline-form move-form">
       <input type="hidden" name="intent" value="move" />
@@ -271,17 +332,37 @@ function MoveForm({ pupil, sittings }: { pupil: Pupil; sittings: Sitting[] }) {
       {failed ? (
         <span className="small error" role="alert">
           {" "}
-          {t(`talks.errors.${failed as "capacity"}`, { defaultValue: t("talks.errors.generic") })}
+          {failed === "validation" && overridable ? t("talks.errors.reasonMissing") : t(`talks.errors.${failed as "capacity"}`, { defaultValue: t("talks.errors.generic") })}
         </span>
       ) : null}
+      {overridable ? <OverrideField id={`override-${pupil.id}`} label={t("talks.board.overrideLabel")} button={t("talks.board.overrideMove")} disabled={fetcher.state !== "idle"} /> : null}
     </fetcher.Form>
+  );
+}
+
+/** "Do it anyway": the reason staff give for breaking a rule on purpose (stored with who and when). */
+function OverrideField({ id, label, button, disabled }: { id: string; label: string; button: string; disabled: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <span className="override-field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} name="override" required minLength={3} maxLength={500} rows={2} aria-describedby={`${id}-hint`} />
+      <span id={`${id}-hint`} className="small muted">
+        {t("talks.board.overrideHint")}
+      </span>
+      <button type="submit" className="button-secondary button-small" disabled={disabled}>
+        {button}
+      </button>
+    </span>
   );
 }
 
 function BookingForm({ pupils }: { pupils: Pupil[] }) {
   const { t } = useTranslation();
   const nameOf = usePupilName();
-  const fetcher = useFetcher<{ ok: boolean; error?: string }>();
+  const fetcher = useFetcher<{ ok: boolean; error?: string; fieldErrors?: Record<string, string[]> }>();
+  const failed = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  const overridable = failed === "sibling" || failed === "unavailable" || (failed === "validation" && fetcher.data?.fieldErrors?.override);
   if (pupils.length === 0) return null;
   return (
     <section className="card" aria-labelledby="book-heading">
@@ -321,11 +402,22 @@ function BookingForm({ pupils }: { pupils: Pupil[] }) {
           <label htmlFor="book-video">{t("talks.create.videoUrl")}</label>
           <input id="book-video" name="videoUrl" type="url" maxLength={500} />
         </div>
+        <div className="field">
+          <label htmlFor="book-phone">{t("talks.create.phoneNumber")}</label>
+          <input id="book-phone" name="phoneNumber" type="tel" maxLength={40} />
+        </div>
+        {overridable ? <OverrideField id="book-override" label={t("talks.board.overrideLabel")} button={t("talks.board.overrideBook")} disabled={fetcher.state !== "idle"} /> : null}
         <button type="submit" className="button-secondary" disabled={fetcher.state !== "idle"}>
           {t("talks.board.book")}
         </button>
         <p role="status" className="small">
-          {fetcher.data ? (fetcher.data.ok ? t("talks.board.booked") : t(`talks.errors.${fetcher.data.error as "capacity"}`, { defaultValue: t("talks.errors.generic") })) : null}
+          {fetcher.data
+            ? fetcher.data.ok
+              ? t("talks.board.booked")
+              : failed === "validation" && overridable
+                ? t("talks.errors.reasonMissing")
+                : t(`talks.errors.${fetcher.data.error as "capacity"}`, { defaultValue: t("talks.errors.generic") })
+            : null}
         </p>
       </fetcher.Form>
     </section>

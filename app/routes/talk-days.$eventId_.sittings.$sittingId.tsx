@@ -1,26 +1,23 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { TalkClock } from "~/components/talk/talk-clock";
+import { LiveBoard } from "~/components/talk/live-board";
 import { performIdentityCheck } from "~/services/talk-intents.server";
-import { getSittingBoard, type SittingBoard } from "~/services/talk-live.server";
+import { getLiveBoard } from "~/services/talk-live.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, formatTime, fullName } from "~/utils/format";
+import { formatTalkTime } from "~/utils/format";
+import type { PageHandle } from "~/utils/page-title";
 import { useLocale } from "~/utils/use-locale";
 
-export const meta: MetaFunction = () => [{ title: "Sittning · Elevledd IUP" }];
-
-/** How often the board asks who has the plans open (presence is not pushed). */
-const PRESENCE_REFRESH_MS = 10_000;
+export const handle: PageHandle = { titleKey: "pageTitles.sitting" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const person = await requirePerson(request, context);
-  const board = getSittingBoard(context.db, person, params.eventId ?? "", params.sittingId ?? "", (planId) => context.collaboration.presentPeople(planId));
-  if (!board) throw notFound();
-  return board;
+  const board = getLiveBoard(context.db, person, params.eventId ?? "", params.sittingId ?? "", (planId) => context.collaboration.presentPeople(planId));
+  if (!board?.sitting) throw notFound();
+  return { ...board, sitting: board.sitting };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -32,110 +29,6 @@ export default function SittingBoardPage() {
   const { t } = useTranslation();
   const locale = useLocale();
   const board = useLoaderData<typeof loader>();
-  const revalidator = useRevalidator();
-  const revalidate = useRef(revalidator.revalidate);
-  revalidate.current = revalidator.revalidate;
-  useEffect(() => {
-    const timer = setInterval(() => revalidate.current(), PRESENCE_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, []);
-  const openCalls = board.pupils.flatMap((p) => p.calls.filter((c) => !c.acknowledged).map((c) => ({ ...c, pupil: p.pupil, masked: p.masked })));
-
-  return (
-    <div className="page page-wide">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
-        <Link to={`/talk-days/${board.eventId}`}>{t("talks.board.title")}</Link>
-      </nav>
-      <h1>
-        {t("talks.sitting.title", {
-          date: formatDate(board.sitting.startsAt.slice(0, 10), locale),
-          from: board.sitting.startsAt.slice(11),
-          to: board.sitting.endsAt.slice(11),
-        })}
-      </h1>
-      <p className="muted">{board.sitting.place}</p>
-
-      <section className="card" aria-labelledby="open-calls-heading">
-        <h2 id="open-calls-heading">{t("talks.sitting.openCalls")}</h2>
-        {openCalls.length === 0 ? (
-          <p className="muted">{t("talks.sitting.noCalls")}</p>
-        ) : (
-          <ul className="plain-list" role="status">
-            {openCalls.map((c) => (
-              <li key={c.id}>
-                {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: locale === "sv" ? c.subject.nameSv : c.subject.nameEn, time: formatTime(new Date(c.calledAt), locale) })}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-
-      {board.pupils.length === 0 ? <p className="muted">{t("talks.sitting.noPupils")}</p> : null}
-      <ul className="sitting-board">
-        {board.pupils.map((p) => (
-          <PupilCard key={p.talkId} pupil={p} talkMinutes={board.talkMinutes} />
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-function PupilCard({ pupil, talkMinutes }: { pupil: SittingBoard["pupils"][number]; talkMinutes: number }) {
-  const { t } = useTranslation();
-  const locale = useLocale();
-  const headingId = `pupil-${pupil.talkId}`;
-  return (
-    <li className="card sitting-card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{pupil.masked ? t("pupil.protectedMasked") : fullName(pupil.pupil)}</h2>
-      <TalkClock elapsedMs={pupil.elapsedMs} startedAtMs={pupil.startedAtMs} talkMinutes={talkMinutes} />
-      <ul className="plain-list small">
-        <li>
-          <span className={pupil.pupilPresent ? "presence-dot presence-on" : "presence-dot"} aria-hidden="true" />{" "}
-          {pupil.pupilPresent ? t("talks.sitting.pupilInPlan") : t("talks.sitting.pupilNotInPlan")}
-        </li>
-        {pupil.guardians.map((g) => (
-          <li key={g.id}>
-            <span className={g.present ? "presence-dot presence-on" : "presence-dot"} aria-hidden="true" /> {pupil.masked ? t("talks.sitting.maskedGuardian") : fullName(g)}:{" "}
-            {g.attendance ? t(`talks.attendance.${g.attendance}`) : t("talks.sitting.noAnswer")}
-            {g.present ? ` · ${t("talks.sitting.inPlan")}` : ""}
-            {g.interpreterLanguage ? ` · ${t("talks.board.interpreter", { languages: g.interpreterLanguage })}` : ""}
-            {g.attendance === "remote" ? <IdentityCheckForm talkId={pupil.talkId} guardian={g} /> : null}
-          </li>
-        ))}
-      </ul>
-      {pupil.calls.map((c) => (
-        <p key={c.id} className={c.acknowledged ? "small" : "small call-open"}>
-          {c.acknowledged && c.teacher
-            ? t("talks.call.onTheWay", { name: fullName(c.teacher), time: formatTime(new Date(c.calledAt), locale) })
-            : t("talks.sitting.callLine", { name: pupil.masked ? t("pupil.protectedMasked") : fullName(pupil.pupil), subject: locale === "sv" ? c.subject.nameSv : c.subject.nameEn, time: formatTime(new Date(c.calledAt), locale) })}
-        </p>
-      ))}
-      <p className="small">
-        {pupil.signing.required > 0
-          ? t("talks.sitting.signing", { signed: pupil.signing.signed, required: pupil.signing.required })
-          : t(`plan.status.${pupil.signing.planStatus}`)}
-      </p>
-      {pupil.opensPlan ? (
-        <p>
-          <Link to={`/plans/${pupil.planId}`}>{t("talks.sitting.openPlan")}</Link> · <Link to={`/talks/${pupil.talkId}`}>{t("talks.sitting.openTalk")}</Link>
-        </p>
-      ) : null}
-    </li>
-  );
-}
-
-function IdentityCheckForm({ talkId, guardian }: { talkId: string; guardian: { id: string; givenName: string; familyName: string; identityChecked: boolean } }) {
-  const { t } = useTranslation();
-  const fetcher = useFetcher();
-  if (guardian.identityChecked) return <span> · {t("talks.sitting.identityChecked")}</span>;
-  return (
-    <fetcher.Form method="post" className="inline-form">
-      <input type="hidden" name="intent" value="identity" />
-      <input type="hidden" name="talkId" value={talkId} />
-      <input type="hidden" name="guardianId" value={guardian.id} />{" "}
-      <button type="submit" className="button-secondary button-small" disabled={fetcher.state !== "idle"}>
-        {t("talks.sitting.checkIdentity", { name: guardian.givenName || t("roles.guardian") })}
-      </button>
-    </fetcher.Form>
-  );
+  const title = t("talks.sitting.title", formatTalkTime(board.sitting.startsAt, board.sitting.endsAt, locale));
+  return <LiveBoard board={board} title={title} subtitle={board.sitting.place} />;
 }

@@ -1,6 +1,7 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TalkDayFields } from "~/components/talk/talk-day-fields";
 import { requireStaff } from "~/policies/school.server";
 import { getTalkDaysPage } from "~/services/talk-days.server";
 import { performNewTalkEvent } from "~/services/talk-intents.server";
@@ -9,8 +10,9 @@ import { readFormData } from "~/utils/forms.server";
 import { formatDate } from "~/utils/format";
 import { translateError } from "~/utils/errors";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Samtalsdagar · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.talkDays" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, context);
@@ -23,8 +25,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (result.ok && result.eventId) return redirect(`/talk-days/${result.eventId}`);
   return respond(result, "talks");
 }
-
-const dayFields = [0, 1, 2];
 
 export default function TalkDaysPage() {
   const { t } = useTranslation();
@@ -80,58 +80,7 @@ export default function TalkDaysPage() {
             </div>
           ) : null}
           <Form method="post" className="stack-form">
-            <fieldset>
-              <legend>{t("talks.create.days")}</legend>
-              <div className="field-row">
-                {dayFields.map((i) => (
-                  <div className="field" key={i}>
-                    <label htmlFor={`date-${i}`}>{t("talks.create.day", { n: i + 1 })}</label>
-                    <input id={`date-${i}`} name="dates" type="date" required={i === 0} aria-invalid={invalid("dates")} />
-                  </div>
-                ))}
-              </div>
-              {errorFor("dates")}
-            </fieldset>
-            <div className="field-row">
-              <div className="field">
-                <label htmlFor="window-start">{t("talks.create.windowStart")}</label>
-                <input id="window-start" name="windowStart" type="time" defaultValue="15:00" required aria-invalid={invalid("windowStart")} />
-              </div>
-              <div className="field">
-                <label htmlFor="window-end">{t("talks.create.windowEnd")}</label>
-                <input id="window-end" name="windowEnd" type="time" defaultValue="18:00" required aria-invalid={invalid("windowEnd")} aria-describedby="windowEnd-error" />
-                {errorFor("windowEnd")}
-              </div>
-              <div className="field">
-                <label htmlFor="sitting-minutes">{t("talks.create.sittingMinutes")}</label>
-                <input id="sitting-minutes" name="sittingMinutes" type="number" min={15} max={240} defaultValue={60} required aria-invalid={invalid("sittingMinutes")} />
-              </div>
-              <div className="field">
-                <label htmlFor="talk-minutes">{t("talks.create.talkMinutes")}</label>
-                <input id="talk-minutes" name="talkMinutes" type="number" min={10} max={240} defaultValue={30} required aria-invalid={invalid("talkMinutes")} aria-describedby="talkMinutes-error" />
-                {errorFor("talkMinutes")}
-              </div>
-              <div className="field">
-                <label htmlFor="capacity">{t("talks.create.capacity")}</label>
-                <input id="capacity" name="capacity" type="number" min={1} max={500} defaultValue={24} aria-invalid={invalid("capacity")} aria-describedby="capacity-hint" />
-                <p id="capacity-hint" className="small muted">
-                  {t("talks.create.capacityHint")}
-                </p>
-              </div>
-            </div>
-            <div className="field">
-              <label htmlFor="place">{t("talks.create.place")}</label>
-              <input id="place" name="place" type="text" required maxLength={200} placeholder={t("talks.create.placeExample")} aria-invalid={invalid("place")} />
-              {errorFor("place")}
-            </div>
-            <div className="field">
-              <label htmlFor="video-url">{t("talks.create.videoUrl")}</label>
-              <input id="video-url" name="videoUrl" type="url" maxLength={500} aria-describedby="video-hint videoUrl-error" aria-invalid={invalid("videoUrl")} />
-              <p id="video-hint" className="small muted">
-                {t("talks.create.videoHint")}
-              </p>
-              {errorFor("videoUrl")}
-            </div>
+            <TalkDayFields fieldErrors={result && !result.ok ? result.fieldErrors : undefined} />
             <fieldset>
               <legend>{t("talks.create.groups")}</legend>
               <ul className="plain-list checkbox-list">

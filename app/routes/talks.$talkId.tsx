@@ -1,28 +1,27 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useFetcher, useLoaderData } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanActionContext } from "~/components/plan/plan-action";
 import { PlanBody } from "~/components/plan/plan-body";
 import { PlanSigning } from "~/components/plan/plan-signing";
-import { TalkClock } from "~/components/talk/talk-clock";
+import { TalkView } from "~/components/talk/talk-view";
 import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
 import { getSigningProof } from "~/services/signing-proof.server";
+import { markPlanRead } from "~/services/notifications.server";
+import { getPreviousTerm } from "~/services/previous-term.server";
 import { getTalkView } from "~/services/talk-live.server";
 import { performTalkIntent } from "~/services/talk-intents.server";
 import { respond } from "~/utils/action-result.server";
 import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
-import { formatDate, formatTime, fullName } from "~/utils/format";
 import { offlineCopyHeaders, offlineCopyRouteHeaders } from "~/utils/offline-copy.server";
-import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 
-export const meta: MetaFunction = () => [{ title: "Utvecklingssamtal · Elevledd IUP" }];
-
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle = {
+export const handle: LivePlanHandle & PageHandle = {
+  titleKey: "pageTitles.talk",
   livePlan: (data) => {
     const page = data as { view?: { planId: string }; liveSeq?: number } | undefined;
     return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;
@@ -37,7 +36,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const gate = requirePlanFor(context, person, view.planId, "read", { recordView: true });
   const liveSeq = context.planEvents.sequenceFor(gate.plan.id, planEventAudiences(gate.relations, gate.plan));
   const proof = await getSigningProof(request, context, person.id);
-  const page = getPlanPage(context.db, gate);
+  markPlanRead(context.db, gate);
+  const page = { ...getPlanPage(context.db, gate), previousTerm: getPreviousTerm(context, gate) };
   return data({ view, page, liveSeq, proof }, { headers: offlineCopyHeaders(page.deviceCopy.keep) });
 }
 
@@ -51,164 +51,33 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function TalkPage() {
   const { t } = useTranslation();
-  const locale = useLocale();
   const { view, page, proof } = useLoaderData<typeof loader>();
   const { talk } = view;
-  const [follow, setFollow] = useState(view.follows);
-  const agendaFetcher = useFetcher();
-  const clockFetcher = useFetcher();
-
-  // Guardians following the pupil are taken to the section the pupil is at.
-  useEffect(() => {
-    if (!follow || !talk.currentSection) return;
-    document.getElementById(`section-${talk.currentSection}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
-  }, [follow, talk.currentSection]);
-
-  const titleOf = (item: (typeof view.agenda)[number]) =>
-    item.subject ? (locale === "sv" ? item.subject.nameSv : item.subject.nameEn) : t(`plan.sections.${item.kind as "about"}`);
-  const pendingSection = agendaFetcher.formData?.get("fragment");
-  const current = typeof pendingSection === "string" ? pendingSection : talk.currentSection;
-  const currentItem = view.agenda.find((item) => item.fragment === current);
-
   return (
-    <div className="page page-wide talk-page">
-      <nav aria-label="breadcrumbs" className="breadcrumbs small">
-        <Link to={`/plans/${view.planId}`}>{t("talks.view.openPlan")}</Link>
-        {view.sittingBoard ? (
-          <>
-            {" · "}
-            <Link to={view.sittingBoard}>{t("talks.board.sittingBoard")}</Link>
-          </>
-        ) : null}
-      </nav>
-      <header className="talk-header">
-        <h1>{t("talks.view.heading", { name: fullName(view.pupil) })}</h1>
-        <p className="muted">
-          {formatDate(talk.startsAt.slice(0, 10), locale)} {talk.startsAt.slice(11)}–{talk.endsAt.slice(11)} · {talk.place}
-          {talk.videoUrl && (talk.anyoneRemote || view.leads || talk.viewerJoinsRemotely) ? (
+    <TalkView
+      view={view}
+      leads={view.leads}
+      follows={view.follows}
+      showVideo={talk.anyoneRemote || view.leads || talk.viewerJoinsRemotely}
+      showPhone={view.leads || talk.viewerJoinsByPhone}
+      nav={
+        <>
+          <Link to={`/plans/${view.planId}`}>{t("talks.view.openPlan")}</Link>
+          {view.liveBoard ? (
             <>
               {" · "}
-              <a href={talk.videoUrl} target="_blank" rel="noreferrer">
-                {t("talks.view.videoLink")}
-              </a>
+              <Link to={view.liveBoard.href}>{view.liveBoard.oneToOne ? t("talks.view.oneToOneBoard") : t("talks.board.sittingBoard")}</Link>
             </>
           ) : null}
-        </p>
-      </header>
-
-      {/* Stays in view while the plan scrolls: the clock, where the talk is, and following. */}
-      <section className="talk-bar" aria-labelledby="clock-heading">
-        <h2 id="clock-heading" className="visually-hidden">
-          {t("talks.clock.heading")}
-        </h2>
-        <TalkClock elapsedMs={talk.elapsedMs} startedAtMs={talk.startedAtMs} talkMinutes={talk.talkMinutes} />
-        {currentItem ? (
-          <p className="talk-bar-now">
-            {t("talks.agenda.nowAt")} <strong>{titleOf(currentItem)}</strong>
-          </p>
-        ) : null}
-        {view.follows ? (
-          <label className="checkbox talk-bar-follow">
-            <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
-            {t("talks.agenda.follow", { name: view.pupil.givenName })}
-          </label>
-        ) : null}
-        {view.leads ? (
-          <clockFetcher.Form method="post" className="talk-bar-start">
-            <input type="hidden" name="intent" value="start" />
-            <button type="submit" className={talk.elapsedMs === null ? "button-primary" : "button-secondary button-small"} disabled={clockFetcher.state !== "idle"}>
-              {talk.elapsedMs === null ? t("talks.clock.start") : t("talks.clock.restart")}
-            </button>
-          </clockFetcher.Form>
-        ) : null}
-      </section>
-
-      <div className="talk-layout">
-        <section className="card talk-agenda" aria-labelledby="agenda-heading">
-          <h2 id="agenda-heading">{t("talks.agenda.heading")}</h2>
-          <ol className="agenda-list">
-            {view.agenda.map((item) => {
-              const isCurrent = item.fragment === current;
-              const call = item.subject ? view.calls.find((c) => c.subjectId === item.subject!.id) : undefined;
-              const labelId = `agenda-${item.fragment}`;
-              return (
-                <li key={item.fragment} className={isCurrent ? "agenda-current" : undefined} aria-current={isCurrent ? "step" : undefined}>
-                  <div className="agenda-row">
-                  {view.leads ? (
-                    <agendaFetcher.Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="section" />
-                      <input type="hidden" name="fragment" value={item.fragment} />
-                      <button
-                        type="submit"
-                        className="button-link agenda-item"
-                        id={labelId}
-                        onClick={() => document.getElementById(`section-${item.fragment}`)?.scrollIntoView({ behavior: "smooth", block: "start" })}
-                      >
-                        {titleOf(item)}
-                      </button>
-                    </agendaFetcher.Form>
-                  ) : (
-                    <a href={`#section-${item.fragment}`} id={labelId} onClick={() => setFollow(false)}>
-                      {titleOf(item)}
-                    </a>
-                  )}
-                  {isCurrent ? <span className="badge">{t("talks.agenda.now")}</span> : null}
-                  </div>
-                  {item.subject && view.leads ? <CallButton talkId={talk.id} subjectId={item.subject.id} describedBy={labelId} call={call} /> : null}
-                  {item.subject && !view.leads && call ? <CallStatus call={call} /> : null}
-                </li>
-              );
-            })}
-          </ol>
-        </section>
-        <div className="talk-plan">
-          {/* The end of the talk: lock and sign here too (the forms post to the plan page). */}
-          <PlanActionContext.Provider value={`/plans/${view.planId}`}>
-            {page.plan.status !== "draft" ? <PlanSigning page={page} proof={proof} /> : null}
-            <PlanBody page={page} />
-            {page.plan.status === "draft" ? <PlanSigning page={page} proof={proof} /> : null}
-          </PlanActionContext.Provider>
-        </div>
-      </div>
-    </div>
-  );
-}
-
-type CallView = ReturnType<typeof useLoaderData<typeof loader>>["view"]["calls"][number];
-
-function CallStatus({ call }: { call: CallView }) {
-  const { t } = useTranslation();
-  const locale = useLocale();
-  return (
-    <p className="small call-status" role="status">
-      {call.acknowledgedAt && call.teacher
-        ? t("talks.call.onTheWay", { name: fullName(call.teacher), time: formatTime(new Date(call.acknowledgedAt), locale) })
-        : t("talks.call.waiting", { time: formatTime(new Date(call.calledAt), locale) })}
-    </p>
-  );
-}
-
-function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; subjectId: string; describedBy: string; call: CallView | undefined }) {
-  const { t } = useTranslation();
-  const fetcher = useFetcher<{ ok: boolean; error?: string }>();
-  const failed = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
-  return (
-    <div className="call">
-      {!call || call.acknowledgedAt ? (
-        <fetcher.Form method="post" action={`/talks/${talkId}`} className="inline-form">
-          <input type="hidden" name="intent" value="call" />
-          <input type="hidden" name="subjectId" value={subjectId} />
-          <button type="submit" className="button-secondary button-small" aria-describedby={describedBy} disabled={fetcher.state !== "idle"}>
-            {t("talks.call.button")}
-          </button>
-        </fetcher.Form>
-      ) : null}
-      {call ? <CallStatus call={call} /> : null}
-      {failed ? (
-        <p className="small error" role="alert">
-          {t(failed === "noTeacher" ? "talks.call.noTeacher" : "talks.errors.generic")}
-        </p>
-      ) : null}
-    </div>
+        </>
+      }
+    >
+      {/* The end of the talk: lock and sign here too (the forms post to the plan page). */}
+      <PlanActionContext.Provider value={`/plans/${view.planId}`}>
+        {page.plan.status !== "draft" ? <PlanSigning page={page} proof={proof} /> : null}
+        <PlanBody page={page} />
+        {page.plan.status === "draft" ? <PlanSigning page={page} proof={proof} /> : null}
+      </PlanActionContext.Provider>
+    </TalkView>
   );
 }

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,8 +8,9 @@ import { getPerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { formatDateTime } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import type { PageHandle } from "~/utils/page-title";
 
-export const meta: MetaFunction = () => [{ title: "Kontrollera en plan · Elevledd IUP" }];
+export const handle: PageHandle = { titleKey: "pageTitles.verify" };
 
 /** An exported plan is far smaller; the limit keeps a hostile upload cheap. */
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;

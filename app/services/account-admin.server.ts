@@ -12,7 +12,7 @@ import { findRelations } from "~/policies/relations.server";
 import { maySeeIdentity } from "~/policies/school.server";
 import { canInSchool } from "~/policies/school.server";
 
-type Context = Pick<AppLoadContext, "db" | "signIn">;
+type Context = Pick<AppLoadContext, "db" | "signIn" | "mail">;
 
 export interface AccountListRow extends Omit<AccountRow, "linkExpiresAt" | "protectedIdentity"> {
   linkExpiresAt: string | null;
@@ -55,7 +55,7 @@ export function getAccountsPage(context: Context, admin: SignedInPerson, classId
       providers: context.signIn.providers.map((p) => ({ id: p.id, ...(p.name ? { name: p.name } : {}), roles: [...p.roles] })),
       passwordRoles: [...context.signIn.passwordRoles],
     },
-    mailBySmtp: Boolean(context.signIn.smtpUrl),
+    mailBySmtp: context.mail.delivery === "smtp",
     staff: withInvitability(context, listStaffAccounts(context.db, admin.schoolId, now)),
     classes,
     chosen: chosen && members ? { ...chosen, ...maskedMembers(context, admin, members) } : null,

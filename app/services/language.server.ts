@@ -5,7 +5,7 @@ import { supportedLocales, type Locale } from "~/i18n";
 import { parseForm, type Result } from "~/utils/action-result.server";
 
 const LanguageSchema = z.object({
-  locale: z.enum(supportedLocales),
+  locale: z.enum(supportedLocales as [Locale, ...Locale[]]),
   redirectTo: z.string().max(2000).optional(),
 });
 

@@ -93,7 +93,7 @@ export type StartResult = { ok: true; location: string; cookie: string } | { ok:
 export async function startFlow(
   settings: SignInContext,
   provider: OidcProviderSettings,
-  options: { purpose: FlowPurpose; returnTo: string; personId?: string },
+  options: { purpose: FlowPurpose; returnTo: string; personId?: string; uiLocale?: string },
 ): Promise<StartResult> {
   let config: client.Configuration;
   try {
@@ -119,6 +119,9 @@ export async function startFlow(
     code_challenge: await client.calculatePKCECodeChallenge(flow.codeVerifier),
     code_challenge_method: "S256",
   };
+  // The page's language, so a provider that has it shows its own pages in it (OpenID Connect
+  // Core 3.1.2.1; a provider without it ignores the hint).
+  if (options.uiLocale) parameters.ui_locales = options.uiLocale;
   if (options.purpose === "reauthenticate") {
     // A fresh authentication, not the provider's remembered session.
     parameters.prompt = "login";

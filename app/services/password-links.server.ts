@@ -13,19 +13,21 @@ import {
   type AccountPerson,
 } from "../../db/queries/accounts";
 import { newId } from "../../db/ids";
-import { insertOutboxMessage } from "../../db/queries/outbox";
 import type { SignedInPerson } from "../../db/queries/roster";
-import { isLocale, type Locale } from "~/i18n";
+import { defaultLocale, isLocale, type Locale } from "~/i18n";
 import { hashPassword } from "./sign-in.server";
 import { canInSchool } from "~/policies/school.server";
-import { deliverMessages, translatorFor } from "./talk-mail.server";
+import { translatorFor } from "~/utils/i18n.server";
+import { dispatch, storeMessage, type StoredMessage } from "./mail-delivery.server";
+import { mailLanguageFooter } from "./talk-mail.server";
 
 /**
  * One-time links to set a password: an admin's invitation, or "forgot password". The token is
  * 32 random bytes; only its SHA-256 is stored. A link works for an hour and once: using it voids
  * every other link of the person and ends all their sessions. Mails go through the outbox in the
- * person's language; links are built on PUBLIC_URL, never on the request's Host header. With SMTP
- * the outbox keeps the mail without its link (the admin who reads the outbox cannot use it).
+ * person's language; links are built on PUBLIC_URL, never on the request's Host header. A link is a
+ * one-time secret (mail-delivery.server.ts): with SMTP the mail is sent at once and the outbox keeps
+ * it without its link (the admin who reads the outbox cannot use it); a failed send is not retried.
  */
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -37,7 +39,7 @@ const RESET_LIMITS = {
   account: { limit: 3, windowMs: 60 * 60 * 1000 },
 } as const;
 
-type Context = Pick<AppLoadContext, "db" | "signIn" | "sessionEvents">;
+type Context = Pick<AppLoadContext, "db" | "signIn" | "sessionEvents" | "mail">;
 type Purpose = "invitation" | "reset";
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("base64url");
@@ -48,7 +50,7 @@ function mayUsePassword(context: Context, personId: string): boolean {
 }
 
 function composeMail(context: Context, person: AccountPerson, purpose: Purpose, link: string | null) {
-  const locale: Locale = isLocale(person.preferredLocale) ? person.preferredLocale : "sv";
+  const locale: Locale = isLocale(person.preferredLocale) ? person.preferredLocale : defaultLocale;
   const t = translatorFor(locale);
   const school = getSchoolName(context.db, person.schoolId) ?? "";
   const kind = purpose === "invitation" ? "invitation" : "reset";
@@ -64,18 +66,18 @@ function composeMail(context: Context, person: AccountPerson, purpose: Purpose, 
     ...(purpose === "reset" ? [t("accountMail.ignore")] : []),
     "",
     t("accountMail.signature", { school }),
+    ...mailLanguageFooter(t, context.signIn.publicUrl),
   ].join("\n");
   return { locale, subject: t(`accountMail.${kind}Subject`), body };
 }
 
-/** Makes a link for the person and queues its mail; returns the message id and the mail as sent. */
-function issueLink(context: Context, person: AccountPerson & { email: string }, purpose: Purpose, now: Date) {
+/** Makes a link for the person and stores its mail (the link masked, see mail-delivery.server.ts), for `dispatch`. */
+function issueLink(context: Context, person: AccountPerson & { email: string }, purpose: Purpose, now: Date): StoredMessage {
   const token = randomBytes(32).toString("base64url");
   const link = `${context.signIn.publicUrl}/password/set?token=${token}`;
   const sent = composeMail(context, person, purpose, link);
-  // Without SMTP the outbox is how the link reaches the person; with it, the link leaves only by mail.
-  const stored = context.signIn.smtpUrl ? composeMail(context, person, purpose, null) : sent;
-  const id = context.db.transaction((tx) => {
+  const masked = composeMail(context, person, purpose, null);
+  return context.db.transaction((tx) => {
     insertPasswordToken(tx as unknown as AppLoadContext["db"], {
       id: newId(),
       personId: person.id,
@@ -84,30 +86,27 @@ function issueLink(context: Context, person: AccountPerson & { email: string }, 
       createdAt: now,
       expiresAt: new Date(now.getTime() + LINK_MS),
     });
-    return insertOutboxMessage(tx as unknown as AppLoadContext["db"], {
-      schoolId: person.schoolId,
-      recipientId: person.id,
-      toAddress: person.email,
-      kind: purpose === "invitation" ? "password-invitation" : "password-reset",
-      locale: stored.locale,
-      subject: stored.subject,
-      body: stored.body,
-      createdAt: now,
-      transport: "outbox",
-    });
+    return storeMessage(
+      tx as unknown as AppLoadContext["db"],
+      context.mail.delivery,
+      {
+        schoolId: person.schoolId,
+        recipientId: person.id,
+        toAddress: person.email,
+        kind: purpose === "invitation" ? "password-invitation" : "password-reset",
+        locale: sent.locale,
+        subject: sent.subject,
+        body: masked.body,
+        secretBody: sent.body,
+        createdAt: now,
+      },
+      now,
+    );
   });
-  return { id, body: sent.body };
 }
 
-function deliver(context: Context, issued: Array<{ id: string; body: string }>) {
-  if (issued.length === 0) return;
-  // Sending never holds up the answer (and its time says nothing about whether an address exists).
-  void deliverMessages(
-    context.db,
-    issued.map((m) => m.id),
-    { smtpUrl: context.signIn.smtpUrl, from: context.signIn.mailFrom },
-    new Map(issued.map((m) => [m.id, m.body])),
-  );
+function deliver(context: Context, issued: StoredMessage[]) {
+  dispatch(context.mail, issued);
 }
 
 export type InvitationResult = { ok: true; sent: number; skipped: number } | { ok: false; error: "forbidden" };
@@ -116,7 +115,7 @@ export type InvitationResult = { ok: true; sent: number; skipped: number } | { o
  * and have an e-mail address; the others are counted as skipped. */
 export function sendPasswordInvitations(context: Context, admin: SignedInPerson, personIds: string[], now = new Date()): InvitationResult {
   if (!canInSchool({ person: admin, schoolId: admin.schoolId }, "administer")) return { ok: false, error: "forbidden" };
-  const issued: Array<{ id: string; body: string }> = [];
+  const issued: StoredMessage[] = [];
   let skipped = 0;
   for (const personId of new Set(personIds)) {
     const person = getAccountPerson(context.db, personId);

@@ -2,7 +2,8 @@ import type { AppLoadContext } from "@remix-run/node";
 import * as Y from "yjs";
 import { z } from "zod";
 import { COMMENT_MAX, getComment, getThread, insertReply, insertThread, QUOTE_MAX, updateCommentBody, updateThreadStatus } from "../../db/queries/comments";
-import { subjectFragment } from "../../db/queries/plans";
+import { getPupilSubjects, subjectFragment } from "../../db/queries/plans";
+import type { Plan } from "../../db/schema";
 import { canComment, type CommentAction } from "~/policies/assessment.server";
 import type { PlanGate } from "~/policies/plan.server";
 import { parseForm, type Result } from "~/utils/action-result.server";
@@ -29,6 +30,15 @@ export const CommentIntentSchema = z.discriminatedUnion("intent", [
     subjectId: z.string().min(1).max(64),
     body,
     staffOnly: z.literal("on").optional(),
+    anchorStart: relativePosition.optional(),
+    anchorEnd: relativePosition.optional(),
+    quote: z.string().trim().max(QUOTE_MAX * 4).optional(),
+  }),
+  // The pupil's question to a subject's teachers: no staff-only field, a question is never that.
+  z.object({
+    intent: z.literal("ask-teacher"),
+    subjectId: z.string().min(1).max(64),
+    body,
     anchorStart: relativePosition.optional(),
     anchorEnd: relativePosition.optional(),
     quote: z.string().trim().max(QUOTE_MAX * 4).optional(),
@@ -66,12 +76,25 @@ export function passageIsInSection(doc: Y.Doc, fragmentName: string, startJson: 
   }
 }
 
+/** A passage of a subject's section as posted, checked against the live document; null when none was posted. */
+function checkedPassage(
+  context: Pick<AppLoadContext, "collaboration">,
+  plan: Plan,
+  input: { subjectId: string; anchorStart?: string; anchorEnd?: string; quote?: string },
+): { ok: true; passage: { start: string; end: string; quote: string } | null } | { ok: false } {
+  if (!input.anchorStart && !input.anchorEnd) return { ok: true, passage: null };
+  if (!input.anchorStart || !input.anchorEnd || !input.quote) return { ok: false };
+  const section = subjectFragment(input.subjectId);
+  const inside = context.collaboration.readDocument(plan.id, plan.pupilId, (doc) => passageIsInSection(doc, section, input.anchorStart!, input.anchorEnd!));
+  return inside ? { ok: true, passage: { start: input.anchorStart, end: input.anchorEnd, quote: input.quote.replace(/\s+/g, " ") } } : { ok: false };
+}
+
 /**
  * Performs a comment intent for someone the plan policy let in. A thread the person may not see is
  * answered as if it did not exist; once the plan is locked nothing is written.
  */
 export function performCommentIntent(
-  context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents">,
+  context: Pick<AppLoadContext, "db" | "collaboration" | "planEvents" | "notificationMail">,
   gate: PlanGate,
   form: FormData,
 ): Result<{ intent: CommentIntent["intent"] }> & { intent?: string } {
@@ -86,7 +109,7 @@ export function performCommentIntent(
     const thread = getThread(db, plan.id, threadId);
     return thread && (!thread.staffOnly || seesStaffOnly) ? thread : null;
   };
-  const fail = (error: "notFound" | "forbidden" | "locked" | "invalidAnchor") => ({ ok: false as const, error, intent: input.intent });
+  const fail = (error: "notFound" | "forbidden" | "locked" | "invalidAnchor" | "noTeacher") => ({ ok: false as const, error, intent: input.intent });
   const locked = plan.status !== "draft";
   let staffOnly: boolean;
 
@@ -94,16 +117,25 @@ export function performCommentIntent(
     case "start-thread": {
       if (locked) return fail("locked");
       if (!may("startThread", { subjectId: input.subjectId })) return fail("forbidden");
-      let passage: { start: string; end: string; quote: string } | null = null;
-      if (input.anchorStart || input.anchorEnd) {
-        if (!input.anchorStart || !input.anchorEnd || !input.quote) return fail("invalidAnchor");
-        const section = subjectFragment(input.subjectId);
-        const ok = context.collaboration.readDocument(plan.id, plan.pupilId, (doc) => passageIsInSection(doc, section, input.anchorStart!, input.anchorEnd!));
-        if (!ok) return fail("invalidAnchor");
-        passage = { start: input.anchorStart, end: input.anchorEnd, quote: input.quote.replace(/\s+/g, " ") };
-      }
+      const checked = checkedPassage(context, plan, input);
+      if (!checked.ok) return fail("invalidAnchor");
       staffOnly = input.staffOnly === "on" && seesStaffOnly;
-      if (!insertThread(db, { plan, authorId: gate.person.id, subjectId: input.subjectId, body: input.body, staffOnly, passage })) return fail("notFound");
+      const threadId = insertThread(db, { plan, authorId: gate.person.id, subjectId: input.subjectId, body: input.body, staffOnly, passage: checked.passage, about: "assessment" });
+      if (!threadId) return fail("notFound");
+      break;
+    }
+    case "ask-teacher": {
+      if (locked) return fail("locked");
+      if (!may("askTeacher")) return fail("forbidden");
+      // The question goes to whoever teaches her the subject this term; without one there is no one to ask.
+      const teachers = getPupilSubjects(db, plan.pupilId, plan.termId).find((s) => s.id === input.subjectId)?.teachers ?? [];
+      if (teachers.length === 0) return fail("noTeacher");
+      const checked = checkedPassage(context, plan, input);
+      if (!checked.ok) return fail("invalidAnchor");
+      staffOnly = false;
+      const threadId = insertThread(db, { plan, authorId: gate.person.id, subjectId: input.subjectId, body: input.body, staffOnly, passage: checked.passage, about: "reflection" });
+      if (!threadId) return fail("notFound");
+      context.notificationMail.request(teachers.map((t) => t.id));
       break;
     }
     case "reply": {

@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { recordAuditEvent } from "../../db/queries/audit";
+import type { Locale } from "~/i18n";
 import type { PlanGate } from "~/policies/plan.server";
 import { canOnSigning } from "~/policies/signing.server";
 import { notFound } from "~/utils/auth.server";
@@ -21,7 +22,8 @@ function requireExportableVersion(context: AppLoadContext, gate: PlanGate, actio
 // No names in file names: downloads end up in shared folders and mail attachments.
 const fileName = (version: { version: number; verificationCode: string }, ext: string) => `iup-v${version.version}-${version.verificationCode}.${ext}`;
 
-export async function exportPlanPdf(context: AppLoadContext, gate: PlanGate): Promise<Response> {
+/** The locked version as a PDF, its labels in the exporter's language. */
+export async function exportPlanPdf(context: AppLoadContext, gate: PlanGate, locale: Locale): Promise<Response> {
   const version = requireExportableVersion(context, gate, "export-pdf");
   const pdf = await renderPlanPdf({
     record: JSON.parse(version.record) as PlanRecord,
@@ -31,6 +33,7 @@ export async function exportPlanPdf(context: AppLoadContext, gate: PlanGate): Pr
     check: checkVersion(context.db, version),
     // The configured address, never the request's Host: the PDF outlives the request.
     verifyUrl: `${context.publicUrl}/verify`,
+    locale,
   });
   return new Response(new Uint8Array(pdf), {
     headers: {

@@ -1,14 +1,15 @@
 import type { AppDatabase } from "../../db/client";
 import type { AppContext } from "~/load-context";
 import { listAuditEvents } from "../../db/queries/audit";
-import { getAssessments, getPupilScale } from "../../db/queries/assessments";
+import { getPupilAssessments, getPupilScale } from "../../db/queries/assessments";
 import { listThreads } from "../../db/queries/comments";
 import { getOrCreatePlan, getPlanSections, getPlansOfPupils, getPupilSubjects } from "../../db/queries/plans";
 import { getPupilConsent, getRelatedPupilIds, getSignedInPerson, setSharesPlanWithGuardians, type SignedInPerson } from "../../db/queries/roster";
 import { getActiveTerm, getTerm } from "../../db/queries/terms";
 import { stockholmToday } from "../../db/school-calendar";
 import { z } from "zod";
-import { roleColors } from "~/shared/collab-protocol";
+import { roleColors, type PresenceUser } from "~/shared/collab-protocol";
+import type { Plan } from "../../db/schema";
 import { commentAbilities, canComment } from "~/policies/assessment.server";
 import { canOnPlan, planAccessLevel, type PlanGate } from "~/policies/plan.server";
 import { findRelations, isFamily, isPartOfPlan, roleOf } from "~/policies/relations.server";
@@ -19,23 +20,20 @@ import { deviceKey, presenceKey } from "~/utils/presence.server";
 import { deviceCopyName } from "~/shared/device-copy";
 import { checkVersion, getCurrentVersion, getSigningGuardians, listVersions } from "./plan-signing.server";
 
-/** Everything the plan page shows, for a reader the plan policy has let in (requirePlan). */
-export function getPlanPage(db: AppDatabase, gate: PlanGate) {
-  const { person: viewer, plan, relations, role } = gate;
-  const pupil = getSignedInPerson(db, plan.pupilId)!;
-  const term = getTerm(db, plan.termId)!;
+/** The plan's sections with the teachers of each subject and its assessment, as every reader sees them. */
+function planSectionsWithAssessments(db: AppDatabase, plan: Plan) {
   const teachersBySubject = new Map(getPupilSubjects(db, plan.pupilId, plan.termId).map((s) => [s.id, s.teachers]));
-  const saved = getAssessments(db, [plan.pupilId], plan.termId);
+  const saved = getPupilAssessments(db, plan.pupilId, plan.termId);
   const scale = getPupilScale(db, plan.pupilId);
-  const sections = getPlanSections(db, plan.id).map((section) => {
-    const assessment = section.subject ? saved.get(`${plan.pupilId}:${section.subject.id}`) : undefined;
+  return getPlanSections(db, plan.id).map((section) => {
+    const assessment = section.subject ? saved.get(section.subject.id) : undefined;
     const step = assessment?.level ? scale?.steps.find((s) => s.key === assessment.level) : undefined;
     return {
       ...section,
       teachers: section.subject ? (teachersBySubject.get(section.subject.id) ?? []) : [],
       assessment: assessment
         ? {
-            level: step ? { sv: step.sv, en: step.en } : null,
+            level: step ? { key: step.key, sv: step.sv, en: step.en } : null,
             scaleKind: scale?.kind ?? "grades",
             written: assessment.written,
             updatedAt: assessment.updatedAt.toISOString(),
@@ -44,27 +42,26 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
         : null,
     };
   });
+}
+
+/** Everything the plan page shows, for a reader the plan policy has let in (requirePlan). */
+export function getPlanPage(db: AppDatabase, gate: PlanGate) {
+  const { person: viewer, plan, relations, role } = gate;
+  const pupil = getSignedInPerson(db, plan.pupilId)!;
+  const term = getTerm(db, plan.termId)!;
+  const sections = planSectionsWithAssessments(db, plan);
 
   // Staff-only threads are left out here, in the query, for anyone who is not staff.
-  const comments = commentAbilities(relations, plan);
-  const roles = new Map<string, ReturnType<typeof authorRole>>();
-  const roleOfAuthor = (authorId: string) => {
-    if (!roles.has(authorId)) roles.set(authorId, authorRole(db, authorId, plan.pupilId));
-    return roles.get(authorId)!;
-  };
-  const threads = listThreads(db, plan, { includeStaffOnly: comments.canSeeStaffOnly }).map((thread) => ({
-    ...thread,
-    createdAt: thread.createdAt.toISOString(),
-    resolvedAt: thread.resolvedAt?.toISOString() ?? null,
-    canResolve: canComment({ relations, plan, authorId: thread.createdBy }, "resolve"),
-    comments: thread.comments.map((comment) => ({
-      ...comment,
-      author: { ...comment.author, role: roleOfAuthor(comment.author.id) },
-      createdAt: comment.createdAt.toISOString(),
-      editedAt: comment.editedAt?.toISOString() ?? null,
-      canEdit: canComment({ relations, plan, authorId: comment.author.id }, "editComment"),
-    })),
-  }));
+  const comments = commentAbilities(
+    relations,
+    plan,
+    sections.flatMap((s) => (s.subject && s.teachers.length > 0 ? [s.subject.id] : [])),
+  );
+  const threads = pageThreads(db, plan, {
+    includeStaffOnly: comments.canSeeStaffOnly,
+    canResolve: (createdBy) => canComment({ relations, plan, authorId: createdBy }, "resolve"),
+    canEdit: (authorId) => canComment({ relations, plan, authorId }, "editComment"),
+  });
 
   const consent = canOnPlan(relations, plan, "decideGuardianAccess") ? getPupilConsent(db, plan.pupilId) : null;
   const mayLock = canOnSigning(relations, plan, "lock");
@@ -108,6 +105,11 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
     threads,
     commentRights: {
       startInSubjects: comments.startInSubjects,
+      askInSubjects: comments.askInSubjects,
+      /** Who a question in each subject goes to (its teachers this term). */
+      askTeachers: Object.fromEntries(
+        sections.flatMap((s) => (s.subject && comments.askInSubjects.includes(s.subject.id) ? [[s.subject.id, s.teachers.map((t) => `${t.givenName} ${t.familyName}`)]] : [])),
+      ) as Record<string, string[]>,
       canReply: comments.canReply,
       canMarkStaffOnly: comments.canSeeStaffOnly,
     },
@@ -119,7 +121,57 @@ export function getPlanPage(db: AppDatabase, gate: PlanGate) {
 }
 
 export type PlanPageData = ReturnType<typeof getPlanPage>;
+
+/**
+ * The plan as a guest of one of its talks reads it (an interpreter, let in by the guest policy):
+ * what the family reads — the text, the assessments and the threads that are not staff-only —
+ * with no right to write, comment or sign. `user` is how the guest appears to the others.
+ */
+export function getGuestPlanBody(db: AppDatabase, plan: Plan, user: PresenceUser & { key: string }) {
+  const threads = pageThreads(db, plan, { includeStaffOnly: false, canResolve: () => false, canEdit: () => false });
+  return {
+    plan: { id: plan.id, status: plan.status, pupilId: plan.pupilId, version: plan.version },
+    sections: planSectionsWithAssessments(db, plan),
+    editable: false,
+    user,
+    // Nothing of the plan is kept on a guest's device.
+    deviceCopy: null,
+    threads,
+    commentRights: { startInSubjects: [] as string[], askInSubjects: [] as string[], askTeachers: {} as Record<string, string[]>, canReply: false, canMarkStaffOnly: false },
+  };
+}
 export type PlanThread = PlanPageData["threads"][number];
+
+/**
+ * The plan's threads as a page shows them: dates as text, each comment with its author's role in
+ * this pupil's plan today, and what the reader may do with each (decided by the caller's policy).
+ */
+function pageThreads(
+  db: AppDatabase,
+  plan: Plan,
+  reader: { includeStaffOnly: boolean; canResolve: (createdBy: string) => boolean; canEdit: (authorId: string) => boolean },
+) {
+  const roles = new Map<string, ReturnType<typeof authorRole>>();
+  const roleOfAuthor = (authorId: string) => {
+    if (!roles.has(authorId)) roles.set(authorId, authorRole(db, authorId, plan.pupilId));
+    return roles.get(authorId)!;
+  };
+  return listThreads(db, plan, { includeStaffOnly: reader.includeStaffOnly }).map((thread) => ({
+    ...thread,
+    createdAt: thread.createdAt.toISOString(),
+    resolvedAt: thread.resolvedAt?.toISOString() ?? null,
+    canResolve: reader.canResolve(thread.createdBy),
+    /** Started by the pupil: a question for the subject's teachers. */
+    askedByPupil: thread.createdBy === plan.pupilId,
+    comments: thread.comments.map((comment) => ({
+      ...comment,
+      author: { ...comment.author, role: roleOfAuthor(comment.author.id) },
+      createdAt: comment.createdAt.toISOString(),
+      editedAt: comment.editedAt?.toISOString() ?? null,
+      canEdit: reader.canEdit(comment.author.id),
+    })),
+  }));
+}
 
 /** A comment author's role in this pupil's plan today (shown beside their name). */
 function authorRole(db: AppDatabase, authorId: string, pupilId: string) {
@@ -141,9 +193,13 @@ export function getPlanLogPage(db: AppDatabase, gate: PlanGate) {
     pupil: identified ? { givenName: pupil.givenName, familyName: pupil.familyName } : { givenName: "", familyName: "" },
     masked: !identified,
     events: listAuditEvents(db, plan.id).map((e) => {
+      const base = { id: e.id, action: e.action, version: e.version, at: e.at.toISOString() };
+      // A guest of a talk (an interpreter) is named as staff entered them, with what they came as.
+      if (e.guest) return { ...base, guest: { name: e.guest.name, kind: e.guest.kind }, person: null, masked: false };
       // The family's own names are what protection hides; staff stay named.
-      const family = !identified && isFamily(findRelations(db, e.actorId, plan.pupilId));
-      return { ...e, ...(family ? { givenName: "", familyName: "" } : {}), masked: family, at: e.at.toISOString() };
+      const family = !identified && e.actorId !== null && isFamily(findRelations(db, e.actorId, plan.pupilId));
+      const person = family ? null : { givenName: e.givenName ?? "", familyName: e.familyName ?? "" };
+      return { ...base, guest: null, person, masked: family };
     }),
   };
 }

@@ -1,29 +1,25 @@
 import PDFDocument from "pdfkit";
-import sv from "~/locales/sv/common";
-import { formatDateTime } from "~/utils/format";
-import type { PlanRecord } from "./plan-record.server";
+import { DEFAULT_KNOWLEDGE_LEVELS } from "../../db/queries/assessments";
+import { textDirection, type Locale } from "~/i18n";
+import { formatDateTime, formatList, formatTalkTime } from "~/utils/format";
+import { translatorFor } from "~/utils/i18n.server";
 import { recordNodeText } from "~/utils/record-text";
+import { PdfTextWriter } from "./pdf-text.server";
+import { hasTalkFields, recordedAttendance, type PlanRecord } from "./plan-record.server";
 import type { VersionCheck } from "./plan-signing.server";
 
 /**
- * The signed plan as a PDF (A4, Swedish): the pupil's text, the assessments, the threads, the
- * signatures, the content hash and the verification code. Uses the PDF standard fonts, which
- * cover Swedish and the other Western European languages; other characters are shown as "?".
+ * The signed plan as a PDF (A4): the school, class and mentor, the talk's date and who took part in
+ * what role (records of format 2), the pupil's text, the assessments, the threads, the signatures,
+ * the content hash and the verification code. A section with nothing in it is left out. The labels are in the language of the person who
+ * exports it; what people wrote and their names print in whatever script they are in (Noto Sans
+ * for Latin, Cyrillic, Greek, Arabic and Ethiopic, laid out by `PdfTextWriter`).
  */
 
-// Characters the standard fonts' WinAnsi encoding can show.
-const WIN_ANSI_EXTRA = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
-function printable(text: string): string {
-  return [...text]
-    .map((ch) => {
-      const code = ch.codePointAt(0)!;
-      if (ch === "\n" || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.includes(ch)) return ch;
-      return "?";
-    })
-    .join("");
-}
+type T = (key: string, options?: Record<string, unknown>) => string;
 
-const roleNames: Record<string, string> = { pupil: "elev", guardian: "vårdnadshavare", mentor: "mentor", teacher: "ämneslärare" };
+// Subjects whose Swedish title names a language ("Moderna språk, spanska"): the code alone would lose it.
+const LANGUAGE_SUBJECTS = new Set(["M1", "M2", "ML"]);
 
 export function renderPlanPdf(input: {
   record: PlanRecord;
@@ -32,84 +28,130 @@ export function renderPlanPdf(input: {
   status: string;
   check: VersionCheck;
   verifyUrl: string;
+  locale: Locale;
 }): Promise<Buffer> {
-  const { record, check } = input;
+  const { record, check, locale } = input;
+  const t = translatorFor(locale) as unknown as T;
   const doc = new PDFDocument({
     size: "A4",
     margins: { top: 56, bottom: 56, left: 56, right: 56 },
-    info: { Title: "Individuell utvecklingsplan", Producer: "Elevledd IUP" },
+    lang: locale,
+    info: { Title: t("pdf.title"), Producer: "Elevledd IUP" },
   });
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on("end", () => resolve(Buffer.concat(chunks))));
-  const text = (value: string, options?: PDFKit.Mixins.TextOptions) => doc.text(printable(value), options);
-  const at = (iso: string) => formatDateTime(new Date(iso), "sv");
+  const write = new PdfTextWriter(doc, textDirection(locale));
+  const at = (iso: string) => formatDateTime(new Date(iso), locale);
+  const role = (name: string | null) => (name ? t(`roles.${name}`, { defaultValue: name }) : "");
+  const participantRole = (name: string) => role(name === "interpreter" ? "guest" : name);
+  const grey = "#444444";
 
-  doc.font("Helvetica-Bold").fontSize(18);
-  text("Individuell utvecklingsplan (IUP)");
-  doc.font("Helvetica").fontSize(11).moveDown(0.3);
-  text(`${record.pupil.name} · ${record.school}`);
-  text(`${sv.terms[record.term.kind].replace("{{year}}", String(record.term.year))} · version ${record.plan.version}`);
-  text(`Låst ${at(record.locked.at)} av ${record.locked.by.name}`);
-  doc.moveDown();
+  write.paragraph(t("pdf.title"), { size: 18, weight: "bold", spaceAfter: 4 });
+  write.paragraph(t("pdf.pupilSchool", { pupil: record.pupil.name, school: record.school }), { size: 11 });
+  write.paragraph(t("pdf.termVersion", { term: t(`terms.${record.term.kind}`, { year: record.term.year }), version: record.plan.version }), { size: 11 });
+  if (hasTalkFields(record)) {
+    const classAndMentor = [
+      record.className ? t("pdf.className", { name: record.className }) : null,
+      record.mentors.length > 0 ? t("pdf.mentors", { count: record.mentors.length, names: formatList(record.mentors, locale) }) : null,
+    ].filter((line): line is string => line !== null);
+    if (classAndMentor.length > 0) write.paragraph(classAndMentor.join(" · "), { size: 11 });
+    if (record.talk) {
+      const { date, range } = formatTalkTime(`${record.talk.date}T${record.talk.from}`, `${record.talk.date}T${record.talk.to}`, locale);
+      write.paragraph(t("pdf.talk", { date, range, place: record.talk.place }), { size: 11 });
+    }
+    const who = record.participants.map((p) => {
+      const details = [participantRole(p.role), participantDetail(p, locale, t)].filter(Boolean).join(", ");
+      return t("pdf.participant", { name: p.name, details });
+    });
+    if (who.length > 0) write.paragraph(t("pdf.participants", { list: formatList(who, locale) }), { size: 11 });
+  }
+  write.paragraph(t("pdf.locked", { time: at(record.locked.at), name: record.locked.by.name }), { size: 11, spaceAfter: 12 });
 
-  for (const section of record.sections) {
-    doc.font("Helvetica-Bold").fontSize(13);
-    text(section.title);
-    doc.font("Helvetica").fontSize(10.5);
+  // Only what has something in it: a subject without an assessment, text or comments is left out.
+  const filled = record.sections.filter((section) => section.assessment !== null || section.threads.length > 0 || recordNodeText(section.text).length > 0);
+  if (filled.length === 0) write.paragraph(t("pdf.noContent"), { size: 10.5, color: grey, spaceAfter: 12 });
+  for (const section of filled) {
+    write.keepSpace(60);
+    write.paragraph(sectionTitle(section, locale, t), { size: 13, weight: "bold", spaceAfter: 2 });
     if (section.kind === "subject") {
       if (section.assessment) {
-        const label = section.assessment.scale === "grades" ? "Betyg" : "Kunskapsnivå";
-        text(`${label}: ${section.assessment.level ?? "–"}`);
-        if (section.assessment.written) text(`Omdöme: ${section.assessment.written}`);
-        doc.fillColor("#555555");
-        text(`${section.assessment.by}, ${at(section.assessment.at)}`);
-        doc.fillColor("#000000");
+        const label = t(`plan.assessment.level.${section.assessment.scale}`);
+        write.paragraph(t("pdf.labelValue", { label, value: levelName(section.assessment.level, locale, t) }), { size: 10.5 });
+        if (section.assessment.written) {
+          write.paragraph(t("pdf.labelValue", { label: t("plan.assessment.written"), value: section.assessment.written }), { size: 10.5 });
+        }
+        write.paragraph(t("pdf.assessedBy", { name: section.assessment.by, time: at(section.assessment.at) }), { size: 10.5, color: grey });
       } else {
-        text("Ännu inte bedömd.");
+        write.paragraph(t("plan.assessment.notYet"), { size: 10.5 });
       }
-      doc.font("Helvetica-Oblique");
-      text("Min reflektion");
-      doc.font("Helvetica");
+      write.paragraph(t("plan.reflection"), { size: 10.5, weight: "bold" });
     }
     const lines = recordNodeText(section.text);
-    if (lines.length === 0) {
-      doc.fillColor("#555555");
-      text("Inget skrivet.");
-      doc.fillColor("#000000");
-    }
-    for (const line of lines) text(line);
+    if (lines.length === 0) write.paragraph(t("plan.empty"), { size: 10.5, color: grey });
+    for (const line of lines) write.paragraph(line, { size: 10.5, direction: "auto" });
     for (const thread of section.threads) {
-      doc.moveDown(0.2).fontSize(9.5).fillColor("#333333");
-      text(`Kommentar ${thread.about === "assessment" ? "om bedömningen" : `om "${thread.quote ?? ""}"`}${thread.status === "resolved" ? " (löst)" : ""}:`);
+      write.moveDown(3);
+      const about = thread.about === "assessment" ? "threadAssessment" : thread.about === "reflection" ? "threadReflection" : "threadText";
+      const key = `pdf.${about}${thread.status === "resolved" ? "Resolved" : ""}`;
+      write.paragraph(t(key, { quote: thread.quote ?? "" }), { size: 9.5, color: "#333333" });
       for (const comment of thread.comments) {
-        text(`${comment.author}${comment.role ? ` (${roleNames[comment.role] ?? comment.role})` : ""}, ${at(comment.at)}: ${comment.body}`, { indent: 12 });
+        const values = { name: comment.author, role: role(comment.role), time: at(comment.at), text: comment.body };
+        write.paragraph(t(comment.role ? "pdf.commentWithRole" : "pdf.comment", values), { size: 9.5, color: "#333333", indent: 12 });
       }
-      doc.fontSize(10.5).fillColor("#000000");
     }
-    doc.moveDown(0.8);
+    write.moveDown(10);
   }
 
   // Keep the signatures and the hash together on one page.
-  if (doc.y > doc.page.height - doc.page.margins.bottom - 90 - check.signatures.length * 60) doc.addPage();
-  doc.font("Helvetica-Bold").fontSize(13);
-  text("Signaturer");
-  doc.font("Helvetica").fontSize(10.5);
+  write.keepSpace(110 + check.signatures.length * 60);
+  write.paragraph(t("verify.signatures"), { size: 13, weight: "bold", spaceAfter: 2 });
   for (const signature of check.signatures) {
-    text(`${signature.name} (${roleNames[signature.role] ?? signature.role}) – signerade ${at(signature.signedAt)}${signature.method === "shared-device" ? " på gemensam enhet" : ""}`);
+    const values = { name: signature.name, role: role(signature.role), time: at(signature.signedAt) };
+    write.paragraph(t(signature.method === "shared-device" ? "pdf.signedShared" : "pdf.signed", values), { size: 10.5 });
     if (signature.drawing) {
-      const top = doc.y;
-      doc.save().translate(doc.x, top).scale(0.4).path(signature.drawing).lineWidth(3).stroke("#1b2421").restore();
-      doc.y = top + 48;
+      const top = write.y;
+      doc.save().translate(write.startX(120), top).scale(0.4).path(signature.drawing).lineWidth(3).stroke("#1b2421").restore();
+      write.moveDown(48);
     }
   }
-  for (const missing of check.missing) text(`${missing.name} (${roleNames[missing.role] ?? missing.role}) – har inte signerat`);
-  doc.moveDown();
-  doc.fontSize(9).fillColor("#333333");
-  text(`Status: ${input.status === "signed" ? "signerad av alla" : input.status === "voided" ? "makulerad" : "låst, väntar på signaturer"}`);
-  text(`Innehållets SHA-256: ${input.contentHash}`);
-  text(`Verifieringskod: ${input.verificationCode}`);
-  text(`Kontrollera äktheten på ${input.verifyUrl} med verifieringskoden.`);
+  for (const missing of check.missing) write.paragraph(t("pdf.notSigned", { name: missing.name, role: role(missing.role) }), { size: 10.5 });
+  write.moveDown(12);
+  const status = input.status === "signed" ? t("pdf.statusSigned") : input.status === "voided" ? t("pdf.statusVoided") : t("pdf.statusLocked");
+  write.paragraph(t("pdf.status", { status }), { size: 9, color: "#333333" });
+  write.paragraph(t("pdf.hash", { hash: input.contentHash }), { size: 9, color: "#333333" });
+  write.paragraph(t("pdf.code", { code: input.verificationCode }), { size: 9, color: "#333333" });
+  write.paragraph(t("pdf.verifyAt", { url: input.verifyUrl }), { size: 9, color: "#333333" });
   doc.end();
   return done;
+}
+
+/** The section's heading in the exporter's language; the record's own (Swedish) title otherwise. */
+function sectionTitle(section: PlanRecord["sections"][number], locale: Locale, t: T): string {
+  if (locale === "sv") return section.title;
+  if (section.kind !== "subject") return t(`plan.sections.${section.kind}`, { defaultValue: section.title });
+  if (!section.subjectCode || LANGUAGE_SUBJECTS.has(section.subjectCode)) return section.title;
+  return t(`subjects.codes.${section.subjectCode}`, { defaultValue: section.title });
+}
+
+/** A recorded level (the Swedish name of the step) in the exporter's language, where we know it. */
+function levelName(level: string | null, locale: Locale, t: T): string {
+  if (level === null) return "–";
+  if (locale === "sv") return level;
+  const known = DEFAULT_KNOWLEDGE_LEVELS.find((step) => step.sv === level);
+  return known ? t(`plan.assessment.levels.${known.key}`) : level;
+}
+
+/** How a guardian took part (recorded in Swedish) or an interpreter's language, in the exporter's language. */
+function participantDetail(participant: { role: string; detail: string | null }, locale: Locale, t: T): string {
+  if (!participant.detail) return "";
+  if (participant.role === "interpreter") {
+    try {
+      return new Intl.DisplayNames([locale], { type: "language" }).of(participant.detail) ?? participant.detail;
+    } catch {
+      return participant.detail;
+    }
+  }
+  const attendance = Object.entries(recordedAttendance).find(([, words]) => words === participant.detail)?.[0];
+  return attendance ? t(`pdf.attendance.${attendance}`) : participant.detail;
 }

@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { parseForm, type Result } from "~/utils/action-result.server";
 import type { AppLoadContext } from "@remix-run/node";
-import { and, asc, desc, eq, ne } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
 import { newId } from "../../db/ids";
+import { preparedQuery } from "../../db/prepared";
 import { auditEvents, guardianships, people, planVersions, plans, signatures, type Plan, type PlanVersion } from "../../db/schema";
 import { buildPlanRecord, canonicalJson, hashRecord, type PlanRecord } from "./plan-record.server";
 import { requireRecentAuthentication } from "./recent-authentication.server";
@@ -64,14 +65,7 @@ const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName}
 
 /** The version in force: the newest one that is not voided. */
 export function getCurrentVersion(db: AppDatabase, planId: string): PlanVersion | null {
-  return (
-    db
-      .select()
-      .from(planVersions)
-      .where(and(eq(planVersions.planId, planId), ne(planVersions.status, "voided")))
-      .orderBy(desc(planVersions.version))
-      .get() ?? null
-  );
+  return listVersions(db, planId).find((v) => v.status !== "voided") ?? null;
 }
 
 /** Guardians who may sign: those who can read the plan now (from 18, only with the pupil's consent). */
@@ -122,7 +116,7 @@ export function lockPlan(
       const plan = tx.select().from(plans).where(eq(plans.id, input.plan.id)).get();
       if (!plan || plan.status !== "draft") return null;
       const lockedAt = new Date();
-      const record = buildPlanRecord(tx as unknown as AppDatabase, plan, doc, input.mentorId, lockedAt);
+      const record = buildPlanRecord(tx as unknown as AppDatabase, plan, doc, input.mentorId, lockedAt, guardians.map((g) => g.id));
       const canonical = canonicalJson(record);
       const version: PlanVersion = {
         id: newId(),
@@ -422,8 +416,13 @@ export function getVersionByCode(db: AppDatabase, code: string): PlanVersion | n
   return db.select().from(planVersions).where(eq(planVersions.verificationCode, normalised)).get() ?? null;
 }
 
-export function listVersions(db: AppDatabase, planId: string) {
-  return db.select().from(planVersions).where(eq(planVersions.planId, planId)).orderBy(desc(planVersions.version)).all();
+const versionsOfPlan = preparedQuery((db) =>
+  db.select().from(planVersions).where(eq(planVersions.planId, sql.placeholder("planId"))).orderBy(desc(planVersions.version)).prepare(),
+);
+
+/** A plan's versions, newest first (asked on every load of the plan page). */
+export function listVersions(db: AppDatabase, planId: string): PlanVersion[] {
+  return versionsOfPlan(db).all({ planId });
 }
 
 const SigningIntentSchema = z.discriminatedUnion("intent", [
@@ -467,9 +466,13 @@ export async function performSigningIntent(
   const plan = gate.plan;
   let result: SigningResult<{ reauthenticated?: boolean }>;
   switch (input.intent) {
-    case "lock":
-      result = lockPlan(context, { plan, mentorId: personId, guardianIds: input.guardian });
+    case "lock": {
+      const locked = lockPlan(context, { plan, mentorId: personId, guardianIds: input.guardian });
+      // The others who must sign are told by mail (batched); the mentor who locked is here.
+      if (locked.ok) context.notificationMail.request((JSON.parse(locked.version.requiredSigners) as RequiredSigner[]).map((r) => r.personId).filter((id) => id !== personId));
+      result = locked;
       break;
+    }
     case "sign":
       result = await signPlan(context, {
         plan,

@@ -18,6 +18,7 @@ import {
   type PlacementPupil,
   type PlacementSitting,
 } from "./talk-placement";
+import { recordOverrides, SchoolTalkRules, type TalkClash, type TalkRule, type TimedTalk } from "./talk-rules.server";
 
 /**
  * Planning the talk days: creating an event with its sittings, placing the pupils, moving them by
@@ -34,7 +35,8 @@ export type TalkDayError =
   | "sibling"
   | "unavailable"
   | "notPlanning"
-  | "invalidTime";
+  | "invalidTime"
+  | "noPhone";
 
 export type TalkDayResult<T = object> = ({ ok: true } & T) | { ok: false; error: TalkDayError };
 
@@ -55,6 +57,7 @@ export interface NewTalkEvent {
   talkMinutes: number;
   place: string;
   videoUrl: string | null;
+  phoneNumber: string | null;
   capacity: number | null;
   groupIds: string[];
 }
@@ -97,6 +100,7 @@ export function createTalkEvent(db: AppDatabase, person: SignedInPerson, input: 
         talkMinutes: input.talkMinutes,
         place: input.place,
         videoUrl: input.videoUrl,
+        phoneNumber: input.phoneNumber,
         capacity: input.capacity,
         status: "planning",
         createdBy: person.id,
@@ -144,7 +148,7 @@ export function getTalkDayTies(db: AppDatabase, person: Pick<SignedInPerson, "id
 }
 
 /** The event and the person's standing, when the talk policy lets them `action` it. */
-function eventFor(db: AppDatabase, person: SignedInPerson, eventId: string, action: TalkDayAction) {
+export function eventFor(db: AppDatabase, person: SignedInPerson, eventId: string, action: TalkDayAction) {
   const event = talkQueries.getTalkEvent(db, eventId);
   if (!event) return null;
   const ties = getTalkDayTies(db, person, event);
@@ -152,27 +156,35 @@ function eventFor(db: AppDatabase, person: SignedInPerson, eventId: string, acti
   return { event, ties, allowed: canOnTalkDay(ties, action) };
 }
 
-/** What the placement needs: pupils with their guardians' unavailable times and fixed places. */
-function placementInput(db: AppDatabase, eventId: string) {
+/**
+ * What the placement needs: pupils with their guardians' unavailable times, their siblings' talks
+ * elsewhere in the school's talk days (and one-to-one bookings), and the places people decided.
+ */
+export function placementInput(db: AppDatabase, event: Pick<TalkEvent, "id" | "schoolId">) {
+  const eventId = event.id;
   const pupils = talkQueries.getEventPupils(db, eventId);
   const sittings = talkQueries.getSittings(db, eventId);
   const eventTalks = talkQueries.getEventTalks(db, eventId);
   const talkByPupil = new Map(eventTalks.map((t) => [t.pupilId, t]));
   const confirmed = talkQueries.getConfirmedTalkIds(db, eventId);
-  const unavailableByGuardian = new Map<string, Array<{ startsAt: string; endsAt: string }>>();
-  for (const u of talkQueries.getEventUnavailability(db, eventId)) {
-    unavailableByGuardian.set(u.guardianId, [...(unavailableByGuardian.get(u.guardianId) ?? []), { startsAt: u.startsAt, endsAt: u.endsAt }]);
-  }
+  const withGuests = talkQueries.getTalkIdsWithGuests(db, eventId);
+  const rules = new SchoolTalkRules(db, event, pupils.map((p) => p.id));
+  const inEvent = new Set(pupils.map((p) => p.id));
+  // The talks this placement places itself (in the event's sittings); every other talk of a
+  // sibling is a fixed time it must keep clear of.
+  const placedHere = (talk: TimedTalk) => talk.eventId === eventId && talk.sittingId !== null && inEvent.has(talk.pupilId);
 
   const placementSittings: PlacementSitting[] = sittings.map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, capacity: s.capacity }));
   const allPlacementPupils: PlacementPupil[] = pupils.map((p) => {
     const talk = talkByPupil.get(p.id);
-    const fixed = talk?.sittingId && (talk.placedBy !== "auto" || confirmed.has(talk.id)) ? talk.sittingId : undefined;
+    // Decided by a person: moved or chosen by hand, confirmed by a guardian, or given a guest.
+    const fixed = talk?.sittingId && (talk.placedBy !== "auto" || confirmed.has(talk.id) || withGuests.has(talk.id)) ? talk.sittingId : undefined;
     return {
       id: p.id,
       mentorId: p.mentorId,
       guardianIds: p.guardianIds,
-      unavailable: p.guardianIds.flatMap((g) => unavailableByGuardian.get(g) ?? []),
+      unavailable: rules.unavailable(p.id, p.guardianIds),
+      siblingTalks: rules.siblingTalks(p.id, { guardianIds: p.guardianIds, skip: placedHere }),
       ...(fixed ? { fixedSittingId: fixed } : {}),
     };
   });
@@ -180,15 +192,17 @@ function placementInput(db: AppDatabase, eventId: string) {
   const placementPupils = allPlacementPupils.filter((p) => !(talkByPupil.get(p.id) && talkByPupil.get(p.id)!.sittingId === null));
   const assignments: Record<string, string> = {};
   for (const talk of eventTalks) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
-  return { pupils, sittings, eventTalks, talkByPupil, placementSittings, placementPupils, allPlacementPupils, assignments, unavailableByGuardian };
+  return { pupils, sittings, eventTalks, talkByPupil, placementSittings, placementPupils, allPlacementPupils, assignments, rules, placedHere };
 }
+
+export type PlacementInput = ReturnType<typeof placementInput>;
 
 /**
  * Places the event's pupils: keeps talks a person decided (moved by hand, chosen or confirmed by
  * a guardian), places everyone else afresh. Runs inside the caller's transaction.
  */
 function placeEventPupils(db: AppDatabase, event: TalkEvent, now: Date) {
-  const input = placementInput(db, event.id);
+  const input = placementInput(db, event);
   const result = placePupils(input.placementSittings, input.placementPupils);
   const sittingById = new Map(input.sittings.map((s) => [s.id, s]));
   const guardiansByPupil = new Map(input.pupils.map((p) => [p.id, p.guardianIds]));
@@ -211,7 +225,7 @@ function placeEventPupils(db: AppDatabase, event: TalkEvent, now: Date) {
 }
 
 /** A new talk, with the pupil's plan for the event's term (made now if nobody has opened it yet). */
-function createTalk(
+export function createTalk(
   db: AppDatabase,
   event: TalkEvent,
   pupilId: string,
@@ -233,9 +247,7 @@ export function replaceEventPupils(db: AppDatabase, person: SignedInPerson, even
   return { ok: true };
 }
 
-/** A rule a placed pupil's talk breaks now (a guardian's choice the family could not see, or a
- * move that staff made anyway), for the board. */
-export type TalkClash = Exclude<PlacementConstraint, "capacity">;
+export type { TalkClash };
 
 /** The planning board: sittings with counts per mentor, the pupils the viewer may arrange (a
  * protected family masked for those who do not work with it), the pupils that could not be
@@ -244,7 +256,7 @@ export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: s
   const found = eventFor(db, person, eventId, "viewBoard");
   if (!found) return null;
   const { event, ties } = found;
-  const input = placementInput(db, eventId);
+  const input = placementInput(db, event);
   const summary = summarizePlacement(input.placementSittings, input.placementPupils, input.assignments);
   const countBySitting = new Map(summary.perSitting.map((s) => [s.sittingId, s]));
 
@@ -254,6 +266,7 @@ export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: s
   const repliesByTalk = new Map<string, typeof replies>();
   for (const r of replies) repliesByTalk.set(r.reply.talkId, [...(repliesByTalk.get(r.reply.talkId) ?? []), r]);
   const placementById = new Map(input.placementPupils.map((p) => [p.id, p]));
+  const guestCounts = talkQueries.countActiveGuests(db, input.eventTalks.map((t) => t.id));
   const violations = createMoveChecker(input.placementSittings, input.placementPupils, input.assignments);
 
   const pupilRows = visible
@@ -263,7 +276,9 @@ export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: s
     const placement = placementById.get(p.id);
     // Why no sitting would take this pupil: each rule that rules out a sitting.
     const reasons: PlacementConstraint[] = !talk && placement ? [...new Set(input.sittings.flatMap((s) => violations(p.id, s.id)))].sort() : [];
-    const clashes: TalkClash[] = talk?.sittingId && placement ? violations(p.id, talk.sittingId).filter((v): v is TalkClash => v !== "capacity") : [];
+    // Rules the talk breaks now, across all talk days: a guardian's choice the family could not
+    // see, or a break staff made with a reason (shown with it).
+    const clashes = talk ? input.rules.clashes(talk, talk) : [];
     const identified = maySeeIdentity(findRelations(db, person.id, p.id));
     return {
       id: p.id,
@@ -277,17 +292,28 @@ export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: s
       placedBy: talk?.placedBy ?? null,
       guardians: talkReplies.length,
       confirmed: talkReplies.filter((r) => r.reply.confirmedAt !== null).length,
-      remote: talkReplies.some((r) => r.reply.attendance === "remote"),
+      /** How guardians join other than in the room (remotely, by telephone). */
+      attendance: [...new Set(talkReplies.map((r) => r.reply.attendance).filter((a): a is "remote" | "phone" => a === "remote" || a === "phone"))],
+      guests: talk ? (guestCounts.get(talk.id) ?? 0) : 0,
       interpreterLanguages: [...new Set(talkReplies.map((r) => r.reply.interpreterLanguage).filter((l): l is string => !!l))],
       unplacedReasons: reasons,
-      clashes,
+      clashes: clashes.map((c) => ({ rule: c.rule, accepted: c.accepted })),
     };
     })
     // A masked row goes last: its place among the names would hint at the name.
     .sort((a, b) => Number(a.masked) - Number(b.masked));
 
   return {
-    event: { id: event.id, status: event.status, place: event.place, videoUrl: event.videoUrl, talkMinutes: event.talkMinutes, sittingMinutes: event.sittingMinutes, capacity: event.capacity },
+    event: {
+      id: event.id,
+      status: event.status,
+      place: event.place,
+      videoUrl: event.videoUrl,
+      phoneNumber: event.phoneNumber,
+      talkMinutes: event.talkMinutes,
+      sittingMinutes: event.sittingMinutes,
+      capacity: event.capacity,
+    },
     admin: ties.admin,
     /** May change what every family of the event gets: places and links, a new placement, the invitations. */
     changesWholeEvent: canOnTalkDay(ties, "changeWholeEvent"),
@@ -297,6 +323,7 @@ export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: s
       endsAt: s.endsAt,
       place: s.place,
       videoUrl: s.videoUrl,
+      phoneNumber: s.phoneNumber,
       capacity: s.capacity,
       count: countBySitting.get(s.id)?.count ?? 0,
       perMentor: countBySitting.get(s.id)?.perMentor ?? {},
@@ -319,31 +346,51 @@ function pupilGroupIn(db: AppDatabase, eventId: string, pupilId: string): string
   return talkQueries.getEventPupils(db, eventId).find((p) => p.id === pupilId)?.groupId ?? null;
 }
 
-/** Moves a pupil to a sitting by hand. Refuses (changing nothing) when a rule would break. */
-export function movePupil(db: AppDatabase, person: SignedInPerson, eventId: string, pupilId: string, sittingId: string): TalkDayResult<{ talkId: string; changed: boolean; invited: boolean }> {
+/** Staff breaking a rule on purpose: the reason, and who gives it. */
+export interface RuleOverride {
+  reason: string;
+  by: string;
+}
+
+/**
+ * Moves a pupil to a sitting by hand. A full sitting is refused; a sibling's talk at that time
+ * (in any of the school's talk days) or a time a guardian cannot come is refused unless staff give
+ * a reason, which is stored with the move. Refusing changes nothing.
+ */
+export function movePupil(
+  db: AppDatabase,
+  person: SignedInPerson,
+  eventId: string,
+  pupilId: string,
+  sittingId: string,
+  overrideReason: string | null = null,
+): TalkDayResult<{ talkId: string; changed: boolean; invited: boolean }> {
   const found = eventFor(db, person, eventId, "viewBoard");
   if (!found) return { ok: false, error: "notFound" };
   const groupId = pupilGroupIn(db, eventId, pupilId);
   if (!groupId || !canOnTalkDay({ ...found.ties, pupilGroupId: groupId }, "arrangePupil")) return { ok: false, error: "forbidden" };
-  const input = placementInput(db, eventId);
+  const input = placementInput(db, found.event);
   if (!input.sittings.some((s) => s.id === sittingId)) return { ok: false, error: "notFound" };
   const violations = moveViolations(input.placementSittings, input.allPlacementPupils, input.assignments, pupilId, sittingId);
-  const moved = assignSitting(db, found.event, input, pupilId, sittingId, "staff", violations);
+  const override = overrideReason ? { reason: overrideReason, by: person.id } : null;
+  const moved = assignSitting(db, found.event, input, pupilId, sittingId, "staff", violations, override);
   return moved.ok ? { ...moved, invited: found.event.status === "invited" } : moved;
 }
 
 /**
- * Puts a pupil's talk in a sitting, unless `violations` (the rules the mover may know of) says no.
+ * Puts a pupil's talk in a sitting, unless `violations` (the rules the mover may know of) says no:
+ * a full sitting always, a sibling or a guardian's time unless staff override it with a reason.
  * Shared by staff moves and a guardian choosing another sitting.
  */
 function assignSitting(
   db: AppDatabase,
   event: TalkEvent,
-  input: ReturnType<typeof placementInput>,
+  input: PlacementInput,
   pupilId: string,
   sittingId: string,
   by: "staff" | "guardian",
   violations: PlacementConstraint[],
+  override: RuleOverride | null = null,
 ): TalkDayResult<{ talkId: string; changed: boolean }> {
   const sitting = input.sittings.find((s) => s.id === sittingId);
   if (!sitting) return { ok: false, error: "notFound" };
@@ -351,29 +398,37 @@ function assignSitting(
   if (existing?.sittingId === sittingId) return { ok: true, talkId: existing.id, changed: false };
   const pupil = input.pupils.find((p) => p.id === pupilId);
   if (!pupil) return { ok: false, error: "notFound" };
-  if (violations.length > 0) return { ok: false, error: violations[0]! };
+  if (violations.includes("capacity")) return { ok: false, error: "capacity" };
+  const broken = violations.filter((v): v is TalkRule => v !== "capacity");
+  if (broken.length > 0 && !override) return { ok: false, error: broken[0]! };
 
   const now = new Date();
-  const values = { sittingId, startsAt: sitting.startsAt, endsAt: sitting.endsAt, place: null, videoUrl: null, placedBy: by };
+  const values = { sittingId, startsAt: sitting.startsAt, endsAt: sitting.endsAt, place: null, videoUrl: null, phoneNumber: null, placedBy: by };
   const talkId = db.transaction((tx) => {
     const txdb = tx as unknown as AppDatabase;
-    if (!existing) return createTalk(txdb, event, pupilId, values, pupil.guardianIds, now);
-    talkQueries.updateTalkTime(txdb, existing.id, { ...values, updatedAt: now });
-    // A new time needs a new answer from everyone (the guardian who chose it confirms it after).
-    talkQueries.resetReplies(txdb, existing.id, now);
-    return existing.id;
+    let id = existing?.id;
+    if (!id) {
+      id = createTalk(txdb, event, pupilId, values, pupil.guardianIds, now);
+    } else {
+      talkQueries.updateTalkTime(txdb, id, { ...values, updatedAt: now });
+      // A new time needs a new answer from everyone (the guardian who chose it confirms it after).
+      talkQueries.resetReplies(txdb, id, now);
+    }
+    if (override && broken.length > 0) recordOverrides(txdb, id, broken, sitting, override.reason, override.by, now);
+    return id;
   });
   return { ok: true, talkId, changed: true };
 }
 
-/** Sets a sitting's place and video link (its talks use them unless a talk has its own).
- * Returns the sitting's talks, to tell their guardians when the invitations are out. */
+/** Sets a sitting's place, video link and number to call (its talks use them unless a talk has its
+ * own; an empty link or number means the talk day's). Returns the sitting's talks, to tell their
+ * guardians when the invitations are out. */
 export function updateSitting(
   db: AppDatabase,
   person: SignedInPerson,
   eventId: string,
   sittingId: string,
-  values: { place: string; videoUrl: string | null },
+  values: { place: string; videoUrl: string | null; phoneNumber: string | null },
 ): TalkDayResult<{ talkIds: string[]; changed: boolean; invited: boolean }> {
   const found = eventFor(db, person, eventId, "changeWholeEvent");
   if (!found) return { ok: false, error: "notFound" };
@@ -381,17 +436,21 @@ export function updateSitting(
   if (!sitting || sitting.eventId !== eventId) return { ok: false, error: "notFound" };
   // A sitting holds other mentors' families too: only someone who arranges them all changes it.
   if (!found.allowed) return { ok: false, error: "forbidden" };
-  const changed = sitting.place !== values.place || sitting.videoUrl !== values.videoUrl;
+  const changed = sitting.place !== values.place || sitting.videoUrl !== values.videoUrl || sitting.phoneNumber !== values.phoneNumber;
   if (changed) talkQueries.updateSittingPlace(db, sittingId, values);
   return { ok: true, talkIds: talkQueries.getSittingTalkIds(db, sittingId), changed, invited: found.event.status === "invited" };
 }
 
-/** Books a one-to-one talk outside the sittings (replacing the pupil's place in a sitting). */
+/**
+ * Books a one-to-one talk outside the sittings (replacing the pupil's place in a sitting). The
+ * same rules as a move: a sibling's talk at that time in any of the school's talk days, or a time
+ * a guardian cannot come, needs a reason from staff.
+ */
 export function bookOneToOne(
   db: AppDatabase,
   person: SignedInPerson,
   eventId: string,
-  input: { pupilId: string; startsAt: string; endsAt: string; place: string; videoUrl: string | null },
+  input: { pupilId: string; startsAt: string; endsAt: string; place: string; videoUrl: string | null; phoneNumber: string | null; overrideReason: string | null },
 ): TalkDayResult<{ talkId: string; invited: boolean }> {
   const found = eventFor(db, person, eventId, "viewBoard");
   if (!found) return { ok: false, error: "notFound" };
@@ -399,14 +458,22 @@ export function bookOneToOne(
   if (!pupil || !canOnTalkDay({ ...found.ties, pupilGroupId: pupil.groupId }, "arrangePupil")) return { ok: false, error: "forbidden" };
   if (input.endsAt <= input.startsAt || input.startsAt.slice(0, 10) !== input.endsAt.slice(0, 10)) return { ok: false, error: "invalidTime" };
   const existing = talkQueries.getTalkOfPupil(db, eventId, input.pupilId);
+  const time = { startsAt: input.startsAt, endsAt: input.endsAt };
+  const broken = new SchoolTalkRules(db, found.event, [input.pupilId]).clashes({ id: existing?.id ?? null, pupilId: input.pupilId }, time).map((c) => c.rule);
+  if (broken.length > 0 && !input.overrideReason) return { ok: false, error: broken[0]! };
   const now = new Date();
-  const values = { sittingId: null, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place, videoUrl: input.videoUrl, placedBy: "staff" as const };
+  const values = { sittingId: null, ...time, place: input.place, videoUrl: input.videoUrl, phoneNumber: input.phoneNumber, placedBy: "staff" as const };
   const talkId = db.transaction((tx) => {
     const txdb = tx as unknown as AppDatabase;
-    if (!existing) return createTalk(txdb, found.event, input.pupilId, values, pupil.guardianIds, now);
-    talkQueries.updateTalkTime(txdb, existing.id, { ...values, updatedAt: now });
-    talkQueries.resetReplies(txdb, existing.id, now);
-    return existing.id;
+    let id = existing?.id;
+    if (!id) {
+      id = createTalk(txdb, found.event, input.pupilId, values, pupil.guardianIds, now);
+    } else {
+      talkQueries.updateTalkTime(txdb, id, { ...values, updatedAt: now });
+      talkQueries.resetReplies(txdb, id, now);
+    }
+    if (broken.length > 0 && input.overrideReason) recordOverrides(txdb, id, broken, time, input.overrideReason, person.id, now);
+    return id;
   });
   return { ok: true, talkId, invited: found.event.status === "invited" };
 }
@@ -446,9 +513,10 @@ export function getGuardianTalks(db: AppDatabase, guardianId: string) {
         // While staff plan, the draft time, place and link stay on the server.
         startsAt: planning ? "" : details.talk.startsAt,
         endsAt: planning ? "" : details.talk.endsAt,
-        talkMinutes: details.event.talkMinutes,
+        talkMinutes: details.talkMinutes,
         place: planning ? "" : details.place,
         videoUrl: planning ? null : details.videoUrl,
+        phoneNumber: planning ? null : details.phoneNumber,
         oneToOne: details.talk.sittingId === null,
         reply: { confirmed: reply.confirmedAt !== null, attendance: reply.attendance, interpreterLanguage: reply.interpreterLanguage },
         alternatives: details.talk.sittingId && !planning ? freeSittingsFor(db, details.event, row.pupilId, guardianId) : [],
@@ -479,20 +547,28 @@ function eventDays(db: AppDatabase, eventId: string) {
  * children (in a split or blended family) are another household's: they must not shape what this
  * guardian is offered or told, so a clash with them is left to staff (shown on the board).
  */
-function guardianViewOfPlacement(input: ReturnType<typeof placementInput>, pupilId: string, guardianId: string): PlacementPupil[] {
+function guardianViewOfPlacement(input: PlacementInput, pupilId: string, guardianId: string): PlacementPupil[] {
   return input.allPlacementPupils.map((p) =>
-    p.id === pupilId ? { ...p, guardianIds: [guardianId], unavailable: input.unavailableByGuardian.get(guardianId) ?? [] } : p,
+    p.id === pupilId
+      ? {
+          ...p,
+          guardianIds: [guardianId],
+          unavailable: input.rules.unavailable(pupilId, [guardianId]),
+          // Their own children's talks in every talk day of the school; not the other household's.
+          siblingTalks: input.rules.siblingTalks(pupilId, { guardianIds: [guardianId], skip: input.placedHere }),
+        }
+      : p,
   );
 }
 
 /** Sittings this guardian may move the child to: every one with room that breaks no rule the
  * guardian may know of. Only times, never who. */
 function freeSittingsFor(db: AppDatabase, event: TalkEvent, pupilId: string, guardianId: string) {
-  const input = placementInput(db, event.id);
+  const input = placementInput(db, event);
   const violations = createMoveChecker(input.placementSittings, guardianViewOfPlacement(input, pupilId, guardianId), input.assignments);
   return input.sittings
     .filter((s) => input.assignments[pupilId] !== s.id && violations(pupilId, s.id).length === 0)
-    .map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt }));
+    .map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, phoneNumber: s.phoneNumber ?? event.phoneNumber }));
 }
 
 /** The talk, when this guardian may `action` it (their child's, whose plan they read). */
@@ -504,13 +580,16 @@ function guardianTalk(db: AppDatabase, guardianId: string, talkId: string, actio
 }
 
 export interface GuardianReply {
-  attendance: "room" | "remote";
+  /** In the room, by the video link, or by telephone (only where the school gave a number to call). */
+  attendance: "room" | "remote" | "phone";
   interpreterLanguage: string | null;
 }
 
 /** Confirms the time, saying how the guardian joins and whether an interpreter is needed. */
 export function confirmTalk(db: AppDatabase, guardianId: string, talkId: string, reply: GuardianReply): TalkDayResult {
-  if (!guardianTalk(db, guardianId, talkId, "answerInvitation")) return { ok: false, error: "notFound" };
+  const details = guardianTalk(db, guardianId, talkId, "answerInvitation");
+  if (!details) return { ok: false, error: "notFound" };
+  if (reply.attendance === "phone" && !details.phoneNumber) return { ok: false, error: "noPhone" };
   talkQueries.confirmReply(db, talkId, guardianId, reply, new Date());
   return { ok: true };
 }
@@ -520,7 +599,9 @@ export function confirmTalk(db: AppDatabase, guardianId: string, talkId: string,
 export function chooseOtherSitting(db: AppDatabase, guardianId: string, talkId: string, sittingId: string, reply: GuardianReply): TalkDayResult<{ changed: boolean }> {
   const details = guardianTalk(db, guardianId, talkId, "answerInvitation");
   if (!details || !details.talk.sittingId) return { ok: false, error: "notFound" };
-  const input = placementInput(db, details.event.id);
+  const sitting = talkQueries.getSitting(db, sittingId);
+  if (reply.attendance === "phone" && !(sitting?.phoneNumber ?? details.event.phoneNumber)) return { ok: false, error: "noPhone" };
+  const input = placementInput(db, details.event);
   if (!input.sittings.some((s) => s.id === sittingId)) return { ok: false, error: "notFound" };
   const known = moveViolations(input.placementSittings, guardianViewOfPlacement(input, details.talk.pupilId, guardianId), input.assignments, details.talk.pupilId, sittingId);
   const outcome = db.transaction((tx) => {

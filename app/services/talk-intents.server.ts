@@ -2,7 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 import type { SignedInPerson } from "../../db/queries/roster";
 import { getTalkDetails } from "../../db/queries/talks";
-import { parseForm, type Result } from "~/utils/action-result.server";
+import { parseForm, type Failure, type Result } from "~/utils/action-result.server";
 import {
   addUnavailability,
   bookOneToOne,
@@ -14,8 +14,11 @@ import {
   replaceEventPupils,
   updateSitting,
 } from "./talk-days.server";
-import { answerCall, callTeacher, recordIdentityCheck, setAgendaSection, startTalkClock } from "./talk-live.server";
-import { deliverMessages, queueTalkMessages, type TalkMailKind } from "./talk-mail.server";
+import { correctTalkEvent } from "./talk-corrections.server";
+import { addGuest, renewGuestLink, withdrawGuest } from "./talk-guests.server";
+import { answerCall, callTeacher, closeCall, recordIdentityCheck, setAgendaSection, startTalkClock } from "./talk-live.server";
+import { dispatch } from "./mail-delivery.server";
+import { queueGuestLinkMessage, queueTalkMessages, type TalkMailKind } from "./talk-mail.server";
 
 /**
  * The form intents on talks: the talk view, a guardian's answer, a call, the planning board and
@@ -25,8 +28,8 @@ import { deliverMessages, queueTalkMessages, type TalkMailKind } from "./talk-ma
  * when a time changes. Failures are typed keys (see utils/action-result.server.ts).
  */
 
-type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "publicUrl">;
-export type IntentResult = Result<{ intent: string; sent?: number; eventId?: string }>;
+type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "mail" | "publicUrl" | "notificationMail">;
+export type IntentResult = Result<{ intent: string; sent?: number; eventId?: string; changed?: number }> | (Failure & { details?: Record<string, unknown> });
 
 const id = z.string().min(1).max(64);
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
@@ -41,10 +44,28 @@ const videoUrl = z
   .regex(/^https:\/\/[^\s]+$/, "https")
   .optional()
   .transform((v) => v ?? null);
+/** A number to call: digits with the usual separators ("08-123 456 78", "+46 8 123 456 78"). */
+const phoneNumber = z
+  .string()
+  .trim()
+  .max(40)
+  .regex(/^\+?[0-9][0-9 ()-]{4,38}$/, "phone")
+  .optional()
+  .transform((v) => v ?? null);
+/** Why staff break a rule on purpose (a sibling's talk at the same time, a time a guardian cannot come). */
+const overrideReason = z
+  .string()
+  .trim()
+  .min(3, "reasonMissing")
+  .max(500)
+  .optional()
+  .transform((v) => v ?? null);
 
 /** What the pupil (or mentor) does in the talk view. */
 const TalkIntentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("start") }),
+  // `restart`: the person was asked and said yes (a running clock is never reset by a plain start).
+  z.object({ intent: z.literal("start"), restart: z.literal("yes").optional() }),
+  z.object({ intent: z.literal("close-call"), callId: id }),
   z.object({ intent: z.literal("section"), fragment: z.string().min(1).max(100) }),
   z.object({ intent: z.literal("call"), subjectId: id }),
 ]);
@@ -54,7 +75,7 @@ const GuardianAnswerSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("confirm"),
     talkId: id,
-    attendance: z.enum(["room", "remote"]),
+    attendance: z.enum(["room", "remote", "phone"]),
     interpreter: z.literal("on").optional(),
     interpreterLanguage: z.string().trim().max(40).optional(),
     sittingId: id.optional(),
@@ -62,35 +83,44 @@ const GuardianAnswerSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("unavailable"), talkId: id, date, from: time, to: time }),
 ]);
 
-/** The form that creates a talk event (up to three dates; empty date fields are left out). */
+/** The settings of a talk day, as the form that creates it and the one that corrects it give them
+ * (up to three dates at creation; empty date fields are left out). */
+const talkDaySettings = {
+  dates: z
+    .array(date.optional())
+    .transform((dates) => [...new Set(dates.filter((d): d is string => d !== undefined))])
+    .pipe(z.array(date).min(1).max(10)),
+  windowStart: time,
+  windowEnd: time,
+  sittingMinutes: z.number().int().min(15).max(240),
+  talkMinutes: z.number().int().min(10).max(240),
+  place: z.string().trim().min(1).max(200),
+  videoUrl,
+  phoneNumber,
+  capacity: z
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .optional()
+    .transform((v) => v ?? null),
+};
+
 const NewTalkEventSchema = z
-  .object({
-    dates: z
-      .array(date.optional())
-      .transform((dates) => [...new Set(dates.filter((d): d is string => d !== undefined))])
-      .pipe(z.array(date).min(1).max(10)),
-    windowStart: time,
-    windowEnd: time,
-    sittingMinutes: z.number().int().min(15).max(240),
-    talkMinutes: z.number().int().min(10).max(240),
-    place: z.string().trim().min(1).max(200),
-    videoUrl,
-    capacity: z
-      .number()
-      .int()
-      .min(1)
-      .max(500)
-      .optional()
-      .transform((v) => v ?? null),
-    groupIds: z.array(id).min(1).max(200),
-  })
+  .object({ ...talkDaySettings, groupIds: z.array(id).min(1).max(200) })
+  .refine((v) => v.windowEnd > v.windowStart, { path: ["windowEnd"], message: "order" })
+  .refine((v) => v.talkMinutes <= v.sittingMinutes, { path: ["talkMinutes"], message: "longer" });
+
+/** A correction of a talk day: its settings, and a reason when the change makes a talk break a rule. */
+const TalkDayCorrectionSchema = z
+  .object({ intent: z.literal("correct"), ...talkDaySettings, override: overrideReason })
   .refine((v) => v.windowEnd > v.windowStart, { path: ["windowEnd"], message: "order" })
   .refine((v) => v.talkMinutes <= v.sittingMinutes, { path: ["talkMinutes"], message: "longer" });
 
 const BoardIntentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("move"), pupilId: id, sittingId: id }),
-  z.object({ intent: z.literal("book"), pupilId: id, date, from: time, to: time, place: z.string().trim().min(1).max(200), videoUrl }),
-  z.object({ intent: z.literal("sitting"), sittingId: id, place: z.string().trim().min(1).max(200), videoUrl }),
+  z.object({ intent: z.literal("move"), pupilId: id, sittingId: id, override: overrideReason }),
+  z.object({ intent: z.literal("book"), pupilId: id, date, from: time, to: time, place: z.string().trim().min(1).max(200), videoUrl, phoneNumber, override: overrideReason }),
+  z.object({ intent: z.literal("sitting"), sittingId: id, place: z.string().trim().min(1).max(200), videoUrl, phoneNumber }),
   z.object({ intent: z.literal("replace") }),
   z.object({ intent: z.literal("invite") }),
 ]);
@@ -100,21 +130,14 @@ const IdentityCheckSchema = z.object({ intent: z.literal("identity"), talkId: id
 const CallAnswerSchema = z.object({ intent: z.literal("acknowledge") });
 
 /**
- * Mail settings; SMTP_URL and MAIL_FROM were checked at start (server/env.ts). Links point at the
- * configured public address, never at the Host of the request that happened to send the mail.
+ * Queues the messages about talks (with SMTP the scheduler sends them); sending never holds up the
+ * answer. Links point at the configured public address (PUBLIC_URL), never at the Host of the
+ * request that happened to make the mail.
  */
-export const mailSettings = (context: Pick<AppLoadContext, "publicUrl">) => ({
-  smtpUrl: process.env.SMTP_URL || undefined,
-  from: process.env.MAIL_FROM || undefined,
-  appUrl: context.publicUrl,
-});
-
-/** Queues (and, with SMTP, sends) the messages about talks; sending never holds up the answer. */
-export function sendTalkMail(context: Pick<AppLoadContext, "db" | "publicUrl">, talkIds: string[], kind: TalkMailKind): number {
-  const settings = mailSettings(context);
-  const ids = queueTalkMessages(context.db, talkIds, kind, settings.appUrl);
-  void deliverMessages(context.db, ids, settings);
-  return ids.length;
+export function sendTalkMail(context: Pick<AppLoadContext, "db" | "mail" | "publicUrl">, talkIds: string[], kind: TalkMailKind): number {
+  const stored = queueTalkMessages(context.db, talkIds, kind, { appUrl: context.publicUrl, delivery: context.mail.delivery });
+  dispatch(context.mail, stored);
+  return stored.length;
 }
 
 /** Tells the called teachers and the pupil's mentors, wherever they are in the app. */
@@ -129,7 +152,7 @@ export async function performTalkIntent(context: Context, person: SignedInPerson
   const intent = parsed.value;
   switch (intent.intent) {
     case "start": {
-      const result = startTalkClock(context.db, person.id, talkId);
+      const result = startTalkClock(context.db, person.id, talkId, intent.restart === "yes");
       if (!result.ok) return result;
       context.planEvents.publish(result.planId, "talk");
       return { ok: true, intent: intent.intent };
@@ -142,6 +165,14 @@ export async function performTalkIntent(context: Context, person: SignedInPerson
     }
     case "call": {
       const result = callTeacher(context.db, person.id, talkId, intent.subjectId);
+      if (!result.ok) return result;
+      notifyCall(context, result.planId, [...result.teacherIds, ...result.mentorIds]);
+      // A called teacher on no page of the app would never see it: they get a mail at once.
+      context.notificationMail.tellOfCall(result.teacherIds, result.pupilId);
+      return { ok: true, intent: intent.intent };
+    }
+    case "close-call": {
+      const result = closeCall(context.db, person.id, talkId, intent.callId);
       if (!result.ok) return result;
       notifyCall(context, result.planId, [...result.teacherIds, ...result.mentorIds]);
       return { ok: true, intent: intent.intent };
@@ -199,13 +230,13 @@ export function performNewTalkEvent(context: Pick<AppLoadContext, "db">, person:
 }
 
 /** Staff intents on the planning board. */
-export function performBoardIntent(context: Pick<AppLoadContext, "db" | "publicUrl">, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
+export function performBoardIntent(context: Pick<AppLoadContext, "db" | "mail" | "publicUrl">, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
   const parsed = parseForm(form, BoardIntentSchema);
   if (!parsed.ok) return parsed;
   const intent = parsed.value;
   switch (intent.intent) {
     case "move": {
-      const result = movePupil(context.db, person, eventId, intent.pupilId, intent.sittingId);
+      const result = movePupil(context.db, person, eventId, intent.pupilId, intent.sittingId, intent.override);
       if (!result.ok) return result;
       if (result.changed && result.invited) sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
@@ -218,13 +249,15 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db" | "publicU
         endsAt: `${intent.date}T${intent.to}`,
         place: intent.place,
         videoUrl: intent.videoUrl,
+        phoneNumber: intent.phoneNumber,
+        overrideReason: intent.override,
       });
       if (!result.ok) return result;
       if (result.invited) sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "sitting": {
-      const result = updateSitting(context.db, person, eventId, intent.sittingId, { place: intent.place, videoUrl: intent.videoUrl });
+      const result = updateSitting(context.db, person, eventId, intent.sittingId, { place: intent.place, videoUrl: intent.videoUrl, phoneNumber: intent.phoneNumber });
       if (!result.ok) return result;
       if (result.changed && result.invited) sendTalkMail(context, result.talkIds, "talk-change");
       return { ok: true, intent: intent.intent };
@@ -242,6 +275,17 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db" | "publicU
   }
 }
 
+/** Corrects a talk day; with the invitations out, every family whose talk changed is told. */
+export function performTalkDayCorrection(context: Pick<AppLoadContext, "db" | "mail" | "publicUrl">, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
+  const parsed = parseForm(form, TalkDayCorrectionSchema);
+  if (!parsed.ok) return parsed;
+  const { intent: _intent, override, ...settings } = parsed.value;
+  const result = correctTalkEvent(context.db, person, eventId, { ...settings, overrideReason: override });
+  if (!result.ok) return result;
+  const sent = result.invited && result.changedTalkIds.length > 0 ? sendTalkMail(context, result.changedTalkIds, "talk-change") : 0;
+  return { ok: true, intent: "correct", sent, changed: result.changedTalkIds.length };
+}
+
 /** The mentor's "I have seen that it is <guardian>" for a guardian taking part from home. */
 export function performIdentityCheck(context: Pick<AppLoadContext, "db" | "planEvents">, person: SignedInPerson, form: FormData): IntentResult {
   const parsed = parseForm(form, IdentityCheckSchema);
@@ -250,4 +294,65 @@ export function performIdentityCheck(context: Pick<AppLoadContext, "db" | "planE
   if (!result.ok) return result;
   context.planEvents.publish(result.planId, "talk");
   return { ok: true, intent: "identity" };
+}
+
+/** Staff on a talk's page: an interpreter as a guest of the talk (e-mail or telephone, at least one). */
+const GuestIntentSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("add-guest"),
+    name: z.string().trim().min(2).max(120),
+    language: z.string().trim().min(2).max(60),
+    email: z.string().trim().toLowerCase().email().max(200).optional(),
+    phone: phoneNumber,
+  }),
+  z.object({ intent: z.literal("new-link"), guestId: id }),
+  z.object({ intent: z.literal("withdraw"), guestId: id }),
+]);
+
+export type GuestIntentResult = Result<{ intent: string; link?: string; guestName?: string; mailed?: boolean }> | (Failure<"validation"> & { fieldErrors: Record<string, string[]>; intent: string });
+
+/**
+ * Adds an interpreter to a talk, makes a new link, or withdraws one. A new link is shown once in
+ * the answer (to pass on by phone or SMS) and, with an e-mail address, goes out through the
+ * outbox; a withdrawn link stops at once, and an open connection with it is closed.
+ */
+export function performGuestIntent(
+  context: Pick<AppLoadContext, "db" | "mail" | "publicUrl" | "accessEvents">,
+  person: SignedInPerson,
+  eventId: string,
+  talkId: string,
+  form: FormData,
+): GuestIntentResult {
+  const parsed = parseForm(form, GuestIntentSchema);
+  if (!parsed.ok) return parsed;
+  const intent = parsed.value;
+  const linkOf = (token: string) => `${context.publicUrl}/guest/${token}`;
+  const mail = (guest: Parameters<typeof queueGuestLinkMessage>[1], link: string) => {
+    const stored = queueGuestLinkMessage(context.db, guest, link, { delivery: context.mail.delivery });
+    if (stored) dispatch(context.mail, [stored]);
+    return stored !== null;
+  };
+  switch (intent.intent) {
+    case "add-guest": {
+      // Staff need a way to reach the interpreter: an address for the link, or a number for it.
+      if (!intent.email && !intent.phone) return { ok: false, error: "validation", fieldErrors: { email: ["contact"] }, intent: intent.intent };
+      const result = addGuest(context.db, person, eventId, talkId, { name: intent.name, language: intent.language, email: intent.email ?? null, phone: intent.phone });
+      if (!result.ok) return result;
+      const link = linkOf(result.token);
+      return { ok: true, intent: intent.intent, link, guestName: result.guest.name, mailed: mail(result.guest, link) };
+    }
+    case "new-link": {
+      const result = renewGuestLink(context.db, person, eventId, talkId, intent.guestId);
+      if (!result.ok) return result;
+      const link = linkOf(result.token);
+      return { ok: true, intent: intent.intent, link, guestName: result.guest.name, mailed: mail(result.guest, link) };
+    }
+    case "withdraw": {
+      const result = withdrawGuest(context.db, person, eventId, talkId, intent.guestId);
+      if (!result.ok) return result;
+      // Open sockets and event streams of the pupil's plans re-decide now: the guest's are refused.
+      context.accessEvents.publish(result.pupilId, "changed");
+      return { ok: true, intent: intent.intent };
+    }
+  }
 }

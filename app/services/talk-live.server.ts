@@ -6,6 +6,8 @@ import { findRelations, roleOf } from "~/policies/relations.server";
 import { maySeeIdentity } from "~/policies/school.server";
 import { canOnPlan } from "~/policies/plan.server";
 import { canOnTalk, canOnTalkDay } from "~/policies/talk.server";
+import type { TalkDetails } from "../../db/queries/talks";
+import { guestPresenceId } from "./talk-guests.server";
 import { getSigningProgress } from "./plan-signing.server";
 import { getTalkDayTies } from "./talk-days.server";
 
@@ -15,7 +17,7 @@ import { getTalkDayTies } from "./talk-days.server";
  * (app/policies/talk.server.ts).
  */
 
-export type TalkLiveError = "notFound" | "forbidden" | "invalidSection" | "noTeacher";
+export type TalkLiveError = "notFound" | "forbidden" | "invalidSection" | "noTeacher" | "alreadyStarted";
 export type TalkLiveResult<T = object> = ({ ok: true } & T) | { ok: false; error: TalkLiveError };
 
 /** The talk as this person may see it, or null when they have no part in it (it then does not exist for them). */
@@ -33,41 +35,67 @@ function talkFor(db: AppDatabase, personId: string, talkId: string) {
 export function getTalkView(db: AppDatabase, personId: string, talkId: string, now = new Date()) {
   const access = talkFor(db, personId, talkId);
   if (!access) return null;
-  const { talk, event, place, videoUrl, relations } = access;
+  const { talk, event, relations } = access;
   const replies = talkQueries.getRepliesOfTalks(db, [talkId]).map((r) => r.reply);
+  const liveBoard = talk.sittingId ? `/talk-days/${event.id}/sittings/${talk.sittingId}` : `/talk-days/${event.id}/one-to-one`;
+  const described = describeTalk(db, access, now);
+  return {
+    ...described,
+    talk: {
+      ...described.talk,
+      anyoneRemote: replies.some((r) => r.attendance === "remote"),
+      // Only a guardian has an answer to the invitation: theirs says how they join.
+      viewerJoinsRemotely: replies.some((r) => r.guardianId === personId && r.attendance === "remote"),
+      viewerJoinsByPhone: replies.some((r) => r.guardianId === personId && r.attendance === "phone"),
+    },
+    /** The mentor's live board of the talk: its sitting's, or the one of the one-to-one talks. */
+    liveBoard: canOnTalk(access.subject, "openSittingBoard") ? { href: liveBoard, oneToOne: talk.sittingId === null } : null,
+    role: roleOf(relations),
+    leads: access.leads,
+    follows: canOnTalk(access.subject, "follow"),
+  };
+}
+
+/**
+ * What every view of a talk shows (a guest's too): the time and place, the clock, the agenda built
+ * from the plan's sections and the open calls. The clock is sent as elapsed time so the browser's
+ * own clock runs it.
+ */
+export function describeTalk(
+  db: AppDatabase,
+  access: Pick<TalkDetails, "talk" | "place" | "videoUrl" | "phoneNumber" | "talkMinutes"> & { planId: string },
+  now: Date,
+) {
+  const { talk } = access;
   return {
     talk: {
       id: talk.id,
       startsAt: talk.startsAt,
       endsAt: talk.endsAt,
-      talkMinutes: talk.sittingId ? event.talkMinutes : Math.round((Date.parse(`${talk.endsAt}:00Z`) - Date.parse(`${talk.startsAt}:00Z`)) / 60_000),
+      talkMinutes: access.talkMinutes,
       elapsedMs: talk.startedAt ? Math.max(0, now.getTime() - talk.startedAt.getTime()) : null,
       startedAtMs: talk.startedAt?.getTime() ?? null,
       currentSection: talk.currentSection,
-      place,
-      // The link is for the people of this talk only; everyone who reaches this view is one of them.
-      videoUrl,
-      anyoneRemote: replies.some((r) => r.attendance === "remote"),
-      // Only a guardian has an answer to the invitation: theirs says how they join.
-      viewerJoinsRemotely: replies.some((r) => r.guardianId === personId && r.attendance === "remote"),
+      place: access.place,
+      // The link and number are for the people of this talk only; everyone who reaches a view of it is one of them.
+      videoUrl: access.videoUrl,
+      phoneNumber: access.phoneNumber,
     },
     planId: access.planId,
-    sittingBoard: canOnTalk(access.subject, "openSittingBoard") && talk.sittingId ? `/talk-days/${event.id}/sittings/${talk.sittingId}` : null,
     pupil: talkQueries.getPeopleNames(db, [talk.pupilId]).map((p) => ({ givenName: p.givenName, familyName: p.familyName }))[0]!,
-    role: roleOf(relations),
-    leads: access.leads,
-    follows: canOnTalk(access.subject, "follow"),
     agenda: getPlanSections(db, access.planId).map((s) => ({ fragment: s.fragment, kind: s.kind, subject: s.subject })),
-    calls: talkQueries.getOpenCallsOfTalk(db, talkId).map((c) => ({
+    calls: talkQueries.getOpenCallsOfTalk(db, talk.id).map((c) => ({
       id: c.id,
       subjectId: c.subjectId,
-      subject: { code: c.subjectCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
+      subject: { code: c.subjectCode, languageCode: c.subjectLanguageCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
       calledAt: c.calledAt.toISOString(),
       acknowledgedAt: c.acknowledgedAt?.toISOString() ?? null,
       teacher: c.teacher,
     })),
   };
 }
+
+export type TalkViewData = ReturnType<typeof getTalkView>;
 
 /** The talk, when the person leads it (the pupil or the mentor). */
 function ledTalk(db: AppDatabase, personId: string, talkId: string): TalkLiveResult<{ access: NonNullable<ReturnType<typeof talkFor>> }> {
@@ -77,12 +105,29 @@ function ledTalk(db: AppDatabase, personId: string, talkId: string): TalkLiveRes
   return { ok: true, access };
 }
 
-/** Starts the talk's clock (starting again restarts it, for a talk begun by mistake). */
-export function startTalkClock(db: AppDatabase, personId: string, talkId: string, now = new Date()): TalkLiveResult<{ planId: string }> {
+/** Starts the talk's clock. A clock already running restarts only when asked for in so many words
+ * (`restart`: the page asks first), so a second tap or a second device never resets it. */
+export function startTalkClock(db: AppDatabase, personId: string, talkId: string, restart: boolean, now = new Date()): TalkLiveResult<{ planId: string }> {
   const led = ledTalk(db, personId, talkId);
   if (!led.ok) return led;
+  if (led.access.talk.startedAt && !restart) return { ok: false, error: "alreadyStarted" };
   talkQueries.setTalkStarted(db, talkId, now);
   return { ok: true, planId: led.access.planId };
+}
+
+/** Closes a call (answered, or no longer needed): it leaves every notice and board. */
+export function closeCall(db: AppDatabase, personId: string, talkId: string, callId: string, now = new Date()): TalkLiveResult<{ planId: string; teacherIds: string[]; mentorIds: string[] }> {
+  const led = ledTalk(db, personId, talkId);
+  if (!led.ok) return led;
+  const row = talkQueries.getCall(db, callId);
+  if (!row || row.call.talkId !== talkId) return { ok: false, error: "notFound" };
+  talkQueries.closeCall(db, callId, personId, now);
+  return {
+    ok: true,
+    planId: led.access.planId,
+    teacherIds: talkQueries.getSubjectTeachers(db, row.talk.pupilId, row.call.subjectId, row.termId),
+    mentorIds: talkQueries.getMentorsOfPupil(db, row.talk.pupilId),
+  };
 }
 
 /** Moves the agenda to a section of the pupil's plan; those following see it. */
@@ -101,7 +146,7 @@ export function callTeacher(
   talkId: string,
   subjectId: string,
   now = new Date(),
-): TalkLiveResult<{ callId: string; teacherIds: string[]; mentorIds: string[]; planId: string }> {
+): TalkLiveResult<{ callId: string; teacherIds: string[]; mentorIds: string[]; planId: string; pupilId: string }> {
   const led = ledTalk(db, personId, talkId);
   if (!led.ok) return led;
   const { access } = led;
@@ -111,7 +156,7 @@ export function callTeacher(
   const mentorIds = talkQueries.getMentorsOfPupil(db, access.talk.pupilId);
   const open = talkQueries.getOpenCall(db, talkId, subjectId);
   const callId = open?.id ?? talkQueries.insertCall(db, { talkId, subjectId, calledBy: personId, calledAt: now });
-  return { ok: true, callId, teacherIds, mentorIds, planId: access.planId };
+  return { ok: true, callId, teacherIds, mentorIds, planId: access.planId, pupilId: access.talk.pupilId };
 }
 
 /** "Jag kommer": a teacher of the call's subject for that pupil answers it. */
@@ -143,7 +188,7 @@ export function getCallsForTeacher(db: AppDatabase, teacherId: string, now = new
         id: r.id,
         talkId: r.talkId,
         pupil: { givenName: r.pupilGiven, familyName: r.pupilFamily },
-        subject: { code: r.subjectCode, nameSv: r.subjectSv, nameEn: r.subjectEn },
+        subject: { code: r.subjectCode, languageCode: r.subjectLanguageCode, nameSv: r.subjectSv, nameEn: r.subjectEn },
         calledAt: r.calledAt.toISOString(),
         acknowledged: r.acknowledgedAt !== null,
         startsAt: details.talk.startsAt,
@@ -156,39 +201,48 @@ export function getCallsForTeacher(db: AppDatabase, teacherId: string, now = new
 
 export type TeacherCall = ReturnType<typeof getCallsForTeacher>[number];
 
-/** The board for a sitting: each pupil the viewer arranges (an admin: all; a mentor: their own)
- * with the clock, who has the plan open, open calls and how far signing has come. A family with
- * protected identity is masked for a viewer who does not work with it. */
-export function getSittingBoard(
+/**
+ * The mentor's live board: a sitting's talks, or the talk day's one-to-one talks (`sittingId`
+ * null). Each pupil the viewer arranges (an admin: all; a mentor: their own) with the clock, who has
+ * the plan open (guests too), open calls and how far signing has come. A family with protected
+ * identity is masked for a viewer who does not work with it.
+ */
+export function getLiveBoard(
   db: AppDatabase,
   viewer: SignedInPerson,
   eventId: string,
-  sittingId: string,
+  sittingId: string | null,
   presentPeople: (planId: string) => string[],
   now = new Date(),
 ) {
-  const sitting = talkQueries.getSitting(db, sittingId);
-  if (!sitting || sitting.eventId !== eventId) return null;
-  const event = talkQueries.getTalkEvent(db, eventId)!;
+  const event = talkQueries.getTalkEvent(db, eventId);
+  if (!event) return null;
+  const sitting = sittingId ? talkQueries.getSitting(db, sittingId) : null;
+  if (sittingId && (!sitting || sitting.eventId !== eventId)) return null;
   const ties = getTalkDayTies(db, viewer, event);
   if (!canOnTalkDay(ties, "viewBoard")) return null;
-  const sittingTalks = talkQueries.getSittingTalks(db, sittingId).filter((r) => canOnTalkDay({ ...ties, pupilGroupId: r.groupId }, "arrangePupil"));
-  const replies = talkQueries.getRepliesOfTalks(db, sittingTalks.map((r) => r.talk.id));
+  const boardTalks = talkQueries
+    .getBoardTalks(db, sitting ? { sittingId: sitting.id } : { oneToOneOf: event.id })
+    .filter((r) => canOnTalkDay({ ...ties, pupilGroupId: r.groupId }, "arrangePupil"));
+  const replies = talkQueries.getRepliesOfTalks(db, boardTalks.map((r) => r.talk.id));
 
   return {
-    sitting: { id: sitting.id, startsAt: sitting.startsAt, endsAt: sitting.endsAt, place: sitting.place, videoUrl: sitting.videoUrl ?? event.videoUrl },
+    sitting: sitting ? { id: sitting.id, startsAt: sitting.startsAt, endsAt: sitting.endsAt, place: sitting.place, videoUrl: sitting.videoUrl ?? event.videoUrl } : null,
     eventId: event.id,
-    talkMinutes: event.talkMinutes,
-    pupils: sittingTalks.flatMap(({ talk, givenName, familyName }) => {
+    pupils: boardTalks.flatMap(({ talk, givenName, familyName }) => {
       if (!talk.planId) return [];
       const plan = getPlan(db, talk.planId)!;
       const present = new Set(presentPeople(plan.id));
+      const details = talkQueries.getTalkDetails(db, talk.id)!;
       const relations = findRelations(db, viewer.id, talk.pupilId);
       const identified = maySeeIdentity(relations);
       return [
         {
           talkId: talk.id,
           planId: plan.id,
+          /** A one-to-one talk's own time and place (a sitting's talks share the sitting's). */
+          time: sitting ? null : { startsAt: talk.startsAt, endsAt: talk.endsAt, place: details.place },
+          talkMinutes: details.talkMinutes,
           pupil: identified ? { givenName, familyName } : { givenName: "", familyName: "" },
           masked: !identified,
           /** The board links to the plan and the talk view only for those who may open them. */
@@ -208,9 +262,13 @@ export function getSittingBoard(
               present: present.has(r.reply.guardianId),
               identityChecked: r.reply.identityCheckedAt !== null,
             })),
+          guests: talkQueries
+            .getGuestsOfTalk(db, talk.id)
+            .filter((g) => !g.revokedAt)
+            .map((g) => ({ id: g.id, name: g.name, language: g.language, present: present.has(guestPresenceId(g.id)) })),
           calls: talkQueries.getOpenCallsOfTalk(db, talk.id).map((c) => ({
             id: c.id,
-            subject: { code: c.subjectCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
+            subject: { code: c.subjectCode, languageCode: c.subjectLanguageCode, nameSv: c.subjectSv, nameEn: c.subjectEn },
             calledAt: c.calledAt.toISOString(),
             acknowledged: c.acknowledgedAt !== null,
             teacher: c.teacher,
@@ -224,7 +282,7 @@ export function getSittingBoard(
   };
 }
 
-export type SittingBoard = NonNullable<ReturnType<typeof getSittingBoard>>;
+export type LiveBoard = NonNullable<ReturnType<typeof getLiveBoard>>;
 
 /** The mentor notes that they saw who they were talking to (a remote guardian). */
 export function recordIdentityCheck(db: AppDatabase, mentorId: string, talkId: string, guardianId: string, now = new Date()): TalkLiveResult<{ planId: string }> {

@@ -1,45 +1,35 @@
 import { createEvent } from "ics";
-import i18next, { type TFunction } from "i18next";
-import nodemailer from "nodemailer";
+import type { TFunction } from "i18next";
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
-import { getOutboxEntry, getOutboxMessageById, insertOutboxMessage, listSchoolOutbox, markOutboxMessageFailed, markOutboxMessageSent } from "../../db/queries/outbox";
+import { getOutboxEntry, listSchoolOutbox, requeueMessage } from "../../db/queries/outbox";
 import type { SignedInPerson } from "../../db/queries/roster";
 import { getTalkDetails } from "../../db/queries/talks";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
-import { people, schools } from "../../db/schema";
-import { i18nConfig, isLocale, resources, type Locale } from "~/i18n";
-import { formatDate } from "~/utils/format";
+import { people, schools, type OutboxMessage, type TalkGuest } from "../../db/schema";
+import { defaultLocale, isLocale, languages, supportedLocales, type Locale } from "~/i18n";
+import { formatTalkTime, fullName } from "~/utils/format";
+import { translatorFor } from "~/utils/i18n.server";
+import { carriesOneTimeSecret, storeMessage, type Delivery, type StoredMessage } from "./mail-delivery.server";
 import { getTalkRecipients } from "./talk-days.server";
 
 /**
- * Invitations and changes for talks, as e-mail with a calendar file (RFC 5545, made by `ics`).
- * Every message is stored in `outbox_messages` first; with SMTP_URL set it is then sent through
- * nodemailer and marked, without it it stays as the outbox the admin reads in the app.
- * Nothing here is logged: the messages carry children's names.
+ * Invitations, changes and reminders for talks, as e-mail with a calendar file (RFC 5545, made by
+ * `ics`), and a guest's link. Every message is stored in `outbox_messages` first and leaves by the
+ * one rule of mail-delivery.server.ts: with SMTP_URL set the mail scheduler sends talk messages,
+ * retrying with back-off, and a guest's link is sent at once and kept without the link; without
+ * it, they stay as the outbox the admin reads in the app. Nothing here is logged: the messages
+ * carry children's names.
  */
 
-export type TalkMailKind = "talk-invitation" | "talk-change";
+export type TalkMailKind = "talk-invitation" | "talk-change" | "talk-reminder";
 
-export interface MailSettings {
-  /** smtp://user:pass@host:587 — unset means: keep messages in the outbox only. */
-  smtpUrl?: string;
-  from?: string;
-  /** The app's address, for the link in the message. */
-  appUrl: string;
-}
-
-const translators = new Map<Locale, TFunction>();
-/** A translator fixed to one language, for messages that leave the app (e-mail). */
-export function translatorFor(locale: Locale): TFunction {
-  let t = translators.get(locale);
-  if (!t) {
-    const instance = i18next.createInstance();
-    void instance.init({ ...i18nConfig, resources, lng: locale, initImmediate: false });
-    t = instance.getFixedT(locale);
-    translators.set(locale, t);
-  }
-  return t;
+/**
+ * The last lines of every mail: how to choose another language (in the mail's language), and every
+ * language named in itself, so a reader who cannot read this message still finds theirs.
+ */
+export function mailLanguageFooter(t: TFunction, appUrl: string): string[] {
+  return ["", "—", t("talks.mail.languageChoice", { url: appUrl }), supportedLocales.map((l) => languages[l].name).join(" · ")];
 }
 
 interface ComposedMessage {
@@ -61,23 +51,24 @@ export function composeTalkMessage(
   const pupil = db.select({ givenName: people.givenName, familyName: people.familyName }).from(people).where(eq(people.id, details.talk.pupilId)).get();
   const school = db.select({ name: schools.name }).from(schools).where(eq(schools.id, details.event.schoolId)).get();
   if (!pupil || !school) return null;
-  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv";
+  const locale: Locale = isLocale(recipient.preferredLocale) ? recipient.preferredLocale : defaultLocale;
   const t = translatorFor(locale);
-  const pupilName = `${pupil.givenName} ${pupil.familyName}`;
-  const date = formatDate(details.talk.startsAt.slice(0, 10), locale);
-  const from = details.talk.startsAt.slice(11);
-  const to = details.talk.endsAt.slice(11);
-  const talkMinutes = details.talk.sittingId ? details.event.talkMinutes : minutesBetween(details.talk.startsAt, details.talk.endsAt);
+  const pupilName = fullName(pupil);
+  const { date, range } = formatTalkTime(details.talk.startsAt, details.talk.endsAt, locale);
+  const talkMinutes = details.talkMinutes;
 
-  const subject = t(kind === "talk-invitation" ? "talks.mail.subjectInvitation" : "talks.mail.subjectChange", { name: pupilName });
+  const subjectKey = { "talk-invitation": "talks.mail.subjectInvitation", "talk-change": "talks.mail.subjectChange", "talk-reminder": "talks.mail.subjectReminder" } as const;
+  const introKey = { "talk-invitation": "talks.mail.intro", "talk-change": "talks.mail.introChange", "talk-reminder": "talks.mail.introReminder" } as const;
+  const subject = t(subjectKey[kind], { name: pupilName });
   const lines = [
     t("talks.mail.greeting", { name: recipient.givenName }),
     "",
-    t(kind === "talk-invitation" ? "talks.mail.intro" : "talks.mail.introChange", { name: pupilName }),
+    t(introKey[kind], { name: pupilName }),
     "",
-    t("talks.mail.when", { date, from, to, minutes: talkMinutes }),
+    t("talks.mail.when", { date, range, minutes: talkMinutes }),
     t("talks.mail.where", { place: details.place }),
     ...(details.videoUrl ? [t("talks.mail.video", { url: details.videoUrl })] : []),
+    ...(details.phoneNumber ? [t("talks.mail.phone", { number: details.phoneNumber })] : []),
     "",
     t("talks.mail.answer", { url: appUrl }),
     "",
@@ -88,6 +79,7 @@ export function composeTalkMessage(
     `– ${t("talks.mail.prepareRead", { name: pupil.givenName })}`,
     "",
     t("talks.mail.signature", { school: school.name }),
+    ...mailLanguageFooter(t, appUrl),
   ];
 
   const { error, value } = createEvent({
@@ -111,97 +103,147 @@ export function composeTalkMessage(
   return { subject, body: lines.join("\n"), calendar: error ? null : (value ?? null) };
 }
 
-function minutesBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}:00Z`) - Date.parse(`${a}:00Z`)) / 60_000);
+/** Stores one message of `kind` for a guardian about a talk (for `dispatch`); null without an address or talk. */
+export function queueTalkMessageTo(
+  db: AppDatabase,
+  talkId: string,
+  recipient: { id: string; givenName: string; email: string | null; preferredLocale: string | null },
+  kind: TalkMailKind,
+  options: { appUrl: string; delivery: Delivery; now: Date },
+): StoredMessage | null {
+  const details = getTalkDetails(db, talkId);
+  if (!details || !recipient.email) return null;
+  const message = composeTalkMessage(db, talkId, recipient, kind, options.appUrl);
+  if (!message) return null;
+  return storeMessage(
+    db,
+    options.delivery,
+    {
+      schoolId: details.event.schoolId,
+      recipientId: recipient.id,
+      talkId,
+      toAddress: recipient.email,
+      kind,
+      locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : defaultLocale,
+      ...message,
+      createdAt: options.now,
+    },
+    options.now,
+  );
 }
 
-/** Stores one message per guardian (with an e-mail address) for each talk; returns the new ids. */
-export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: TalkMailKind, appUrl: string): string[] {
-  const ids: string[] = [];
+/** Stores one message per guardian (with an e-mail address) for each talk, for `dispatch`. */
+export function queueTalkMessages(db: AppDatabase, talkIds: string[], kind: TalkMailKind, options: { appUrl: string; delivery: Delivery }): StoredMessage[] {
+  const stored: StoredMessage[] = [];
   const now = new Date();
   db.transaction((tx) => {
     const txdb = tx as unknown as AppDatabase;
     for (const talkId of talkIds) {
-      const details = getTalkDetails(txdb, talkId);
-      if (!details) continue;
       for (const recipient of getTalkRecipients(txdb, talkId)) {
-        if (!recipient.email) continue;
-        const message = composeTalkMessage(txdb, talkId, recipient, kind, appUrl);
-        if (!message) continue;
-        ids.push(
-          insertOutboxMessage(txdb, {
-            schoolId: details.event.schoolId,
-            recipientId: recipient.id,
-            toAddress: recipient.email,
-            kind,
-            locale: isLocale(recipient.preferredLocale) ? recipient.preferredLocale : "sv",
-            ...message,
-            createdAt: now,
-            transport: "outbox",
-          }),
-        );
+        const message = queueTalkMessageTo(txdb, talkId, recipient, kind, { ...options, now });
+        if (message) stored.push(message);
       }
     }
   });
-  return ids;
+  return stored;
 }
 
-let transport: nodemailer.Transporter | null = null;
-
 /**
- * Sends queued messages through SMTP when configured; failures are kept on the message.
- * `bodies` gives the text to send for a message instead of the stored one: a one-time link that
- * must not stay readable in the outbox once mail leaves by SMTP.
+ * A guest's link by e-mail (an interpreter): when and where the talk is and the link, in Swedish
+ * (the school's language; the interpreter's own is not known). No child's name: the guest learns it
+ * in the talk. The link is a one-time secret: with SMTP it is sent at once and the stored copy
+ * keeps no link (mail-delivery.server.ts).
  */
-export async function deliverMessages(
-  db: AppDatabase,
-  ids: string[],
-  settings: Pick<MailSettings, "smtpUrl" | "from">,
-  bodies?: ReadonlyMap<string, string>,
-): Promise<void> {
-  if (!settings.smtpUrl || ids.length === 0) return;
-  transport ??= nodemailer.createTransport(settings.smtpUrl);
-  for (const id of ids) {
-    const message = getOutboxMessageById(db, id);
-    if (!message) continue;
-    try {
-      await transport.sendMail({
-        from: settings.from ?? "no-reply@localhost",
-        to: message.toAddress,
-        subject: message.subject,
-        text: bodies?.get(id) ?? message.body,
-        ...(message.calendar ? { icalEvent: { filename: "invite.ics", method: "PUBLISH", content: message.calendar } } : {}),
-      });
-      markOutboxMessageSent(db, id, new Date());
-    } catch (error) {
-      // The reason without the address or the content.
-      const reason = error instanceof Error && "code" in error ? String((error as { code: unknown }).code) : "send-failed";
-      markOutboxMessageFailed(db, id, reason);
-    }
-  }
+export function queueGuestLinkMessage(db: AppDatabase, guest: TalkGuest, link: string, options: { delivery: Delivery; now?: Date }): StoredMessage | null {
+  if (!guest.email) return null;
+  const details = getTalkDetails(db, guest.talkId);
+  const school = details ? db.select({ name: schools.name }).from(schools).where(eq(schools.id, details.event.schoolId)).get() : undefined;
+  if (!details || !school) return null;
+  const t = translatorFor("sv");
+  const { date, from, range } = formatTalkTime(details.talk.startsAt, details.talk.endsAt, "sv");
+  const lines = (link: string) => [
+    t("guest.mail.greeting", { name: guest.name }),
+    "",
+    t("guest.mail.intro", { school: school.name, language: guest.language }),
+    "",
+    t("talks.mail.when", { date, range, minutes: details.talkMinutes }),
+    t("talks.mail.where", { place: details.place }),
+    ...(details.videoUrl ? [t("talks.mail.video", { url: details.videoUrl })] : []),
+    ...(details.phoneNumber ? [t("talks.mail.phone", { number: details.phoneNumber })] : []),
+    "",
+    t("guest.mail.link", { url: link }),
+    t("guest.mail.window"),
+    t("guest.mail.private"),
+    "",
+    t("talks.mail.signature", { school: school.name }),
+  ];
+  const now = options.now ?? new Date();
+  return storeMessage(
+    db,
+    options.delivery,
+    {
+      schoolId: details.event.schoolId,
+      guestId: guest.id,
+      talkId: guest.talkId,
+      toAddress: guest.email,
+      kind: "guest-link",
+      locale: "sv",
+      subject: t("guest.mail.subject", { date, from }),
+      body: lines(t("accountMail.linkSent")).join("\n"),
+      secretBody: lines(link).join("\n"),
+      calendar: null,
+      createdAt: now,
+    },
+    now,
+  );
 }
 
 /**
  * The outbox page for the school's admin (the route has required it): every message made for the
- * school and whether SMTP sends them. A message to a family with protected identity shows only
- * that it exists and its state: who it is to and what it says are for the mail server alone.
+ * school, whether SMTP sends them and how each one stands (waiting, sent, retried, failed after so
+ * many attempts). A message to a family with protected identity shows only that it exists and its
+ * state: who it is to and what it says are for the mail server alone.
  */
-export function getOutboxPage(db: AppDatabase, person: SignedInPerson) {
+export function getOutboxPage(db: AppDatabase, person: SignedInPerson, smtp: boolean) {
   return {
-    smtp: Boolean(process.env.SMTP_URL),
+    smtp,
     messages: listSchoolOutbox(db, person.schoolId).map(({ message: m, recipientProtected }) => ({
       id: m.id,
       masked: recipientProtected,
       to: recipientProtected ? null : m.toAddress,
       kind: m.kind,
+      locale: m.locale,
       subject: recipientProtected ? null : m.subject,
       body: recipientProtected ? null : m.body,
       calendar: recipientProtected ? null : m.calendar,
       createdAt: m.createdAt.toISOString(),
+      status: m.status,
+      attempts: m.attempts,
+      nextAttemptAt: m.nextAttemptAt?.toISOString() ?? null,
       sentAt: m.sentAt?.toISOString() ?? null,
       error: m.error,
+      canResend: smtp && mayResend(m),
+      /** It carried a one-time link (kept masked once it went by mail: never sent again). */
+      oneTimeLink: carriesOneTimeSecret(m.kind),
     })),
   };
+}
+
+/** A failed or sent message can be sent again, unless it carried a one-time link (not stored: a new link is made instead). */
+function mayResend(message: Pick<OutboxMessage, "status" | "kind">): boolean {
+  return (message.status === "failed" || message.status === "sent") && !carriesOneTimeSecret(message.kind);
+}
+
+export type ResendError = "notFound" | "noSmtp" | "notResendable";
+
+/** Sends a message of the school's outbox again, from the first attempt (the admin asked). */
+export function resendOutboxMessage(db: AppDatabase, schoolId: string, id: string, smtp: boolean, now = new Date()): { ok: true } | { ok: false; error: ResendError } {
+  const entry = getOutboxEntry(db, id);
+  if (!entry || entry.message.schoolId !== schoolId) return { ok: false, error: "notFound" };
+  if (!smtp) return { ok: false, error: "noSmtp" };
+  if (!mayResend(entry.message)) return { ok: false, error: "notResendable" };
+  requeueMessage(db, id, now);
+  return { ok: true };
 }
 
 /** A message of the school's outbox as its admin may read it; null for another school's or a protected family's. */

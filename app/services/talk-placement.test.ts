@@ -144,6 +144,16 @@ describe("placePupils: siblings", () => {
     const pupils = [pupil("fixed", { guardianIds: ["dad"], fixedSittingId: "mon" }), pupil("free", { guardianIds: ["dad"] })];
     expect(placePupils(sittings, pupils).assignments).toEqual({ fixed: "mon", free: "tue" });
   });
+
+  it("keeps a pupil away from a sibling's talk elsewhere (another talk day, a one-to-one booking)", () => {
+    const sittings = [sitting("mon", MON, "15:00", "16:00"), sitting("mon-b", MON, "16:00", "17:00"), sitting("tue", TUE, "15:00", "16:00")];
+    const pupils = ["a", "b", "c"].map((id) => pupil(id, { siblingTalks: [range(MON, "15:30", "16:30"), range(TUE, "15:00", "15:20")] }));
+    const result = placePupils(sittings, pupils);
+    expect(result.assignments).toEqual({});
+    expect(result.unplaced).toEqual(["a", "b", "c"].map((pupilId) => ({ pupilId, reasons: ["sibling"] })));
+    const free = pupil("d", { siblingTalks: [range(MON, "15:30", "16:30")] });
+    expect(placePupils(sittings, [free]).assignments).toEqual({ d: "tue" });
+  });
 });
 
 describe("placePupils: unavailable times", () => {
@@ -376,6 +386,13 @@ describe("moveViolations", () => {
     expect(moveViolations(sittings, pupils, full, "a", "tue")).toEqual(["capacity", "sibling"]);
     expect(moveViolations(sittings, pupils, { a: "mon", c: "mon" }, "b", "mon")).toEqual(["capacity", "sibling"]);
     expect(moveViolations(sittings, pupils, { a: "tue" }, "b", "tue")).toEqual(["sibling", "unavailable"]);
+  });
+
+  it("names a sibling's talk elsewhere as the sibling rule, and a stated time as unavailable", () => {
+    const elsewhere = [...pupils.slice(0, 3), pupil("d", { siblingTalks: [range(TUE, "15:50", "16:10")], unavailable: [range(MON, "15:00", "15:10")] })];
+    expect(moveViolations(sittings, elsewhere, assignments, "d", "tue")).toEqual(["sibling"]);
+    expect(moveViolations(sittings, elsewhere, assignments, "d", "mon")).toEqual(["capacity", "unavailable"]);
+    expect(moveViolations(sittings, elsewhere, assignments, "d", "mon-late")).toEqual([]);
   });
 
   it("rejects an unknown sitting", () => {

@@ -3,7 +3,9 @@
  * no clock, no randomness, so the same input always gives the same placement.
  *
  * Hard rules: a sitting's capacity, a pupil's guardians' unavailable times, and siblings never in
- * overlapping sittings (the guardians cannot be in two rooms at once). Soft goals: even numbers per
+ * overlapping sittings (the guardians cannot be in two rooms at once) — siblings placed here, and
+ * siblings whose talks are elsewhere (another talk day of the school, a one-to-one booking), given
+ * as fixed times. Soft goals: even numbers per
  * sitting (relative to capacity) and each mentor's pupils spread evenly over the sittings.
  *
  * Method: pupils are placed most-constrained first with a greedy cost; a repair pass then places
@@ -36,6 +38,8 @@ export interface PlacementPupil {
   guardianIds: string[];
   /** The guardians' stated unavailable times (already merged for this pupil). A sitting that overlaps any of them cannot be used. */
   unavailable: TimeRange[];
+  /** Times of the talks of the pupil's siblings that are not placed here (another talk day of the school, a one-to-one booking). A sitting that overlaps any of them cannot be used: the sibling rule. */
+  siblingTalks?: TimeRange[];
   /** When set the pupil stays in this sitting (confirmed by the guardian or moved by hand) and is not moved; other pupils are placed around them. Still counts for capacity, siblings, mentor spread. */
   fixedSittingId?: string;
 }
@@ -63,6 +67,9 @@ export interface PlacementSummary {
 }
 
 const EPS = 1e-9;
+/** Bits of Model.unavailable: why a sitting is ruled out for a pupil by a fixed time. */
+const UNAVAILABLE = 1;
+const SIBLING_ELSEWHERE = 2;
 /** Even numbers per sitting and an even spread per mentor weigh the same. */
 const LOAD_WEIGHT = 1;
 const MENTOR_WEIGHT = 1;
@@ -108,7 +115,8 @@ interface Model {
   mentorIds: string[];
   guardiansOf: Int32Array[];
   pupilsOfGuardian: Int32Array[];
-  /** unavailable[p * S + s] = 1 when the pupil's unavailable times overlap sitting s. */
+  /** blocked[p * S + s]: UNAVAILABLE when the pupil's guardians' unavailable times overlap sitting
+   * s, SIBLING_ELSEWHERE when a sibling's talk outside this placement does (either rules it out). */
   unavailable: Uint8Array;
   /** Sitting index of a fixed pupil, else -1 (also when the fixed sitting is not in the input). */
   fixedAt: Int32Array;
@@ -174,11 +182,15 @@ function buildModel(sittings: PlacementSitting[], inputPupils: PlacementPupil[])
       }
     }
     guardiansOf.push(Int32Array.from(own));
-    for (const range of pupil.unavailable) {
-      const from = wallClockMinutes(range.startsAt);
-      const to = wallClockMinutes(range.endsAt);
-      for (let s = 0; s < S; s++) if (rangesOverlap(from, to, starts[s]!, ends[s]!)) unavailable[p * S + s] = 1;
-    }
+    const block = (ranges: TimeRange[], bit: number) => {
+      for (const range of ranges) {
+        const from = wallClockMinutes(range.startsAt);
+        const to = wallClockMinutes(range.endsAt);
+        for (let s = 0; s < S; s++) if (rangesOverlap(from, to, starts[s]!, ends[s]!)) unavailable[p * S + s]! |= bit;
+      }
+    };
+    block(pupil.unavailable, UNAVAILABLE);
+    block(pupil.siblingTalks ?? [], SIBLING_ELSEWHERE);
     // A fixed sitting that no longer exists cannot be honoured; the pupil is placed like any other.
     if (pupil.fixedSittingId !== undefined) fixedAt[p] = sittingIndex.get(pupil.fixedSittingId) ?? -1;
   });
@@ -241,8 +253,14 @@ class PlacementState {
     return this.count[s]! < this.model.capacity[s]!;
   }
 
+  /** Ruled out by a fixed time: the guardians cannot, or a sibling's talk elsewhere overlaps. */
   isUnavailable(p: number, s: number): boolean {
-    return this.model.unavailable[p * this.model.sittingCount + s] === 1;
+    return this.model.unavailable[p * this.model.sittingCount + s] !== 0;
+  }
+
+  /** Which fixed times rule sitting s out for p (bits UNAVAILABLE, SIBLING_ELSEWHERE). */
+  blockedBy(p: number, s: number): number {
+    return this.model.unavailable[p * this.model.sittingCount + s]!;
   }
 
   /** A sibling (any pupil sharing a guardian) sits in a sitting overlapping s. The pupil itself must not be placed. */
@@ -535,8 +553,9 @@ function improve(state: PlacementState): void {
 /** Constraints that rule out sitting s for pupil p in the current state (p itself not placed). */
 function violations(state: PlacementState, p: number, s: number, into: Set<PlacementConstraint>): void {
   if (!state.hasRoom(s)) into.add("capacity");
-  if (state.siblingBlocked(p, s)) into.add("sibling");
-  if (state.isUnavailable(p, s)) into.add("unavailable");
+  const blocked = state.blockedBy(p, s);
+  if (state.siblingBlocked(p, s) || blocked & SIBLING_ELSEWHERE) into.add("sibling");
+  if (blocked & UNAVAILABLE) into.add("unavailable");
 }
 
 export function placePupils(sittings: PlacementSitting[], pupils: PlacementPupil[], options: PlacementOptions = {}): PlacementResult {

@@ -10,10 +10,11 @@
 // ---------------------------------------------------------------------------------------------
 // Roles
 
-/** A person's role in one pupil's plan, as shown in presence and on carets. */
-export type PlanRole = "pupil" | "mentor" | "teacher" | "guardian";
+/** A person's role in one pupil's plan, as shown in presence and on carets; "guest" is a guest of
+ * one of its talks (an interpreter), who has no account and only reads. */
+export type PlanRole = "pupil" | "mentor" | "teacher" | "guardian" | "guest";
 
-export const planRoles: readonly PlanRole[] = ["pupil", "mentor", "teacher", "guardian"];
+export const planRoles: readonly PlanRole[] = ["pupil", "mentor", "teacher", "guardian", "guest"];
 
 /** One colour per role, dark enough for white caret labels (WCAG AA contrast). */
 export const roleColors: Record<PlanRole, string> = {
@@ -21,6 +22,7 @@ export const roleColors: Record<PlanRole, string> = {
   mentor: "#2f6b2f",
   teacher: "#9a4a00",
   guardian: "#7a3b8f",
+  guest: "#5a5a5a",
 };
 
 /** What an awareness state's `user` holds; the server fills it from the session. */

@@ -28,10 +28,15 @@ export const failureStatus = {
   notDraft: 409,
   notLocked: 409,
   alreadySigned: 409,
+  alreadyAnswered: 409,
   staleVersion: 409,
   notPlanning: 409,
   noTerm: 409,
   noTeacher: 409,
+  noPhone: 409,
+  alreadyStarted: 409,
+  noSmtp: 409,
+  notResendable: 409,
   capacity: 409,
   sibling: 409,
   unavailable: 409,
@@ -50,7 +55,8 @@ export interface Failure<E extends FailureKey = FailureKey> {
 
 export type Result<T = object, E extends FailureKey = FailureKey> = ({ ok: true } & T) | Failure<E>;
 
-/** What an action answers when it fails: the key, the message to show (an i18n key), field errors. */
+/** What an action answers when it fails: the key, the message to show (an i18n key), field
+ * errors, and what the page needs to explain it (e.g. which talks a correction would make clash). */
 export interface ActionFailure {
   ok: false;
   error: FailureKey;
@@ -59,14 +65,18 @@ export interface ActionFailure {
   fieldErrors?: Record<string, string[]>;
   /** Problems found in uploaded or fetched data, each with where it is (the roster import). */
   problems?: Array<{ where: string; problem: string; values?: Record<string, string> }>;
+  /** What the page needs to explain the failure (e.g. which talks a correction would make clash). */
+  details?: Record<string, unknown>;
 }
+
+type FailureWithContext = Failure & Pick<ActionFailure, "intent" | "fieldErrors" | "problems" | "details">;
 
 /**
  * The answer to an action: the success as it is, a failure with its status and the message key
  * `<namespace>.errors.<key>` (e.g. "talks.errors.capacity"). `about` names what the answer is
  * about on both (a page with several forms shows it by the one that posted).
  */
-export function respond<R extends { ok: true } | (Failure & { intent?: string; fieldErrors?: Record<string, string[]>; problems?: ActionFailure["problems"] }), About extends Record<string, string> = Record<never, never>>(
+export function respond<R extends { ok: true } | FailureWithContext, About extends Record<string, string> = Record<never, never>>(
   result: R,
   namespace: string,
   about?: About,

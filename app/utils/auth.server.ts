@@ -1,11 +1,22 @@
-import { redirect, type AppLoadContext } from "@remix-run/node";
+import { redirect, redirectDocument, type AppLoadContext } from "@remix-run/node";
 import type { SignInMethod } from "./metrics";
 import { getSignedInPerson, type SignedInPerson } from "../../db/queries/roster";
 import type { SessionData } from "../../db/queries/sessions";
 import { getSessionExpiry } from "../../db/queries/sessions";
+import { settleLocaleAtSignIn } from "~/services/person-locale.server";
+import { getLocale, localeCookie, localePickedCookie, wasLocalePicked } from "./i18n.server";
+
+/** A request's session, read once however many loaders ask (the root's and the page's, the signing
+ * step's): each read verified the cookie's signature and asked the database. */
+const sessionsOfRequests = new WeakMap<Request, { cookie: string | null; session: ReturnType<AppLoadContext["sessionStorage"]["getSession"]> }>();
 
 async function getSession(request: Request, context: AppLoadContext) {
-  return context.sessionStorage.getSession(request.headers.get("Cookie"));
+  const cookie = request.headers.get("Cookie");
+  const known = sessionsOfRequests.get(request);
+  if (known && known.cookie === cookie) return known.session;
+  const session = context.sessionStorage.getSession(cookie);
+  sessionsOfRequests.set(request, { cookie, session });
+  return session;
 }
 
 /** The signed-in person, or null. */
@@ -74,6 +85,9 @@ export async function requirePersonSession(
  * a set-password link, an OpenID Connect provider), so the session always records when the
  * person authenticated: acts of intent (signing a plan) ask for it to be recent. `headers` are
  * added to the redirect (e.g. clearing a sign-in cookie), `setCookies` too (the known-device cookie).
+ * The page's language is settled here too: one chosen before signing in goes onto the account,
+ * otherwise the account's language becomes the page's. So the next page is a full document load
+ * (the browser holds one language's texts), whichever form or redirect signed the person in.
  */
 export async function startSession(
   context: AppLoadContext,
@@ -93,7 +107,11 @@ export async function startSession(
   const headers = new Headers(options.headers);
   headers.append("Set-Cookie", await context.sessionStorage.commitSession(fresh));
   for (const cookie of options.setCookies ?? []) headers.append("Set-Cookie", cookie);
-  return redirect(redirectTo, { headers });
+  const picked = (await wasLocalePicked(request)) ? await getLocale(request) : null;
+  const locale = settleLocaleAtSignIn(context.db, personId, picked);
+  if (locale) headers.append("Set-Cookie", await localeCookie.serialize(locale));
+  if (picked) headers.append("Set-Cookie", await localePickedCookie.serialize("", { maxAge: 0 }));
+  return redirectDocument(redirectTo, { headers });
 }
 
 /** When the person last proved who they are in this session (ms since the epoch); 0 when unknown. */

@@ -114,3 +114,33 @@ export function personEventStream(
       }),
   );
 }
+
+/**
+ * The event stream of a talk's guest (an interpreter, no session): the family's news of the one
+ * plan (never a staff-only event), opening with "hello" as a person's does. It ends when the
+ * guest's window closes, and as soon as the guest's rights end (a withdrawal, told through
+ * accessEvents and re-decided by `stillOpen`).
+ */
+export function guestEventStream(
+  request: Request,
+  context: Pick<AppLoadContext, "planEvents" | "accessEvents">,
+  guest: { planId: string; pupilId: string; closesAt: Date; stillOpen(): boolean },
+): Response {
+  return eventStream(
+    request,
+    (send, end) => {
+      const timer = setTimeout(end, Math.max(0, guest.closesAt.getTime() - Date.now()));
+      const stops = [
+        context.planEvents.subscribe(guest.planId, send, ["everyone"]),
+        context.accessEvents.subscribe(guest.pupilId, () => {
+          if (!guest.stillOpen()) end();
+        }),
+      ];
+      return () => {
+        clearTimeout(timer);
+        for (const stop of stops) stop();
+      };
+    },
+    () => JSON.stringify({ person: 0, plan: context.planEvents.sequenceFor(guest.planId, ["everyone"]) }),
+  );
+}

@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { i18nServer } from "./i18n.server";
+import { getLocale, translatorFor } from "./i18n.server";
 import { isOwnPageRequest, ownOrigins, signalsOf } from "./request-origin";
 
 /**
@@ -10,7 +10,7 @@ import { isOwnPageRequest, ownOrigins, signalsOf } from "./request-origin";
 export async function requireOwnPageRequest(request: Request, context: Pick<AppLoadContext, "publicUrl">): Promise<void> {
   const own = ownOrigins(context.publicUrl, new URL(request.url).origin);
   if (isOwnPageRequest(signalsOf(request.headers, request.method), own)) return;
-  const t = await i18nServer.getFixedT(request);
+  const t = translatorFor(await getLocale(request));
   throw new Response(t("edge.ownPagesOnly"), {
     status: 403,
     headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },

@@ -2,9 +2,11 @@ import { useMatches, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 
 /** A route that shows a plan says which, and how many of its changes its data has seen, so the
- * page's event stream includes that plan and can tell when the data missed one. */
+ * page's event stream includes that plan and can tell when the data missed one. A page whose reader
+ * is no person (a guest of a talk) names its own stream. */
 export interface LivePlanHandle {
   livePlan(data: unknown): { id: string; seq: number } | null;
+  eventsUrl?(data: unknown): string | null;
 }
 
 function isLivePlanHandle(handle: unknown): handle is LivePlanHandle {
@@ -22,6 +24,7 @@ export function useLiveEvents(personWantsEvents: boolean, personSeq: number): vo
   const matches = useMatches();
   const plan = matches.map((m) => (isLivePlanHandle(m.handle) ? m.handle.livePlan(m.data) : null)).find((p) => p) ?? null;
   const planId = plan?.id ?? null;
+  const ownUrl = matches.map((m) => (isLivePlanHandle(m.handle) ? (m.handle.eventsUrl?.(m.data) ?? null) : null)).find((url) => url) ?? null;
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
@@ -31,7 +34,7 @@ export function useLiveEvents(personWantsEvents: boolean, personSeq: number): vo
 
   useEffect(() => {
     if (!planId && !personWantsEvents) return;
-    const source = new EventSource(planId ? `/events?${new URLSearchParams({ plan: planId })}` : "/events");
+    const source = new EventSource(ownUrl ?? (planId ? `/events?${new URLSearchParams({ plan: planId })}` : "/events"));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const reload = () => {
       // A burst of saves (a teacher typing an omdöme) becomes one reload.
@@ -51,5 +54,5 @@ export function useLiveEvents(personWantsEvents: boolean, personSeq: number): vo
       clearTimeout(timer);
       source.close();
     };
-  }, [planId, personWantsEvents]);
+  }, [planId, ownUrl, personWantsEvents]);
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
+import { preparedQuery } from "../prepared";
 import {
   credentials,
   groupMembers,
@@ -81,8 +82,10 @@ export function getAccountPerson(db: AppDatabase, personId: string): AccountPers
   return db.select(accountColumns).from(people).where(eq(people.id, personId)).get() ?? null;
 }
 
+const credentialOf = preparedQuery((db) => db.select({ id: credentials.personId }).from(credentials).where(eq(credentials.personId, sql.placeholder("personId"))).prepare());
+
 export function hasPassword(db: AppDatabase, personId: string): boolean {
-  return db.select({ id: credentials.personId }).from(credentials).where(eq(credentials.personId, personId)).get() !== undefined;
+  return credentialOf(db).get({ personId }) !== undefined;
 }
 
 /** A new one-time password link's token, stored only as its hash. */

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { newId } from "../ids";
+import { preparedQuery } from "../prepared";
 import { stockholmToday } from "../school-calendar";
 import {
   assessmentChanges,
@@ -101,6 +102,8 @@ export function getAssessableGroups(db: AppDatabase, teacherId: string, schoolId
       subjectId: subjects.id,
       subjectSv: subjects.nameSv,
       subjectEn: subjects.nameEn,
+      subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
     })
     .from(teachingDuties)
     .innerJoin(groups, eq(groups.id, teachingDuties.groupId))
@@ -154,7 +157,7 @@ export function getAssessmentGrid(db: AppDatabase, duty: { termId: string; group
   const saved = getAssessments(db, members.map((m) => m.id), duty.termId, [duty.subjectId]);
   return {
     group,
-    subject: { id: subject.id, nameSv: subject.nameSv, nameEn: subject.nameEn },
+    subject: { id: subject.id, code: subject.code, languageCode: subject.languageCode, nameSv: subject.nameSv, nameEn: subject.nameEn },
     term: { kind: term.kind, year: term.year },
     pupils: members.map((m) => ({
       ...m,
@@ -164,19 +167,21 @@ export function getAssessmentGrid(db: AppDatabase, duty: { termId: string; group
   };
 }
 
+/** A saved assessment and the name of who saved it last. */
+const savedAssessmentColumns = {
+  subjectId: assessments.subjectId,
+  level: assessments.level,
+  written: assessments.written,
+  updatedAt: assessments.updatedAt,
+  givenName: people.givenName,
+  familyName: people.familyName,
+};
+
 /** Saved assessments keyed `${pupilId}:${subjectId}`. */
 export function getAssessments(db: AppDatabase, pupilIds: string[], termId: string, subjectIds?: string[]): Map<string, AssessmentView> {
   if (pupilIds.length === 0) return new Map();
   const rows = db
-    .select({
-      pupilId: assessments.pupilId,
-      subjectId: assessments.subjectId,
-      level: assessments.level,
-      written: assessments.written,
-      updatedAt: assessments.updatedAt,
-      givenName: people.givenName,
-      familyName: people.familyName,
-    })
+    .select({ pupilId: assessments.pupilId, ...savedAssessmentColumns })
     .from(assessments)
     .innerJoin(people, eq(people.id, assessments.updatedBy))
     .where(
@@ -195,16 +200,38 @@ export function getAssessments(db: AppDatabase, pupilIds: string[], termId: stri
   );
 }
 
-/** The scale that applies to a pupil now (their school year and their school's setting). */
-export function getPupilScale(db: AppDatabase, pupilId: string): Scale | null {
-  const row = db
+const pupilScaleRow = preparedQuery((db) =>
+  db
     .select({ schoolYear: pupils.schoolYear, gradedFromYear: schools.gradedFromYear, knowledgeLevels: schools.knowledgeLevels })
     .from(pupils)
     .innerJoin(people, eq(people.id, pupils.personId))
     .innerJoin(schools, eq(schools.id, people.schoolId))
-    .where(eq(pupils.personId, pupilId))
-    .get();
+    .where(eq(pupils.personId, sql.placeholder("pupilId")))
+    .prepare(),
+);
+
+/** The scale that applies to a pupil now (their school year and their school's setting). */
+export function getPupilScale(db: AppDatabase, pupilId: string): Scale | null {
+  const row = pupilScaleRow(db).get({ pupilId });
   return row ? scaleFor(row, row.schoolYear) : null;
+}
+
+const pupilAssessments = preparedQuery((db) =>
+  db
+    .select(savedAssessmentColumns)
+    .from(assessments)
+    .innerJoin(people, eq(people.id, assessments.updatedBy))
+    .where(and(eq(assessments.pupilId, sql.placeholder("pupilId")), eq(assessments.termId, sql.placeholder("termId"))))
+    .prepare(),
+);
+
+/** One pupil's assessments in a term, by subject id (the plan page's question, asked on every load). */
+export function getPupilAssessments(db: AppDatabase, pupilId: string, termId: string): Map<string, AssessmentView> {
+  return new Map(
+    pupilAssessments(db)
+      .all({ pupilId, termId })
+      .map((r) => [r.subjectId, { level: r.level, written: r.written, updatedAt: r.updatedAt, updatedBy: { givenName: r.givenName, familyName: r.familyName } }]),
+  );
 }
 
 export type SaveAssessmentResult =

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { newId } from "../ids";
+import { preparedQuery } from "../prepared";
 import { stockholmToday } from "../school-calendar";
 import { commentThreads, comments, groupMembers, people, planSections, plans, subjects, teachingDuties, type Plan } from "../schema";
 import { getActiveTerm } from "./terms";
@@ -26,7 +27,7 @@ export interface ThreadView {
   id: string;
   subjectId: string;
   fragment: string;
-  anchorKind: "assessment" | "text";
+  anchorKind: "assessment" | "text" | "reflection";
   anchorStart: string | null;
   anchorEnd: string | null;
   quote: string | null;
@@ -38,16 +39,17 @@ export interface ThreadView {
   comments: CommentView[];
 }
 
-/** The threads of a plan, oldest first, with their comments; staff-only ones only when asked. */
-export function listThreads(db: AppDatabase, plan: Pick<Plan, "id">, scope: { includeStaffOnly: boolean }): ThreadView[] {
-  const threads = db
+const planThreads = preparedQuery((db) =>
+  db
     .select()
     .from(commentThreads)
-    .where(and(eq(commentThreads.planId, plan.id), scope.includeStaffOnly ? undefined : eq(commentThreads.staffOnly, false)))
+    .where(eq(commentThreads.planId, sql.placeholder("planId")))
     .orderBy(asc(commentThreads.createdAt))
-    .all();
-  if (threads.length === 0) return [];
-  const rows = db
+    .prepare(),
+);
+
+const planComments = preparedQuery((db) =>
+  db
     .select({
       id: comments.id,
       threadId: comments.threadId,
@@ -59,10 +61,20 @@ export function listThreads(db: AppDatabase, plan: Pick<Plan, "id">, scope: { in
       familyName: people.familyName,
     })
     .from(comments)
+    .innerJoin(commentThreads, eq(commentThreads.id, comments.threadId))
     .innerJoin(people, eq(people.id, comments.authorId))
-    .where(inArray(comments.threadId, threads.map((t) => t.id)))
+    .where(eq(commentThreads.planId, sql.placeholder("planId")))
     .orderBy(asc(comments.createdAt), asc(comments.id))
-    .all();
+    .prepare(),
+);
+
+/** The threads of a plan, oldest first, with their comments; staff-only ones only when asked. */
+export function listThreads(db: AppDatabase, plan: Pick<Plan, "id">, scope: { includeStaffOnly: boolean }): ThreadView[] {
+  const threads = planThreads(db)
+    .all({ planId: plan.id })
+    .filter((t) => scope.includeStaffOnly || !t.staffOnly);
+  if (threads.length === 0) return [];
+  const rows = planComments(db).all({ planId: plan.id });
   return threads.map((t) => ({
     id: t.id,
     subjectId: t.subjectId,
@@ -94,8 +106,10 @@ export interface NewThreadInput {
   subjectId: string;
   body: string;
   staffOnly: boolean;
-  /** Null for a thread about the assessment; otherwise the passage, already checked against the live document. */
+  /** The passage, already checked against the live document; null for a thread about `about`. */
   passage: { start: string; end: string; quote: string } | null;
+  /** What a thread without a passage is about: the assessment, or (a pupil's question) her whole reflection. */
+  about: "assessment" | "reflection";
 }
 
 /** Starts a thread with its first comment, in one transaction; null when the plan has no section for the subject. */
@@ -115,7 +129,7 @@ export function insertThread(db: AppDatabase, input: NewThreadInput): string | n
         planId: input.plan.id,
         subjectId: input.subjectId,
         fragment: section.fragment,
-        anchorKind: input.passage ? "text" : "assessment",
+        anchorKind: input.passage ? "text" : input.about,
         anchorStart: input.passage?.start ?? null,
         anchorEnd: input.passage?.end ?? null,
         quote: input.passage ? input.passage.quote.slice(0, QUOTE_MAX) : null,
@@ -162,7 +176,7 @@ export function updateCommentBody(db: AppDatabase, commentId: string, body: stri
 export interface WaitingThread {
   threadId: string;
   planId: string;
-  subject: { nameSv: string; nameEn: string };
+  subject: { code: string; languageCode: string | null; nameSv: string; nameEn: string };
   pupilId: string;
   pupil: { givenName: string; familyName: string };
   lastComment: { at: Date; author: { givenName: string; familyName: string } };
@@ -221,11 +235,11 @@ export function getThreadsWaitingFor(db: AppDatabase, personId: string, schoolId
   );
   const subjectNames = new Map(
     db
-      .select({ id: subjects.id, nameSv: subjects.nameSv, nameEn: subjects.nameEn })
+      .select({ id: subjects.id, code: subjects.code, languageCode: subjects.languageCode, nameSv: subjects.nameSv, nameEn: subjects.nameEn })
       .from(subjects)
       .where(inArray(subjects.id, [...new Set(waiting.map(([, t]) => t.subjectId))]))
       .all()
-      .map((s) => [s.id, { nameSv: s.nameSv, nameEn: s.nameEn }]),
+      .map((s) => [s.id, { code: s.code, languageCode: s.languageCode, nameSv: s.nameSv, nameEn: s.nameEn }]),
   );
   return waiting
     .map(([threadId, t]) => ({

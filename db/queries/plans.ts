@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
 import { preparedQuery } from "../prepared";
 import { newId } from "../ids";
@@ -14,12 +14,12 @@ const trailingSections: SectionKind[] = ["goals", "pupilActions", "schoolActions
 
 export { subjectFragment };
 
-/** The subjects a pupil is taught in a term, from the teaching duties of the pupil's groups. */
-export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: string) {
-  const rows = db
+const pupilSubjectRows = preparedQuery((db) =>
+  db
     .select({
       id: subjects.id,
       code: subjects.code,
+      languageCode: subjects.languageCode,
       nameSv: subjects.nameSv,
       nameEn: subjects.nameEn,
       sortOrder: subjects.sortOrder,
@@ -31,15 +31,20 @@ export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: strin
     .innerJoin(teachingDuties, eq(teachingDuties.groupId, groupMembers.groupId))
     .innerJoin(subjects, eq(subjects.id, teachingDuties.subjectId))
     .innerJoin(people, eq(people.id, teachingDuties.teacherId))
-    .where(and(eq(groupMembers.pupilId, pupilId), eq(teachingDuties.termId, termId)))
+    .where(and(eq(groupMembers.pupilId, sql.placeholder("pupilId")), eq(teachingDuties.termId, sql.placeholder("termId"))))
     .orderBy(asc(subjects.sortOrder), asc(people.givenName))
-    .all();
+    .prepare(),
+);
+
+/** The subjects a pupil is taught in a term, from the teaching duties of the pupil's groups. */
+export function getPupilSubjects(db: AppDatabase, pupilId: string, termId: string) {
+  const rows = pupilSubjectRows(db).all({ pupilId, termId });
   const bySubject = new Map<
     string,
-    { id: string; code: string; nameSv: string; nameEn: string; teachers: Array<{ id: string; givenName: string; familyName: string }> }
+    { id: string; code: string; languageCode: string | null; nameSv: string; nameEn: string; teachers: Array<{ id: string; givenName: string; familyName: string }> }
   >();
   for (const row of rows) {
-    const entry = bySubject.get(row.id) ?? { id: row.id, code: row.code, nameSv: row.nameSv, nameEn: row.nameEn, teachers: [] };
+    const entry = bySubject.get(row.id) ?? { id: row.id, code: row.code, languageCode: row.languageCode, nameSv: row.nameSv, nameEn: row.nameEn, teachers: [] };
     if (!entry.teachers.some((t) => t.id === row.teacherId)) {
       entry.teachers.push({ id: row.teacherId, givenName: row.teacherGivenName, familyName: row.teacherFamilyName });
     }
@@ -100,28 +105,34 @@ export function getPlan(db: AppDatabase, planId: string): Plan | null {
 export interface PlanSectionView {
   fragment: string;
   kind: SectionKind;
-  subject: { id: string; code: string; nameSv: string; nameEn: string } | null;
+  subject: { id: string; code: string; languageCode: string | null; nameSv: string; nameEn: string } | null;
 }
 
-export function getPlanSections(db: AppDatabase, planId: string): PlanSectionView[] {
-  return db
+const planSectionRows = preparedQuery((db) =>
+  db
     .select({
       fragment: planSections.fragment,
       kind: planSections.kind,
       subjectId: subjects.id,
       code: subjects.code,
+      languageCode: subjects.languageCode,
       nameSv: subjects.nameSv,
       nameEn: subjects.nameEn,
     })
     .from(planSections)
     .leftJoin(subjects, eq(subjects.id, planSections.subjectId))
-    .where(eq(planSections.planId, planId))
+    .where(eq(planSections.planId, sql.placeholder("planId")))
     .orderBy(asc(planSections.position))
-    .all()
+    .prepare(),
+);
+
+export function getPlanSections(db: AppDatabase, planId: string): PlanSectionView[] {
+  return planSectionRows(db)
+    .all({ planId })
     .map((row) => ({
       fragment: row.fragment,
       kind: row.kind,
-      subject: row.subjectId ? { id: row.subjectId, code: row.code!, nameSv: row.nameSv!, nameEn: row.nameEn! } : null,
+      subject: row.subjectId ? { id: row.subjectId, code: row.code!, languageCode: row.languageCode, nameSv: row.nameSv!, nameEn: row.nameEn! } : null,
     }));
 }
 
@@ -145,4 +156,19 @@ export function getPlansOfPupils(db: AppDatabase, pupilIds: string[]) {
     .where(inArray(plans.pupilId, pupilIds))
     .orderBy(asc(people.givenName), asc(people.familyName), asc(terms.startsOn))
     .all();
+}
+
+/** The pupil's plan of the latest term before this one (by the terms' start), if any. */
+export function getPreviousPlan(db: AppDatabase, plan: Pick<Plan, "pupilId" | "termId">): (Plan & { term: { kind: "HT" | "VT"; year: number } }) | null {
+  const current = db.select({ startsOn: terms.startsOn }).from(terms).where(eq(terms.id, plan.termId)).get();
+  if (!current) return null;
+  const row = db
+    .select({ plan: plans, kind: terms.kind, year: terms.year })
+    .from(plans)
+    .innerJoin(terms, eq(terms.id, plans.termId))
+    .where(and(eq(plans.pupilId, plan.pupilId), lt(terms.startsOn, current.startsOn)))
+    .orderBy(desc(terms.startsOn))
+    .limit(1)
+    .get();
+  return row ? { ...row.plan, term: { kind: row.kind, year: row.year } } : null;
 }

@@ -1,5 +1,6 @@
 import { and, asc, count, countDistinct, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { AppDatabase } from "../client";
+import type { PreferredLocale } from "../schema/roster";
 import { preparedQuery } from "../prepared";
 import { stockholmToday } from "../school-calendar";
 import {
@@ -33,7 +34,7 @@ export interface PersonName {
 
 export interface SignedInPerson extends PersonName {
   schoolId: string;
-  preferredLocale: "sv" | "en" | null;
+  preferredLocale: PreferredLocale | null;
   isStaff: boolean;
   isAdmin: boolean;
   isPupil: boolean;
@@ -74,6 +75,16 @@ export function getSignedInPerson(db: AppDatabase, personId: string): SignedInPe
     isAdmin: row.isAdmin === true,
     isPupil: row.pupilId !== null,
   };
+}
+
+/** The pupil's class (the group of type class), or null. */
+export function getPupilClass(db: AppDatabase, pupilId: string) {
+  return classOf(db, pupilId);
+}
+
+/** The pupil's mentors' names, by name. */
+export function getPupilMentors(db: AppDatabase, pupilId: string): PersonName[] {
+  return mentorsOf(db, pupilId);
 }
 
 function classOf(db: AppDatabase, pupilId: string) {
@@ -129,6 +140,7 @@ export interface TeachingGroupSummary {
   subjectNameSv: string;
   subjectNameEn: string;
   subjectCode: string;
+  subjectLanguageCode: string | null;
   pupilCount: number;
 }
 
@@ -205,6 +217,7 @@ export function getTeachingGroups(db: AppDatabase, teacherId: string, termId: st
       subjectNameSv: subjects.nameSv,
       subjectNameEn: subjects.nameEn,
       subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
       pupilCount: count(groupMembers.pupilId),
     })
     .from(teachingDuties)
@@ -257,7 +270,7 @@ export interface GroupDetails {
   name: string;
   type: "class" | "mentor" | "teaching";
   mentors: PersonName[];
-  subjects: Array<{ nameSv: string; nameEn: string; teacher: PersonName }>;
+  subjects: Array<{ code: string; languageCode: string | null; nameSv: string; nameEn: string; teacher: PersonName }>;
   pupils: PupilSummary[];
 }
 
@@ -274,7 +287,7 @@ export function getGroupDetails(db: AppDatabase, groupId: string, term: Term | n
     .all();
   const duties = term
     ? db
-        .select({ nameSv: subjects.nameSv, nameEn: subjects.nameEn, ...nameColumns })
+        .select({ code: subjects.code, languageCode: subjects.languageCode, nameSv: subjects.nameSv, nameEn: subjects.nameEn, ...nameColumns })
         .from(teachingDuties)
         .innerJoin(subjects, eq(subjects.id, teachingDuties.subjectId))
         .innerJoin(people, eq(people.id, teachingDuties.teacherId))
@@ -288,6 +301,8 @@ export function getGroupDetails(db: AppDatabase, groupId: string, term: Term | n
     type: group.type,
     mentors,
     subjects: duties.map((d) => ({
+      code: d.code,
+      languageCode: d.languageCode,
       nameSv: d.nameSv,
       nameEn: d.nameEn,
       teacher: { id: d.id, givenName: d.givenName, familyName: d.familyName },
@@ -385,7 +400,7 @@ export function getRelatedPupilIds(db: AppDatabase, personId: string): string[] 
 }
 
 /** Remembers the language a person chose, for what we send them outside the app. */
-export function setPreferredLocale(db: AppDatabase, personId: string, locale: "sv" | "en"): void {
+export function setPreferredLocale(db: AppDatabase, personId: string, locale: PreferredLocale): void {
   db.update(people).set({ preferredLocale: locale }).where(eq(people.id, personId)).run();
 }
 
@@ -403,4 +418,14 @@ export function getPupilConsent(db: AppDatabase, pupilId: string): { dateOfBirth
       .where(eq(pupils.personId, pupilId))
       .get() ?? null
   );
+}
+
+/** The municipalities whose schools this service runs for (the accessibility statement names them). */
+export function listMunicipalities(db: AppDatabase): string[] {
+  return db
+    .selectDistinct({ municipality: schools.municipality })
+    .from(schools)
+    .orderBy(asc(schools.municipality))
+    .all()
+    .map((row) => row.municipality);
 }

@@ -13,11 +13,17 @@ import {
   talkEventGroups,
   talkEvents,
   talkGuardianReplies,
+  talkGuests,
+  talkReminders,
+  talkRuleOverrides,
   talkSittings,
   talks,
   teachingDuties,
+  outboxMessages,
+  auditEvents,
   type Talk,
   type TalkEvent,
+  type TalkRuleOverride,
   type TalkSitting,
 } from "../schema";
 
@@ -92,6 +98,30 @@ export function insertTalkEvent(
     .run();
 }
 
+/** A correction of the talk day's settings (its days are its sittings). */
+export function updateEventSettings(
+  db: AppDatabase,
+  eventId: string,
+  values: Pick<TalkEvent, "windowStart" | "windowEnd" | "sittingMinutes" | "talkMinutes" | "place" | "videoUrl" | "phoneNumber" | "capacity">,
+): void {
+  db.update(talkEvents).set(values).where(eq(talkEvents.id, eventId)).run();
+}
+
+export function insertSitting(db: AppDatabase, sitting: Omit<TalkSitting, "id">): string {
+  const id = newId();
+  db.insert(talkSittings).values({ id, ...sitting }).run();
+  return id;
+}
+
+export function updateSitting(db: AppDatabase, sittingId: string, values: Pick<TalkSitting, "startsAt" | "endsAt" | "place" | "capacity">): void {
+  db.update(talkSittings).set(values).where(eq(talkSittings.id, sittingId)).run();
+}
+
+/** Removes a sitting no talk is in any more. */
+export function deleteSitting(db: AppDatabase, sittingId: string): void {
+  db.delete(talkSittings).where(eq(talkSittings.id, sittingId)).run();
+}
+
 export function setEventStatus(db: AppDatabase, eventId: string, status: TalkEvent["status"]): void {
   db.update(talkEvents).set({ status }).where(eq(talkEvents.id, eventId)).run();
 }
@@ -104,7 +134,7 @@ export function getSitting(db: AppDatabase, sittingId: string): TalkSitting | nu
   return db.select().from(talkSittings).where(eq(talkSittings.id, sittingId)).get() ?? null;
 }
 
-export function updateSittingPlace(db: AppDatabase, sittingId: string, values: { place: string; videoUrl: string | null }): void {
+export function updateSittingPlace(db: AppDatabase, sittingId: string, values: { place: string; videoUrl: string | null; phoneNumber: string | null }): void {
   db.update(talkSittings).set(values).where(eq(talkSittings.id, sittingId)).run();
 }
 
@@ -202,7 +232,7 @@ export function insertTalk(db: AppDatabase, talk: Omit<typeof talks.$inferInsert
 export function updateTalkTime(
   db: AppDatabase,
   talkId: string,
-  values: Pick<Talk, "sittingId" | "startsAt" | "endsAt" | "place" | "videoUrl" | "placedBy" | "updatedAt">,
+  values: Pick<Talk, "sittingId" | "startsAt" | "endsAt" | "place" | "videoUrl" | "placedBy" | "updatedAt"> & Partial<Pick<Talk, "phoneNumber">>,
 ): void {
   db.update(talks).set(values).where(eq(talks.id, talkId)).run();
 }
@@ -212,7 +242,12 @@ export function resetReplies(db: AppDatabase, talkId: string, now: Date): void {
   db.update(talkGuardianReplies).set({ confirmedAt: null, updatedAt: now }).where(eq(talkGuardianReplies.talkId, talkId)).run();
 }
 
+/** Removes a talk nobody decided (a new placement found no sitting for it). Its messages stay in
+ * the outbox, no longer tied to it. A talk with guests is never removed (see the placement). */
 export function deleteTalk(db: AppDatabase, talkId: string): void {
+  db.update(outboxMessages).set({ talkId: null }).where(eq(outboxMessages.talkId, talkId)).run();
+  db.delete(talkReminders).where(eq(talkReminders.talkId, talkId)).run();
+  db.delete(talkRuleOverrides).where(eq(talkRuleOverrides.talkId, talkId)).run();
   db.delete(talkCalls).where(eq(talkCalls.talkId, talkId)).run();
   db.delete(talkGuardianReplies).where(eq(talkGuardianReplies.talkId, talkId)).run();
   db.delete(talks).where(eq(talks.id, talkId)).run();
@@ -246,7 +281,14 @@ export function getTalkDetails(db: AppDatabase, talkId: string) {
   if (!row) return null;
   const place = row.talk.place ?? row.sitting?.place ?? row.event.place;
   const videoUrl = row.talk.videoUrl ?? row.sitting?.videoUrl ?? row.event.videoUrl;
-  return { talk: row.talk, event: row.event, sitting: row.sitting, place, videoUrl };
+  const phoneNumber = row.talk.phoneNumber ?? row.sitting?.phoneNumber ?? row.event.phoneNumber;
+  // A talk in a sitting lasts the event's talk length; a one-to-one booking its own time.
+  const talkMinutes = row.talk.sittingId ? row.event.talkMinutes : minutesBetween(row.talk.startsAt, row.talk.endsAt);
+  return { talk: row.talk, event: row.event, sitting: row.sitting, place, videoUrl, phoneNumber, talkMinutes };
+}
+
+function minutesBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}:00Z`) - Date.parse(`${from}:00Z`)) / 60_000);
 }
 
 /** A pupil's talks of events whose invitations have gone out, earliest first. */
@@ -267,6 +309,132 @@ export function setTalkStarted(db: AppDatabase, talkId: string, now: Date): void
 
 export function setTalkSection(db: AppDatabase, talkId: string, fragment: string, now: Date): void {
   db.update(talks).set({ currentSection: fragment, updatedAt: now }).where(eq(talks.id, talkId)).run();
+}
+
+// ——— The rules across the school's talk days ———
+
+/** Every talk in the school's talk days of the children of these guardians, once per guardian it
+ * goes through (siblings are pupils who share a guardian). */
+export function getTalksOfGuardiansChildren(db: AppDatabase, schoolId: string, guardianIds: string[]) {
+  if (guardianIds.length === 0) return [];
+  return db
+    .select({
+      guardianId: guardianships.guardianId,
+      talkId: talks.id,
+      pupilId: talks.pupilId,
+      eventId: talks.eventId,
+      sittingId: talks.sittingId,
+      startsAt: talks.startsAt,
+      endsAt: talks.endsAt,
+    })
+    .from(guardianships)
+    .innerJoin(talks, eq(talks.pupilId, guardianships.pupilId))
+    .innerJoin(talkEvents, eq(talkEvents.id, talks.eventId))
+    .where(and(inArray(guardianships.guardianId, [...new Set(guardianIds)]), eq(talkEvents.schoolId, schoolId)))
+    .all();
+}
+
+/** The guardians of these pupils. */
+export function getGuardiansOfPupils(db: AppDatabase, pupilIds: string[]) {
+  if (pupilIds.length === 0) return [];
+  return db.select().from(guardianships).where(inArray(guardianships.pupilId, [...new Set(pupilIds)])).all();
+}
+
+/** Rule overrides on these talks, oldest first, with the name of who gave them. */
+export function getOverrides(db: AppDatabase, talkIds: string[]) {
+  if (talkIds.length === 0) return [];
+  return db
+    .select({ override: talkRuleOverrides, givenName: people.givenName, familyName: people.familyName })
+    .from(talkRuleOverrides)
+    .innerJoin(people, eq(people.id, talkRuleOverrides.createdBy))
+    .where(inArray(talkRuleOverrides.talkId, [...new Set(talkIds)]))
+    .orderBy(asc(talkRuleOverrides.createdAt))
+    .all();
+}
+
+export function insertOverride(db: AppDatabase, override: Omit<TalkRuleOverride, "id">): void {
+  db.insert(talkRuleOverrides).values({ id: newId(), ...override }).run();
+}
+
+/** Talks of the event that have guests: a person arranged them, so a new placement keeps them. */
+export function getTalkIdsWithGuests(db: AppDatabase, eventId: string): Set<string> {
+  return new Set(
+    db
+      .selectDistinct({ talkId: talkGuests.talkId })
+      .from(talkGuests)
+      .innerJoin(talks, eq(talks.id, talkGuests.talkId))
+      .where(eq(talks.eventId, eventId))
+      .all()
+      .map((r) => r.talkId),
+  );
+}
+
+// ——— Who took part in a plan's talk (for its record) ———
+
+/** The talks of a plan, earliest first. */
+export function getTalksOfPlan(db: AppDatabase, planId: string): Talk[] {
+  return db.select().from(talks).where(eq(talks.planId, planId)).orderBy(asc(talks.startsAt)).all();
+}
+
+/** Teachers who answered a call in this talk ("Jag kommer"), by name. */
+export function getAnsweringTeachers(db: AppDatabase, talkId: string) {
+  return db
+    .selectDistinct({ id: people.id, givenName: people.givenName, familyName: people.familyName })
+    .from(talkCalls)
+    .innerJoin(people, eq(people.id, talkCalls.acknowledgedBy))
+    .where(eq(talkCalls.talkId, talkId))
+    .orderBy(asc(people.familyName), asc(people.givenName))
+    .all();
+}
+
+/** Guests of this talk who opened it (they took part), in the order they were added. */
+export function getGuestsWhoOpened(db: AppDatabase, talkId: string) {
+  return db
+    .selectDistinct({ id: talkGuests.id, name: talkGuests.name, kind: talkGuests.kind, language: talkGuests.language, createdAt: talkGuests.createdAt })
+    .from(talkGuests)
+    .innerJoin(auditEvents, and(eq(auditEvents.guestId, talkGuests.id), eq(auditEvents.action, "view")))
+    .where(eq(talkGuests.talkId, talkId))
+    .orderBy(asc(talkGuests.createdAt))
+    .all();
+}
+
+// ——— Guests of a talk (interpreters) ———
+
+/** How many guests (not withdrawn) each of these talks has. */
+export function countActiveGuests(db: AppDatabase, talkIds: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (talkIds.length === 0) return counts;
+  for (const row of db.select({ talkId: talkGuests.talkId }).from(talkGuests).where(and(inArray(talkGuests.talkId, talkIds), isNull(talkGuests.revokedAt))).all()) {
+    counts.set(row.talkId, (counts.get(row.talkId) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function getGuestsOfTalk(db: AppDatabase, talkId: string) {
+  return db.select().from(talkGuests).where(eq(talkGuests.talkId, talkId)).orderBy(asc(talkGuests.createdAt)).all();
+}
+
+export function getGuest(db: AppDatabase, guestId: string) {
+  return db.select().from(talkGuests).where(eq(talkGuests.id, guestId)).get() ?? null;
+}
+
+/** The guest whose link's token hashes to this. */
+export function getGuestByTokenHash(db: AppDatabase, tokenHash: string) {
+  return db.select().from(talkGuests).where(eq(talkGuests.tokenHash, tokenHash)).get() ?? null;
+}
+
+export function insertGuest(db: AppDatabase, guest: Omit<typeof talkGuests.$inferInsert, "id">): string {
+  const id = newId();
+  db.insert(talkGuests).values({ id, ...guest }).run();
+  return id;
+}
+
+export function setGuestToken(db: AppDatabase, guestId: string, tokenHash: string): void {
+  db.update(talkGuests).set({ tokenHash }).where(eq(talkGuests.id, guestId)).run();
+}
+
+export function revokeGuest(db: AppDatabase, guestId: string, by: string, now: Date): void {
+  db.update(talkGuests).set({ revokedBy: by, revokedAt: now }).where(and(eq(talkGuests.id, guestId), isNull(talkGuests.revokedAt))).run();
 }
 
 // ——— Guardians' answers ———
@@ -298,7 +466,7 @@ export function getRepliesOfTalks(db: AppDatabase, talkIds: string[]) {
     .all();
 }
 
-export function confirmReply(db: AppDatabase, talkId: string, guardianId: string, reply: { attendance: "room" | "remote"; interpreterLanguage: string | null }, now: Date): void {
+export function confirmReply(db: AppDatabase, talkId: string, guardianId: string, reply: { attendance: "room" | "remote" | "phone"; interpreterLanguage: string | null }, now: Date): void {
   db.update(talkGuardianReplies)
     .set({ confirmedAt: now, attendance: reply.attendance, interpreterLanguage: reply.interpreterLanguage, updatedAt: now })
     .where(and(eq(talkGuardianReplies.talkId, talkId), eq(talkGuardianReplies.guardianId, guardianId)))
@@ -399,6 +567,10 @@ export function getCall(db: AppDatabase, callId: string) {
   );
 }
 
+export function closeCall(db: AppDatabase, callId: string, personId: string, now: Date): void {
+  db.update(talkCalls).set({ closedBy: personId, closedAt: now }).where(and(eq(talkCalls.id, callId), isNull(talkCalls.closedAt))).run();
+}
+
 export function acknowledgeCall(db: AppDatabase, callId: string, teacherId: string, now: Date): void {
   db.update(talkCalls).set({ acknowledgedBy: teacherId, acknowledgedAt: now }).where(and(eq(talkCalls.id, callId), isNull(talkCalls.acknowledgedAt))).run();
 }
@@ -410,6 +582,7 @@ export function getOpenCallsOfTalk(db: AppDatabase, talkId: string) {
       id: talkCalls.id,
       subjectId: talkCalls.subjectId,
       subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
       subjectSv: subjects.nameSv,
       subjectEn: subjects.nameEn,
       calledAt: talkCalls.calledAt,
@@ -440,6 +613,7 @@ export function getCallsInTeachersSubjects(db: AppDatabase, teacherId: string) {
       pupilGiven: people.givenName,
       pupilFamily: people.familyName,
       subjectCode: subjects.code,
+      subjectLanguageCode: subjects.languageCode,
       subjectSv: subjects.nameSv,
       subjectEn: subjects.nameEn,
     })
@@ -457,15 +631,26 @@ export function getCallsInTeachersSubjects(db: AppDatabase, teacherId: string) {
   return rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
 }
 
-/** The talks of a sitting with their pupil's name, by family name. */
-export function getSittingTalks(db: AppDatabase, sittingId: string) {
+/** The talks of a sitting, or an event's one-to-one talks, with their pupil's name and group, by
+ * start and family name. */
+export function getBoardTalks(db: AppDatabase, which: { sittingId: string } | { oneToOneOf: string }) {
   return db
     .select({ talk: talks, givenName: people.givenName, familyName: people.familyName, groupId: groupMembers.groupId })
     .from(talks)
     .innerJoin(people, eq(people.id, talks.pupilId))
     .innerJoin(talkEventGroups, eq(talkEventGroups.eventId, talks.eventId))
     .innerJoin(groupMembers, and(eq(groupMembers.groupId, talkEventGroups.groupId), eq(groupMembers.pupilId, talks.pupilId)))
-    .where(eq(talks.sittingId, sittingId))
-    .orderBy(asc(people.familyName), asc(people.givenName))
+    .where("sittingId" in which ? eq(talks.sittingId, which.sittingId) : and(eq(talks.eventId, which.oneToOneOf), isNull(talks.sittingId)))
+    .orderBy(asc(talks.startsAt), asc(people.familyName), asc(people.givenName))
+    .all();
+}
+
+/** The talks held about these plans (a plan has one per talk day of its term), with their talk day. */
+export function getTalksOfPlans(db: AppDatabase, planIds: string[]) {
+  if (planIds.length === 0) return [];
+  return db
+    .select({ id: talks.id, planId: talks.planId, pupilId: talks.pupilId, eventId: talks.eventId, startsAt: talks.startsAt })
+    .from(talks)
+    .where(inArray(talks.planId, planIds))
     .all();
 }

@@ -18,6 +18,8 @@ export function getActiveTerm(db: AppDatabase, schoolId: string, today: string):
   return activeTerm(db).get({ schoolId, today }) ?? null;
 }
 
+const termById = preparedQuery((db) => db.select().from(terms).where(eq(terms.id, sql.placeholder("termId"))).prepare());
+
 export function getTerm(db: AppDatabase, termId: string): Term | null {
-  return db.select().from(terms).where(eq(terms.id, termId)).get() ?? null;
+  return termById(db).get({ termId }) ?? null;
 }

@@ -4,3 +4,5 @@ export * from "./plans";
 export * from "./signatures";
 export * from "./audit";
 export * from "./talks";
+export * from "./notifications";
+export * from "./evaluations";

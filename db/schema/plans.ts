@@ -136,7 +136,8 @@ export const commentThreads = sqliteTable(
       .references(() => subjects.id),
     /** The Y.XmlFragment the passage is in (the subject's section). */
     fragment: text("fragment").notNull(),
-    anchorKind: text("anchor_kind", { enum: ["assessment", "text"] }).notNull(),
+    /** assessment: the teacher's block; text: a passage (the anchors); reflection: the pupil's whole text in the section. */
+    anchorKind: text("anchor_kind", { enum: ["assessment", "text", "reflection"] }).notNull(),
     anchorStart: text("anchor_start"),
     anchorEnd: text("anchor_end"),
     /** The passage as it read when the thread was started, shown if the passage is deleted. */

@@ -14,6 +14,10 @@ import {
  * Ids are opaque random strings: they appear in URLs and must not reveal anything or be guessable.
  */
 
+/** The languages a person may choose (the same as the app's, `app/i18n.ts`; a unit test keeps them equal). */
+export const preferredLocales = ["sv", "en", "ar", "so", "ti", "fa", "uk"] as const;
+export type PreferredLocale = (typeof preferredLocales)[number];
+
 export const schools = sqliteTable(
   "schools",
   {
@@ -101,7 +105,7 @@ export const people = sqliteTable(
       .notNull()
       .default(false),
     householdId: text("household_id").references(() => households.id),
-    preferredLocale: text("preferred_locale", { enum: ["sv", "en"] }),
+    preferredLocale: text("preferred_locale", { enum: preferredLocales }),
     /** An identifier of the person's that an identity provider's claim is matched against at sign-in
      * (filled by the SS12000 import from the person's external identifiers, never the civic number). */
     externalId: text("external_id"),

@@ -1,6 +1,7 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { plans } from "./plans";
-import { groups, people, schools, subjects, terms } from "./roster";
+import { groups, people, preferredLocales, schools, subjects, terms } from "./roster";
 
 /**
  * Talk days: the school's student-led development talks run as one event over a few afternoons.
@@ -25,6 +26,8 @@ export const talkEvents = sqliteTable(
     place: text("place").notNull(),
     /** The school's own video service; a sitting or a talk may have its own. */
     videoUrl: text("video_url"),
+    /** The number a guardian calls to take part by telephone; a sitting or a talk may have its own. */
+    phoneNumber: text("phone_number"),
     /** Pupils per sitting; null = no limit. */
     capacity: integer("capacity"),
     /** planning: staff arrange the sittings; invited: invitations have gone out. */
@@ -62,6 +65,7 @@ export const talkSittings = sqliteTable(
     endsAt: text("ends_at").notNull(),
     place: text("place").notNull(),
     videoUrl: text("video_url"),
+    phoneNumber: text("phone_number"),
     capacity: integer("capacity"),
   },
   (t) => [index("talk_sittings_event").on(t.eventId, t.startsAt)],
@@ -88,9 +92,10 @@ export const talks = sqliteTable(
     sittingId: text("sitting_id").references(() => talkSittings.id),
     startsAt: text("starts_at").notNull(),
     endsAt: text("ends_at").notNull(),
-    /** For a one-to-one booking; a sitting's talks use the sitting's place and link. */
+    /** For a one-to-one booking; a sitting's talks use the sitting's place, link and number. */
     place: text("place"),
     videoUrl: text("video_url"),
+    phoneNumber: text("phone_number"),
     /** auto = by the placement; staff = moved or booked by hand; guardian = the guardian chose. */
     placedBy: text("placed_by", { enum: ["auto", "staff", "guardian"] }).notNull(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
@@ -116,7 +121,8 @@ export const talkGuardianReplies = sqliteTable(
       .notNull()
       .references(() => people.id),
     confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
-    attendance: text("attendance", { enum: ["room", "remote"] }),
+    /** In the room, remotely by the video link, or by telephone (the number in the invitation). */
+    attendance: text("attendance", { enum: ["room", "remote", "phone"] }),
     /** ISO 639-1 code of the language an interpreter is needed for; null = no interpreter. */
     interpreterLanguage: text("interpreter_language"),
     identityCheckedBy: text("identity_checked_by").references(() => people.id),
@@ -161,14 +167,76 @@ export const talkCalls = sqliteTable(
     calledAt: integer("called_at", { mode: "timestamp_ms" }).notNull(),
     acknowledgedBy: text("acknowledged_by").references(() => people.id),
     acknowledgedAt: integer("acknowledged_at", { mode: "timestamp_ms" }),
+    /** Closed by the pupil or the mentor (answered, or no longer needed): gone from every notice. */
+    closedBy: text("closed_by").references(() => people.id),
     closedAt: integer("closed_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("talk_calls_talk").on(t.talkId, t.calledAt)],
 );
 
 /**
- * Every e-mail the app sends. With SMTP configured it is sent and marked; without it, it stays
- * here as the outbox the admin reads in the app (the demo and the tests need no mail server).
+ * A rule a talk breaks that staff accepted with a reason: a sibling's talk at the same time (in
+ * this or any other talk day of the school) or a time a guardian said they cannot come. It holds
+ * for the time it was given for (`startsAt`–`endsAt`); a later move needs a new one. Kept, never
+ * changed, so the board can say who accepted what and when.
+ */
+export const talkRuleOverrides = sqliteTable(
+  "talk_rule_overrides",
+  {
+    id: text("id").primaryKey(),
+    talkId: text("talk_id")
+      .notNull()
+      .references(() => talks.id),
+    rule: text("rule", { enum: ["sibling", "unavailable"] }).notNull(),
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    reason: text("reason").notNull(),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => people.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("talk_rule_overrides_talk").on(t.talkId)],
+);
+
+/**
+ * A guest of one talk (an interpreter): no account, only a link. The link's token is random and
+ * only its SHA-256 is kept; it opens that talk's view, read-only, from a little before the talk
+ * until a little after it, unless revoked.
+ */
+export const talkGuests = sqliteTable(
+  "talk_guests",
+  {
+    id: text("id").primaryKey(),
+    talkId: text("talk_id")
+      .notNull()
+      .references(() => talks.id),
+    kind: text("kind", { enum: ["interpreter"] }).notNull(),
+    name: text("name").notNull(),
+    /** The language interpreted, as staff wrote it (e.g. "arabiska"). */
+    language: text("language").notNull(),
+    email: text("email"),
+    phone: text("phone"),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => people.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    revokedBy: text("revoked_by").references(() => people.id),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("talk_guests_token").on(t.tokenHash), index("talk_guests_talk").on(t.talkId)],
+);
+
+export const outboxKinds = ["talk-invitation", "talk-change", "talk-reminder", "guest-link", "password-invitation", "password-reset", "notification"] as const;
+export type OutboxKind = (typeof outboxKinds)[number];
+
+/**
+ * Every e-mail the app sends. Stored first; with SMTP configured the mail scheduler sends it
+ * (retrying with back-off, then marking it failed); without it, it stays here as the outbox the
+ * admin reads in the app (the demo and the tests need no mail server).
+ * status: outbox = no mail server, waits to be read here; queued = to be sent at `nextAttemptAt`;
+ * sending = claimed by the scheduler; sent; failed = gave up after the last attempt (resend on request).
  */
 export const outboxMessages = sqliteTable(
   "outbox_messages",
@@ -177,22 +245,49 @@ export const outboxMessages = sqliteTable(
     schoolId: text("school_id")
       .notNull()
       .references(() => schools.id),
-    recipientId: text("recipient_id")
-      .notNull()
-      .references(() => people.id),
+    /** A person, or (for a guest's link) the guest: exactly one of the two. */
+    recipientId: text("recipient_id").references(() => people.id),
+    guestId: text("guest_id").references(() => talkGuests.id),
+    /** The talk the message is about, when it is about one. */
+    talkId: text("talk_id").references(() => talks.id),
     toAddress: text("to_address").notNull(),
-    kind: text("kind", { enum: ["talk-invitation", "talk-change", "password-invitation", "password-reset"] }).notNull(),
-    locale: text("locale", { enum: ["sv", "en"] }).notNull(),
+    kind: text("kind", { enum: outboxKinds }).notNull(),
+    locale: text("locale", { enum: preferredLocales }).notNull(),
     subject: text("subject").notNull(),
     body: text("body").notNull(),
     /** The calendar file (RFC 5545) attached as invite.ics. */
     calendar: text("calendar"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     transport: text("transport", { enum: ["outbox", "smtp"] }).notNull(),
+    status: text("status", { enum: ["outbox", "queued", "sending", "sent", "failed"] }).notNull().default("outbox"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
     error: text("error"),
   },
-  (t) => [index("outbox_messages_school").on(t.schoolId, t.createdAt)],
+  (t) => [
+    index("outbox_messages_school").on(t.schoolId, t.createdAt),
+    index("outbox_messages_due").on(t.status, t.nextAttemptAt),
+    check("outbox_messages_one_recipient", sql`(recipient_id is null) <> (guest_id is null)`),
+  ],
+);
+
+/** Reminders sent two days before a talk: one per guardian and talk time, so a restart or a
+ * second tick never sends one twice, and a talk moved to a new time gets a new one. */
+export const talkReminders = sqliteTable(
+  "talk_reminders",
+  {
+    talkId: text("talk_id")
+      .notNull()
+      .references(() => talks.id),
+    guardianId: text("guardian_id")
+      .notNull()
+      .references(() => people.id),
+    startsAt: text("starts_at").notNull(),
+    messageId: text("message_id").references(() => outboxMessages.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.talkId, t.guardianId, t.startsAt] })],
 );
 
 export type TalkEvent = typeof talkEvents.$inferSelect;
@@ -200,3 +295,5 @@ export type TalkSitting = typeof talkSittings.$inferSelect;
 export type Talk = typeof talks.$inferSelect;
 export type TalkCall = typeof talkCalls.$inferSelect;
 export type OutboxMessage = typeof outboxMessages.$inferSelect;
+export type TalkGuest = typeof talkGuests.$inferSelect;
+export type TalkRuleOverride = typeof talkRuleOverrides.$inferSelect;

@@ -63,6 +63,7 @@ describe("authenticating an upgrade", () => {
       pupilId: plan.pupilId,
       personId: id("mentor@demo.test"),
       session: { id: sessionId, expiresAt: expect.any(Date) },
+      guest: null,
       rights: { role: "mentor", canWrite: true },
       user: { key: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), name: "Jonas", role: "mentor", color: roleColors.mentor },
     });

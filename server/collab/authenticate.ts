@@ -30,25 +30,48 @@ export function decidePlanRights(db: AppDatabase, personId: string, plan: Pick<P
   return { role: rights.role, canWrite: rights.write };
 }
 
-/** A connection let in: whose session, which plan, what rights. */
-export interface Admission {
-  planId: string;
+/** A guest of one of the plan's talks (an interpreter, no account): read only, until `closesAt`. */
+export interface GuestRights {
+  guestId: string;
+  /** Stands in for a person id on the connection and in presence (`guest:<id>`), never a person's. */
+  connectionId: string;
   pupilId: string;
-  personId: string;
-  session: { id: string; expiresAt: Date };
-  rights: PlanRights;
+  closesAt: Date;
+  /** How the guest appears to the others (role "guest"). */
   user: ConnectionUser;
 }
 
 /**
+ * The guest policy as the collaboration server asks it (app/services/talk-guests.server.ts): what
+ * a guest may do with this plan right now, or null (another plan, a withdrawn or unknown link,
+ * outside the talk's window). At the upgrade from the guest's own cookie, and again by the guest's
+ * id whenever rights on the pupil may have changed.
+ */
+export interface GuestAdmissions {
+  fromCookies(cookieHeader: string | undefined, planId: string): Promise<GuestRights | null>;
+  again(guestId: string, planId: string): GuestRights | null;
+}
+
+/** A connection let in: who (a person by their session, or a talk's guest), which plan, what rights. */
+export type Admission = {
+  planId: string;
+  pupilId: string;
+  /** The person's id; for a guest a stand-in (`guest:<id>`), never a person's. */
+  personId: string;
+  rights: PlanRights;
+  user: ConnectionUser;
+} & ({ session: { id: string; expiresAt: Date }; guest: null } | { session: null; guest: { id: string; closesAt: Date } });
+
+/**
  * Authenticates a websocket upgrade to `/collab/<planId>` from the session cookie and decides the
- * person's rights, before any document data is sent. Refusals are HTTP statuses: 404 for an
- * unknown plan and for one the person may not see alike, 401 without a live session, 403 for a
- * page of another site.
+ * person's rights, before any document data is sent. A guest's view asks for a guest's admission
+ * (`?as=guest`): then only the guest's own cookie counts, never a session in the same browser.
+ * Refusals are HTTP statuses: 404 for an unknown plan and for one the person (or guest) may not
+ * see alike, 401 without a live session, 403 for a page of another site.
  */
 export async function authenticateUpgrade(
   request: IncomingMessage,
-  deps: { db: AppDatabase; sessionStorage: AppSessionStorage },
+  deps: { db: AppDatabase; sessionStorage: AppSessionStorage; guests?: GuestAdmissions },
 ): Promise<{ status: number } | Admission> {
   const url = new URL(request.url ?? "/", "http://localhost");
   let planId = "";
@@ -61,6 +84,20 @@ export async function authenticateUpgrade(
   // Browsers always send Origin on websockets: refuse pages of other sites (cross-site hijacking).
   const origin = request.headers.origin;
   if (origin && !sameHost(origin, request.headers.host)) return { status: 403 };
+
+  if (url.searchParams.get("as") === "guest") {
+    const guest = deps.guests ? await deps.guests.fromCookies(request.headers.cookie, planId) : null;
+    if (!guest) return { status: 404 };
+    return {
+      planId,
+      pupilId: guest.pupilId,
+      personId: guest.connectionId,
+      session: null,
+      guest: { id: guest.guestId, closesAt: guest.closesAt },
+      rights: { role: "guest", canWrite: false },
+      user: guest.user,
+    };
+  }
 
   const session = await deps.sessionStorage.getSession(request.headers.cookie);
   const personId = session.get("personId");
@@ -78,6 +115,7 @@ export async function authenticateUpgrade(
     pupilId: plan.pupilId,
     personId,
     session: { id: session.id, expiresAt },
+    guest: null,
     rights,
     user: { key: presenceKey(personId, planId), name: person.givenName, role: rights.role, color: roleColors[rights.role] },
   };
@@ -89,4 +127,17 @@ function sameHost(origin: string, host: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Re-decides an open connection's rights when rights on the pupil may have changed: a person's by
+ * the plan policy (decidePlanRights), a guest's by the guest policy. Null: the connection must go.
+ */
+export function redecideRights(
+  deps: { db: AppDatabase; guests?: GuestAdmissions },
+  holder: { personId: string; guestId: string | null },
+  plan: Pick<Plan, "id" | "pupilId" | "status">,
+): PlanRights | null {
+  if (holder.guestId !== null) return deps.guests?.again(holder.guestId, plan.id) ? { role: "guest", canWrite: false } : null;
+  return decidePlanRights(deps.db, holder.personId, plan);
 }

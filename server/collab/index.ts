@@ -11,7 +11,7 @@ import { watchSession } from "../../app/utils/session-watch.server";
 import type { Logger } from "../logger";
 import type { AccessChange, ChangeBus, SessionChange } from "../plan-events";
 import { recordWritingSession } from "./audit";
-import { authenticateUpgrade, decidePlanRights, type Admission } from "./authenticate";
+import { authenticateUpgrade, redecideRights, type Admission, type GuestAdmissions } from "./authenticate";
 import { Refusal } from "./errors";
 import { Heartbeat } from "./heartbeat";
 import { LiveDocument, type Connection } from "./live-document";
@@ -41,12 +41,18 @@ export interface CollaborationOptions {
   maxPayloadBytes: number;
   /** Told of every commit of the journal (the server's metrics). */
   journalObserver?: JournalObserver;
+  /** Guests of a talk (interpreters, no account): what one may do with a plan (see authenticate.ts). */
+  guests?: GuestAdmissions;
 }
 
 interface LiveConnection extends Connection {
   planId: string;
-  sessionExpiresAt: number;
-  /** Stops watching the session (on close). */
+  /** A talk's guest on this connection, or null for a person. */
+  guestId: string | null;
+  /** When the connection's right to speak ends (the session's expiry, a guest's window), and how it then closes. */
+  endsAt: number;
+  endCode: number;
+  /** Stops watching the session or the guest's window (on close). */
   stopWatching(): void;
 }
 
@@ -58,7 +64,8 @@ interface OpenDocument {
 /**
  * The y-websocket endpoint: a small protocol core (live-document.ts: sync and awareness over one
  * Y.Doc) with the other concerns as separate parts around it, each with its own tests:
- * authenticate (authenticate.ts: session cookie → person → rights), load and store
+ * authenticate (authenticate.ts: session cookie → person → rights, or a talk guest's cookie → the
+ * guest policy), load and store
  * (update-journal.ts), what a message may contain (update-guard.ts, presence.ts, sections.ts), the
  * audit log (audit.ts) and the end of a session (app/utils/session-watch.server.ts). This class
  * wires them together and owns the live documents, one per plan.
@@ -103,13 +110,15 @@ export class CollaborationServer {
       hasWritten: false,
       wantsAcks,
       writesReceived: 0,
-      sessionExpiresAt: admission.session.expiresAt.getTime(),
+      guestId: admission.guest?.id ?? null,
+      endsAt: admission.guest ? admission.guest.closesAt.getTime() : admission.session.expiresAt.getTime(),
+      endCode: admission.guest ? CloseCode.AccessChanged : CloseCode.SessionEnded,
       stopWatching: () => {},
     };
     this.heartbeat.track(socket);
     socket.on("message", (data, isBinary) => {
-      // The session may have run out since the last timer tick: nothing counts from then on.
-      if (Date.now() >= connection.sessionExpiresAt) return this.letGo(document, connection, CloseCode.SessionEnded, "session ended");
+      // The session (or a guest's window) may have run out since the last timer tick: nothing counts from then on.
+      if (Date.now() >= connection.endsAt) return this.letGo(document, connection, connection.endCode, connection.guestId ? "access changed" : "session ended");
       if (!isBinary) return this.refuse(document, connection, CloseCode.Malformed, "binary messages only");
       try {
         document.receive(connection, toUint8Array(data));
@@ -126,12 +135,19 @@ export class CollaborationServer {
     });
     socket.on("error", () => socket.terminate());
     document.addConnection(connection);
-    connection.stopWatching = watchSession(
-      this.options.sessionEvents,
-      admission.session,
-      (sessionId) => getSessionExpiry(this.options.db, sessionId),
-      () => this.letGo(document, connection, CloseCode.SessionEnded, "session ended"),
-    );
+    if (admission.guest) {
+      // A guest's window ends: the connection closes (4409), and the reconnect is refused.
+      const timer = setTimeout(() => this.letGo(document, connection, CloseCode.AccessChanged, "access changed"), Math.max(0, connection.endsAt - Date.now()));
+      timer.unref();
+      connection.stopWatching = () => clearTimeout(timer);
+    } else {
+      connection.stopWatching = watchSession(
+        this.options.sessionEvents,
+        admission.session,
+        (sessionId) => getSessionExpiry(this.options.db, sessionId),
+        () => this.letGo(document, connection, CloseCode.SessionEnded, "session ended"),
+      );
+    }
     this.options.logger.info({ role: admission.user.role, writable: admission.rights.canWrite }, "collab connected");
   }
 
@@ -259,13 +275,13 @@ export class CollaborationServer {
 
   /**
    * Re-decides the rights of everyone connected to a plan (told through accessEvents: consent
-   * changed, a lock or unlock, a roster change). Connections whose rights ended or changed are
+   * changed, a lock or unlock, a roster change, a talk's guest withdrawn). Connections whose rights ended or changed are
    * let go of at once and closed (4409); the client reconnects with the new ones.
    */
   private revalidate(document: LiveDocument) {
     const plan = getPlan(this.options.db, document.planId);
-    for (const connection of [...document.connections]) {
-      const rights = plan ? decidePlanRights(this.options.db, connection.personId, plan) : null;
+    for (const connection of [...document.connections] as LiveConnection[]) {
+      const rights = plan ? redecideRights(this.options, connection, plan) : null;
       if (!rights || rights.canWrite !== connection.canWrite || rights.role !== connection.user.role) {
         this.letGo(document, connection, CloseCode.AccessChanged, "access changed");
       }

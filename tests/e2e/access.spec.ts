@@ -1,4 +1,4 @@
-import { expect, signInAs, test } from "./fixtures";
+import { expect, expectAccessible, signInAs, test } from "./fixtures";
 
 test("another family's guardian cannot open anything of Alva's, by link or typed address", async ({ page, browser }) => {
   // Alva's guardian opens her page: that address is what a stranger might be sent or guess.
@@ -15,6 +15,7 @@ test("another family's guardian cannot open anything of Alva's, by link or typed
   await expect(stranger.getByRole("heading", { level: 1 })).toHaveText("Sidan finns inte");
   await expect(stranger.locator("body")).not.toContainText("Alva");
   await expect(stranger.locator("body")).not.toContainText("Lindqvist");
+  await expectAccessible(stranger, "not found");
 
   // Following a link inside the app (client-side navigation) is refused the same way.
   await stranger.goto("/");

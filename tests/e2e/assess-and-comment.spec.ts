@@ -1,4 +1,7 @@
-import { expect, openOwnPlan, signInAs, test, textOf } from "./fixtures";
+import { expect, expectAccessible, openOwnPlan, signInAs, test, textOf } from "./fixtures";
+
+// Each journey also runs axe at each of its states (one to three seconds a check on two cores).
+test.describe.configure({ timeout: 60_000 });
 
 const gradeKeys = ["a", "b", "c", "d", "e", "f", "-"];
 
@@ -41,6 +44,7 @@ test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it
     await page.keyboard.press("Enter");
   }
   await expect(page.getByText(`${names.length} av ${names.length} elever har en bedömning.`)).toBeVisible();
+  await expectAccessible(page, "assessment grid, every pupil assessed");
   for (const name of [names[0]!, names[6]!, "Alva Lindqvist", names.at(-1)!]) {
     await expect(page.getByRole("radiogroup", { name: `Betyg för ${name}` }).getByRole("radio", { checked: true })).toHaveAccessibleName(
       expected.get(name)!,
@@ -89,6 +93,7 @@ test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it
   await teacherMaths.getByLabel(/Bara för personal/).check();
   await teacherMaths.getByRole("button", { name: "Skicka" }).click();
   await expect(teacherMaths.getByRole("article").filter({ hasText: "Personalnotering" })).toContainText("Bara personal");
+  await expectAccessible(page, "plan as a teacher with threads and a staff-only note");
 
   // The guardian reads the thread on a phone, cannot write in it, and never sees the staff note.
   const guardianContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -98,6 +103,7 @@ test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it
   const guardianMaths = guardian.getByRole("region", { name: "Matematik", exact: true });
   const guardianThread = guardianMaths.getByRole("article", { name: /Om bedömningen/ });
   await expect(guardianThread).toContainText("C för att du löser uppgifterna.");
+  await expectAccessible(guardian, "plan with threads, the guardian's phone");
   await expect(guardianThread).toContainText("Tack! Jag ska visa mina uträkningar.");
   await expect(guardianMaths.getByRole("group", { name: "Lärarens bedömning" })).toContainText("Betyg: C");
   await expect(guardianThread.getByRole("button", { name: "Svara" })).toHaveCount(0);

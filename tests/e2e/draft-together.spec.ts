@@ -2,7 +2,10 @@ import type { WebSocketRoute } from "@playwright/test";
 import { connectToPlan, sectionText } from "../support/collab-client";
 import { collabMessage, openRawSocket } from "../support/collab-raw";
 import { firstPlanId, signIn } from "../support/http";
-import { expect, openOwnPlan, signInAs, test, textOf } from "./fixtures";
+import { expect, expectAccessible, openOwnPlan, signInAs, test, textOf } from "./fixtures";
+
+// Each journey also runs axe at its states (one to three seconds a check on two cores).
+test.describe.configure({ timeout: 60_000 });
 
 test("the pupil writes and the guardian sees each word appear, read-only, both present", async ({ page, browser }) => {
   await openOwnPlan(page);
@@ -38,6 +41,8 @@ test("the pupil writes and the guardian sees each word appear, read-only, both p
   await expect.poll(() => textOf(guardianAboutMe)).toBe("Jag tycker om NO.");
   await expect(guardian.getByRole("toolbar")).toHaveCount(0);
   await expect.poll(() => textOf(aboutMe)).toBe("Jag tycker om NO.");
+  await expectAccessible(guardian, "plan as a reader, the writer present");
+  await expectAccessible(page, "plan as its writer, a reader present");
 
   // After a reload the text is still there: it was stored on the server.
   await page.reload();
@@ -106,6 +111,7 @@ test("a reader's malformed carets break nobody's editor: the pupil keeps seeing 
   // The bad "Sara" is still shown as present (her user was well-formed), without a caret.
   await expect(page.locator(".collaboration-carets__label", { hasText: "Jonas (mentor)" })).toBeVisible();
   await expect(page.locator(".collaboration-carets__label", { hasText: "Sara" })).toHaveCount(0);
+  await expectAccessible(page, "plan with a collaborator's caret after malformed carets");
 
   // What the server stored, as a client that connects now receives it.
   const reader = connectToPlan(server.url, planId, guardianCookie);

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Locator, type Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -59,4 +60,33 @@ export async function textOf(editor: Locator): Promise<string> {
     copy.querySelectorAll(".collaboration-carets__caret").forEach((caret) => caret.remove());
     return copy.textContent ?? "";
   });
+}
+
+/** WCAG 2.1 A and AA, the level Swedish public-sector services must meet. */
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/**
+ * Runs axe on the page as it is now and fails on any WCAG 2.1 A/AA violation, naming the rule and
+ * the elements. `label` says which page and state, for the failure message.
+ */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  // Only violations are collected: gathering every passing node doubled the time of a check.
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).options({ resultTypes: ["violations"] }).analyze();
+  const violations = results.violations.map(
+    (v) => `${v.id} (${v.impact ?? "?"}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => `${n.target.join(" ")}${n.failureSummary ? ` [${n.failureSummary.replace(/\s+/g, " ").slice(0, 160)}]` : ""}`).join("; ")}`,
+  );
+  expect(violations, `accessibility violations on ${label} (${page.viewportSize()?.width ?? "?"} px)`).toEqual([]);
+}
+
+export const desktop = { width: 1280, height: 900 };
+export const phone = { width: 390, height: 844 };
+
+/** The same page and state checked at desktop and at phone width (390 px), then back. */
+export async function expectAccessibleAtBothWidths(page: Page, label: string): Promise<void> {
+  const original = page.viewportSize() ?? desktop;
+  for (const size of [desktop, phone]) {
+    await page.setViewportSize(size);
+    await expectAccessible(page, label);
+  }
+  await page.setViewportSize(original);
 }

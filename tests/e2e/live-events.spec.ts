@@ -1,6 +1,6 @@
 import { postForm, signIn } from "../support/http";
 import { openSchoolDatabase } from "../support/school";
-import { expect, signInAs, test } from "./fixtures";
+import { expect, expectAccessible, signInAs, test } from "./fixtures";
 
 /**
  * A page shows what happened even when it happened between loading the page and its event stream
@@ -40,4 +40,5 @@ test("a guardian's open plan catches up with an assessment saved before its even
   release();
   await expect(assessment).toContainText("Betyg: B");
   await expect(assessment).toContainText("Visar sina steg tydligt.");
+  await expectAccessible(page, "guardian's plan after catching up");
 });

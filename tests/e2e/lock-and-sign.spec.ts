@@ -2,7 +2,10 @@ import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 import { pdfText } from "../support/pdf";
-import { expect, test, textOf } from "./fixtures";
+import { expect, expectAccessible, test, textOf } from "./fixtures";
+
+// Each journey also runs axe at each of its states (one to three seconds a check on two cores).
+test.describe.configure({ timeout: 60_000 });
 
 // This journey locks Alva's plan for good, so it gets a server and database of its own.
 let own: TestServer;
@@ -57,6 +60,7 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   // Alva signs with a drawn signature.
   const alvaSigning = alva.getByRole("region", { name: "Signering" });
   await expect(alvaSigning).toContainText("Sara Lindqvist (vårdnadshavare) – har inte signerat");
+  await expectAccessible(alva, "plan locked, before signing");
   const pad = alvaSigning.getByRole("img", { name: "Rita din namnteckning (valfritt)" });
   const box = (await pad.boundingBox())!;
   await alva.mouse.move(box.x + 20, box.y + 60);
@@ -69,6 +73,7 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   // Sara signs on her phone; the mentor on his computer.
   const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 });
   await sara.goto(`${own.url}${planAddress}`);
+  await expectAccessible(sara, "plan locked, the guardian's phone");
   await sara.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();
   await expect(sara.getByRole("region", { name: "Signering" })).toContainText(/Sara Lindqvist \(vårdnadshavare\) – signerade/);
   await mentor.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();
@@ -76,6 +81,7 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   // Everyone's view shows the plan as signed, without reloading.
   for (const page of [alva, sara, mentor]) await expect(page.getByText("Planen är signerad av alla.")).toBeVisible();
   await expect(alva.locator(".badge-status-signed")).toHaveText("Signerad");
+  await expectAccessible(alva, "plan signed");
   const hash = (await alvaSigning.locator("code.hash").textContent())!;
   expect(hash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -98,6 +104,7 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   await visitor.getByRole("button", { name: "Kontrollera" }).first().click();
   await expect(visitor.getByRole("heading", { name: "Äkta och oförändrad" })).toBeVisible();
   await expect(visitor.getByRole("status")).toContainText("Jonas Ek");
+  await expectAccessible(visitor, "verify with a result");
 
   // A correction: the mentor unlocks; Alva's open page can be written in again, without reloading.
   const unlock = mentor.locator("details.unlock");

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { startTestProvider, type TestAccount, type TestProvider } from "../support/oidc-provider";
 import { startTestServer } from "../support/server";
-import { expect, test as base } from "./fixtures";
+import { expect, expectAccessible, expectAccessibleAtBothWidths, test as base } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 /**
@@ -69,6 +69,7 @@ async function signInAtProvider(page: Page, provider: string, username: string, 
 
 test("a mentor signs in with the school account and lands on his home page", async ({ page }) => {
   await page.goto("/login");
+  await expectAccessibleAtBothWidths(page, "sign-in with providers");
   await page.getByRole("button", { name: "Logga in med skolkonto" }).click();
   await signInAtProvider(page, "Sjöviks kommun", "jonas.ek", "kommun-1");
   await expect(page).toHaveURL("/");
@@ -123,9 +124,49 @@ test.describe("on a phone", () => {
     await signInAtProvider(page, "Sjöviks kommun", "ny.person", "kommun-3");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Vi hittar dig inte i skolans register");
     await expect(page.getByText("Inget konto har skapats och du är inte inloggad.")).toBeVisible();
+    await expectAccessibleAtBothWidths(page, "no matching person");
     await page.getByRole("link", { name: "Tillbaka till inloggningen" }).click();
     await expect(page).toHaveURL("/login");
     await page.goto("/");
+    await expect(page).toHaveURL("/login");
+  });
+
+  test("a guardian who reads Arabic chooses it on the sign-in page: the buttons are hers, right to left, and she lands on her home in Arabic", async ({ page, server }) => {
+    await page.goto("/login");
+    await page.getByRole("region", { name: "Välj språk" }).getByRole("button", { name: "العربية" }).click();
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    const broker = page.getByRole("button", { name: "سجّل الدخول عبر BankID/Freja" });
+    await expect(broker).toHaveAccessibleDescription("لأولياء الأمور");
+    await expect(page.getByRole("button", { name: "سجّل الدخول بحساب المدرسة" })).toHaveAccessibleDescription("للموظفين والتلاميذ");
+    await expect(page.getByRole("heading", { name: "أو بالبريد الإلكتروني وكلمة المرور" })).toBeVisible();
+    await expectAccessibleAtBothWidths(page, "sign-in with providers, Arabic");
+    try {
+      await broker.click();
+      // The broker is asked for Arabic (ui_locales, see the integration tests); this one speaks Swedish only.
+      await signInAtProvider(page, "E-legitimation", "sara", "bankid-1");
+      await expect(page).toHaveURL("/");
+      await expect(page.locator("html")).toHaveAttribute("lang", "ar");
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(/مرحبًا .*Sara/);
+      await expect(page.getByRole("region", { name: "أطفالي" }).getByRole("link")).toHaveText([/Alva Lindqvist/, /Elis Lindqvist/]);
+      await expectAccessible(page, "guardian's home after a provider sign-in, Arabic");
+    } finally {
+      // The choice went onto her account; the other journeys here expect her in Swedish.
+      const db = new Database(server.databasePath, { fileMustExist: true });
+      db.prepare("update people set preferred_locale = null where email = 'vh@demo.test'").run();
+      db.close();
+    }
+  });
+
+  test("someone who reads Tigrinya is told in Tigrinya that no one matches her identity", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByRole("region", { name: "Välj språk" }).getByRole("button", { name: "ትግርኛ" }).click();
+    await page.getByRole("button", { name: "ብሕሳብ ቤት ትምህርቲ እቶ" }).click();
+    await signInAtProvider(page, "Sjöviks kommun", "ny.person", "kommun-3");
+    await expect(page.locator("html")).toHaveAttribute("lang", "ti");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("ኣብ መዝገብ ቤት ትምህርቲ ክንረኽበካ ኣይከኣልናን");
+    await expect(page.getByText("ሕሳብ ኣይተፈጥረን፣ ኣይኣቶኻን ድማ።")).toBeVisible();
+    await expectAccessibleAtBothWidths(page, "no matching person, Tigrinya");
+    await page.getByRole("link", { name: "ናብ ገጽ መእተዊ ተመለስ" }).click();
     await expect(page).toHaveURL("/login");
   });
 });
@@ -154,6 +195,8 @@ test.describe("signing after a while", () => {
     const signing = page.getByRole("region", { name: "Signering" });
     // No password is asked for (she has none to give here): her broker confirms who she is.
     await expect(signing.getByLabel("Ditt lösenord", { exact: true })).toHaveCount(0);
+    await expect(signing.getByRole("button", { name: "Bekräfta med BankID/Freja" })).toBeVisible();
+    await expectAccessible(page, "signing, confirm at the provider");
     await signing.getByRole("button", { name: "Bekräfta med BankID/Freja" }).click();
     // The broker asks again (a fresh sign-in), then sends her back to the plan.
     await signInAtProvider(page, "E-legitimation", "sara", "bankid-1");

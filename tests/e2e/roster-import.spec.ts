@@ -5,7 +5,7 @@ import { DEMO_REFERENCE_YEAR } from "../../db/seed/demo-school-data";
 import { shiftYears } from "../../db/seed/demo-school";
 import { asUploadFile } from "../support/big-school";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, signInAs, test as base } from "./fixtures";
+import { expect, expectAccessibleAtBothWidths, signInAs, test as base } from "./fixtures";
 
 // This journey changes the roster, so it has a server of its own (the other specs share one).
 const test = base.extend<object, { importServer: TestServer }>({
@@ -42,6 +42,7 @@ test("the admin uploads the roster, reads the dry run, applies it, and the new p
   await page.getByRole("link", { name: "Skolans uppgifter" }).first().click();
   await page.getByRole("link", { name: "Läs in elever och personal" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Läs in elever och personal");
+  await expectAccessibleAtBothWidths(page, "roster import");
 
   await page.getByLabel("Filer", { exact: true }).setInputFiles({ name: "solbackeskolan.json", mimeType: "application/json", buffer: Buffer.from(rosterWithNewPupil()) });
   await page.getByRole("button", { name: "Ladda upp och förhandsgranska" }).click();
@@ -58,10 +59,12 @@ test("the admin uploads the roster, reads the dry run, applies it, and the new p
   await expect(hedda).toContainText("elev");
   await expect(hedda).toContainText("Grupper: + 8A, + 8A – Jonas Ek");
   await expect(hedda).toContainText("Vårdnadshavare: + Ingrid Nyqvist");
+  await expectAccessibleAtBothWidths(page, "import dry run");
 
   await page.getByRole("button", { name: "Genomför inläsningen" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Inläsningen är genomförd" })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Inläsning");
+  await expectAccessibleAtBothWidths(page, "import applied");
 
   // Her mentor finds her in his mentor group.
   const mentorContext = await browser.newContext();

@@ -1,9 +1,10 @@
-import { expect, signInAs, test } from "./fixtures";
+import { expect, expectAccessible, signInAs, test } from "./fixtures";
 
 test.describe("each demo account lands on its role's home", () => {
   test("the pupil sees her class and mentor", async ({ page }) => {
     await signInAs(page, "elev@demo.test");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Alva!");
+    await expectAccessible(page, "pupil home");
     const mine = page.getByRole("region", { name: "Min skolgång" });
     await expect(mine).toContainText("Klass 8A, årskurs 8");
     await expect(mine).toContainText("Jonas Ek");
@@ -11,6 +12,7 @@ test.describe("each demo account lands on its role's home", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Alva Lindqvist");
     await expect(page.getByRole("row", { name: /Matematik/ })).toContainText("Karin Holm");
     await expect(page.getByRole("row", { name: /^Svenska/ })).toContainText("Erik Sandberg");
+    await expectAccessible(page, "pupil page");
   });
 
   const childrenOf: Record<string, RegExp[]> = {
@@ -24,6 +26,7 @@ test.describe("each demo account lands on its role's home", () => {
       await signInAs(page, email);
       const region = page.getByRole("region", { name: "Mina barn" });
       await expect(region.getByRole("link")).toHaveText(children);
+      await expectAccessible(page, `guardian home (${email})`);
     });
   }
 
@@ -34,6 +37,7 @@ test.describe("each demo account lands on its role's home", () => {
     await expect(groups.getByRole("link", { name: "Alva Lindqvist" })).toBeVisible();
     await expect(groups.getByRole("listitem").filter({ hasText: "Nora Karlsson" })).toContainText("Skyddad identitet");
     await expect(groups.getByRole("link", { name: "Liam Johansson" })).toHaveCount(0);
+    await expectAccessible(page, "mentor home");
   });
 
   test("the maths teacher sees the teaching groups", async ({ page }) => {
@@ -44,6 +48,7 @@ test.describe("each demo account lands on its role's home", () => {
     await teaching.getByRole("link", { name: "8A Matematik" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("8A Matematik");
     await expect(page.getByRole("link", { name: "Alva Lindqvist" })).toBeVisible();
+    await expectAccessible(page, "teaching group");
   });
 
   test("the Swedish teacher sees Alva's class among the groups", async ({ page }) => {
@@ -66,6 +71,7 @@ test.describe("each demo account lands on its role's home", () => {
     await expect(page.getByText("Solbackeskolan, Sjövik")).toBeVisible();
     await expect(page.getByText(/120 elever/)).toBeVisible();
     await expect(page.getByRole("row", { name: /MA Matematik/ })).toBeVisible();
+    await expectAccessible(page, "school set-up");
   });
 });
 
@@ -75,6 +81,7 @@ test("a wrong password shows the error and keeps the person on the sign-in page"
   await page.getByLabel("Lösenord").fill("fel-lösenord");
   await page.getByRole("button", { name: "Logga in" }).click();
   await expect(page.getByRole("alert")).toHaveText(/Fel e-postadress eller lösenord/);
+  await expectAccessible(page, "sign-in with a wrong password");
   await expect(page).toHaveURL(/\/login/);
 });
 
@@ -97,13 +104,48 @@ test("a field left empty is explained next to the field", async ({ page }) => {
   await page.getByRole("button", { name: "Logga in" }).click();
   await expect(page.getByLabel("E-post")).toHaveAccessibleDescription("Fyll i din e-postadress.");
   await expect(page.getByLabel("Lösenord")).toHaveAccessibleDescription("Fyll i ditt lösenord.");
+  await expectAccessible(page, "sign-in with empty fields");
 });
 
-test("the interface switches to English and back", async ({ page }) => {
+test("the interface switches to English and back from the language menu, and the choice stays with the account", async ({ page }) => {
   await signInAs(page, "elev@demo.test");
-  await page.getByRole("button", { name: "In English" }).click();
+  await page.locator(".language-menu summary").click();
+  await page.getByRole("button", { name: "English" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hello Alva!");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  await page.getByRole("button", { name: "På svenska" }).click();
+  await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
+  await expect(page).toHaveTitle("Home · Student-led IUP");
+  await expectAccessible(page, "pupil home in English with the language menu open");
+
+  // Signed in again on a fresh device: the account remembers English.
+  await page.context().clearCookies();
+  await signInAs(page, "elev@demo.test");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hello Alva!");
+  await page.locator(".language-menu summary").click();
+  await expect(page.getByRole("button", { name: "English" })).toHaveAttribute("aria-current", "true");
+  await page.getByRole("button", { name: "Svenska" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Alva!");
+  await expect(page).toHaveTitle("Start · Elevledd IUP");
+});
+
+test("the sign-in page offers every language in its own script, marks the unreviewed ones, and Arabic turns the page right to left", async ({ page }) => {
+  await page.goto("/login");
+  const choice = page.getByRole("region", { name: "Välj språk" });
+  for (const name of ["Svenska", "English", "العربية", "Soomaali", "ትግርኛ", "فارسی / دری", "Українська"]) {
+    await expect(choice.getByRole("button", { name, exact: true })).toBeVisible();
+  }
+  await expect(choice.getByRole("button", { name: "العربية" })).toHaveAccessibleDescription("لم تراجع المدرسة هذه الترجمة بعد.");
+  await expect(choice.getByRole("button", { name: "Svenska" })).not.toHaveAttribute("aria-describedby");
+  await choice.getByRole("button", { name: "العربية" }).click();
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("تسجيل الدخول");
+  // Errors come in the chosen language too.
+  await page.getByRole("button", { name: "تسجيل الدخول" }).click();
+  await expect(page.getByLabel("البريد الإلكتروني")).toHaveAccessibleDescription("أدخل عنوان بريدك الإلكتروني.");
+  // The footer says the translation is not reviewed and links to the accessibility statement.
+  const footer = page.getByRole("contentinfo");
+  await expect(footer).toContainText("لم تراجع المدرسة هذه الترجمة بعد.");
+  await footer.getByRole("link", { name: "بيان إمكانية الوصول" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("إمكانية الوصول إلى Elevledd IUP");
 });

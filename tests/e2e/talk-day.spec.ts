@@ -3,12 +3,13 @@ import type { Browser, Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, test } from "./fixtures";
+import { expect, expectAccessible, test } from "./fixtures";
 
 // The talk day changes the school's calendar for everyone, so it gets a server of its own; the
 // tests run in order (the first plans the day the others use).
 let own: TestServer;
-test.describe.configure({ mode: "serial" });
+// Each journey also runs axe at each of its states (one to three seconds a check on two cores).
+test.describe.configure({ mode: "serial", timeout: 60_000 });
 test.beforeAll(async () => {
   own = await startTestServer();
 });
@@ -52,6 +53,7 @@ test("the mentor plans two afternoons, a guardian moves to another sitting and c
   const counts = mentor.getByRole("table");
   await expect(counts.getByRole("row")).toHaveCount(7);
   await expect(counts.getByRole("cell", { name: "2 av 24" })).toHaveCount(6);
+  await expectAccessible(mentor, "talk board");
   const otherPupils = (await mentor.locator(".pupil-move-name").allInnerTexts()).map((t) => t.split("\n")[0]!.replace(/ 8A.*$/, "").trim()).filter((n) => n !== "Alva Lindqvist");
   expect(otherPupils).toHaveLength(11);
 
@@ -62,6 +64,7 @@ test("the mentor plans two afternoons, a guardian moves to another sitting and c
   const sara = await signedInPage(browser, "vh@demo.test", phone);
   const card = sara.getByRole("article", { name: "Samtal för Alva Lindqvist" });
   await expect(card).toBeVisible();
+  await expectAccessible(sara, "guardian home with the booking card, phone");
   const home = await sara.content();
   for (const name of otherPupils) expect(home).not.toContain(name);
 
@@ -78,6 +81,7 @@ test("the mentor plans two afternoons, a guardian moves to another sitting and c
   await expect(card.getByText("Tack! Ditt svar är sparat.")).toBeVisible();
   await expect(card.getByText("Bekräftad – du deltar på distans")).toBeVisible();
   await expect(card.locator(".lead")).toContainText(chosen);
+  await expectAccessible(sara, "booking card answered, phone");
 
   // The mentor's board shows the new place and the answer.
   await mentor.reload();
@@ -99,6 +103,7 @@ test("the mentor plans two afternoons, a guardian moves to another sitting and c
   await change.getByText("Ny tid för utvecklingssamtal för Alva Lindqvist").click();
   await expect(change).toContainText("Videolänk om du deltar på distans: https://video.example.se/solbacken");
   await expect(change).toContainText("Prova videotjänsten innan samtalet.");
+  await expectAccessible(admin, "outbox with a message open");
   const invitation = admin.getByRole("listitem").filter({ hasText: "Inbjudan till utvecklingssamtal för Alva Lindqvist" }).filter({ hasText: "till vh@demo.test" });
   await expect(invitation).toHaveCount(1);
   // Downloaded as the admin would: the link on our own page (a download another site starts is refused).
@@ -136,6 +141,7 @@ test("Alva calls the maths teacher: the teacher is told wherever she is, answers
   const mentorCard = mentor.getByRole("listitem").filter({ has: mentor.getByRole("heading", { name: "Alva Lindqvist" }) });
   await expect(mentorCard).toBeVisible();
   await expect(mentorCard).toContainText("Eleven har planen öppen");
+  await expectAccessible(mentor, "sitting board");
 
   const maths = alva.getByRole("listitem").filter({ hasText: "Matematik" });
   await maths.getByRole("button", { name: "Kalla på lärare" }).click();
@@ -145,6 +151,8 @@ test("Alva calls the maths teacher: the teacher is told wherever she is, answers
   const notices = teacher.getByRole("region", { name: "Elever som kallar på dig" });
   await expect(notices).toContainText("Alva Lindqvist kallar på dig – Matematik", { timeout: 5000 });
   await expect(notices).toContainText("Matsalen");
+  await expectAccessible(teacher, "a call on the teacher's page");
+  await expectAccessible(alva, "talk view, a teacher called");
   await expect(mentor.getByRole("region", { name: "Kallade lärare som inte svarat" })).toContainText("Alva Lindqvist kallar på läraren i Matematik", { timeout: 5000 });
 
   await notices.getByRole("button", { name: "Jag kommer" }).click();
@@ -177,10 +185,12 @@ test("the talk's clock warns when five minutes are left, and Sara's view follows
   await expect(alva.getByRole("alert").filter({ hasText: "Fem minuter kvar" })).toBeVisible();
   await alva.clock.fastForward("05:00");
   await expect(alva.getByRole("alert").filter({ hasText: "Tiden är slut." })).toBeVisible();
+  await expectAccessible(alva, "talk view after the time is up");
 
   const sara = await signedInPage(browser, "vh@demo.test", phone);
   await sara.getByRole("link", { name: "Öppna samtalet" }).click();
   await expect(sara.getByLabel("Följ Alva i planen")).toBeChecked();
+  await expectAccessible(sara, "talk view as guardian, phone");
   await alva.getByRole("button", { name: "Engelska" }).click();
   const current = sara.locator('.agenda-list [aria-current="step"]');
   await expect(current).toContainText("Engelska", { timeout: 5000 });
@@ -213,6 +223,7 @@ test("at the end of the talk the mentor locks the plan from the talk view and Al
   await signing.getByRole("button", { name: "Signera" }).click();
   await expect(signing).toContainText(/Alva Lindqvist \(elev\) – signerade/);
   await expect(mentor.getByRole("region", { name: "Signering" })).toContainText(/Alva Lindqvist \(elev\) – signerade/, { timeout: 5000 });
+  await expectAccessible(alva, "talk view after signing");
   // Both stayed in the talk view throughout.
   expect(new URL(alva.url()).pathname).toBe(talkPath);
   expect(new URL(mentor.url()).pathname).toBe(talkPath);

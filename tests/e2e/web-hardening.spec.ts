@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import type { Browser, Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, openOwnPlan, test, textOf } from "./fixtures";
+import { expect, expectAccessible, openOwnPlan, test, textOf } from "./fixtures";
 
 /**
  * The web edges in a real browser: a redirect target that Chromium would read as another site, a
@@ -48,6 +48,26 @@ test("the Content-Security-Policy lets the editor, its live connection and the p
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Alva Lindqvist");
   await page.goBack();
   await expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+});
+
+test("under the Content-Security-Policy a Tigrinya page gets its Ethiopic font and Arabic pages turn right to left, and nothing is refused", async ({ page }) => {
+  await page.addInitScript(() => {
+    const violations: string[] = [];
+    (window as unknown as { __violations: string[] }).__violations = violations;
+    document.addEventListener("securitypolicyviolation", (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+  await page.goto("/login");
+  // The page's own @font-face rules (an inline style) and the preloaded font files.
+  await page.getByRole("region", { name: "Välj språk" }).getByRole("button", { name: "ትግርኛ" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ti");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("እቶ");
+  await expect.poll(() => page.evaluate(() => document.fonts.check('16px "Noto Sans Ethiopic"', "ሀ") && [...document.fonts].some((f) => f.family.includes("Noto Sans Ethiopic") && f.status === "loaded"))).toBe(true);
+  await page.getByRole("link", { name: "ምስጢራዊ ቃልካ ረሲዕካዮ ዶ?" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("ምስጢራዊ ቃልካ ረሲዕካዮ ዶ?");
+  await page.getByRole("region", { name: "ቋንቋ ምረጽ" }).getByRole("button", { name: "العربية" }).click();
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("هل نسيت كلمة المرور؟");
   expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
 });
 
@@ -130,6 +150,7 @@ test.describe("signing", () => {
     await expect(alvaSigning).toContainText("Alva Lindqvist (elev) – har inte signerat");
     expect((sqlite.prepare("select count(*) as n from signatures").get() as { n: number }).n).toBe(signaturesBefore);
     await alvaSigning.screenshot({ path: "test-results/screenshots/signing-stale-version.png" });
+    await expectAccessible(alva, "signing refused: a newer version");
 
     // Having read it, she signs the new version.
     await alvaSigning.getByRole("button", { name: "Signera" }).click();
@@ -151,10 +172,12 @@ test.describe("signing", () => {
     await expect(password).toBeVisible();
     await expect(password).toHaveAccessibleDescription(/mer än fem minuter/);
     await signing.screenshot({ path: "test-results/screenshots/signing-password-again.png" });
+    await expectAccessible(mentor, "signing asks for the password again");
 
     await password.fill("fel");
     await signing.getByRole("button", { name: "Signera" }).click();
     await expect(signing.getByRole("alert")).toHaveText("Lösenordet stämmer inte.");
+    await expectAccessible(mentor, "signing with a wrong password");
     expect((sqlite.prepare("select count(*) as n from signatures s join people p on p.id = s.signer_id where p.email = 'mentor@demo.test'").get() as { n: number }).n).toBe(0);
     await signing.getByLabel("Ditt lösenord").fill("demo");
     await signing.getByRole("button", { name: "Signera" }).click();

@@ -4,7 +4,8 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
 import { get, postForm, signIn } from "../support/http";
-import { createTalkDay, openSchoolDatabase, postFields, type SchoolDatabase } from "../support/school";
+import { lockAndSign } from "../support/plan-journey";
+import { actionData, bookingAroundNow, createTalkDay, openSchoolDatabase, postFields, type SchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
 
 /**
@@ -31,6 +32,8 @@ const personas = {
   amina: "skyddad.vh@demo.test",
   admin: "admin@demo.test",
   admin2: "admin2@demo.test",
+  /** An interpreter of Ella's talk: no account, only the guest's link (its cookie after opening it). */
+  interpreter: null,
   anonymous: null,
 } as const;
 type Persona = keyof typeof personas;
@@ -38,7 +41,7 @@ const everyone = Object.keys(personas) as Persona[];
 
 /** What each persona is, for the table below. */
 const staff: Persona[] = ["jonas", "karin", "erik", "lund", "admin", "admin2"];
-const signedIn = everyone.filter((p) => p !== "anonymous");
+const signedIn = everyone.filter((p) => p !== "anonymous" && p !== "interpreter");
 /** Those who may read Alva's plan: herself, her guardians, her mentor and her teachers this term. */
 const alvaReaders: Persona[] = ["alva", "sara", "johan", "jonas", "karin", "erik", "lund"];
 /** Those who plan the school's talk day (see the event made below): its admin and the mentors of its groups. */
@@ -73,6 +76,7 @@ const readsPlansOf: Record<Persona, Family[]> = {
   amina: ["nora"],
   admin: [],
   admin2: [],
+  interpreter: ["ella"],
   anonymous: [],
 };
 /** Whose names each persona may see: families see their own; staff the pupils of their school, the
@@ -94,13 +98,18 @@ const seesNamesOf: Record<Persona, Family[]> = {
   amina: ["nora"],
   admin: school1,
   admin2: ["tove"],
+  interpreter: ["ella"],
   anonymous: [],
 };
 
-/** A row's statuses: `status` for the listed personas, `otherwise` for the rest (anonymous: `anonymous`). */
+/**
+ * A row's statuses: `status` for the listed personas, `otherwise` for the rest (anonymous:
+ * `anonymous`). The interpreter holds no session: everywhere but the guest's own pages they are
+ * anonymous, whatever their link opens.
+ */
 function cells(granted: Persona[], status: number, otherwise: number, anonymous = 302, more: Partial<Record<Persona, number>> = {}): Record<Persona, number> {
   return Object.fromEntries(
-    everyone.map((p) => [p, more[p] ?? (p === "anonymous" ? anonymous : granted.includes(p) ? status : otherwise)]),
+    everyone.map((p) => [p, more[p] ?? (p === "anonymous" || p === "interpreter" ? anonymous : granted.includes(p) ? status : otherwise)]),
   ) as Record<Persona, number>;
 }
 
@@ -114,7 +123,8 @@ interface Row {
   label: string;
   method: "GET" | "POST";
   path: (c: Context) => string;
-  fields?: (c: Context) => Record<string, string>;
+  /** The form posted (a list when a field repeats, as dates do). */
+  fields?: (c: Context) => Record<string, string> | Array<[string, string]>;
   expect: Record<Persona, number>;
 }
 
@@ -136,6 +146,49 @@ const rows: Row[] = [
     path: (c) => `/plans/${c.ids.alvaPlan}`,
     fields: (c) => ({ intent: "start-thread", subjectId: c.ids.maths!, body: "Matriskommentar" }),
     expect: cells(["karin"], 200, 404, 302, { alva: 403, sara: 403, johan: 403, jonas: 403, erik: 403, lund: 403 }),
+  },
+  {
+    route: "plans.$planId",
+    label: "ask Alva's maths teacher a question in her plan",
+    method: "POST",
+    path: (c) => `/plans/${c.ids.alvaPlan}`,
+    fields: (c) => ({ intent: "ask-teacher", subjectId: c.ids.maths!, body: "Matrisfråga" }),
+    expect: cells(["alva"], 200, 404, 302, { sara: 403, johan: 403, jonas: 403, karin: 403, erik: 403, lund: 403 }),
+  },
+  {
+    route: "_index",
+    label: "mark one's news as read",
+    method: "POST",
+    path: () => "/?index",
+    fields: () => ({ intent: "news-seen", upTo: new Date().toISOString() }),
+    expect: cells(signedIn, 200, 200),
+  },
+  { route: "settings", label: "one's own settings", method: "GET", path: () => "/settings", expect: cells(signedIn, 200, 200) },
+  { route: "settings", label: "turn one's own mail on", method: "POST", path: () => "/settings", fields: () => ({ intent: "mail", mail: "on" }), expect: cells(signedIn, 200, 200) },
+  {
+    route: "talks.$talkId_.evaluation",
+    label: "the evaluation of Adam's talk (his plan is signed)",
+    method: "GET",
+    path: (c) => `/talks/${c.ids.adamTalk}/evaluation`,
+    // Adam and his mentor; not his guardian (he is 18 and has not shared), not his teachers.
+    expect: cells(["adam", "erik"], 200, 404),
+  },
+  {
+    route: "talks.$talkId_.evaluation",
+    label: "answer the evaluation of Adam's talk",
+    method: "POST",
+    path: (c) => `/talks/${c.ids.adamTalk}/evaluation`,
+    // One field of the pupil's questionnaire and one of the mentor's: each takes their own.
+    fields: () => ({ led: "good", overall: "good" }),
+    expect: cells(["adam", "erik"], 200, 404),
+  },
+  { route: "talk-days.$eventId_.evaluation", label: "the talk day's evaluation results", method: "GET", path: (c) => `/talk-days/${c.ids.event}/evaluation`, expect: cells(boardViewers, 200, 404) },
+  {
+    route: "talk-days.$eventId_.evaluation[.]csv",
+    label: "the talk day's evaluation results as CSV",
+    method: "GET",
+    path: (c) => `/talk-days/${c.ids.event}/evaluation.csv`,
+    expect: cells(boardViewers, 200, 404),
   },
   { route: "plans.$planId_.log", label: "Alva's plan's log", method: "GET", path: (c) => `/plans/${c.ids.alvaPlan}/log`, expect: cells([...alvaReaders, "admin"], 200, 404) },
   { route: "events", label: "Alva's plan's event stream", method: "GET", path: (c) => `/events?plan=${c.ids.alvaPlan}`, expect: cells(alvaReaders, 200, 404) },
@@ -161,6 +214,22 @@ const rows: Row[] = [
     expect: cells(["karin"], 200, 404),
   },
   { route: "calls.$callId", label: "a call as a page", method: "GET", path: (c) => `/calls/${c.ids.call}`, expect: cells([], 404, 404, 404) },
+  {
+    route: "talks.$talkId",
+    label: "close the call in Alva's talk",
+    method: "POST",
+    path: (c) => `/talks/${c.ids.alvaTalk}`,
+    fields: (c) => ({ intent: "close-call", callId: c.ids.call! }),
+    expect: cells(["alva", "jonas"], 200, 404, 302, { sara: 403, johan: 403, karin: 403, erik: 403, lund: 403 }),
+  },
+  {
+    route: "talks.$talkId",
+    label: "restart the clock of Alva's talk (asked and answered yes)",
+    method: "POST",
+    path: (c) => `/talks/${c.ids.alvaTalk}`,
+    fields: () => ({ intent: "start", restart: "yes" }),
+    expect: cells(["alva", "jonas"], 200, 404, 302, { sara: 403, johan: 403, karin: 403, erik: 403, lund: 403 }),
+  },
   { route: "talk-days._index", label: "talk days", method: "GET", path: () => "/talk-days", expect: cells(staff, 200, 404) },
   {
     route: "talk-days._index",
@@ -202,7 +271,60 @@ const rows: Row[] = [
     fields: (c) => ({ intent: "identity", talkId: c.ids.alvaTalk!, guardianId: c.ids.sara! }),
     expect: cells(["jonas"], 200, 404),
   },
+  {
+    route: "talk-days.$eventId_.one-to-one",
+    label: "the board of the talk day's one-to-one talks",
+    method: "GET",
+    path: (c) => `/talk-days/${c.ids.event}/one-to-one`,
+    expect: cells(boardViewers, 200, 404),
+  },
+  { route: "talk-days.$eventId_.edit", label: "the form correcting the talk day", method: "GET", path: (c) => `/talk-days/${c.ids.event}/edit`, expect: cells(["admin"], 200, 404) },
+  {
+    route: "talk-days.$eventId_.edit",
+    label: "correct the talk day (to what it is: nobody is told)",
+    method: "POST",
+    path: (c) => `/talk-days/${c.ids.event}/edit`,
+    fields: (c) => [
+      ["intent", "correct"],
+      ["dates", c.ids.day!],
+      ["dates", c.ids.day2!],
+      ...Object.entries({ windowStart: "15:00", windowEnd: "18:00", sittingMinutes: "60", talkMinutes: "30", place: "Aulan", capacity: "30" }),
+    ],
+    expect: cells(["admin"], 200, 404, 302, { jonas: 403, karin: 403, erik: 403, lund: 403 }),
+  },
+  {
+    route: "talk-days.$eventId_.talks.$talkId",
+    label: "the page of Alva's talk (her interpreter)",
+    method: "GET",
+    path: (c) => `/talk-days/${c.ids.event}/talks/${c.ids.alvaTalk}`,
+    expect: cells(["admin", "jonas"], 200, 404),
+  },
+  {
+    route: "talk-days.$eventId_.talks.$talkId",
+    label: "add an interpreter to Alva's talk",
+    method: "POST",
+    path: (c) => `/talk-days/${c.ids.event}/talks/${c.ids.alvaTalk}`,
+    fields: () => ({ intent: "add-guest", name: "Tolk Testsson", language: "arabiska", phone: "070-000 00 00" }),
+    expect: cells(["admin", "jonas"], 200, 404),
+  },
+  {
+    route: "guest.$token",
+    label: "the interpreter's link to Ella's talk (the same for whoever holds it)",
+    method: "GET",
+    path: (c) => `/guest/${c.ids.ellaToken}`,
+    expect: cells(everyone, 302, 302, 302, { interpreter: 302 }),
+  },
+  { route: "guest._index", label: "the guest's view of Ella's talk", method: "GET", path: () => "/guest", expect: cells([], 404, 404, 404, { interpreter: 200 }) },
+  { route: "guest.events", label: "the guest's event stream", method: "GET", path: () => "/guest/events", expect: cells([], 404, 404, 404, { interpreter: 200 }) },
   { route: "admin_.outbox", label: "the outbox", method: "GET", path: () => "/admin/outbox", expect: cells(["admin", "admin2"], 200, 404) },
+  {
+    route: "admin_.outbox",
+    label: "send Sara's invitation again (no mail server here)",
+    method: "POST",
+    path: () => "/admin/outbox",
+    fields: (c) => ({ intent: "resend", messageId: c.ids.saraMessage! }),
+    expect: cells(["admin"], 409, 404),
+  },
   {
     route: "admin_.outbox_.$messageId.invite[.]ics",
     label: "the calendar file of Sara's invitation",
@@ -253,6 +375,7 @@ const rows: Row[] = [
   { route: "api.me.plans", label: "one's plans (API)", method: "GET", path: () => "/api/me/plans", expect: cells(signedIn, 200, 200, 401) },
   { route: "api.signing-key", label: "the public signing key", method: "GET", path: () => "/api/signing-key", expect: cells(everyone, 200, 200, 200) },
   { route: "verify", label: "the verify page", method: "GET", path: () => "/verify", expect: cells(everyone, 200, 200, 200) },
+  { route: "accessibility", label: "the accessibility statement", method: "GET", path: () => "/accessibility", expect: cells(everyone, 200, 200, 200) },
   { route: "admin_.accounts", label: "sign-in and invitations", method: "GET", path: () => "/admin/accounts", expect: cells(["admin", "admin2"], 200, 404) },
   {
     route: "admin_.accounts",
@@ -289,6 +412,9 @@ const rows: Row[] = [
   },
   { route: "plans.$planId_.record[.]json", label: "Alva's signed record (JSON)", method: "GET", path: (c) => `/plans/${c.ids.alvaPlan}/record.json`, expect: cells(alvaReaders, 200, 404) },
   { route: "plans.$planId_.record[.]pdf", label: "Alva's signed record (PDF)", method: "GET", path: (c) => `/plans/${c.ids.alvaPlan}/record.pdf`, expect: cells(alvaReaders, 200, 404) },
+  // Last: everyone's news now holds the question, the assessments, the signatures owed and the
+  // evaluations above; none of it may name another family.
+  { route: "_index", label: "home, with news of all the above", method: "GET", path: () => "/", expect: cells(signedIn, 200, 200) },
 ];
 
 let server: TestServer;
@@ -372,7 +498,8 @@ beforeAll(async () => {
   const mentorGroups = school.all<{ id: string }>(
     "select id from groups where type = 'mentor' and school_id = (select school_id from people where email = 'admin@demo.test')",
   );
-  ids.event = await createTalkDay(server.url, cookies.admin!, { groupIds: mentorGroups.map((g) => g.id), dates: [ids.day, new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 10)], capacity: "30" });
+  ids.day2 = new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 10);
+  ids.event = await createTalkDay(server.url, cookies.admin!, { groupIds: mentorGroups.map((g) => g.id), dates: [ids.day, ids.day2], capacity: "30" });
   expect((await postFields(`${server.url}/talk-days/${ids.event}`, [["intent", "invite"]], cookies.admin)).status).toBe(200);
   const talk = school.talkOf(ids.event, ids.alva)!;
   ids.alvaTalk = talk.id;
@@ -380,9 +507,20 @@ beforeAll(async () => {
   ids.saraMessage = school.one<{ id: string }>("select id from outbox_messages where to_address = 'vh@demo.test' and calendar is not null").id;
   expect((await postForm(`${server.url}/talks/${ids.alvaTalk}`, { intent: "call", subjectId: ids.maths }, cookies.alva)).status).toBe(200);
   ids.call = school.one<{ id: string }>("select id from talk_calls where talk_id = ?", ids.alvaTalk).id;
+  // Adam's talk has ended with his plan signed (by him and his mentor): its evaluation is open.
+  ids.adamTalk = school.talkOf(ids.event, school.personId("myndig@demo.test"))!.id;
+  await lockAndSign(server.url, school, ids.adamPlan!, { mentor: cookies.erik!, guardianIds: [], signers: [cookies.adam!] });
   ids.mathsDuty = school.one<{ id: string }>(
     "select d.id from teaching_duties d join groups g on g.id = d.group_id join terms t on t.id = d.term_id where g.name = '8A Matematik' and t.starts_on <= date('now') order by t.starts_on desc",
   ).id;
+  // An interpreter of Ella's talk, which is now: a one-to-one booking and a guest's link, opened.
+  ids.ella = school.personNamed("Ella", "Lund");
+  expect((await postForm(`${server.url}/talk-days/${ids.event}`, { intent: "book", pupilId: ids.ella, ...bookingAroundNow(5, 40), place: "Grupprum 2" }, cookies.admin)).status).toBe(200);
+  ids.ellaTalk = school.talkOf(ids.event, ids.ella)!.id;
+  const added = await actionData(server.url, `/talk-days/${ids.event}/talks/${ids.ellaTalk}`, { intent: "add-guest", name: "Amal Haddad", language: "arabiska", phone: "070-111 22 33" }, cookies.admin);
+  ids.ellaToken = (added.data as { link: string }).link.split("/guest/")[1]!;
+  const opened = await fetch(`${server.url}/guest/${ids.ellaToken}`, { redirect: "manual" });
+  cookies.interpreter = opened.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   ids.jonasGroup = school.groupId("8A – Jonas Ek");
   ids.mathsGroup = school.groupId("8A Matematik");
   ids.norrbyGroup = school.one<{ id: string }>("select id from groups where name = '7B – Siv Ekholm'").id;
@@ -408,7 +546,8 @@ async function request(row: Row, persona: Persona): Promise<Response> {
     // As the browser sends it from our own pages (exports refuse other sites' requests).
     return fetch(url, { redirect: "manual", headers: { "Sec-Fetch-Site": "same-origin", ...(cookie ? { Cookie: cookie } : {}) } });
   }
-  return postFields(url, Object.entries(row.fields!(context)), cookie);
+  const fields = row.fields!(context);
+  return postFields(url, Array.isArray(fields) ? fields : Object.entries(fields), cookie);
 }
 
 /** The text a page shows (an event stream: its first bytes; a PDF: nothing to read here). */
@@ -483,6 +622,34 @@ describe("who may do what, over /collab", () => {
       expect(seen).toEqual(cells(readers, 101, 404, 401));
     });
   }
+
+  it("opens Ella's live plan to her interpreter asking as a guest, read-only, and no other plan; nobody else gets a guest's admission", async () => {
+    function guestUpgrade(planId: string, cookie: string | undefined): Promise<number> {
+      return new Promise((resolve) => {
+        const socket = new WebSocket(`${server.url.replace(/^http/, "ws")}/collab/${planId}?as=guest`, { headers: cookie ? { Cookie: cookie } : {} });
+        socket.on("open", () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.on("unexpected-response", (_request, response) => {
+          resolve(response.statusCode ?? 0);
+          socket.terminate();
+        });
+        socket.on("error", () => undefined);
+      });
+    }
+    for (const family of Object.keys(families) as Family[]) {
+      const seen: Record<string, number> = {};
+      for (const persona of everyone) seen[persona] = await guestUpgrade(context.ids[`${family}Plan`]!, cookies[persona]);
+      expect(seen, family).toEqual(cells([], 101, 404, 404, family === "ella" ? { interpreter: 101 } : {}));
+    }
+    const guest = connectToPlan(server.url, context.ids.ellaPlan!, cookies.interpreter!, { asGuest: true });
+    clients.push(guest);
+    await guest.synced();
+    expect(sectionText(guest.doc, "about")).toContain(families.ella.marker);
+    typeInto(guest.doc, "goals", " skrivet av tolken");
+    await expect.poll(() => guest.closeCodes).toContain(4403);
+  });
 
   it("takes nothing from a reader of Wilma's plan: each is closed (4403) and nothing they sent is stored", async () => {
     const planId = context.ids.wilmaPlan!;

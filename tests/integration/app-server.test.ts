@@ -207,6 +207,14 @@ describe("language", () => {
     expect(swedish).toContain(">E-post<");
   });
 
+  it("renders Arabic and Persian right to left, the other languages left to right", async () => {
+    for (const [locale, dir] of [["ar", "rtl"], ["fa", "rtl"], ["so", "ltr"], ["ti", "ltr"], ["uk", "ltr"]] as const) {
+      const cookie = cookieFrom(await postForm(`${server.url}/language`, { locale, redirectTo: "/login" }));
+      const page = await (await get(`${server.url}/login`, cookie)).text();
+      expect(page).toContain(`<html lang="${locale}" dir="${dir}"`);
+    }
+  });
+
   it("refuses an unsupported language with 400", async () => {
     const response = await postForm(`${server.url}/language`, { locale: "xx" });
     expect(response.status).toBe(400);

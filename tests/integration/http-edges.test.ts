@@ -386,6 +386,22 @@ describe("headers", () => {
     expect(built.headers.get("cache-control")).toContain("immutable");
   });
 
+  it("keeps a browser's connection open across requests without a body (and closes it only after refusing an unread one)", async () => {
+    const cookie = await signIn(server.url, "elev@demo.test");
+    for (const path of ["/healthz", "/", "/login"]) {
+      const answer = await rawRequest(`${server.url}${path}`, { headers: { Cookie: cookie } });
+      expect(answer.headers.connection, path).toBe("keep-alive");
+    }
+    const refused = await rawRequest(`${server.url}/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(64 * 1024 * 1024) },
+      body: "email=x",
+      partialBody: true,
+    });
+    expect(refused.status).toBe(413);
+    expect(refused.headers.connection).toBe("close");
+  });
+
   it("sends HSTS when the public address is https (behind a TLS proxy, whatever the mode)", async () => {
     expect((await get(`${server.url}/login`)).headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
   });

@@ -141,8 +141,10 @@ describe("signing in", () => {
     const location = new URL(response.headers.get("location")!);
     expect(location.origin).toBe(staffIdp.issuer);
     expect([...location.searchParams.keys()].sort()).toEqual(
-      ["client_id", "code_challenge", "code_challenge_method", "nonce", "redirect_uri", "response_type", "scope", "state"].sort(),
+      ["client_id", "code_challenge", "code_challenge_method", "nonce", "redirect_uri", "response_type", "scope", "state", "ui_locales"].sort(),
     );
+    // The page's language, for the provider's own pages.
+    expect(location.searchParams.get("ui_locales")).toBe("sv");
     expect(location.searchParams.get("code_challenge_method")).toBe("S256");
     expect(location.searchParams.get("redirect_uri")).toBe(`${server.url}/auth/staff/callback`);
   });
@@ -166,6 +168,24 @@ describe("signing in", () => {
   it("signs a guardian in through the e-identification broker, matched by the SS12000 person id", async () => {
     const jar = await signInThrough("guardian", "sara");
     expect(heading(await (await jar.fetch(`${server.url}/`)).text())).toBe("Hej Sara!");
+  });
+
+  it("a guardian who chose Arabic on the sign-in page is shown the broker in Arabic, lands in Arabic, and keeps Arabic on her account", async () => {
+    const jar = new CookieJar();
+    expect((await jar.post(`${server.url}/language`, { locale: "ar", redirectTo: "/login" })).status).toBe(302);
+    const authorization = await start(jar, "guardian");
+    expect(new URL(authorization).searchParams.get("ui_locales")).toBe("ar");
+    try {
+      const done = await jar.fetch(await authorizeAtProvider(jar, authorization, login(guardianAccounts, "sara")));
+      expect(done.status).toBe(302);
+      const home = await (await jar.fetch(`${server.url}/`)).text();
+      expect(home).toMatch(/<html lang="ar" dir="rtl"/);
+      expect(heading(home)).toBe("مرحبًا \u2068Sara\u2069!");
+      // Mails and calendar files follow the account's language from now on.
+      expect(db.prepare("select preferred_locale as locale from people where email = 'vh@demo.test'").get()).toEqual({ locale: "ar" });
+    } finally {
+      db.prepare("update people set preferred_locale = null where email = 'vh@demo.test'").run();
+    }
   });
 
   it("never sends the browser back anywhere but a path on this site", async () => {

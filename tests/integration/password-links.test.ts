@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieFrom, get, postForm, requestWithHost, signIn } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { startTestSmtp, type ReceivedMail, type TestSmtp } from "../support/smtp";
 
 /**
  * Passwords for small schools and the demo: switched on per role, invitation links from the
@@ -75,6 +74,9 @@ describe("without SMTP: links reach people through the admin's outbox", () => {
     expect(mail!.body).toMatch(/^Hello Karin!/);
     expect(mail!.body).toContain("Solbackeskolan has invited you");
     expect(mail!.body).toContain("valid for one hour");
+    // Like talk mail: how to choose another language, in hers, and every language named in itself.
+    expect(mail!.body).toContain(`Would you like these messages in another language? Sign in at ${PUBLIC_URL}`);
+    expect(mail!.body).toContain("Svenska · English · العربية · Soomaali · ትግርኛ · فارسی / دری · Українська");
     expect(mail!.body).not.toContain("evil.example");
     const link = linkIn(mail!.body)!;
     expect(link[0].startsWith(`${PUBLIC_URL}/password/set?token=`)).toBe(true);
@@ -108,8 +110,9 @@ describe("without SMTP: links reach people through the admin's outbox", () => {
     const done = await postForm(`${server.url}/password/set?token=${token}`, { token, password: "fyra ord som minns", repeat: "fyra ord som minns" });
     expect(done.status).toBe(302);
     expect(done.headers.get("location")).toBe("/");
+    // Signed in by the link, the page takes the account's language (she reads English).
     const home = await get(`${server.url}/`, cookieFrom(done));
-    expect(heading(await home.text())).toBe("Hej Karin!");
+    expect(heading(await home.text())).toBe("Hello Karin!");
 
     const again = await get(`${server.url}/password/set?token=${token}`);
     expect(again.status).toBe(410);
@@ -222,31 +225,19 @@ describe("without SMTP: links reach people through the admin's outbox", () => {
 });
 
 describe("with SMTP and password sign-in for staff and guardians only", () => {
-  let smtp: SMTPServer;
+  let smtp: TestSmtp;
   let server: TestServer;
   let db: Database.Database;
-  const received: Array<{ to: string[]; raw: string }> = [];
+  let received: ReceivedMail[];
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-        stream.on("end", () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    smtp = await startTestSmtp();
+    received = smtp.received;
     server = await startTestServer({
       env: {
         PUBLIC_URL,
         PASSWORD_SIGN_IN: "staff,guardian",
-        SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+        SMTP_URL: smtp.url,
         MAIL_FROM: "no-reply@solbacken.demo.test",
       },
     });
@@ -257,7 +248,7 @@ describe("with SMTP and password sign-in for staff and guardians only", () => {
     db?.close();
     await server?.stop();
     server?.cleanup();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
 
   it("the password form refuses a pupil with a clear message, and still signs in staff and guardians", async () => {
@@ -278,7 +269,7 @@ describe("with SMTP and password sign-in for staff and guardians only", () => {
     const klass = (db.prepare("select g.id from groups g join group_members m on m.group_id = g.id where m.pupil_id = ? and g.type = 'class'").get(alva) as { id: string }).id;
     const page = text(await (await get(`${server.url}/admin/accounts?class=${klass}`, admin)).text());
     expect(page).toMatch(/Alva Lindqvist Loggar inte in med lösenord/);
-    expect(page).toMatch(/Lösenord: personal, vårdnadshavare/);
+    expect(page).toMatch(/Lösenord: personal och vårdnadshavare/);
 
     const invited = await postForm(`${server.url}/admin/accounts`, { intent: "invite", personId: alva }, admin);
     expect(text(await invited.text())).toContain("0 inbjudningar skickade.");

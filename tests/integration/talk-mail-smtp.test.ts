@@ -1,9 +1,8 @@
-import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { postForm, signInEach } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { startTestSmtp, type ReceivedMail, type TestSmtp } from "../support/smtp";
 
 /**
  * With SMTP_URL set, invitations leave through SMTP: a real SMTP server (smtp-server, the
@@ -11,45 +10,22 @@ import { startTestServer, type TestServer } from "../support/server";
  * them sent.
  */
 
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-let smtp: SMTPServer;
+let smtp: TestSmtp;
 let server: TestServer;
-const received: Received[] = [];
+let received: ReceivedMail[];
 let cookies: Record<string, string>;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const port = (smtp.server.address() as AddressInfo).port;
-  server = await startTestServer({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: "samtal@solbacken.demo.test" } });
+  smtp = await startTestSmtp();
+  received = smtp.received;
+  server = await startTestServer({ env: { SMTP_URL: smtp.url, MAIL_FROM: "samtal@solbacken.demo.test" } });
   cookies = await signInEach(server.url, { mentor: "mentor@demo.test", admin: "admin@demo.test" });
 });
 
 afterAll(async () => {
   await server?.stop();
   server?.cleanup();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 it("sends the invitations through SMTP, each with its .ics, and marks them sent", async () => {

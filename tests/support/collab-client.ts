@@ -4,12 +4,18 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
 /**
- * A real y-websocket client in Node that signs its upgrade with a session cookie. With `acks`, it
- * asks for the server's `Stored` acknowledgements (DOCUMENT-SHAPE.md) and records, for each sync
- * reply or update it sends, what `snapshot` returned just then — so a test can tell exactly what
- * the server has acknowledged (`acknowledged()`), as the browser does.
+ * A real y-websocket client in Node that signs its upgrade with a session cookie (or, `asGuest`,
+ * asks for a guest's admission by the guest's cookie). With `acks`, it asks for the server's
+ * `Stored` acknowledgements (DOCUMENT-SHAPE.md) and records, for each sync reply or update it
+ * sends, what `snapshot` returned just then — so a test can tell exactly what the server has
+ * acknowledged (`acknowledged()`), as the browser does.
  */
-export function connectToPlan(baseUrl: string, planId: string, cookie: string | null, options: { acks?: boolean; snapshot?: (doc: Y.Doc) => string } = {}) {
+export function connectToPlan(
+  baseUrl: string,
+  planId: string,
+  cookie: string | null,
+  options: { acks?: boolean; snapshot?: (doc: Y.Doc) => string; asGuest?: boolean } = {},
+) {
   const doc = new Y.Doc();
   /** What `snapshot` said at each write sent on the current socket (index 0: before any). */
   let sentSnapshots: string[] = [];
@@ -29,7 +35,8 @@ export function connectToPlan(baseUrl: string, planId: string, cookie: string | 
     disableBc: true,
     // Tests assert behaviour, not timing: reconnect quickly.
     maxBackoffTime: 200,
-    ...(options.acks ? { params: { acks: "1" } } : {}),
+    // Acknowledgements on request; a guest's view asks for a guest's admission (see server/collab).
+    params: { ...(options.acks ? { acks: "1" } : {}), ...(options.asGuest ? { as: "guest" } : {}) },
   });
   let acks = 0;
   if (options.acks) {

@@ -43,27 +43,66 @@ export function postFields(url: string, fields: Array<[string, string]>, cookie?
   });
 }
 
+const stockholmParts = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/Stockholm",
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/** Stockholm's date and time ("YYYY-MM-DD", "HH:mm") `minutes` from now: talk times are stored so. */
+export function stockholmAt(minutes: number): { date: string; time: string } {
+  const p = Object.fromEntries(stockholmParts.formatToParts(new Date(Date.now() + minutes * 60_000)).map((x) => [x.type, x.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+}
+
+/**
+ * A one-to-one booking's times around now, on one day: from `before` minutes ago to `after` minutes
+ * from now, clamped to today's 00:00–23:59 (a booking cannot cross midnight).
+ */
+export function bookingAroundNow(before: number, after: number): { date: string; from: string; to: string } {
+  const start = stockholmAt(-before);
+  const end = stockholmAt(after);
+  const today = stockholmAt(0).date;
+  return { date: today, from: start.date === today ? start.time : "00:00", to: end.date === today ? end.time : "23:59" };
+}
+
 /** A day `days` from now as YYYY-MM-DD. */
 export function dayFromNow(days: number): string {
   return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
-/** Creates a talk day through the real form (one day, 15–18, sittings of an hour) and returns its id. */
+/** Creates a talk day through the real form (one day, 15–18, sittings of an hour unless told) and returns its id. */
 export async function createTalkDay(
   baseUrl: string,
   cookie: string,
-  input: { groupIds: string[]; dates?: string[]; capacity?: string; place?: string; videoUrl?: string },
+  input: {
+    groupIds: string[];
+    dates?: string[];
+    capacity?: string;
+    place?: string;
+    videoUrl?: string;
+    phoneNumber?: string;
+    windowStart?: string;
+    windowEnd?: string;
+    sittingMinutes?: string;
+    talkMinutes?: string;
+  },
 ): Promise<string> {
   const response = await postFields(
     `${baseUrl}/talk-days`,
     [
       ...(input.dates ?? [dayFromNow(14)]).map((d): [string, string] => ["dates", d]),
-      ["windowStart", "15:00"],
-      ["windowEnd", "18:00"],
-      ["sittingMinutes", "60"],
-      ["talkMinutes", "30"],
+      ["windowStart", input.windowStart ?? "15:00"],
+      ["windowEnd", input.windowEnd ?? "18:00"],
+      ["sittingMinutes", input.sittingMinutes ?? "60"],
+      ["talkMinutes", input.talkMinutes ?? "30"],
       ["place", input.place ?? "Aulan"],
       ["videoUrl", input.videoUrl ?? ""],
+      ["phoneNumber", input.phoneNumber ?? ""],
       ["capacity", input.capacity ?? "24"],
       ...input.groupIds.map((g): [string, string] => ["groupIds", g]),
     ],
@@ -84,4 +123,23 @@ export async function loaderData(baseUrl: string, path: string, cookie: string):
   const decoded = await decode(response.body!);
   await decoded.done;
   return decoded.value as Record<string, { data?: unknown }>;
+}
+
+/**
+ * Posts a form as the browser's single-fetch request does (`/path.data`) and decodes the action's
+ * answer: the status and what the action returned.
+ */
+export async function actionData(baseUrl: string, path: string, fields: Record<string, string>, cookie?: string): Promise<{ status: number; data: unknown }> {
+  const response = await postFields(`${baseUrl}${path}.data`, Object.entries(fields), cookie);
+  const text = await response.text();
+  // A thrown Response (a gate's 404) comes back as plain text, not as encoded data.
+  let value: unknown = text;
+  try {
+    const decoded = await decode(new Response(text).body!);
+    await decoded.done;
+    value = decoded.value;
+  } catch {
+    // not encoded: keep the text
+  }
+  return { status: response.status, data: value && typeof value === "object" && "data" in value ? (value as { data: unknown }).data : value };
 }

@@ -237,7 +237,8 @@ try {
     await mentor.screenshot({ path: `${out}/talk-sitting-board-desktop.png`, fullPage: true });
     // The maths teacher reads the talk in English (the language is kept per person).
     await teacher.goto(alva.url());
-    await teacher.getByRole("button", { name: "In English" }).click();
+    await teacher.locator(".language-menu summary").click();
+    await teacher.getByRole("button", { name: "English" }).click();
     await teacher.getByRole("heading", { name: /Development talk/ }).waitFor();
     await teacher.screenshot({ path: `${out}/talk-view-teacher-en-desktop.png` });
     await Promise.all([mentor, sara, admin, alva, teacher, guardianTalk].map((p) => p.context().close()));

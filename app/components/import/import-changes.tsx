@@ -1,6 +1,9 @@
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import type { FieldChange, ImportChanges, PersonChange } from "~/services/roster-import/plan.server";
+import { formatDate, formatList, fullName } from "~/utils/format";
+import { subjectName } from "~/utils/subject-name";
+import { useLocale } from "~/utils/use-locale";
 import { problemPlace, say } from "./import-problems";
 
 /** Stands for a person with protected identity in another person's changes (plan.server's MASKED_PERSON). */
@@ -33,11 +36,12 @@ function FieldLine({ change, masked }: { change: FieldChange; masked: boolean })
 
 function PersonRow({ person }: { person: PersonChange }) {
   const { t } = useTranslation();
+  const locale = useLocale();
   return (
     <li className="import-person">
       <p>
-        <strong>{person.protected ? t("import.protectedPerson") : `${person.givenName} ${person.familyName}`}</strong>{" "}
-        <span className="small muted">{person.roles.map((r) => t(`import.role.${r}`)).join(", ")}</span>
+        <strong>{person.protected ? t("import.protectedPerson") : fullName(person)}</strong>{" "}
+        <span className="small muted">{formatList(person.roles.map((r) => t(`import.role.${r}`)), locale)}</span>
       </p>
       {person.fields.length > 0 ? (
         <ul className="small import-fields">
@@ -53,6 +57,7 @@ function PersonRow({ person }: { person: PersonChange }) {
 /** What an import changes (or changed): the counts, each person with the fields that change, groups, terms and subjects, what is left out. */
 export function ImportChangesView({ changes }: { changes: ImportChanges }) {
   const { t } = useTranslation();
+  const locale = useLocale();
   return (
     <>
       {changes.school.created ? <p>{t("import.created")}</p> : null}
@@ -137,12 +142,12 @@ export function ImportChangesView({ changes }: { changes: ImportChanges }) {
           <ul className="plain-list">
             {changes.terms.map((term) => (
               <li key={term.key}>
-                {say(t, `terms.${term.key.slice(0, 2)}`, { year: term.key.slice(2) })}: {t("terms.range", { start: term.startsOn, end: term.endsOn })} <span className="small muted">· {t(`import.change.${term.change}`)}</span>
+                {say(t, `terms.${term.key.slice(0, 2)}`, { year: term.key.slice(2) })}: {t("terms.range", { start: formatDate(term.startsOn, locale), end: formatDate(term.endsOn, locale) })} <span className="small muted">· {t(`import.change.${term.change}`)}</span>
               </li>
             ))}
             {changes.subjects.map((s) => (
               <li key={`${s.code}-${s.languageCode ?? ""}`}>
-                {s.nameSv} <code>{s.code}</code> <span className="small muted">· {t(`import.change.${s.change}`)}</span>
+                {subjectName({ ...s, nameEn: s.nameEn ?? s.nameSv }, locale, t)} <code>{s.code}</code> <span className="small muted">· {t(`import.change.${s.change}`)}</span>
               </li>
             ))}
           </ul>

@@ -1,5 +1,6 @@
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
+import { translateError } from "~/utils/errors";
 
 export interface Problem {
   where: string;
@@ -32,5 +33,16 @@ export function ImportProblems({ problems }: { problems: Problem[] }) {
         ))}
       </ol>
     </div>
+  );
+}
+
+/** Why an import or its application was refused: its problems, or one message. */
+export function ImportRefusal({ refusal }: { refusal: { message: string; problems?: Problem[] } }) {
+  const { t } = useTranslation();
+  if (refusal.problems) return <ImportProblems problems={refusal.problems} />;
+  return (
+    <p className="alert alert-error" role="alert">
+      {translateError(t, refusal.message)}
+    </p>
   );
 }

@@ -12,18 +12,29 @@ export type PlanThreadData = PlanThread;
 
 export interface CommentRightsData {
   startInSubjects: string[];
+  /** Subjects the pupil may ask her teachers about (her own plan, a subject with a teacher). */
+  askInSubjects: string[];
+  /** Who a question in each subject goes to. */
+  askTeachers: Record<string, string[]>;
   canReply: boolean;
   canMarkStaffOnly: boolean;
 }
 
-/** A passage a teacher has selected in a section's text, about to become a thread. */
+/**
+ * A passage selected in a section's text, about to become a thread: a teacher's comment, or the
+ * pupil's question to the subject's teachers.
+ */
 export interface PendingPassage {
   fragment: string;
   subjectId: string;
   start: string;
   end: string;
   quote: string;
+  purpose: "comment" | "ask";
 }
+
+/** What a subject section is starting a thread about, without a passage. */
+export type Composing = "assessment" | "reflection" | null;
 
 interface PlanCommentsState {
   threads: PlanThreadData[];
@@ -80,16 +91,30 @@ export function AssessmentCommentButton({ subjectId, onOpen }: { subjectId: stri
   );
 }
 
+/** The pupil's "Fråga läraren" under her reflection: a question about all of it. */
+export function AskTeacherButton({ subjectId, subjectName, onOpen }: { subjectId: string; subjectName: string; onOpen(): void }) {
+  const { t } = useTranslation();
+  const { rights } = usePlanComments();
+  if (!rights.askInSubjects.includes(subjectId)) return null;
+  return (
+    <div className="actions ask-teacher">
+      <button type="button" className="button-secondary button-small" aria-label={t("comments.ask.buttonLabel", { subject: subjectName })} onClick={onOpen}>
+        {t("comments.ask.button")}
+      </button>
+    </div>
+  );
+}
+
 /** A subject section's threads: the new-thread form when one is being started, then the threads. */
 export function SectionComments({
   subjectId,
   fragment,
-  composingOnAssessment,
+  composing,
   onCloseComposer,
 }: {
   subjectId: string;
   fragment: string;
-  composingOnAssessment: boolean;
+  composing: Composing;
   onCloseComposer(): void;
 }) {
   const { t } = useTranslation();
@@ -101,12 +126,22 @@ export function SectionComments({
   const passageHere = passage?.fragment === fragment ? passage : null;
 
   return (
-    <section className="comments" aria-labelledby={headingId}>
+    // Not a landmark of its own: every subject has one, inside the subject's own region.
+    <div className="comments">
       <h3 id={headingId}>
         {t("comments.heading")}
         {open.length > 0 ? <span className="badge badge-count">{t("comments.open", { count: open.length })}</span> : null}
       </h3>
-      {composingOnAssessment || passageHere ? (
+      {passageHere?.purpose === "ask" || (composing === "reflection" && !passageHere) ? (
+        <AskTeacherForm
+          subjectId={subjectId}
+          passage={passageHere}
+          onDone={() => {
+            onCloseComposer();
+            setPassage(null);
+          }}
+        />
+      ) : composing === "assessment" || passageHere ? (
         <NewThreadForm
           subjectId={subjectId}
           passage={passageHere}
@@ -116,7 +151,7 @@ export function SectionComments({
           }}
         />
       ) : null}
-      {mine.length === 0 && !composingOnAssessment && !passageHere ? <p className="small muted">{t("comments.none")}</p> : null}
+      {mine.length === 0 && !composing && !passageHere ? <p className="small muted">{t("comments.none")}</p> : null}
       {open.map((thread) => (
         <Thread key={thread.id} thread={thread} />
       ))}
@@ -128,7 +163,7 @@ export function SectionComments({
           ))}
         </details>
       ) : null}
-    </section>
+    </div>
   );
 }
 
@@ -184,6 +219,61 @@ function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; pass
   );
 }
 
+/**
+ * The pupil's question to the subject's teachers, about her whole reflection or a passage of it.
+ * Never staff-only (the form has no such choice, and the server takes none); it says who it goes to
+ * and who will read it.
+ */
+function AskTeacherForm({ subjectId, passage, onDone }: { subjectId: string; passage: PendingPassage | null; onDone(): void }) {
+  const planAction = usePlanAction();
+  const { t } = useTranslation();
+  const { rights } = usePlanComments();
+  const fetcher = useFetcher<ActionResult>();
+  const bodyId = useId();
+  const errorId = useId();
+  const submitted = useRef(false);
+  useEffect(() => {
+    if (fetcher.state === "idle" && submitted.current && fetcher.data?.ok) onDone();
+  }, [fetcher.state, fetcher.data, onDone]);
+  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.message) : null;
+  const teachers = rights.askTeachers[subjectId] ?? [];
+
+  return (
+    <fetcher.Form method="post" action={planAction} className="thread-form card-inset ask-form" aria-label={t("comments.ask.formLabel")} onSubmit={() => (submitted.current = true)}>
+      <input type="hidden" name="intent" value="ask-teacher" />
+      <input type="hidden" name="subjectId" value={subjectId} />
+      {passage ? (
+        <>
+          <input type="hidden" name="anchorStart" value={passage.start} />
+          <input type="hidden" name="anchorEnd" value={passage.end} />
+          <input type="hidden" name="quote" value={passage.quote} />
+          <p className="small">
+            {t("comments.ask.aboutPassage")} <q className="thread-quote">{passage.quote}</q>
+          </p>
+        </>
+      ) : (
+        <p className="small">{t("comments.ask.aboutReflection")}</p>
+      )}
+      <label htmlFor={bodyId}>{t("comments.ask.body")}</label>
+      <textarea id={bodyId} name="body" rows={3} required maxLength={2000} autoFocus aria-describedby={`${errorId} ${bodyId}-who`} aria-invalid={error ? true : undefined} />
+      <div id={errorId} className="field-error" aria-live="polite">
+        {error ? <p>{translateError(t, error)}</p> : null}
+      </div>
+      <p id={`${bodyId}-who`} className="small muted">
+        {t("comments.ask.goesTo", { count: teachers.length, names: teachers.join(", ") })} {t("comments.ask.whoSees")}
+      </p>
+      <div className="actions">
+        <button type="submit" className="button-primary button-small" disabled={fetcher.state !== "idle"}>
+          {t("comments.ask.send")}
+        </button>
+        <button type="button" className="button-secondary button-small" onClick={onDone}>
+          {t("comments.cancel")}
+        </button>
+      </div>
+    </fetcher.Form>
+  );
+}
+
 function Thread({ thread }: { thread: PlanThreadData }) {
   const planAction = usePlanAction();
   const { t } = useTranslation();
@@ -197,7 +287,7 @@ function Thread({ thread }: { thread: PlanThreadData }) {
     <article id={`thread-${thread.id}`} className={`thread thread-${thread.status}`} aria-labelledby={headingId} data-thread={thread.id}>
       <header className="thread-header">
         <h4 id={headingId} className="thread-about">
-          {thread.anchorKind === "assessment" ? t("comments.about.assessment") : t("comments.about.text")}
+          {t(`comments.about.${thread.anchorKind}`)}
           {thread.quote ? (
             <>
               {": "}
@@ -206,6 +296,7 @@ function Thread({ thread }: { thread: PlanThreadData }) {
           ) : null}
         </h4>
         <span className="thread-badges">
+          {thread.askedByPupil ? <span className="badge badge-question">{t("comments.askedBadge")}</span> : null}
           {thread.staffOnly ? <span className="badge badge-staff">{t("comments.staffOnlyBadge")}</span> : null}
           {thread.status === "resolved" ? <span className="badge">{t("comments.resolved")}</span> : null}
         </span>
@@ -276,7 +367,9 @@ function CommentItem({ comment }: { comment: PlanThreadData["comments"][number] 
         </fetcher.Form>
       ) : (
         <>
-          <p className="comment-body">{comment.body}</p>
+          <p className="comment-body" dir="auto">
+            {comment.body}
+          </p>
           {comment.canEdit ? (
             <button type="button" className="button-link small" onClick={() => setEditing(true)}>
               {t("comments.edit")}

@@ -2,15 +2,16 @@ import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
-import { AssessmentCommentButton, SectionComments, useOpenThreadCount } from "./plan-comments";
+import { AskTeacherButton, AssessmentCommentButton, SectionComments, useOpenThreadCount, type Composing } from "./plan-comments";
+import { scaleStepName, subjectName } from "~/utils/subject-name";
 
 export interface PlanSectionData {
   fragment: string;
   kind: "about" | "subject" | "goals" | "pupilActions" | "schoolActions" | "guardianActions";
-  subject: { id: string; code: string; nameSv: string; nameEn: string } | null;
+  subject: { id: string; code: string; languageCode: string | null; nameSv: string; nameEn: string } | null;
   teachers: Array<{ id: string; givenName: string; familyName: string }>;
   assessment: {
-    level: { sv: string; en: string } | null;
+    level: { key: string; sv: string; en: string } | null;
     scaleKind: "grades" | "knowledge";
     written: string;
     updatedAt: string;
@@ -32,23 +33,25 @@ interface Props {
   /** Marks the plan whose live connection the browser opens before hydration (entry.client). */
   livePlanId?: string;
   /** What the browser keeps of that plan (see app/editor/device-copy.client.ts). */
-  deviceCopy?: { name: string; keep: boolean };
+  deviceCopy?: { name: string; keep: boolean } | null;
   sections: PlanSectionData[];
   /** The text of a section: a live editor in the browser, a notice before it has loaded. */
   renderEditor(slot: EditorSlot): ReactNode;
   /** Connection state and presence, beside the contents. */
   aside: ReactNode;
+  /** Shown beside *Mina mål*: last term's goals and promises (next term from this one). */
+  besideGoals?: ReactNode;
 }
 
 /**
  * The plan's fixed structure — headings, assessments, prompts — rendered from SQL around the
  * pupil's text. None of it is in the shared document, so no client can change it.
  */
-export function PlanDocument({ livePlanId, deviceCopy, sections, renderEditor, aside }: Props) {
+export function PlanDocument({ livePlanId, deviceCopy, sections, renderEditor, aside, besideGoals }: Props) {
   const { t } = useTranslation();
   const locale = useLocale();
   const titleOf = (section: PlanSectionData) =>
-    section.subject ? (locale === "sv" ? section.subject.nameSv : section.subject.nameEn) : t(`plan.sections.${section.kind as Exclude<PlanSectionData["kind"], "subject">}`);
+    section.subject ? subjectName(section.subject, locale, t) : t(`plan.sections.${section.kind as Exclude<PlanSectionData["kind"], "subject">}`);
   const anchor = (section: PlanSectionData) => `section-${section.fragment}`;
 
   return (
@@ -76,6 +79,19 @@ export function PlanDocument({ livePlanId, deviceCopy, sections, renderEditor, a
               <h2 id={headingId}>{title}</h2>
               {section.kind === "subject" && section.subject ? (
                 <SubjectSectionBody section={section} order={order} subjectId={section.subject.id} title={title} renderEditor={renderEditor} />
+              ) : section.kind === "goals" && besideGoals ? (
+                <div className="goals-with-previous">
+                  {besideGoals}
+                  <div>
+                    <p className="prompt muted">{t(`plan.prompts.${section.kind}`)}</p>
+                    {renderEditor({
+                      fragment: section.fragment,
+                      order,
+                      label: t("plan.editorLabel", { section: title }),
+                      placeholder: t(`plan.prompts.${section.kind}`),
+                    })}
+                  </div>
+                </div>
               ) : (
                 <>
                   <p className="prompt muted">{t(`plan.prompts.${section.kind}`)}</p>
@@ -117,26 +133,26 @@ function SubjectSectionBody({
 }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const [composing, setComposing] = useState(false);
+  const [composing, setComposing] = useState<Composing>(null);
   const assessment = section.assessment;
   return (
     <>
       <div className="assessment" role="group" aria-label={t("plan.assessment.heading")} data-subject={subjectId}>
         <div className="assessment-header">
           <h3>{t("plan.assessment.heading")}</h3>
-          <AssessmentCommentButton subjectId={subjectId} onOpen={() => setComposing(true)} />
+          <AssessmentCommentButton subjectId={subjectId} onOpen={() => setComposing("assessment")} />
         </div>
         {assessment && (assessment.level || assessment.written) ? (
           <>
             {assessment.level ? (
               <p className="assessment-level">
                 <span className="muted">{t(`plan.assessment.level.${assessment.scaleKind}`)}:</span>{" "}
-                <strong>{locale === "sv" ? assessment.level.sv : assessment.level.en}</strong>
+                <strong>{scaleStepName(assessment.level, locale, t)}</strong>
               </p>
             ) : null}
             {assessment.written ? (
               <p className="assessment-written">
-                <span className="muted">{t("plan.assessment.written")}:</span> {assessment.written}
+                <span className="muted">{t("plan.assessment.written")}:</span> <bdi>{assessment.written}</bdi>
               </p>
             ) : null}
             <p className="small muted">
@@ -158,7 +174,8 @@ function SubjectSectionBody({
         placeholder: t("plan.prompts.subject"),
         subjectId,
       })}
-      <SectionComments subjectId={subjectId} fragment={section.fragment} composingOnAssessment={composing} onCloseComposer={() => setComposing(false)} />
+      <AskTeacherButton subjectId={subjectId} subjectName={title} onOpen={() => setComposing("reflection")} />
+      <SectionComments subjectId={subjectId} fragment={section.fragment} composing={composing} onCloseComposer={() => setComposing(null)} />
     </>
   );
 }

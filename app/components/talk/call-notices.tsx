@@ -2,8 +2,9 @@ import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { TeacherCall } from "~/services/talk-live.server";
-import { formatDate, formatTime, fullName } from "~/utils/format";
+import { formatTalkTime, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import { subjectName } from "~/utils/subject-name";
 
 type Call = TeacherCall;
 
@@ -45,11 +46,13 @@ export function CallNotices({ calls }: { calls: Call[] }) {
       <h2 id="call-notices-heading" className="visually-hidden">
         {t("talks.call.noticesHeading")}
       </h2>
-      <ul role="status">
-        {calls.map((call) => (
-          <CallNotice key={call.id} call={call} />
-        ))}
-      </ul>
+      <div role="status">
+        <ul>
+          {calls.map((call) => (
+            <CallNotice key={call.id} call={call} />
+          ))}
+        </ul>
+      </div>
     </section>
   );
 }
@@ -58,7 +61,7 @@ function CallNotice({ call }: { call: Call }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const fetcher = useFetcher();
-  const subject = locale === "sv" ? call.subject.nameSv : call.subject.nameEn;
+  const subject = subjectName(call.subject, locale, t);
   const acknowledged = call.acknowledged || fetcher.state !== "idle";
   return (
     <li className={`call-notice${acknowledged ? " call-notice-done" : ""}`}>
@@ -67,7 +70,7 @@ function CallNotice({ call }: { call: Call }) {
         <span className="small">({formatTime(new Date(call.calledAt), locale)})</span>
       </p>
       <p className="small">
-        {formatDate(call.startsAt.slice(0, 10), locale)} {call.startsAt.slice(11)}–{call.endsAt.slice(11)} · {call.place}
+        {t("talks.when", formatTalkTime(call.startsAt, call.endsAt, locale))} · {call.place}
         {call.videoUrl ? (
           <>
             {" · "}

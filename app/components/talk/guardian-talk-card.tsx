@@ -2,7 +2,7 @@ import { Link, useFetcher } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { GuardianTalk } from "~/services/talk-days.server";
-import { formatDate, fullName } from "~/utils/format";
+import { formatTalkTime, formatTimeRange, formatWeekdayDate, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 
 type Result = { ok: true; intent: string } | { ok: false; error: string };
@@ -16,7 +16,7 @@ export function GuardianTalkCard({ talk, answered }: { talk: GuardianTalk; answe
   const result = fetcher.data ?? answered;
   const [interpreter, setInterpreter] = useState(talk.reply.interpreterLanguage !== null);
   const headingId = `talk-${talk.talkId}-heading`;
-  const when = (s: { startsAt: string; endsAt: string }) => `${formatDate(s.startsAt.slice(0, 10), locale)} ${s.startsAt.slice(11)}–${s.endsAt.slice(11)}`;
+  const when = (s: { startsAt: string; endsAt: string }) => t("talks.when", formatTalkTime(s.startsAt, s.endsAt, locale));
   const error = result && !result.ok ? result.error : null;
 
   if (talk.planning) return <PlanningCard talk={talk} headingId={headingId} answered={answered} />;
@@ -67,6 +67,17 @@ export function GuardianTalkCard({ talk, answered }: { talk: GuardianTalk; answe
             <input type="radio" name="attendance" value="remote" defaultChecked={talk.reply.attendance === "remote"} />
             {t("talks.attendance.remote")}
           </label>
+          {talk.phoneNumber ? (
+            <>
+              <label className="radio">
+                <input type="radio" name="attendance" value="phone" defaultChecked={talk.reply.attendance === "phone"} aria-describedby={`phone-${talk.talkId}`} />
+                {t("talks.attendance.phone")}
+              </label>
+              <p id={`phone-${talk.talkId}`} className="small muted">
+                {t("talks.guardian.phoneHint", { number: talk.phoneNumber })}
+              </p>
+            </>
+          ) : null}
         </fieldset>
         <label className="checkbox">
           <input type="checkbox" name="interpreter" checked={interpreter} onChange={(e) => setInterpreter(e.target.checked)} />
@@ -105,7 +116,7 @@ function PlanningCard({ talk, headingId, answered }: { talk: GuardianTalk; headi
       <ul className="plain-list">
         {talk.days.map((d) => (
           <li key={d.date}>
-            {formatDate(d.date, locale)} {d.from}–{d.to}
+            {t("talks.when", { date: formatWeekdayDate(d.date, locale), range: formatTimeRange(d.from, d.to, locale) })}
           </li>
         ))}
       </ul>
@@ -115,7 +126,7 @@ function PlanningCard({ talk, headingId, answered }: { talk: GuardianTalk; headi
           <ul className="plain-list small">
             {talk.unavailable.map((u) => (
               <li key={u.id}>
-                {formatDate(u.startsAt.slice(0, 10), locale)} {u.startsAt.slice(11)}–{u.endsAt.slice(11)}
+                {t("talks.when", formatTalkTime(u.startsAt, u.endsAt, locale))}
               </li>
             ))}
           </ul>
@@ -132,7 +143,7 @@ function PlanningCard({ talk, headingId, answered }: { talk: GuardianTalk; headi
               <select id={`u-date-${talk.talkId}`} name="date">
                 {talk.days.map((d) => (
                   <option key={d.date} value={d.date}>
-                    {formatDate(d.date, locale)}
+                    {formatWeekdayDate(d.date, locale)}
                   </option>
                 ))}
               </select>

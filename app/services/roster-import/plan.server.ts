@@ -49,7 +49,7 @@ export interface ImportChanges {
   people: PersonChange[];
   groups: GroupChange[];
   terms: Array<{ key: string; change: "added" | "changed"; startsOn: string; endsOn: string }>;
-  subjects: Array<{ code: string; languageCode: string | null; nameSv: string; change: "added" | "changed" }>;
+  subjects: Array<{ code: string; languageCode: string | null; nameSv: string; nameEn?: string; change: "added" | "changed" }>;
   warnings: RosterProblem[];
   /** Problems that stop the import (nothing is applied while there are any). */
   problems: RosterProblem[];
@@ -142,7 +142,7 @@ export function planImport(
       subjectIds.set(key, id);
       w.subjectInserts.push({ id, schoolId, ...subject });
       counts.subjects.added++;
-      subjectChanges.push({ code: subject.code, languageCode: subject.languageCode, nameSv: subject.nameSv, change: "added" });
+      subjectChanges.push({ code: subject.code, languageCode: subject.languageCode, nameSv: subject.nameSv, nameEn: subject.nameEn, change: "added" });
       continue;
     }
     subjectIds.set(key, known.id);
@@ -151,7 +151,7 @@ export function planImport(
     if (Object.keys(set).length > 0) {
       w.subjectUpdates.push({ id: known.id, set });
       counts.subjects.changed++;
-      subjectChanges.push({ code: subject.code, languageCode: subject.languageCode, nameSv: subject.nameSv, change: "changed" });
+      subjectChanges.push({ code: subject.code, languageCode: subject.languageCode, nameSv: subject.nameSv, nameEn: subject.nameEn, change: "changed" });
     }
   }
 
