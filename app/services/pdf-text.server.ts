@@ -75,8 +75,9 @@ function parseRanges(spec: string): Array<[number, number]> {
 
 const covers = (face: Face, codePoint: number) => face.ranges.some(([from, to]) => codePoint >= from && codePoint <= to);
 
-// Direction marks and isolates steer the bidirectional algorithm; they are not drawn.
-const BIDI_CONTROLS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+// Direction marks and isolates steer the bidirectional algorithm, and word joiners (in a time
+// range, see formatTimeRange) only keep a line together: none of them is drawn.
+const NOT_DRAWN = /[\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069]/g;
 const LETTER = /\p{L}/u;
 const ARABIC_SCRIPT = /\p{Script=Arabic}/u;
 const SPACE = /\s/;
@@ -208,7 +209,7 @@ export class PdfTextWriter {
   }
 
   private runWidth(face: Face, value: string, size: number): number {
-    const visible = value.replace(BIDI_CONTROLS, "");
+    const visible = value.replace(NOT_DRAWN, "");
     return visible ? this.doc.font(face.name).fontSize(size).widthOfString(visible) : 0;
   }
 
@@ -276,7 +277,7 @@ export class PdfTextWriter {
     let x = line.rtl ? line.right - total : line.left;
     const baseline = this.doc.y + line.size * 1.1;
     runs.forEach((run, i) => {
-      const visible = run.value.replace(BIDI_CONTROLS, "");
+      const visible = run.value.replace(NOT_DRAWN, "");
       if (visible) {
         this.doc.font(run.face.name).fontSize(line.size).fillColor(line.color).text(visible, x, baseline, { lineBreak: false, baseline: "alphabetic" });
       }

@@ -61,7 +61,7 @@ export function renderPlanPdf(input: {
       write.paragraph(t("pdf.talk", { date, range, place: record.talk.place }), { size: 11 });
     }
     const who = record.participants.map((p) => {
-      const details = [participantRole(p.role), participantDetail(p, locale, t)].filter(Boolean).join(", ");
+      const details = [participantRole(p.role), participantDetail(p, t)].filter(Boolean).join(", ");
       return t("pdf.participant", { name: p.name, details });
     });
     if (who.length > 0) write.paragraph(t("pdf.participants", { list: formatList(who, locale) }), { size: 11 });
@@ -74,21 +74,17 @@ export function renderPlanPdf(input: {
   for (const section of filled) {
     write.keepSpace(60);
     write.paragraph(sectionTitle(section, locale, t), { size: 13, weight: "bold", spaceAfter: 2 });
-    if (section.kind === "subject") {
-      if (section.assessment) {
-        const label = t(`plan.assessment.level.${section.assessment.scale}`);
-        write.paragraph(t("pdf.labelValue", { label, value: levelName(section.assessment.level, locale, t) }), { size: 10.5 });
-        if (section.assessment.written) {
-          write.paragraph(t("pdf.labelValue", { label: t("plan.assessment.written"), value: section.assessment.written }), { size: 10.5 });
-        }
-        write.paragraph(t("pdf.assessedBy", { name: section.assessment.by, time: at(section.assessment.at) }), { size: 10.5, color: grey });
-      } else {
-        write.paragraph(t("plan.assessment.notYet"), { size: 10.5 });
-      }
-      write.paragraph(t("plan.reflection"), { size: 10.5, weight: "bold" });
-    }
+    // What is there is printed; what is missing is not named (the filter above left out empty sections).
     const lines = recordNodeText(section.text);
-    if (lines.length === 0) write.paragraph(t("plan.empty"), { size: 10.5, color: grey });
+    if (section.kind === "subject" && section.assessment) {
+      const label = t(`plan.assessment.level.${section.assessment.scale}`);
+      write.paragraph(t("pdf.labelValue", { label, value: levelName(section.assessment.level, locale, t) }), { size: 10.5 });
+      if (section.assessment.written) {
+        write.paragraph(t("pdf.labelValue", { label: t("plan.assessment.written"), value: section.assessment.written }), { size: 10.5 });
+      }
+      write.paragraph(t("pdf.assessedBy", { name: section.assessment.by, time: at(section.assessment.at) }), { size: 10.5, color: grey });
+    }
+    if (section.kind === "subject" && lines.length > 0) write.paragraph(t("plan.reflection"), { size: 10.5, weight: "bold" });
     for (const line of lines) write.paragraph(line, { size: 10.5, direction: "auto" });
     for (const thread of section.threads) {
       write.moveDown(3);
@@ -142,16 +138,11 @@ function levelName(level: string | null, locale: Locale, t: T): string {
   return known ? t(`plan.assessment.levels.${known.key}`) : level;
 }
 
-/** How a guardian took part (recorded in Swedish) or an interpreter's language, in the exporter's language. */
-function participantDetail(participant: { role: string; detail: string | null }, locale: Locale, t: T): string {
+/** How a guardian took part (recorded in Swedish, told in the exporter's language) or an interpreter's language. */
+function participantDetail(participant: { role: string; detail: string | null }, t: T): string {
   if (!participant.detail) return "";
-  if (participant.role === "interpreter") {
-    try {
-      return new Intl.DisplayNames([locale], { type: "language" }).of(participant.detail) ?? participant.detail;
-    } catch {
-      return participant.detail;
-    }
-  }
+  // An interpreter's language as staff wrote it (free text).
+  if (participant.role === "interpreter") return participant.detail;
   const attendance = Object.entries(recordedAttendance).find(([, words]) => words === participant.detail)?.[0];
   return attendance ? t(`pdf.attendance.${attendance}`) : participant.detail;
 }

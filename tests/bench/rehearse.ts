@@ -427,7 +427,13 @@ async function main() {
         const signed = await Promise.all(
           signers.map(async (signer, i) => {
             await told[i]!.then(() => lockDelivered++).catch(() => fail("a lock did not reach a signer's page"));
-            await expectStatus(postForm(`${server.url}/plans/${cast.planId}`, { intent: "sign" }, signer.cookie), 200, "a signature");
+            // The version and hash the signing form shows: a signature covers exactly what was shown.
+            const shown = one<{ version: number; content_hash: string }>(
+              "select version, content_hash from plan_versions where plan_id = ? order by version desc limit 1",
+              cast.planId,
+            );
+            const fields = { intent: "sign", version: String(shown.version), contentHash: shown.content_hash };
+            await expectStatus(postForm(`${server.url}/plans/${cast.planId}`, fields, signer.cookie), 200, "a signature");
             return performance.now();
           }),
         );

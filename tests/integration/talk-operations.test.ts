@@ -236,7 +236,7 @@ describe("correcting a talk day", () => {
     expect(school.one<{ confirmed_at: number | null }>("select confirmed_at from talk_guardian_replies where talk_id = ? and guardian_id = ?", alva.id, ids.sara).confirmed_at).toBeNull();
     const told = school.all<{ to_address: string; body: string }>("select to_address, body from outbox_messages where kind = 'talk-change' order by created_at desc limit 100");
     expect(school.count("select count(*) as n from outbox_messages where kind = 'talk-change'") - changes).toBeGreaterThanOrEqual(12);
-    expect(told.find((m) => m.to_address === "vh@demo.test")?.body).toContain("17:00–18:00");
+    expect(told.find((m) => m.to_address === "vh@demo.test")?.body).toContain("17:00\u2060–\u206018:00");
   });
 
   it("makes talks as long as 90 minutes, moves the pupils of a sitting that goes away into the others, and tells the families the new length", async () => {
