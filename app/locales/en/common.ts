@@ -974,7 +974,7 @@ const common: Translation = {
       subjectInvitation: "Invitation to the development talk for {{name}}",
       subjectChange: "New time for the development talk for {{name}}",
       subjectReminder: "Reminder: development talk for {{name}}",
-      introReminder: "In two days it is time for {{name}}'s development talk.",
+      introReminder: "In two days it is time for {{name, genitive}} development talk.",
       phone: "Telephone if you take part by phone: call {{number}} when the talk begins.",
       greeting: "Hello {{name}},",
       intro: "{{name}} invites you to their student-led development talk.",

@@ -973,7 +973,7 @@ const common = {
       subjectInvitation: "Inbjudan till utvecklingssamtal för {{name}}",
       subjectChange: "Ny tid för utvecklingssamtal för {{name}}",
       subjectReminder: "Påminnelse: utvecklingssamtal för {{name}}",
-      introReminder: "Om två dagar är det dags för {{name}}s utvecklingssamtal.",
+      introReminder: "Om två dagar är det dags för {{name, genitive}} utvecklingssamtal.",
       phone: "Telefon om du deltar per telefon: ring {{number}} när samtalet börjar.",
       greeting: "Hej {{name}}!",
       intro: "{{name}} bjuder in dig till sitt elevledda utvecklingssamtal.",
