@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -17,8 +17,9 @@ export const handle: PageHandle = { titleKey: "pageTitles.setPassword" };
 // Opened from a mail on any device, before signing in: the languages in full view, as on the sign-in page.
 export const links: LinksFunction = () => ethiopicFontPreloads;
 
-// The link's token is in this page's address: it must not travel on as a Referer.
-export const meta: MetaFunction = () => [{ name: "referrer", content: "no-referrer" }];
+// The link's token is in this page's address: the edge's `Referrer-Policy: same-origin` keeps it
+// from travelling to any other site. (Not `no-referrer` here: the form's own posts, sent before the
+// page is hydrated or without JavaScript, would then say `Origin: null` and be refused.)
 
 /** Built from the limits the loader sends, so the browser checks the same rules as the server. */
 function setPasswordSchema(min: number, max: number) {

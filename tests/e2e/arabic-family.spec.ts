@@ -121,7 +121,7 @@ test("Sara follows the talk in Arabic: the agenda names the subjects in Arabic a
   await expect(sara.getByRole("heading", { level: 1 })).toHaveText(/محادثة التطوير – .*Alva Lindqvist/);
   await expect(sara.getByLabel(/تابع .*Alva.* في الخطة/)).toBeChecked();
   await expect(sara.getByRole("status").filter({ hasText: "متصل – ترى التغييرات فور حدوثها" })).toBeVisible();
-  await alva.getByRole("button", { name: "Engelska" }).click();
+  await alva.getByRole("button", { name: "Engelska", exact: true }).click();
   await expect(sara.locator('.agenda-list [aria-current="step"]')).toContainText("اللغة الإنجليزية", { timeout: 5000 });
   await expect(sara.getByRole("heading", { level: 2, name: "الرياضيات" })).toBeVisible();
   await expectAccessible(sara, "talk view in Arabic during the talk");

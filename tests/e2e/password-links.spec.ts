@@ -60,7 +60,24 @@ test("a guardian who forgot her password asks for a link and chooses a new one",
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Sara!");
 
   await page.getByRole("button", { name: "Logga ut" }).click();
+  // Signing out first forgets what this device kept, then posts: wait for it to land.
+  await expect(page).toHaveURL(/\/login/);
   await signInAs(page, "vh@demo.test", "sol och snö i mars");
+});
+
+test("a password can be set from the link with JavaScript off (or before the page has loaded its scripts)", async ({ browser, server }) => {
+  const page = await (await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } })).newPage();
+  await page.goto(`${server.url}/password/forgot`);
+  await page.getByLabel("E-post").fill("vh@demo.test");
+  await page.getByRole("button", { name: "Skicka länk" }).click();
+  await expect(page.getByRole("status")).toContainText("Om adressen finns hos oss");
+  await page.goto(newestLinkFor(server.databasePath, "vh@demo.test"));
+  await page.getByLabel("Nytt lösenord").fill("regn och rusk i april");
+  await page.getByLabel("Upprepa lösenordet").fill("regn och rusk i april");
+  await page.getByRole("button", { name: "Spara lösenordet och logga in" }).click();
+  await expect(page).toHaveURL(`${server.url}/`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Sara!");
+  await page.context().close();
 });
 
 test("an admin sends a teacher an invitation, and it waits in the outbox with its link", async ({ page }) => {

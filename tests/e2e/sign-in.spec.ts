@@ -123,7 +123,7 @@ test("the interface switches to English and back from the language menu, and the
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hello Alva!");
   await page.locator(".language-menu summary").click();
   await expect(page.getByRole("button", { name: "English" })).toHaveAttribute("aria-current", "true");
-  await page.getByRole("button", { name: "Svenska" }).click();
+  await page.getByRole("button", { name: "Svenska", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hej Alva!");
   await expect(page).toHaveTitle("Start · Elevledd IUP");
 });
@@ -135,7 +135,7 @@ test("the sign-in page offers every language in its own script, marks the unrevi
     await expect(choice.getByRole("button", { name, exact: true })).toBeVisible();
   }
   await expect(choice.getByRole("button", { name: "العربية" })).toHaveAccessibleDescription("لم تراجع المدرسة هذه الترجمة بعد.");
-  await expect(choice.getByRole("button", { name: "Svenska" })).not.toHaveAttribute("aria-describedby");
+  await expect(choice.getByRole("button", { name: "Svenska", exact: true })).not.toHaveAttribute("aria-describedby");
   await choice.getByRole("button", { name: "العربية" }).click();
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
   await expect(page.locator("html")).toHaveAttribute("lang", "ar");

@@ -191,7 +191,7 @@ test("the talk's clock warns when five minutes are left, and Sara's view follows
   await sara.getByRole("link", { name: "Öppna samtalet" }).click();
   await expect(sara.getByLabel("Följ Alva i planen")).toBeChecked();
   await expectAccessible(sara, "talk view as guardian, phone");
-  await alva.getByRole("button", { name: "Engelska" }).click();
+  await alva.getByRole("button", { name: "Engelska", exact: true }).click();
   const current = sara.locator('.agenda-list [aria-current="step"]');
   await expect(current).toContainText("Engelska", { timeout: 5000 });
   await expect(sara.locator("#section-" + (await currentFragment(alva)))).toBeInViewport({ timeout: 5000 });

@@ -168,7 +168,7 @@ try {
   await alva.keyboard.type("Jag heter Alva och går i 8A. Jag tycker om NO och bild, men matte är svårt ibland.");
   await alva.getByRole("textbox", { name: "Mina mål, elevens text" }).click();
   await alva.keyboard.type("Klara E i matte. Läsa en bok i månaden.");
-  await alva.getByRole("status").filter({ hasText: "Ansluten – allt är sparat" }).waitFor();
+  await alva.getByRole("status").filter({ hasText: "Sparat på servern" }).waitFor();
   await jonas.goto(alva.url());
   const lockCard = jonas.getByRole("region", { name: "Låsa och signera" });
   await lockCard.getByLabel("Johan Berg").uncheck();
