@@ -328,6 +328,9 @@ test("restarting the talk's clock asks first; cancelling keeps the time", async 
 });
 
 test("the PDF of the signed plan names the talk's date, the participants and their roles, the class, the mentor and the school, and leaves out empty sections", async ({ browser }) => {
+  // Three people sign in, the mentor locks, three sign and the PDF is read: ~22 s on a quiet
+  // machine, the longest journey here. Its budget is its length, not a wait for something slow.
+  test.setTimeout(60_000);
   const eventId = await ensureJonasEvent(browser);
   await ensureInvited(await signedInPage(browser, "mentor@demo.test"), eventId);
   const alva = await signedInPage(browser, "elev@demo.test", tablet);
