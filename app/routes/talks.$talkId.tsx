@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PlanActionContext } from "~/components/plan/plan-action";
 import { PlanBody } from "~/components/plan/plan-body";
-import { PlanSigning } from "~/components/plan/plan-signing";
+import { planSkipLink } from "~/components/plan/plan-document";
+import { PlanSigning, SigningCallout } from "~/components/plan/plan-signing";
 import { TalkClock } from "~/components/talk/talk-clock";
 import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
@@ -18,11 +19,18 @@ import { formatTalkTime, formatTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 import type { PageHandle } from "~/utils/page-title";
+import type { SkipLinksHandle } from "~/utils/skip-links";
+import { useFocusOnAnswer } from "~/utils/focus";
 import { subjectName } from "~/utils/subject-name";
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle & PageHandle = {
+export const handle: LivePlanHandle & PageHandle & SkipLinksHandle = {
   titleKey: "pageTitles.talk",
+  // The agenda first: from its current item the next press reaches "Kalla på lärare".
+  skipLinks: [
+    { target: "talk-agenda", labelKey: "skipTo.agenda", focus: ['[aria-current="step"] .agenda-item', ".agenda-shown .agenda-item", "#agenda-heading"] },
+    planSkipLink,
+  ],
   livePlan: (data) => {
     const page = data as { view?: { planId: string }; liveSeq?: number } | undefined;
     return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;
@@ -65,6 +73,9 @@ export default function TalkPage() {
   const pendingSection = agendaFetcher.formData?.get("fragment");
   const current = typeof pendingSection === "string" ? pendingSection : talk.currentSection;
   const currentItem = view.agenda.find((item) => item.fragment === current);
+  // On a phone the agenda is folded to the item the talk is at (the first before it starts).
+  const [showAll, setShowAll] = useState(false);
+  const shownIndex = Math.max(0, view.agenda.findIndex((item) => item.fragment === current));
 
   return (
     <div className="page page-wide talk-page">
@@ -91,6 +102,8 @@ export default function TalkPage() {
           ) : null}
         </p>
       </header>
+
+      <SigningCallout page={page} />
 
       {/* Stays in view while the plan scrolls: the clock, where the talk is, and following. */}
       <section className="talk-bar" aria-labelledby="clock-heading">
@@ -120,15 +133,19 @@ export default function TalkPage() {
       </section>
 
       <div className="talk-layout">
-        <section className="card talk-agenda" aria-labelledby="agenda-heading">
-          <h2 id="agenda-heading">{t("talks.agenda.heading")}</h2>
-          <ol className="agenda-list">
-            {view.agenda.map((item) => {
+        <section className={`card talk-agenda${showAll ? " agenda-expanded" : ""}`} aria-labelledby="agenda-heading" id="talk-agenda">
+          <div className="agenda-heading-row">
+            <h2 id="agenda-heading">{t("talks.agenda.heading")}</h2>
+            <p className="small muted agenda-position">{t("talks.agenda.position", { number: shownIndex + 1, total: view.agenda.length })}</p>
+          </div>
+          <ol className="agenda-list" id="agenda-list">
+            {view.agenda.map((item, index) => {
               const isCurrent = item.fragment === current;
               const call = item.subject ? view.calls.find((c) => c.subjectId === item.subject!.id) : undefined;
               const labelId = `agenda-${item.fragment}`;
+              const classes = [isCurrent ? "agenda-current" : "", index === shownIndex ? "agenda-shown" : ""].filter(Boolean).join(" ");
               return (
-                <li key={item.fragment} className={isCurrent ? "agenda-current" : undefined} aria-current={isCurrent ? "step" : undefined}>
+                <li key={item.fragment} value={index + 1} className={classes || undefined} aria-current={isCurrent ? "step" : undefined}>
                   <div className="agenda-row">
                   {view.leads ? (
                     <agendaFetcher.Form method="post" className="inline-form">
@@ -156,6 +173,11 @@ export default function TalkPage() {
               );
             })}
           </ol>
+          {/* Only on a phone: the rest of the agenda behind a disclosure, so the plan is not pushed down. */}
+          <button type="button" className="button-link agenda-toggle" aria-expanded={showAll} aria-controls="agenda-list" onClick={() => setShowAll((s) => !s)}>
+            {t("talks.agenda.all")}
+            <span aria-hidden="true"> {showAll ? "▴" : "▾"}</span>
+          </button>
         </section>
         <div className="talk-plan">
           {/* The end of the talk: lock and sign here too (the forms post to the plan page). */}
@@ -172,11 +194,11 @@ export default function TalkPage() {
 
 type CallView = ReturnType<typeof useLoaderData<typeof loader>>["view"]["calls"][number];
 
-function CallStatus({ call }: { call: CallView }) {
+function CallStatus({ call, statusRef }: { call: CallView; statusRef?: React.Ref<HTMLParagraphElement> }) {
   const { t } = useTranslation();
   const locale = useLocale();
   return (
-    <p className="small call-status" role="status">
+    <p className="small call-status" role="status" ref={statusRef} tabIndex={-1}>
       {call.acknowledgedAt && call.teacher
         ? t("talks.call.onTheWay", { name: fullName(call.teacher), time: formatTime(new Date(call.acknowledgedAt), locale) })
         : t("talks.call.waiting", { time: formatTime(new Date(call.calledAt), locale) })}
@@ -188,6 +210,9 @@ function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; 
   const { t } = useTranslation();
   const fetcher = useFetcher<{ ok: boolean; error?: string }>();
   const failed = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
+  // After calling, focus goes to the call's state (or to why it failed): the button is gone.
+  const answer = useRef<HTMLParagraphElement>(null);
+  useFocusOnAnswer(answer, fetcher.state === "idle" && fetcher.data && (failed || call) ? fetcher.data : null);
   return (
     <div className="call">
       {!call || call.acknowledgedAt ? (
@@ -199,9 +224,9 @@ function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; 
           </button>
         </fetcher.Form>
       ) : null}
-      {call ? <CallStatus call={call} /> : null}
+      {call ? <CallStatus call={call} statusRef={failed ? undefined : answer} /> : null}
       {failed ? (
-        <p className="small error" role="alert">
+        <p className="small error" role="alert" ref={answer} tabIndex={-1}>
           {t(failed === "noTeacher" ? "talks.call.noTeacher" : "talks.errors.generic")}
         </p>
       ) : null}

@@ -4,6 +4,10 @@ import type { Translation } from "../types";
 const common: Translation = {
   appName: "خطة التطوير الفردية بقيادة التلميذ",
   skipToContent: "انتقل إلى المحتوى",
+  skipTo: {
+    plan: "انتقل إلى الخطة",
+    agenda: "انتقل إلى جدول الأعمال",
+  },
   nav: {
     talkDays: "أيام المحادثات",
     main: "القائمة الرئيسية",
@@ -356,6 +360,10 @@ const common: Translation = {
     },
     lockedNote: "الخطة مقفلة ولم يعد من الممكن تغييرها.",
     contents: "المحتويات",
+    switcher: {
+      label: "الأقسام",
+      button: "الأقسام: {{section}}",
+    },
     sections: {
       about: "عنّي",
       goals: "أهدافي",
@@ -548,6 +556,11 @@ const common: Translation = {
     guardiansTakingPart: "أولياء الأمور الذين يوقّعون",
     lock: "اقفل الخطة",
     lockedHeading: "التوقيع",
+    callout: {
+      heading: "توقيعك مطلوب",
+      text: "الخطة مقفلة. اقرأها ثم وقّع عندما تكون جاهزًا.",
+      button: "انتقل إلى التوقيع",
+    },
     statusLocked: "الخطة مقفلة وبانتظار التوقيعات.",
     statusSigned: "وقّع الجميع على الخطة.",
     signedAt: "وقّع {{time}}",
@@ -832,6 +845,8 @@ const common: Translation = {
       follow: "تابع {{name}} في الخطة",
       nowAt: "الآن:",
       now: "الآن",
+      all: "جدول الأعمال كاملًا",
+      position: "البند {{number}} من {{total}}",
     },
     call: {
       button: "استدعِ المدرّس",

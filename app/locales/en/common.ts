@@ -3,6 +3,10 @@ import type { Translation } from "../types";
 const common: Translation = {
   appName: "Student-led IUP",
   skipToContent: "Skip to content",
+  skipTo: {
+    plan: "Skip to the plan",
+    agenda: "Skip to the agenda",
+  },
   nav: {
     talkDays: "Talk days",
     main: "Main menu",
@@ -335,6 +339,10 @@ const common: Translation = {
     },
     lockedNote: "The plan is locked and can no longer be changed.",
     contents: "Contents",
+    switcher: {
+      label: "Sections",
+      button: "Sections: {{section}}",
+    },
     sections: {
       about: "About me",
       goals: "My goals",
@@ -515,6 +523,11 @@ const common: Translation = {
     guardiansTakingPart: "Guardians who sign",
     lock: "Lock the plan",
     lockedHeading: "Signing",
+    callout: {
+      heading: "Your signature is needed",
+      text: "The plan is locked. Read it through and sign when you are ready.",
+      button: "Go to signing",
+    },
     statusLocked: "The plan is locked and waiting for signatures.",
     statusSigned: "The plan has been signed by everyone.",
     signedAt: "signed {{time}}",
@@ -792,6 +805,8 @@ const common: Translation = {
       follow: "Follow {{name}} in the plan",
       nowAt: "Now:",
       now: "Now",
+      all: "Whole agenda",
+      position: "Item {{number}} of {{total}}",
     },
     call: {
       button: "Call the teacher",

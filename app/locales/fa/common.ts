@@ -7,6 +7,10 @@ import type { Translation } from "../types";
 const common: Translation = {
   appName: "برنامهٔ پیشرفت فردی به رهبری دانش‌آموز",
   skipToContent: "رفتن به محتوا",
+  skipTo: {
+    plan: "رفتن به برنامه",
+    agenda: "رفتن به دستور کار",
+  },
   nav: {
     talkDays: "روزهای گفت‌وگو",
     main: "منوی اصلی",
@@ -339,6 +343,10 @@ const common: Translation = {
     },
     lockedNote: "برنامه قفل شده است و دیگر قابل تغییر نیست.",
     contents: "فهرست",
+    switcher: {
+      label: "بخش‌ها",
+      button: "بخش‌ها: {{section}}",
+    },
     sections: {
       about: "دربارهٔ من",
       goals: "هدف‌های من",
@@ -519,6 +527,11 @@ const common: Translation = {
     guardiansTakingPart: "سرپرستانی که امضا می‌کنند",
     lock: "قفل کردن برنامه",
     lockedHeading: "امضا",
+    callout: {
+      heading: "امضای شما لازم است",
+      text: "برنامه قفل شده است. آن را بخوانید و وقتی آماده بودید امضا کنید.",
+      button: "رفتن به امضا",
+    },
     statusLocked: "برنامه قفل شده و منتظر امضاهاست.",
     statusSigned: "همه برنامه را امضا کرده‌اند.",
     signedAt: "امضا کرد {{time}}",
@@ -795,6 +808,8 @@ const common: Translation = {
       follow: "دنبال کردن {{name}} در برنامه",
       nowAt: "اکنون:",
       now: "اکنون",
+      all: "کل دستور کار",
+      position: "مورد {{number}} از {{total}}",
     },
     call: {
       button: "فراخواندن معلم",

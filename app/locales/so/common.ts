@@ -4,6 +4,10 @@ import type { Translation } from "../types";
 const common: Translation = {
   appName: "IUP uu ardaygu hoggaamiyo",
   skipToContent: "U bood waxa ku jira",
+  skipTo: {
+    plan: "U bood qorshaha",
+    agenda: "U bood ajandaha",
+  },
   nav: {
     talkDays: "Maalmaha wada-hadallada",
     main: "Liiska ugu weyn",
@@ -336,6 +340,10 @@ const common: Translation = {
     },
     lockedNote: "Qorshaha waa xiran yahay, lamana beddeli karo mar dambe.",
     contents: "Waxa ku jira",
+    switcher: {
+      label: "Qaybaha",
+      button: "Qaybaha: {{section}}",
+    },
     sections: {
       about: "Aniga",
       goals: "Yoolalkayga",
@@ -516,6 +524,11 @@ const common: Translation = {
     guardiansTakingPart: "Waalidiinta saxiixaya",
     lock: "Xir qorshaha",
     lockedHeading: "Saxiixa",
+    callout: {
+      heading: "Saxiixaaga ayaa loo baahan yahay",
+      text: "Qorshaha waa la xiray. Akhri, kadibna saxiix marka aad diyaar tahay.",
+      button: "U gudub saxiixa",
+    },
     statusLocked: "Qorshaha waa xiran yahay, wuxuuna sugayaa saxiixyo.",
     statusSigned: "Qof walba wuu saxiixay qorshaha.",
     signedAt: "wuxuu saxiixay {{time}}",
@@ -792,6 +805,8 @@ const common: Translation = {
       follow: "La soco {{name}} qorshaha dhexdiisa",
       nowAt: "Hadda:",
       now: "Hadda",
+      all: "Ajandaha oo dhan",
+      position: "Qodobka {{number}} ee {{total}}",
     },
     call: {
       button: "U yeer macallinka",

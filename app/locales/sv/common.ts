@@ -2,6 +2,10 @@
 const common = {
   appName: "Elevledd IUP",
   skipToContent: "Hoppa till innehållet",
+  skipTo: {
+    plan: "Hoppa till planen",
+    agenda: "Hoppa till dagordningen",
+  },
   nav: {
     talkDays: "Samtalsdagar",
     main: "Huvudmeny",
@@ -334,6 +338,10 @@ const common = {
     },
     lockedNote: "Planen är låst och kan inte längre ändras.",
     contents: "Innehåll",
+    switcher: {
+      label: "Avsnitt",
+      button: "Avsnitt: {{section}}",
+    },
     sections: {
       about: "Om mig",
       goals: "Mina mål",
@@ -514,6 +522,11 @@ const common = {
     guardiansTakingPart: "Vårdnadshavare som signerar",
     lock: "Lås planen",
     lockedHeading: "Signering",
+    callout: {
+      heading: "Din signatur behövs",
+      text: "Planen är låst. Läs igenom den och signera när du är klar.",
+      button: "Till signeringen",
+    },
     statusLocked: "Planen är låst och väntar på signaturer.",
     statusSigned: "Planen är signerad av alla.",
     signedAt: "signerade {{time}}",
@@ -791,6 +804,8 @@ const common = {
       follow: "Följ {{name}} i planen",
       nowAt: "Nu:",
       now: "Nu",
+      all: "Hela dagordningen",
+      position: "Punkt {{number}} av {{total}}",
     },
     call: {
       button: "Kalla på lärare",

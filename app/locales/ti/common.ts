@@ -4,6 +4,10 @@ import type { Translation } from "../types";
 const common: Translation = {
   appName: "ብተማሃራይ ዝምራሕ ውልቃዊ መደብ ምዕባለ",
   skipToContent: "ናብ ትሕዝቶ ሕለፍ",
+  skipTo: {
+    plan: "ናብቲ መደብ ሕለፍ",
+    agenda: "ናብ ኣጀንዳ ሕለፍ",
+  },
   nav: {
     talkDays: "መዓልታት ዝርርብ",
     main: "ቀንዲ ዝርዝር",
@@ -336,6 +340,10 @@ const common: Translation = {
     },
     lockedNote: "እቲ መደብ ተዓጽዩ ኣሎ፣ ድሕሪ ሕጂ ክቕየር ኣይክእልን።",
     contents: "ትሕዝቶ",
+    switcher: {
+      label: "ክፍልታት",
+      button: "ክፍልታት፦ {{section}}",
+    },
     sections: {
       about: "ብዛዕባይ",
       goals: "ዕላማታተይ",
@@ -516,6 +524,11 @@ const common: Translation = {
     guardiansTakingPart: "ዝፍርሙ ወለዲ",
     lock: "ነቲ መደብ ዕጸዎ",
     lockedHeading: "ፊርማ",
+    callout: {
+      heading: "ፊርማኻ የድሊ",
+      text: "እቲ መደብ ተዓጽዩ ኣሎ። ኣንቢብካ ምስ ተዳለኻ ፈርም።",
+      button: "ናብ ፊርማ ኪድ",
+    },
     statusLocked: "እቲ መደብ ተዓጽዩ ፊርማታት ይጽበ ኣሎ።",
     statusSigned: "ኩሎም ኣብቲ መደብ ፈሪሞም።",
     signedAt: "ፈሪሙ {{time}}",
@@ -792,6 +805,8 @@ const common: Translation = {
       follow: "ን{{name}} ኣብቲ መደብ ተኸተሎ",
       nowAt: "ሕጂ፦",
       now: "ሕጂ",
+      all: "ምሉእ ኣጀንዳ",
+      position: "ነጥቢ {{number}} ካብ {{total}}",
     },
     call: {
       button: "መምህር ጸውዕ",

@@ -4,6 +4,10 @@ import type { Translation } from "../types";
 const common: Translation = {
   appName: "ІПР під керівництвом учня",
   skipToContent: "Перейти до вмісту",
+  skipTo: {
+    plan: "Перейти до плану",
+    agenda: "Перейти до порядку денного",
+  },
   nav: {
     talkDays: "Дні розмов",
     main: "Головне меню",
@@ -346,6 +350,10 @@ const common: Translation = {
     },
     lockedNote: "План заблоковано, його більше не можна змінити.",
     contents: "Зміст",
+    switcher: {
+      label: "Розділи",
+      button: "Розділи: {{section}}",
+    },
     sections: {
       about: "Про мене",
       goals: "Мої цілі",
@@ -532,6 +540,11 @@ const common: Translation = {
     guardiansTakingPart: "Опікуни, які підписують",
     lock: "Заблокувати план",
     lockedHeading: "Підписання",
+    callout: {
+      heading: "Потрібен ваш підпис",
+      text: "План заблоковано. Прочитайте його й підпишіть, коли будете готові.",
+      button: "Перейти до підписання",
+    },
     statusLocked: "План заблоковано, він чекає на підписи.",
     statusSigned: "План підписали всі.",
     signedAt: "підписав(-ла) {{time}}",
@@ -812,6 +825,8 @@ const common: Translation = {
       follow: "Стежити за {{name}} у плані",
       nowAt: "Зараз:",
       now: "Зараз",
+      all: "Весь порядок денний",
+      position: "Пункт {{number}} з {{total}}",
     },
     call: {
       button: "Покликати вчителя",
