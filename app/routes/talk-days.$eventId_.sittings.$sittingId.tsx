@@ -59,17 +59,21 @@ export default function SittingBoardPage() {
 
       <section className="card" aria-labelledby="open-calls-heading">
         <h2 id="open-calls-heading">{t("talks.sitting.openCalls")}</h2>
-        {openCalls.length === 0 ? (
-          <p className="muted">{t("talks.sitting.noCalls")}</p>
-        ) : (
-          <ul className="plain-list" role="status">
-            {openCalls.map((c) => (
-              <li key={c.id}>
-                {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
-              </li>
-            ))}
-          </ul>
-        )}
+        {/* One live region, always there: a list with role="status" is no list, and a region that
+            appears with its first call is often not heard. */}
+        <div role="status">
+          {openCalls.length === 0 ? (
+            <p className="muted">{t("talks.sitting.noCalls")}</p>
+          ) : (
+            <ul className="plain-list">
+              {openCalls.map((c) => (
+                <li key={c.id}>
+                  {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       </section>
 
       {board.pupils.length === 0 ? <p className="muted">{t("talks.sitting.noPupils")}</p> : null}
