@@ -51,7 +51,8 @@ export function CallNotices({ calls }: { calls: Call[] }) {
 
   return (
     <>
-      <div role="status" aria-live="polite" className="visually-hidden">
+      {/* A live region without role="status": the page's own status messages stay the only ones. */}
+      <div aria-live="polite" className="visually-hidden">
         {announcement}
       </div>
       {calls.length > 0 ? (
