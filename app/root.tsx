@@ -22,6 +22,8 @@ import { getPerson } from "~/utils/auth.server";
 import { deviceKey } from "~/utils/presence.server";
 import { getLocale } from "~/utils/i18n.server";
 import { isPageHandle } from "~/utils/page-title";
+import { focusWithin } from "~/utils/focus";
+import { hasSkipLinks } from "~/utils/skip-links";
 import { useLiveEvents } from "~/utils/use-live-events";
 import { useNonce } from "~/utils/nonce";
 import stylesheet from "~/styles/app.css";
@@ -62,6 +64,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
     .map((m) => (isPageHandle(m.handle) ? m.handle.titleKey : null))
     .filter((key) => key !== null)
     .at(-1);
+  const skipLinks = useMatches().flatMap((m) => (hasSkipLinks(m.handle) ? m.handle.skipLinks : []));
   return (
     <html lang={locale} dir={textDirection(locale)}>
       <head>
@@ -74,11 +77,25 @@ export function Layout({ children }: { children: React.ReactNode }) {
         {locale === "ti" ? ethiopicFontPreloads.map((link) => <link key={link.href} {...link} />) : null}
       </head>
       <body>
+        {/* A page's own skip links first (to the plan's first editor, to the agenda): the fewest
+            presses to where the work is. Without JavaScript they are plain in-page links. */}
+        {skipLinks.map((link) => (
+          <a
+            key={link.target}
+            className="skip-link"
+            href={`#${link.target}`}
+            onClick={(event) => {
+              if (focusWithin(document.getElementById(link.target), link.focus)) event.preventDefault();
+            }}
+          >
+            {t(link.labelKey)}
+          </a>
+        ))}
         <a className="skip-link" href="#main">
           {t("skipToContent")}
         </a>
         <AppHeader person={data?.person ?? null} />
-        {data?.calls.length ? <CallNotices calls={data.calls} /> : null}
+        {data?.person?.nav.receivesCalls ? <CallNotices calls={data.calls} /> : null}
         <main id="main" tabIndex={-1}>
           {children}
         </main>

@@ -2,20 +2,23 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
-import { TalkView } from "~/components/talk/talk-view";
+import { TalkView, talkAgendaSkipLink } from "~/components/talk/talk-view";
+import { planSkipLink } from "~/components/plan/plan-document";
 import { getGuestView } from "~/services/talk-guests.server";
 import { notFound } from "~/utils/auth.server";
 import { formatDateTime, formatTime } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import type { PageHandle } from "~/utils/page-title";
+import type { SkipLinksHandle } from "~/utils/skip-links";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 
 // No names in the title: titles end up in browser history.
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
 
 /** The guest's own stream (no session): what the family hears of this plan. */
-export const handle: LivePlanHandle & PageHandle = {
+export const handle: LivePlanHandle & PageHandle & SkipLinksHandle = {
   titleKey: "pageTitles.talk",
+  skipLinks: [talkAgendaSkipLink, planSkipLink],
   livePlan: (loaded) => {
     const page = loaded as { view?: { planId: string } | null; liveSeq?: number } | undefined;
     return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;

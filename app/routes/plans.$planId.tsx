@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanBody } from "~/components/plan/plan-body";
-import { PlanSigning } from "~/components/plan/plan-signing";
+import { PlanSigning, SigningCallout } from "~/components/plan/plan-signing";
 import { TermName } from "~/components/term-name";
 import { planEventAudiences, requirePlan } from "~/policies/plan.server";
 import { performCommentIntent } from "~/services/plan-comments.server";
@@ -20,11 +20,14 @@ import { fullName } from "~/utils/format";
 import { offlineCopyHeaders, offlineCopyRouteHeaders } from "~/utils/offline-copy.server";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 import type { PageHandle } from "~/utils/page-title";
+import type { SkipLinksHandle } from "~/utils/skip-links";
+import { planSkipLink } from "~/components/plan/plan-document";
 
 /** The page's event stream includes this plan (see root and use-live-events). Its title names
  * no one: titles end up in browser history and on shared screens. */
-export const handle: LivePlanHandle & PageHandle = {
+export const handle: LivePlanHandle & PageHandle & SkipLinksHandle = {
   titleKey: "pageTitles.plan",
+  skipLinks: [planSkipLink],
   livePlan: (data) => {
     const page = data as { plan?: { id: string }; liveSeq?: number } | undefined;
     return page?.plan ? { id: page.plan.id, seq: page.liveSeq ?? 0 } : null;
@@ -90,6 +93,8 @@ export default function PlanPage() {
           </p>
         </div>
       </header>
+
+      <SigningCallout page={page} />
 
       {page.guardianConsent ? (
         <section className="card" aria-labelledby="consent-heading">

@@ -3,8 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PlanActionContext } from "~/components/plan/plan-action";
 import { PlanBody } from "~/components/plan/plan-body";
-import { PlanSigning } from "~/components/plan/plan-signing";
-import { TalkView } from "~/components/talk/talk-view";
+import { planSkipLink } from "~/components/plan/plan-document";
+import { PlanSigning, SigningCallout } from "~/components/plan/plan-signing";
+import { TalkView, talkAgendaSkipLink } from "~/components/talk/talk-view";
 import { planEventAudiences, requirePlanFor } from "~/policies/plan.server";
 import { getPlanPage } from "~/services/plan-page.server";
 import { getSigningProof } from "~/services/signing-proof.server";
@@ -17,11 +18,14 @@ import { notFound, requirePerson } from "~/utils/auth.server";
 import { readFormData } from "~/utils/forms.server";
 import { offlineCopyHeaders, offlineCopyRouteHeaders } from "~/utils/offline-copy.server";
 import type { PageHandle } from "~/utils/page-title";
+import type { SkipLinksHandle } from "~/utils/skip-links";
 import type { LivePlanHandle } from "~/utils/use-live-events";
 
 /** The page's event stream includes this plan (see root and use-live-events). */
-export const handle: LivePlanHandle & PageHandle = {
+export const handle: LivePlanHandle & PageHandle & SkipLinksHandle = {
   titleKey: "pageTitles.talk",
+  // The agenda first: from its current item the next press reaches "Kalla på lärare".
+  skipLinks: [talkAgendaSkipLink, planSkipLink],
   livePlan: (data) => {
     const page = data as { view?: { planId: string }; liveSeq?: number } | undefined;
     return page?.view ? { id: page.view.planId, seq: page.liveSeq ?? 0 } : null;
@@ -60,6 +64,8 @@ export default function TalkPage() {
       follows={view.follows}
       showVideo={talk.anyoneRemote || view.leads || talk.viewerJoinsRemotely}
       showPhone={view.leads || talk.viewerJoinsByPhone}
+      // After the lock a signer's next step comes first, above the clock.
+      callout={<SigningCallout page={page} />}
       nav={
         <>
           <Link to={`/plans/${view.planId}`}>{t("talks.view.openPlan")}</Link>

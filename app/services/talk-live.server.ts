@@ -7,8 +7,9 @@ import { maySeeIdentity } from "~/policies/school.server";
 import { canOnPlan } from "~/policies/plan.server";
 import { canOnTalk, canOnTalkDay } from "~/policies/talk.server";
 import type { TalkDetails } from "../../db/queries/talks";
+import { canOnSigning } from "~/policies/signing.server";
 import { guestPresenceId } from "./talk-guests.server";
-import { getSigningProgress } from "./plan-signing.server";
+import { getSigningGuardians, getSigningProgress } from "./plan-signing.server";
 import { getTalkDayTies } from "./talk-days.server";
 
 /**
@@ -274,6 +275,12 @@ export function getLiveBoard(
             teacher: c.teacher,
           })),
           signing: { planStatus: plan.status, ...getSigningProgress(db, plan.id) },
+          /** The mentor locks from the board with the plan page's own form (same action, same policy):
+           * offered while a draft, with the guardians who may sign ticked. */
+          lock:
+            plan.status === "draft" && canOnSigning(relations, plan, "lock")
+              ? { guardians: getSigningGuardians(db, plan).map((g) => ({ id: g.id, name: identified ? `${g.givenName} ${g.familyName}` : "" })) }
+              : null,
         },
       ];
     })

@@ -163,9 +163,9 @@ test("the talk: the talk view before, during and after the clock, a call and its
   await expect(teacher.getByRole("region", { name: "Elever som kallar på dig" })).toBeVisible();
   await expectAccessibleAtBothWidths(teacher, "a call notice on the teacher's page");
   await alva.clock.fastForward("25:01");
-  await expect(alva.getByRole("alert").filter({ hasText: "Fem minuter kvar" })).toBeVisible();
+  await expect(alva.getByRole("status").filter({ hasText: "Fem minuter kvar" })).toBeVisible();
   await alva.clock.fastForward("05:00");
-  await expect(alva.getByRole("alert").filter({ hasText: "Tiden är slut." })).toBeVisible();
+  await expect(alva.getByRole("status").filter({ hasText: "Tiden är slut." })).toBeVisible();
   await expectAccessibleAtBothWidths(alva, "talk view after the time is up");
 
   const sara = await signedIn(browser, "vh@demo.test");

@@ -172,19 +172,19 @@ test("the talk's clock warns when five minutes are left, and Sara's view follows
   await expect(alva.getByRole("button", { name: "Starta om klockan" })).toBeVisible();
   const clock = alva.locator(".talk-clock");
   await expect(clock).toContainText("av 30 minuter");
-  await expect(alva.getByRole("alert").filter({ hasText: "Fem minuter kvar" })).toHaveCount(0);
+  await expect(alva.getByRole("status").filter({ hasText: "Fem minuter kvar" })).toHaveCount(0);
 
   await alva.clock.fastForward("20:00");
   await expect(clock).toContainText(/^(9|10):\d\d/);
-  await expect(alva.getByRole("alert").filter({ hasText: "Fem minuter kvar" })).toHaveCount(0);
+  await expect(alva.getByRole("status").filter({ hasText: "Fem minuter kvar" })).toHaveCount(0);
   // Moving through the agenda reloads the page's data; the running clock stays where it was.
   await alva.getByRole("button", { name: "Matematik", exact: true }).click();
   await expect(alva.locator('.agenda-list [aria-current="step"]')).toContainText("Matematik");
   await expect(clock).toContainText(/^(9|10):\d\d/);
   await alva.clock.fastForward("05:01");
-  await expect(alva.getByRole("alert").filter({ hasText: "Fem minuter kvar" })).toBeVisible();
+  await expect(alva.getByRole("status").filter({ hasText: "Fem minuter kvar" })).toBeVisible();
   await alva.clock.fastForward("05:00");
-  await expect(alva.getByRole("alert").filter({ hasText: "Tiden är slut." })).toBeVisible();
+  await expect(alva.getByRole("status").filter({ hasText: "Tiden är slut." })).toBeVisible();
   await expectAccessible(alva, "talk view after the time is up");
 
   const sara = await signedInPage(browser, "vh@demo.test", phone);

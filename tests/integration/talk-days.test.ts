@@ -117,6 +117,7 @@ interface TalkRow {
   placed_by: string;
   started_at: number | null;
   current_section: string | null;
+  plan_id: string | null;
   updated_at: number;
 }
 interface ReplyRow {
@@ -882,6 +883,30 @@ describe("the mentor's sitting board", () => {
     expect((await identity("mentor", saraId)).status).toBe(200);
     expect(replyOf(alvaTalk.id, saraId).identity_checked_by).toBe(jonasId);
     expect(replyOf(alvaTalk.id, johanId).identity_checked_by).toBeNull();
+  });
+
+  it("offers the lock to the pupil's mentor only, and locks through the plan page's own action", async () => {
+    const alvaTalk = talkOf(eventA, alvaId);
+    const path = `/talk-days/${eventA}/sittings/${alvaTalk.sitting_id}`;
+    const planId = alvaTalk.plan_id!;
+    const status = () => one<{ status: string }>("select status from plans where id = ?", planId).status;
+    expect(status()).toBe("draft");
+    // Alva's card holds a form posting to her plan (other pupils of the sitting have their own).
+    const lockForm = `action="/plans/${planId}"`;
+    expect(await html("mentor", path)).toContain(lockForm);
+    // The admin sees the board but does not mentor Alva: no lock offered, and none accepted.
+    expect(await html("admin", path)).not.toContain("Lås planen");
+    expect((await postForm(`${server.url}/plans/${planId}`, { intent: "lock", guardian: saraId }, cookies.admin)).status).not.toBe(200);
+    expect(status()).toBe("draft");
+
+    // What the board's form sends: the plan page's lock, with the guardians ticked.
+    expect((await postForm(`${server.url}/plans/${planId}`, { intent: "lock", guardian: saraId }, cookies.mentor)).status).toBe(200);
+    expect(status()).toBe("locked");
+    const signers = JSON.parse(one<{ required_signers: string }>("select required_signers from plan_versions where plan_id = ? and status = 'locked'", planId).required_signers) as Array<{ personId: string }>;
+    expect(signers.map((s) => s.personId).sort()).toEqual([alvaId, saraId, jonasId].sort());
+    const board = await html("mentor", path);
+    expect(board).not.toContain(lockForm);
+    expect(board).toContain(`/plans/${planId}#signing`);
   });
 });
 

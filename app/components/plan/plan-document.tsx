@@ -4,6 +4,15 @@ import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
 import { AskTeacherButton, AssessmentCommentButton, SectionComments, useOpenThreadCount, type Composing } from "./plan-comments";
 import { scaleStepName, subjectName } from "~/utils/subject-name";
+import type { SkipLink } from "~/utils/skip-links";
+import { SectionSwitcher } from "./section-switcher";
+
+/** "Hoppa till planen": the first editor that takes text, else (for readers) the first section. */
+export const planSkipLink: SkipLink = {
+  target: "plan-sections",
+  labelKey: "skipTo.plan",
+  focus: ['.section-text[contenteditable="true"]', ".plan-section"],
+};
 
 export interface PlanSectionData {
   fragment: string;
@@ -58,24 +67,20 @@ export function PlanDocument({ livePlanId, deviceCopy, sections, renderEditor, a
     <div className="plan-layout" data-live-plan={livePlanId} data-device-copy={deviceCopy?.name} data-keep-device-copy={deviceCopy ? String(deviceCopy.keep) : undefined}>
       <aside className="plan-aside">
         {aside}
-        <nav aria-labelledby="plan-contents" className="plan-contents">
-          <h2 id="plan-contents">{t("plan.contents")}</h2>
-          <ol>
-            {sections.map((section) => (
-              <li key={section.fragment}>
-                <a href={`#${anchor(section)}`}>{titleOf(section)}</a>
-                {section.subject ? <OpenThreadCount subjectId={section.subject.id} /> : null}
-              </li>
-            ))}
-          </ol>
-        </nav>
+        <SectionSwitcher
+          sections={sections.map((section) => ({
+            anchor: anchor(section),
+            title: titleOf(section),
+            extra: section.subject ? <OpenThreadCount subjectId={section.subject.id} /> : null,
+          }))}
+        />
       </aside>
-      <div className="plan-sections">
+      <div className="plan-sections" id="plan-sections">
         {sections.map((section, order) => {
           const title = titleOf(section);
           const headingId = `${anchor(section)}-heading`;
           return (
-            <section key={section.fragment} id={anchor(section)} className="card plan-section" aria-labelledby={headingId}>
+            <section key={section.fragment} id={anchor(section)} className="card plan-section" aria-labelledby={headingId} tabIndex={-1}>
               <h2 id={headingId}>{title}</h2>
               {section.kind === "subject" && section.subject ? (
                 <SubjectSectionBody section={section} order={order} subjectId={section.subject.id} title={title} renderEditor={renderEditor} />

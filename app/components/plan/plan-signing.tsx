@@ -7,6 +7,7 @@ import type { PlanPageData } from "~/services/plan-page.server";
 import { translateError } from "~/utils/errors";
 import { formatDateTime, fullName } from "~/utils/format";
 import { useLocale } from "~/utils/use-locale";
+import { cancelFocusRequest, focusWithin, requestFocusAfterReload, useFocusOnAnswer, useTakeRequestedFocus } from "~/utils/focus";
 
 type ActionResult = { ok: true; intent: string } | { ok: false; error: string; message: string; intent?: string; currentVersion?: number };
 
@@ -27,15 +28,12 @@ type SigningProof = { kind: "none" } | { kind: "password" } | { kind: "provider"
 
 export function PlanSigning({ page, proof }: { page: PlanPageData; proof: SigningProof }) {
   const { t } = useTranslation();
-  const locale = useLocale();
   const { signing } = page;
-  const at = (iso: string) => formatDateTime(new Date(iso), locale);
-  const roleName = (role: string) => t(`roles.${role as "pupil"}`);
 
   if (!signing.version) {
     if (!signing.canLock) return signing.voided.length > 0 ? <VoidedVersions page={page} /> : null;
     return (
-      <section className="card signing" aria-labelledby="signing-heading">
+      <section className="card signing" aria-labelledby="signing-heading" id="lock">
         <h2 id="signing-heading">{t("signing.heading")}</h2>
         <p>{t("signing.lockText")}</p>
         <LockForm page={page} />
@@ -44,13 +42,38 @@ export function PlanSigning({ page, proof }: { page: PlanPageData; proof: Signin
     );
   }
 
-  const version = signing.version;
+  return <LockedSigning page={page} proof={proof} />;
+}
+
+/** The locked version: who has signed, the viewer's own signing form, the exports. */
+function LockedSigning({ page, proof }: { page: PlanPageData; proof: SigningProof }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { signing } = page;
+  const at = (iso: string) => formatDateTime(new Date(iso), locale);
+  const roleName = (role: string) => t(`roles.${role as "pupil"}`);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The mentor who just locked continues here: the signing step is their next one too.
+  useTakeRequestedFocus(SIGNING_FOCUS, heading);
+  const version = signing.version!;
   const viewerMustSign = signing.missing.some((m) => m.personId === page.viewerId);
   const othersMissing = signing.missing.filter((m) => m.personId !== page.viewerId);
+  // Once the viewer's signature is in, their form goes: focus moves to the signing's state.
+  const status = useRef<HTMLParagraphElement>(null);
+  const mustSignBefore = useRef(viewerMustSign);
+  useEffect(() => {
+    // Only when focus was in the signing step (or went with the form): never taken from elsewhere.
+    const active = document.activeElement;
+    const inSigning = !active || active === document.body || status.current?.closest("section")?.contains(active);
+    if (mustSignBefore.current && !viewerMustSign && inSigning) status.current?.focus({ preventScroll: true });
+    mustSignBefore.current = viewerMustSign;
+  }, [viewerMustSign]);
   return (
-    <section className="card signing" aria-labelledby="signing-heading">
-      <h2 id="signing-heading">{t("signing.lockedHeading")}</h2>
-      <p role="status" className={version.status === "signed" ? "signing-done" : undefined}>
+    <section className="card signing" aria-labelledby="signing-heading" id="signing">
+      <h2 id="signing-heading" ref={heading} tabIndex={-1}>
+        {t("signing.lockedHeading")}
+      </h2>
+      <p role="status" ref={status} tabIndex={-1} className={version.status === "signed" ? "signing-done" : undefined}>
         {version.status === "signed" ? t("signing.statusSigned") : t("signing.statusLocked")}
       </p>
       <ul className="signer-list">
@@ -100,13 +123,51 @@ export function PlanSigning({ page, proof }: { page: PlanPageData; proof: Signin
   );
 }
 
+const SIGNING_FOCUS = "signing";
+
+/** Where "Till signeringen" takes a signer: their own signing form, else the signing step. */
+const signingTarget = { id: "signing", focus: [".sign-form", "#signing-heading"] } as const;
+
+/**
+ * At the top of a signer's view once the plan is locked: their signature is needed, and one
+ * button takes them to the signing form (wherever the page put it).
+ */
+export function SigningCallout({ page }: { page: Pick<PlanPageData, "signing" | "viewerId"> }) {
+  const { t } = useTranslation();
+  const version = page.signing.version;
+  if (!version || version.status !== "locked" || !page.signing.missing.some((m) => m.personId === page.viewerId)) return null;
+  return (
+    <section className="signing-callout" aria-labelledby="signing-callout-heading">
+      <div>
+        <h2 id="signing-callout-heading">{t("signing.callout.heading")}</h2>
+        <p>{t("signing.callout.text")}</p>
+      </div>
+      <a
+        className="button-primary"
+        href={`#${signingTarget.id}`}
+        onClick={(event) => {
+          if (focusWithin(document.getElementById(signingTarget.id), signingTarget.focus)) event.preventDefault();
+        }}
+      >
+        {t("signing.callout.button")}
+      </a>
+    </section>
+  );
+}
+
 function LockForm({ page }: { page: PlanPageData }) {
   const planAction = usePlanAction();
   const { t } = useTranslation();
   const fetcher = useFetcher<ActionResult>();
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (!error) return;
+    cancelFocusRequest(SIGNING_FOCUS);
+    errorRef.current?.focus();
+  }, [error, fetcher.data]);
   return (
-    <fetcher.Form method="post" action={planAction}>
+    <fetcher.Form method="post" action={planAction} onSubmit={() => requestFocusAfterReload(SIGNING_FOCUS)}>
       <input type="hidden" name="intent" value="lock" />
       {page.signing.guardians.length > 0 ? (
         <fieldset className="plain-fieldset">
@@ -120,7 +181,7 @@ function LockForm({ page }: { page: PlanPageData }) {
         </fieldset>
       ) : null}
       {error ? (
-        <p className="alert alert-error" role="alert">
+        <p className="alert alert-error" role="alert" ref={errorRef} tabIndex={-1}>
           {translateError(t, error)}
         </p>
       ) : null}
@@ -172,9 +233,15 @@ function SignForm({ signerId, label, shown, proof }: { signerId: string; label: 
   const [drawing, setDrawing] = useState("");
   const passwordId = useId();
   const helpId = useId();
+  const errorId = useId();
   const error = useSigningAnswer(fetcher);
   const askPassword =
     proof.kind === "password" || (fetcher.data && !fetcher.data.ok && ["reauthenticate", "wrongPassword"].includes(fetcher.data.error));
+  // A refusal: focus goes to the password when that is what to fix, else to the message.
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  const refusal = fetcher.state === "idle" && error ? fetcher.data : null;
+  useFocusOnAnswer(askPassword ? passwordRef : errorRef, refusal);
   // People who sign in only through their identity provider prove it there again, then come back here.
   if (proof.kind === "provider") return <ProviderReauthentication label={label} provider={proof.provider} />;
   return (
@@ -191,11 +258,20 @@ function SignForm({ signerId, label, shown, proof }: { signerId: string; label: 
           <p className="small" id={helpId}>
             {t("signing.passwordAgainHelp")}
           </p>
-          <input id={passwordId} name="password" type="password" autoComplete="current-password" required aria-describedby={helpId} />
+          <input
+            ref={passwordRef}
+            id={passwordId}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            aria-describedby={error ? `${helpId} ${errorId}` : helpId}
+            aria-invalid={error ? true : undefined}
+          />
         </div>
       ) : null}
       {error ? (
-        <p className="alert alert-error" role="alert">
+        <p className="alert alert-error" role="alert" id={errorId} ref={errorRef} tabIndex={-1}>
           {error}
         </p>
       ) : null}
@@ -238,6 +314,8 @@ function SharedSignForm({ signers, shown }: { signers: Array<{ personId: string;
     }
   }, [fetcher.state, fetcher.data]);
   const error = useSigningAnswer(fetcher);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  useFocusOnAnswer(passwordRef, fetcher.state === "idle" && error ? fetcher.data : null);
   return (
     <fetcher.Form method="post" action={planAction} ref={form} className="sign-form">
       <input type="hidden" name="intent" value="sign" />
@@ -252,7 +330,7 @@ function SharedSignForm({ signers, shown }: { signers: Array<{ personId: string;
         ))}
       </select>
       <label htmlFor={passwordId}>{t("signing.password")}</label>
-      <input id={passwordId} name="password" type="password" autoComplete="off" required aria-describedby={errorId} aria-invalid={error ? true : undefined} />
+      <input ref={passwordRef} id={passwordId} name="password" type="password" autoComplete="off" required aria-describedby={errorId} aria-invalid={error ? true : undefined} />
       <div id={errorId} className="field-error" aria-live="polite">
         {error ? <p>{error}</p> : null}
       </div>

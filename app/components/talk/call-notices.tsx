@@ -1,5 +1,5 @@
 import { Link, useFetcher } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { TeacherCall } from "~/services/talk-live.server";
 import { formatTalkTime, formatTime, fullName } from "~/utils/format";
@@ -28,32 +28,46 @@ function chime() {
   }
 }
 
-/** Pupils calling this teacher, shown on every page with "Jag kommer". */
+/**
+ * Pupils calling this teacher, shown on every page with "Jag kommer". A new call is announced once
+ * through a live region that is always in the page (one that appears with its text is often not
+ * heard); the list itself is no live region, so it is not read again on every reload of the data.
+ */
 export function CallNotices({ calls }: { calls: Call[] }) {
   const { t } = useTranslation();
+  const locale = useLocale();
   const known = useRef<Set<string> | null>(null);
+  const [announcement, setAnnouncement] = useState("");
 
   useEffect(() => {
-    const ids = new Set(calls.filter((c) => !c.acknowledged).map((c) => c.id));
-    // No chime for calls already there when the page was opened.
-    if (known.current && [...ids].some((id) => !known.current!.has(id))) chime();
-    known.current = ids;
-  }, [calls]);
+    const open = calls.filter((c) => !c.acknowledged);
+    // No chime and no announcement for calls already there when the page was opened.
+    const fresh = known.current ? open.filter((c) => !known.current!.has(c.id)) : [];
+    known.current = new Set(open.map((c) => c.id));
+    if (fresh.length === 0) return;
+    chime();
+    setAnnouncement(fresh.map((c) => t("talks.call.notice", { name: fullName(c.pupil), subject: subjectName(c.subject, locale, t) })).join(". "));
+  }, [calls, t, locale]);
 
-  if (calls.length === 0) return null;
   return (
-    <section className="call-notices" aria-labelledby="call-notices-heading">
-      <h2 id="call-notices-heading" className="visually-hidden">
-        {t("talks.call.noticesHeading")}
-      </h2>
-      <div role="status">
-        <ul>
-          {calls.map((call) => (
-            <CallNotice key={call.id} call={call} />
-          ))}
-        </ul>
+    <>
+      {/* A live region without role="status": the page's own status messages stay the only ones. */}
+      <div aria-live="polite" className="visually-hidden">
+        {announcement}
       </div>
-    </section>
+      {calls.length > 0 ? (
+        <section className="call-notices" aria-labelledby="call-notices-heading">
+          <h2 id="call-notices-heading" className="visually-hidden">
+            {t("talks.call.noticesHeading")}
+          </h2>
+          <ul>
+            {calls.map((call) => (
+              <CallNotice key={call.id} call={call} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
 import { Link, useFetcher } from "@remix-run/react";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { useFocusOnAnswer } from "~/utils/focus";
 import { useTranslation } from "react-i18next";
 import type { GuardianTalk } from "~/services/talk-days.server";
 import { formatTalkTime, formatTimeRange, formatWeekdayDate, fullName } from "~/utils/format";
@@ -18,6 +19,9 @@ export function GuardianTalkCard({ talk, answered }: { talk: GuardianTalk; answe
   const headingId = `talk-${talk.talkId}-heading`;
   const when = (s: { startsAt: string; endsAt: string }) => t("talks.when", formatTalkTime(s.startsAt, s.endsAt, locale));
   const error = result && !result.ok ? result.error : null;
+  // After confirming, focus goes to the answer (saved, or why not): the person's next thing to read.
+  const answerRef = useRef<HTMLParagraphElement>(null);
+  useFocusOnAnswer(answerRef, fetcher.state === "idle" ? (fetcher.data ?? null) : null);
 
   if (talk.planning) return <PlanningCard talk={talk} headingId={headingId} answered={answered} />;
 
@@ -92,7 +96,7 @@ export function GuardianTalkCard({ talk, answered }: { talk: GuardianTalk; answe
         <button type="submit" className="button-primary" disabled={fetcher.state !== "idle"}>
           {fetcher.state !== "idle" ? t("talks.guardian.saving") : t("talks.guardian.confirm")}
         </button>
-        <p className="small" role="status">
+        <p className="small talk-card-answer" role="status" ref={answerRef} tabIndex={-1}>
           {error ? t(`talks.errors.${error as "capacity"}`, { defaultValue: t("talks.errors.generic") }) : result?.ok ? t("talks.guardian.saved") : null}
         </p>
       </fetcher.Form>
@@ -109,6 +113,8 @@ function PlanningCard({ talk, headingId, answered }: { talk: GuardianTalk; headi
   const fetcher = useFetcher<Result>();
   const result = fetcher.data ?? answered;
   const error = result && !result.ok ? result.error : null;
+  const answerRef = useRef<HTMLParagraphElement>(null);
+  useFocusOnAnswer(answerRef, fetcher.state === "idle" && error ? fetcher.data : null);
   return (
     <article className="card talk-card" aria-labelledby={headingId}>
       <h3 id={headingId}>{t("talks.guardian.childTalk", { name: fullName(talk.pupil) })}</h3>
@@ -161,7 +167,7 @@ function PlanningCard({ talk, headingId, answered }: { talk: GuardianTalk; headi
         <button type="submit" className="button-secondary" disabled={fetcher.state !== "idle"}>
           {t("talks.guardian.saveUnavailable")}
         </button>
-        <p className="small" role="status">
+        <p className="small talk-card-answer" role="status" ref={answerRef} tabIndex={-1}>
           {error ? t(`talks.errors.${error as "invalidTime"}`, { defaultValue: t("talks.errors.generic") }) : null}
         </p>
       </fetcher.Form>

@@ -5,6 +5,8 @@ import { TalkClock } from "~/components/talk/talk-clock";
 import type { LiveBoard as LiveBoardData } from "~/services/talk-live.server";
 import { formatTalkTime, formatTime, fullName } from "~/utils/format";
 import { subjectName } from "~/utils/subject-name";
+import { translateError } from "~/utils/errors";
+import { useFocusOnAnswer } from "~/utils/focus";
 import { useLocale } from "~/utils/use-locale";
 
 /** How often the board asks who has the plans open (presence is not pushed). */
@@ -39,17 +41,21 @@ export function LiveBoard({ board, title, subtitle }: { board: LiveBoardData; ti
 
       <section className="card" aria-labelledby="open-calls-heading">
         <h2 id="open-calls-heading">{t("talks.sitting.openCalls")}</h2>
-        {openCalls.length === 0 ? (
-          <p className="muted">{t("talks.sitting.noCalls")}</p>
-        ) : (
-          <ul className="plain-list" role="status">
-            {openCalls.map((c) => (
-              <li key={c.id}>
-                {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
-              </li>
-            ))}
-          </ul>
-        )}
+        {/* One live region, always there: a list with role="status" is no list, and a region that
+            appears with its first call is often not heard. */}
+        <div role="status">
+          {openCalls.length === 0 ? (
+            <p className="muted">{t("talks.sitting.noCalls")}</p>
+          ) : (
+            <ul className="plain-list">
+              {openCalls.map((c) => (
+                <li key={c.id}>
+                  {t("talks.sitting.callLine", { name: c.masked ? t("pupil.protectedMasked") : fullName(c.pupil), subject: subjectName(c.subject, locale, t), time: formatTime(new Date(c.calledAt), locale) })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       </section>
 
       {board.pupils.length === 0 ? <p className="muted">{t("talks.sitting.noPupils")}</p> : null}
@@ -107,17 +113,69 @@ function PupilCard({ pupil }: { pupil: Pupil }) {
           {pupil.opensPlan ? <CloseCallForm talkId={pupil.talkId} callId={c.id} /> : null}
         </div>
       ))}
-      <p className="small">
-        {pupil.signing.required > 0
-          ? t("talks.sitting.signing", { signed: pupil.signing.signed, required: pupil.signing.required })
-          : t(`plan.status.${pupil.signing.planStatus}`)}
-      </p>
+      <SigningOnBoard pupil={pupil} headingId={headingId} />
       {pupil.opensPlan ? (
         <p>
           <Link to={`/plans/${pupil.planId}`}>{t("talks.sitting.openPlan")}</Link> · <Link to={`/talks/${pupil.talkId}`}>{t("talks.sitting.openTalk")}</Link>
         </p>
       ) : null}
     </li>
+  );
+}
+
+type ActionAnswer = { ok: true } | { ok: false; message: string };
+
+/**
+ * How far signing has come, and for the pupil's mentor while it is a draft: "Lås planen", posted
+ * to the plan page's own action (the same lock, policy and record as there). After the lock,
+ * focus moves to the signing state and the way to the signing form.
+ */
+function SigningOnBoard({ pupil, headingId }: { pupil: Pupil; headingId: string }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<ActionAnswer>();
+  const answer = useRef<HTMLDivElement>(null);
+  useFocusOnAnswer(answer, fetcher.state === "idle" ? (fetcher.data ?? null) : null);
+  const error = fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
+  return (
+    <div className="board-signing" ref={answer}>
+      <p className="small" role="status">
+        {pupil.signing.required > 0
+          ? t("talks.sitting.signing", { signed: pupil.signing.signed, required: pupil.signing.required })
+          : t(`plan.status.${pupil.signing.planStatus}`)}
+        {pupil.signing.planStatus === "locked" && pupil.opensPlan ? (
+          <>
+            {" · "}
+            <Link to={`/plans/${pupil.planId}#signing`} aria-describedby={headingId}>
+              {t("signing.callout.button")}
+            </Link>
+          </>
+        ) : null}
+      </p>
+      {pupil.lock ? (
+        <fetcher.Form method="post" action={`/plans/${pupil.planId}`} className="board-lock">
+          <input type="hidden" name="intent" value="lock" />
+          {pupil.lock.guardians.length > 0 ? (
+            <fieldset className="plain-fieldset">
+              <legend className="small">{t("signing.guardiansTakingPart")}</legend>
+              {pupil.lock.guardians.map((g) => (
+                <label key={g.id} className="checkbox small">
+                  <input type="checkbox" name="guardian" value={g.id} defaultChecked />
+                  {g.name || t("talks.sitting.maskedGuardian")}
+                </label>
+              ))}
+            </fieldset>
+          ) : null}
+          {error ? (
+            <p className="alert alert-error small" role="alert">
+              {translateError(t, error)}
+            </p>
+          ) : null}
+          <button type="submit" className="button-primary button-small" aria-describedby={headingId} disabled={fetcher.state !== "idle"}>
+            {t("signing.lock")}
+          </button>
+        </fetcher.Form>
+      ) : null}
+    </div>
   );
 }
 

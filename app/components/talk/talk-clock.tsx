@@ -35,13 +35,15 @@ export function TalkClock({ elapsedMs, startedAtMs, talkMinutes }: { elapsedMs: 
 
   return (
     <div className={`talk-clock${warning ? " talk-clock-warning" : ""}${over ? " talk-clock-over" : ""}`}>
-      {/* The time itself is not announced every second; the warnings below are. */}
+      {/* The ticking time is in no live region (it would be read out every second); the warnings below are. */}
       <p className="talk-clock-time" aria-hidden="true">
         {over ? `+${time}` : time}
       </p>
       <p className="visually-hidden">{t("talks.clock.remainingMinutes", { count: Math.max(0, Math.ceil(remainingMs / 60_000)) })}</p>
       <p className="small">{t("talks.clock.of", { minutes: talkMinutes })}</p>
-      <div role="alert" className="talk-clock-alert">
+      {/* Always in the page, so a screen reader hears the warning when it appears — once: its text
+          changes only when the warning starts and when the time is up, never with the ticking. */}
+      <div role="status" aria-live="polite" aria-atomic="true" className="talk-clock-alert">
         {warning ? <strong>{t("talks.clock.fiveMinutes")}</strong> : over ? <strong>{t("talks.clock.over")}</strong> : null}
       </div>
     </div>

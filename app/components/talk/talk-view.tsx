@@ -1,10 +1,12 @@
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode, type Ref } from "react";
 import { useTranslation } from "react-i18next";
 import { TalkClock } from "~/components/talk/talk-clock";
 import { formatTalkTime, formatTime, fullName } from "~/utils/format";
 import { subjectName, type SubjectNaming } from "~/utils/subject-name";
 import { useLocale } from "~/utils/use-locale";
+import { useFocusOnAnswer } from "~/utils/focus";
+import type { SkipLink } from "~/utils/skip-links";
 
 interface Call {
   id: string;
@@ -34,6 +36,13 @@ export interface TalkViewModel {
   calls: Call[];
 }
 
+/** "Hoppa till dagordningen": to the item the talk is at, so the next Tab is its "Kalla på lärare". */
+export const talkAgendaSkipLink: SkipLink = {
+  target: "talk-agenda",
+  labelKey: "skipTo.agenda",
+  focus: ['[aria-current="step"] .agenda-item', ".agenda-shown .agenda-item", "#agenda-heading"],
+};
+
 /**
  * The talk: a bar with the clock and where the talk is, the agenda, and the plan beside it. The
  * pupil and the mentor lead (start the clock, move through the agenda, call and close calls);
@@ -47,6 +56,7 @@ export function TalkView({
   showPhone,
   nav,
   notice,
+  callout,
   children,
 }: {
   view: TalkViewModel;
@@ -56,6 +66,8 @@ export function TalkView({
   showPhone: boolean;
   nav?: ReactNode;
   notice?: ReactNode;
+  /** Above the clock bar: what the viewer must do next (a signer after the lock). */
+  callout?: ReactNode;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -75,6 +87,9 @@ export function TalkView({
   const pendingSection = agendaFetcher.formData?.get("fragment");
   const current = typeof pendingSection === "string" ? pendingSection : talk.currentSection;
   const currentItem = view.agenda.find((item) => item.fragment === current);
+  // On a phone the agenda is folded to the item the talk is at (the first before it starts).
+  const [showAll, setShowAll] = useState(false);
+  const shownIndex = Math.max(0, view.agenda.findIndex((item) => item.fragment === current));
 
   return (
     <div className="page page-wide talk-page">
@@ -100,6 +115,8 @@ export function TalkView({
         {notice}
       </header>
 
+      {callout}
+
       {/* Stays in view while the plan scrolls: the clock, where the talk is, and following. */}
       <section className="talk-bar" aria-labelledby="clock-heading">
         <h2 id="clock-heading" className="visually-hidden">
@@ -121,15 +138,19 @@ export function TalkView({
       </section>
 
       <div className="talk-layout">
-        <section className="card talk-agenda" aria-labelledby="agenda-heading">
-          <h2 id="agenda-heading">{t("talks.agenda.heading")}</h2>
-          <ol className="agenda-list">
-            {view.agenda.map((item) => {
+        <section className={`card talk-agenda${showAll ? " agenda-expanded" : ""}`} aria-labelledby="agenda-heading" id="talk-agenda">
+          <div className="agenda-heading-row">
+            <h2 id="agenda-heading">{t("talks.agenda.heading")}</h2>
+            <p className="small muted agenda-position">{t("talks.agenda.position", { number: shownIndex + 1, total: view.agenda.length })}</p>
+          </div>
+          <ol className="agenda-list" id="agenda-list">
+            {view.agenda.map((item, index) => {
               const isCurrent = item.fragment === current;
               const call = item.subject ? view.calls.find((c) => c.subjectId === item.subject!.id) : undefined;
               const labelId = `agenda-${item.fragment}`;
+              const classes = [isCurrent ? "agenda-current" : "", index === shownIndex ? "agenda-shown" : ""].filter(Boolean).join(" ");
               return (
-                <li key={item.fragment} className={isCurrent ? "agenda-current" : undefined} aria-current={isCurrent ? "step" : undefined}>
+                <li key={item.fragment} value={index + 1} className={classes || undefined} aria-current={isCurrent ? "step" : undefined}>
                   <div className="agenda-row">
                     {leads ? (
                       <agendaFetcher.Form method="post" action={`/talks/${talk.id}`} className="inline-form">
@@ -157,6 +178,11 @@ export function TalkView({
               );
             })}
           </ol>
+          {/* Only on a phone: the rest of the agenda behind a disclosure, so the plan is not pushed down. */}
+          <button type="button" className="button-link agenda-toggle" aria-expanded={showAll} aria-controls="agenda-list" onClick={() => setShowAll((s) => !s)}>
+            {t("talks.agenda.all")}
+            <span aria-hidden="true"> {showAll ? "▴" : "▾"}</span>
+          </button>
         </section>
         <div className="talk-plan">{children}</div>
       </div>
@@ -210,11 +236,11 @@ function ClockStart({ talkId, started, talkMinutes }: { talkId: string; started:
   );
 }
 
-function CallStatus({ call }: { call: Call }) {
+function CallStatus({ call, statusRef }: { call: Call; statusRef?: Ref<HTMLParagraphElement> }) {
   const { t } = useTranslation();
   const locale = useLocale();
   return (
-    <p className="small call-status" role="status">
+    <p className="small call-status" role="status" ref={statusRef} tabIndex={-1}>
       {call.acknowledgedAt && call.teacher
         ? t("talks.call.onTheWay", { name: fullName(call.teacher), time: formatTime(new Date(call.acknowledgedAt), locale) })
         : t("talks.call.waiting", { time: formatTime(new Date(call.calledAt), locale) })}
@@ -229,6 +255,9 @@ function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; 
   const failed = fetcher.data && !fetcher.data.ok ? fetcher.data.error : null;
   // Closed here: gone at once, before the page's data says so.
   const shown = call && closer.formData?.get("callId") !== call.id ? call : undefined;
+  // After calling, focus goes to the call's state (or to why it failed): the button is gone.
+  const answer = useRef<HTMLParagraphElement>(null);
+  useFocusOnAnswer(answer, fetcher.state === "idle" && fetcher.data && (failed || shown) ? fetcher.data : null);
   return (
     <div className="call">
       {!shown || shown.acknowledgedAt ? (
@@ -242,7 +271,7 @@ function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; 
       ) : null}
       {shown ? (
         <>
-          <CallStatus call={shown} />
+          <CallStatus call={shown} statusRef={failed ? undefined : answer} />
           <closer.Form method="post" action={`/talks/${talkId}`} className="inline-form">
             <input type="hidden" name="intent" value="close-call" />
             <input type="hidden" name="callId" value={shown.id} />
@@ -253,7 +282,7 @@ function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; 
         </>
       ) : null}
       {failed ? (
-        <p className="small error" role="alert">
+        <p className="small error" role="alert" ref={answer} tabIndex={-1}>
           {t(failed === "noTeacher" ? "talks.call.noTeacher" : "talks.errors.generic")}
         </p>
       ) : null}

@@ -3,6 +3,10 @@ import type { Translation } from "../types";
 const common: Translation = {
   appName: "Student-led IUP",
   skipToContent: "Skip to content",
+  skipTo: {
+    plan: "Skip to the plan",
+    agenda: "Skip to the agenda",
+  },
   nav: {
     talkDays: "Talk days",
     main: "Main menu",
@@ -339,6 +343,10 @@ const common: Translation = {
     },
     lockedNote: "The plan is locked and can no longer be changed.",
     contents: "Contents",
+    switcher: {
+      label: "Sections",
+      button: "Sections: {{section}}",
+    },
     sections: {
       about: "About me",
       goals: "My goals",
@@ -541,6 +549,11 @@ const common: Translation = {
     guardiansTakingPart: "Guardians who sign",
     lock: "Lock the plan",
     lockedHeading: "Signing",
+    callout: {
+      heading: "Your signature is needed",
+      text: "The plan is locked. Read it through and sign when you are ready.",
+      button: "Go to signing",
+    },
     statusLocked: "The plan is locked and waiting for signatures.",
     statusSigned: "The plan has been signed by everyone.",
     signedAt: "signed {{time}}",
@@ -877,6 +890,8 @@ const common: Translation = {
       follow: "Follow {{name}} in the plan",
       nowAt: "Now:",
       now: "Now",
+      all: "Whole agenda",
+      position: "Item {{number}} of {{total}}",
     },
     call: {
       button: "Call the teacher",
@@ -1066,9 +1081,6 @@ const common: Translation = {
     technicalText: "The service is partially compliant with the Act on accessibility to digital public services, because of the problems described below.",
     gapsHeading: "Content that is not accessible",
     gapsSubheading: "Non-compliance with the requirements",
-    gapPhone: "On a phone the plan is one long page of more than 20 sections without a table of contents, and in the talk view the whole agenda comes before the plan. This makes the pages hard to take in (WCAG 2.4.5).",
-    gapKeyboard: "From the keyboard it takes many Tab presses to reach the first text field of the plan and the Call a teacher button in the talk view, because there are no shortcuts past the menus (WCAG 2.4.1).",
-    gapStatus: "Status messages in the talk view (the connection, calls and the clock's warning) are not always read out well by screen readers (WCAG 4.1.3).",
     gapPdf: "The PDF of the signed plan is not tagged, so a screen reader cannot follow its headings and order (WCAG 1.3.1). The same content is on the plan's web page.",
     gapTranslations: "The translations into Arabic, Somali, Tigrinya, Persian/Dari and Ukrainian have not yet been reviewed by the school and may contain mistakes. This is not a WCAG requirement, but it matters for understanding the plan.",
     testingHeading: "How we tested the service",

@@ -4,6 +4,10 @@ import type { Translation } from "../types";
 const common: Translation = {
   appName: "IUP uu ardaygu hoggaamiyo",
   skipToContent: "U bood waxa ku jira",
+  skipTo: {
+    plan: "U bood qorshaha",
+    agenda: "U bood ajandaha",
+  },
   nav: {
     talkDays: "Maalmaha wada-hadallada",
     main: "Liiska ugu weyn",
@@ -340,6 +344,10 @@ const common: Translation = {
     },
     lockedNote: "Qorshaha waa xiran yahay, lamana beddeli karo mar dambe.",
     contents: "Waxa ku jira",
+    switcher: {
+      label: "Qaybaha",
+      button: "Qaybaha: {{section}}",
+    },
     sections: {
       about: "Aniga",
       goals: "Yoolalkayga",
@@ -542,6 +550,11 @@ const common: Translation = {
     guardiansTakingPart: "Waalidiinta saxiixaya",
     lock: "Xir qorshaha",
     lockedHeading: "Saxiixa",
+    callout: {
+      heading: "Saxiixaaga ayaa loo baahan yahay",
+      text: "Qorshaha waa la xiray. Akhri, kadibna saxiix marka aad diyaar tahay.",
+      button: "U gudub saxiixa",
+    },
     statusLocked: "Qorshaha waa xiran yahay, wuxuuna sugayaa saxiixyo.",
     statusSigned: "Qof walba wuu saxiixay qorshaha.",
     signedAt: "wuxuu saxiixay {{time}}",
@@ -877,6 +890,8 @@ const common: Translation = {
       follow: "La soco {{name}} qorshaha dhexdiisa",
       nowAt: "Hadda:",
       now: "Hadda",
+      all: "Ajandaha oo dhan",
+      position: "Qodobka {{number}} ee {{total}}",
     },
     call: {
       button: "U yeer macallinka",
@@ -1070,9 +1085,6 @@ const common: Translation = {
     technicalText: "Adeeggu qayb ahaan ayuu waafaqsan yahay sharciga helitaanka adeegyada dawladda ee dhijitaalka ah, cilladaha hoos lagu sharraxay dartood.",
     gapsHeading: "Waxyaabaha aan la heli karin",
     gapsSubheading: "Waafaq la'aanta shuruudaha sharciga",
-    gapPhone: "Taleefanka gacanta qorshuhu waa bog dheer oo ka badan 20 qaybood oo aan lahayn tusmo, muuqaalka wada-hadalkana ajandaha oo dhan ayaa ka horreeya qorshaha. Taasi waxay adkaysaa in boggaga la fahmo (WCAG 2.4.5).",
-    gapKeyboard: "Kiiboodhka waxaa loo baahan yahay riixid badan oo Tab ah ka hor inta aan la gaarin goobta qoraalka ugu horreysa ee qorshaha iyo badhanka U yeer macallinka ee muuqaalka wada-hadalka, maxaa yeelay ma jiraan waddooyin gaaban oo liisaska ka gudba (WCAG 2.4.1).",
-    gapStatus: "Fariimaha xaaladda ee muuqaalka wada-hadalka (xiriirka, baaqyada iyo digniinta saacadda) had iyo jeer si wanaagsan uma akhriyaan akhristayaasha shaashadda (WCAG 4.1.3).",
     gapPdf: "PDF-ka qorshaha la saxiixay ma laha calaamado, sidaa darteed akhriyaha shaashaddu ma raaci karo cinwaannadiisa iyo habkiisa (WCAG 1.3.1). Isla waxyaabahaas ayaa ku jira bogga qorshaha ee shabakadda.",
     gapTranslations: "Turjumaadaha Carabiga, Soomaaliga, Tigrinyada, Faarisiga/Dariga iyo Yukreeniyaanka weli dugsigu ma hubin, waxayna yeelan karaan khaladaad. Tani ma aha shuruud WCAG, laakiin waxay muhiim u tahay fahamka qorshaha.",
     testingHeading: "Sida aan u tijaabinnay adeegga",

@@ -2,6 +2,10 @@
 const common = {
   appName: "Elevledd IUP",
   skipToContent: "Hoppa till innehållet",
+  skipTo: {
+    plan: "Hoppa till planen",
+    agenda: "Hoppa till dagordningen",
+  },
   nav: {
     talkDays: "Samtalsdagar",
     main: "Huvudmeny",
@@ -338,6 +342,10 @@ const common = {
     },
     lockedNote: "Planen är låst och kan inte längre ändras.",
     contents: "Innehåll",
+    switcher: {
+      label: "Avsnitt",
+      button: "Avsnitt: {{section}}",
+    },
     sections: {
       about: "Om mig",
       goals: "Mina mål",
@@ -540,6 +548,11 @@ const common = {
     guardiansTakingPart: "Vårdnadshavare som signerar",
     lock: "Lås planen",
     lockedHeading: "Signering",
+    callout: {
+      heading: "Din signatur behövs",
+      text: "Planen är låst. Läs igenom den och signera när du är klar.",
+      button: "Till signeringen",
+    },
     statusLocked: "Planen är låst och väntar på signaturer.",
     statusSigned: "Planen är signerad av alla.",
     signedAt: "signerade {{time}}",
@@ -876,6 +889,8 @@ const common = {
       follow: "Följ {{name}} i planen",
       nowAt: "Nu:",
       now: "Nu",
+      all: "Hela dagordningen",
+      position: "Punkt {{number}} av {{total}}",
     },
     call: {
       button: "Kalla på lärare",
@@ -1065,9 +1080,6 @@ const common = {
     technicalText: "Tjänsten är delvis förenlig med lagen om tillgänglighet till digital offentlig service, på grund av de brister som beskrivs nedan.",
     gapsHeading: "Innehåll som inte är tillgängligt",
     gapsSubheading: "Bristande förenlighet med lagkraven",
-    gapPhone: "På en mobil är planen en lång sida med över 20 avsnitt utan innehållsförteckning, och i samtalsvyn kommer hela dagordningen före planen. Det gör sidorna svåra att överblicka (WCAG 2.4.5).",
-    gapKeyboard: "Med tangentbordet krävs många tabbsteg innan man når första textfältet i planen och knappen Kalla på lärare i samtalsvyn, eftersom det saknas genvägar förbi menyerna (WCAG 2.4.1).",
-    gapStatus: "Statusmeddelanden i samtalsvyn (anslutningen, kallelser och klockans varning) läses inte alltid upp av skärmläsare på ett bra sätt (WCAG 4.1.3).",
     gapPdf: "PDF:en med den signerade planen är inte taggad, så en skärmläsare kan inte följa dess rubriker och ordning (WCAG 1.3.1). Samma innehåll finns på planens webbsida.",
     gapTranslations: "Översättningarna till arabiska, somaliska, tigrinska, persiska/dari och ukrainska har ännu inte granskats av skolan och kan innehålla fel. Det är inget krav i WCAG, men viktigt för att förstå planen.",
     testingHeading: "Hur vi testat tjänsten",

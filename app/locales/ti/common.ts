@@ -4,6 +4,10 @@ import type { Translation } from "../types";
 const common: Translation = {
   appName: "ብተማሃራይ ዝምራሕ ውልቃዊ መደብ ምዕባለ",
   skipToContent: "ናብ ትሕዝቶ ሕለፍ",
+  skipTo: {
+    plan: "ናብቲ መደብ ሕለፍ",
+    agenda: "ናብ ኣጀንዳ ሕለፍ",
+  },
   nav: {
     talkDays: "መዓልታት ዝርርብ",
     main: "ቀንዲ ዝርዝር",
@@ -340,6 +344,10 @@ const common: Translation = {
     },
     lockedNote: "እቲ መደብ ተዓጽዩ ኣሎ፣ ድሕሪ ሕጂ ክቕየር ኣይክእልን።",
     contents: "ትሕዝቶ",
+    switcher: {
+      label: "ክፍልታት",
+      button: "ክፍልታት፦ {{section}}",
+    },
     sections: {
       about: "ብዛዕባይ",
       goals: "ዕላማታተይ",
@@ -542,6 +550,11 @@ const common: Translation = {
     guardiansTakingPart: "ዝፍርሙ ወለዲ",
     lock: "ነቲ መደብ ዕጸዎ",
     lockedHeading: "ፊርማ",
+    callout: {
+      heading: "ፊርማኻ የድሊ",
+      text: "እቲ መደብ ተዓጽዩ ኣሎ። ኣንቢብካ ምስ ተዳለኻ ፈርም።",
+      button: "ናብ ፊርማ ኪድ",
+    },
     statusLocked: "እቲ መደብ ተዓጽዩ ፊርማታት ይጽበ ኣሎ።",
     statusSigned: "ኩሎም ኣብቲ መደብ ፈሪሞም።",
     signedAt: "ፈሪሙ {{time}}",
@@ -877,6 +890,8 @@ const common: Translation = {
       follow: "ን{{name}} ኣብቲ መደብ ተኸተሎ",
       nowAt: "ሕጂ፦",
       now: "ሕጂ",
+      all: "ምሉእ ኣጀንዳ",
+      position: "ነጥቢ {{number}} ካብ {{total}}",
     },
     call: {
       button: "መምህር ጸውዕ",
@@ -1070,9 +1085,6 @@ const common: Translation = {
     technicalText: "እቲ ኣገልግሎት ብሰንኪ እቶም ኣብ ታሕቲ ዝተገልጹ ጉድለታት ምስ ሕጊ ተበጻሕነት ዲጂታላዊ ህዝባዊ ኣገልግሎት ብኸፊል ጥራይ ይሰማማዕ።",
     gapsHeading: "ዘይበጻሕ ትሕዝቶ",
     gapsSubheading: "ምስ ጠለባት ሕጊ ዘይምስምማዕ",
-    gapPhone: "ኣብ ሞባይል እቲ መደብ ካብ 20 ክፍልታት ንላዕሊ ዘለዎ ነዊሕ ገጽ ኮይኑ ማውጫ የብሉን፣ ኣብ ትርኢት ዝርርብ ድማ ምሉእ ኣጀንዳ ቅድሚ እቲ መደብ ይመጽእ። እዚ ነቶም ገጻት ንምርዳእ የጸግሞም (WCAG 2.4.5)።",
-    gapKeyboard: "ብኪቦርድ ናብ ቀዳማይ ቦታ ጽሑፍ እቲ መደብን ናብ መልጎም «መምህር ጸውዕ» ኣብ ትርኢት ዝርርብን ንምብጻሕ ብዙሕ ግዜ Tab ምጥዋቕ የድሊ፣ ምኽንያቱ ንዝርዝራት ዝሰግር ሓጺር መንገዲ የለን (WCAG 2.4.1)።",
-    gapStatus: "መልእኽትታት ኩነታት ኣብ ትርኢት ዝርርብ (ርክብ፣ ጻውዒታትን መጠንቀቕታ ሰዓትን) ብኣንበብቲ ስክሪን ኩሉ ግዜ ብጽቡቕ ኣይንበቡን (WCAG 4.1.3)።",
     gapPdf: "PDF ናይቲ ዝተፈረመ መደብ ምልክታት የብሉን፣ ስለዚ ኣንባቢ ስክሪን ኣርእስታቱን ስርዓቱን ክስዕብ ኣይክእልን (WCAG 1.3.1)። ተመሳሳሊ ትሕዝቶ ኣብ ገጽ መርበብ እቲ መደብ ኣሎ።",
     gapTranslations: "ትርጉማት ናብ ዓረብኛ፣ ሶማልኛ፣ ትግርኛ፣ ፋርስኛ/ዳሪን ዩክሬንኛን ገና ብቤት ትምህርቲ ኣይተረጋገጹን፣ ጌጋታት ክህልዎም ይኽእል። እዚ ጠለብ WCAG ኣይኮነን፣ ግን ንምርዳእ እቲ መደብ ኣገዳሲ እዩ።",
     testingHeading: "ነቲ ኣገልግሎት ብኸመይ ከም ዝፈተናዮ",
