@@ -80,6 +80,17 @@ export function dispatch(mail: MailDelivery, stored: readonly StoredMessage[]): 
   if (now.length < stored.length) mail.wake();
 }
 
+/**
+ * A talk day's invitations are hundreds of messages at once: they go over a few kept-open
+ * connections (nodemailer's pool) rather than one new connection per message. `SMTP_URL` may
+ * still say otherwise (`?pool=false`).
+ */
+function pooled(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has("pool")) url.searchParams.set("pool", "true");
+  return url.toString();
+}
+
 /** The SMTP side of one process: one transport, shared by the scheduler and the immediate path. */
 export class SmtpSender {
   private readonly transport: nodemailer.Transporter;
@@ -88,7 +99,7 @@ export class SmtpSender {
     smtpUrl: string,
     private readonly from = "no-reply@localhost",
   ) {
-    this.transport = nodemailer.createTransport(smtpUrl);
+    this.transport = nodemailer.createTransport(pooled(smtpUrl));
   }
 
   /** Sends a stored message (with `body` in place of the stored one); the reason of a failure without address or content. */
