@@ -4,7 +4,7 @@ import { postForm, signIn, signInEach } from "../support/http";
 import { lockAndSign } from "../support/plan-journey";
 import { createTalkDay, openSchoolDatabase, postFields, type SchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, test } from "./fixtures";
+import { expect, test, signedInPageOn } from "./fixtures";
 
 // Three plans are signed and evaluated here: a server and database of their own.
 let own: TestServer;
@@ -46,16 +46,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-async function signedInPage(browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${own.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${own.url}/`);
-  return page;
-}
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
 
 test("after signing, Alva, the other pupils and a guardian answer a short evaluation once; the mentor sees the results per talk day, small groups held back, and downloads them as CSV", async ({
   browser,

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type Locator, type Page } from "@playwright/test";
+import { test as base, expect, type Browser, type Locator, type Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 
 export { expect };
@@ -44,6 +44,22 @@ export async function signInAs(page: Page, email: string, password = "demo") {
   await page.getByLabel("Lösenord").fill(password);
   await page.getByRole("button", { name: "Logga in" }).click();
   await expect(page).toHaveURL("/");
+}
+
+/**
+ * A browser of its own (a new context: its own cookies) signed in as `email` on `server` (a spec's
+ * own server), on its home page and hydrated. Downloads are accepted, for exports.
+ */
+export async function signedInPageOn(server: { url: string }, browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel("E-post").fill(email);
+  await page.getByLabel("Lösenord").fill("demo");
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect(page).toHaveURL(`${server.url}/`);
+  await expect(page.locator("html[data-hydrated]")).toBeAttached();
+  return page;
 }
 
 /** Signs in as Alva and opens her plan, waiting until it is live. */

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 import { pdfText } from "../support/pdf";
-import { expect, expectAccessible, test, textOf } from "./fixtures";
+import { expect, expectAccessible, test, textOf, signedInPageOn } from "./fixtures";
 
 // Each journey also runs axe at each of its states (one to three seconds a check on two cores).
 test.describe.configure({ timeout: 60_000 });
@@ -17,16 +17,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-async function signedInPage(browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${own.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${own.url}/`);
-  return page;
-}
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
 
 test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil, guardian and mentor sign, the PDF holds it all; after an unlock her open page takes edits again", async ({ browser }) => {
   const alva = await signedInPage(browser, "elev@demo.test");

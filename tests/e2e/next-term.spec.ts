@@ -5,7 +5,7 @@ import { firstPlanId, signInEach } from "../support/http";
 import { lockAndSign } from "../support/plan-journey";
 import { openSchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, test } from "./fixtures";
+import { expect, test, signedInPageOn } from "./fixtures";
 
 // A term passes here: the autumn plan is written and signed with the server's clock in the autumn,
 // then the same database is served with the clock in the spring.
@@ -42,16 +42,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-async function signedInPage(browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${own.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${own.url}/`);
-  return page;
-}
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
 
 test("in the spring, Alva's new plan shows what she and the others promised in the autumn, read-only beside Mina mål, with a prompt to say how it went", async ({ browser }) => {
   const alva = await signedInPage(browser, "elev@demo.test");

@@ -2,7 +2,7 @@ import type { Browser, Page } from "@playwright/test";
 import { firstPlanId, postForm, signIn } from "../support/http";
 import { openSchoolDatabase, postFields, type SchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, test } from "./fixtures";
+import { expect, test, signedInPageOn } from "./fixtures";
 
 // Alva's plan is assessed and locked here: a server and database of its own.
 let own: TestServer;
@@ -17,16 +17,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-async function signedInPage(browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${own.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${own.url}/`);
-  return page;
-}
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
 
 test("Sara's home on her phone says what is new for her: a new assessment, then that her signature is needed (also by e-mail); she marks news as read and turns mail off", async ({
   browser,

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, test, textOf } from "./fixtures";
+import { expect, test, textOf, signedInPageOn } from "./fixtures";
 
 // Questions and answers pile up in Alva's plan: a server and database of its own.
 let own: TestServer;
@@ -12,16 +12,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-async function signedInPage(browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${own.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${own.url}/`);
-  return page;
-}
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
 
 test("Alva asks her maths teacher about her reflection and about a passage of it; Karin is told on her home page and answers; Alva is told of the answer", async ({
   browser,

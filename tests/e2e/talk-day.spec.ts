@@ -3,7 +3,7 @@ import type { Browser, Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, expectAccessible, test } from "./fixtures";
+import { expect, expectAccessible, test, signedInPageOn } from "./fixtures";
 
 // The talk day changes the school's calendar for everyone, so it gets a server of its own; the
 // tests run in order (the first plans the day the others use).
@@ -21,17 +21,7 @@ test.afterAll(async () => {
 const tablet = { width: 1024, height: 768 };
 const phone = { width: 390, height: 844 };
 
-async function signedInPage(browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${own.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${own.url}/`);
-  await expect(page.locator("html[data-hydrated]")).toBeAttached();
-  return page;
-}
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
 
 /** A Stockholm calendar date some days from now. */
 const dayFromNow = (days: number) =>

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { SMTPServer } from "smtp-server";
 import { pdfText } from "../support/pdf";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, test } from "./fixtures";
+import { expect, test, signedInPageOn } from "./fixtures";
 
 /**
  * The talk day as staff run it, in the browser: siblings kept apart across talk days (and a
@@ -29,17 +29,7 @@ test.afterAll(async () => {
 const tablet = { width: 1024, height: 768 };
 const phone = { width: 390, height: 844 };
 
-async function signedInPage(browser: Browser, email: string, viewport = { width: 1280, height: 900 }, server = own): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${server.url}/`);
-  await expect(page.locator("html[data-hydrated]")).toBeAttached();
-  return page;
-}
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, server = own) => signedInPageOn(server, browser, email, viewport);
 
 const stockholm = (date: Date) =>
   Object.fromEntries(

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import type { Browser, Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, expectAccessible, openOwnPlan, test, textOf } from "./fixtures";
+import { expect, expectAccessible, openOwnPlan, test, textOf, signedInPageOn } from "./fixtures";
 
 /**
  * The web edges in a real browser: a redirect target that Chromium would read as another site, a
@@ -86,16 +86,7 @@ test.describe("signing", () => {
     own.cleanup();
   });
 
-  async function signedInPage(browser: Browser, email: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${own.url}/login`);
-    await page.getByLabel("E-post").fill(email);
-    await page.getByLabel("Lösenord").fill("demo");
-    await page.getByRole("button", { name: "Logga in" }).click();
-    await expect(page).toHaveURL(`${own.url}/`);
-    return page;
-  }
+  const signedInPage = (browser: Browser, email: string) => signedInPageOn(own, browser, email);
 
   /** As if the person signed in long ago: the session's authentication time moved back. */
   function authenticatedMinutesAgo(email: string, minutes: number) {
