@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { decode } from "turbo-stream";
 import { get } from "./http";
+import { stockholmLocalTime } from "../../db/school-calendar";
 
 /**
  * Reading the demo school back from the test server's SQLite file, and the requests that set up a
@@ -43,20 +44,10 @@ export function postFields(url: string, fields: Array<[string, string]>, cookie?
   });
 }
 
-const stockholmParts = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/Stockholm",
-  hourCycle: "h23",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
 /** Stockholm's date and time ("YYYY-MM-DD", "HH:mm") `minutes` from now: talk times are stored so. */
 export function stockholmAt(minutes: number): { date: string; time: string } {
-  const p = Object.fromEntries(stockholmParts.formatToParts(new Date(Date.now() + minutes * 60_000)).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+  const local = stockholmLocalTime(new Date(Date.now() + minutes * 60_000));
+  return { date: local.slice(0, 10), time: local.slice(11, 16) };
 }
 
 /**

@@ -184,18 +184,7 @@ function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; pass
     <fetcher.Form method="post" action={planAction} className="thread-form card-inset" onSubmit={() => (submitted.current = true)}>
       <input type="hidden" name="intent" value="start-thread" />
       <input type="hidden" name="subjectId" value={subjectId} />
-      {passage ? (
-        <>
-          <input type="hidden" name="anchorStart" value={passage.start} />
-          <input type="hidden" name="anchorEnd" value={passage.end} />
-          <input type="hidden" name="quote" value={passage.quote} />
-          <p className="small">
-            {t("comments.newOnPassage")} <q className="thread-quote">{passage.quote}</q>
-          </p>
-        </>
-      ) : (
-        <p className="small">{t("comments.about.assessment")}</p>
-      )}
+      <PassageFields passage={passage} onPassage={t("comments.newOnPassage")} onWhole={t("comments.about.assessment")} />
       <label htmlFor={bodyId}>{t("comments.body")}</label>
       <textarea id={bodyId} name="body" rows={3} required maxLength={2000} autoFocus aria-describedby={errorId} aria-invalid={error ? true : undefined} />
       <div id={errorId} className="field-error" aria-live="polite">
@@ -216,6 +205,21 @@ function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; pass
         </button>
       </div>
     </fetcher.Form>
+  );
+}
+
+/** What a new thread is about: a passage of the text (its anchor and quote travel with the form), or the whole. */
+function PassageFields({ passage, onPassage, onWhole }: { passage: PendingPassage | null; onPassage: string; onWhole: string }) {
+  if (!passage) return <p className="small">{onWhole}</p>;
+  return (
+    <>
+      <input type="hidden" name="anchorStart" value={passage.start} />
+      <input type="hidden" name="anchorEnd" value={passage.end} />
+      <input type="hidden" name="quote" value={passage.quote} />
+      <p className="small">
+        {onPassage} <q className="thread-quote">{passage.quote}</q>
+      </p>
+    </>
   );
 }
 
@@ -242,18 +246,7 @@ function AskTeacherForm({ subjectId, passage, onDone }: { subjectId: string; pas
     <fetcher.Form method="post" action={planAction} className="thread-form card-inset ask-form" aria-label={t("comments.ask.formLabel")} onSubmit={() => (submitted.current = true)}>
       <input type="hidden" name="intent" value="ask-teacher" />
       <input type="hidden" name="subjectId" value={subjectId} />
-      {passage ? (
-        <>
-          <input type="hidden" name="anchorStart" value={passage.start} />
-          <input type="hidden" name="anchorEnd" value={passage.end} />
-          <input type="hidden" name="quote" value={passage.quote} />
-          <p className="small">
-            {t("comments.ask.aboutPassage")} <q className="thread-quote">{passage.quote}</q>
-          </p>
-        </>
-      ) : (
-        <p className="small">{t("comments.ask.aboutReflection")}</p>
-      )}
+      <PassageFields passage={passage} onPassage={t("comments.ask.aboutPassage")} onWhole={t("comments.ask.aboutReflection")} />
       <label htmlFor={bodyId}>{t("comments.ask.body")}</label>
       <textarea id={bodyId} name="body" rows={3} required maxLength={2000} autoFocus aria-describedby={`${errorId} ${bodyId}-who`} aria-invalid={error ? true : undefined} />
       <div id={errorId} className="field-error" aria-live="polite">
