@@ -16,7 +16,7 @@ import { openSigningKeys } from "../app/services/signing-key.server";
 import { createKnownDeviceCookie } from "../app/utils/known-device.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
-import { guardRequests, healthCheck, hideErrors, securityHeaders } from "./http-edge";
+import { connectionClosed, guardRequests, healthCheck, hideErrors, memoryFigures, securityHeaders } from "./http-edge";
 import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
 import { rosterSourcesFrom, type Env } from "./env";
 import type { Logger } from "./logger";
@@ -139,6 +139,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         collaboration: collaboration.stats(),
         planEventListeners: planEvents.listenerCount() + personEvents.listenerCount(),
         uptimeS: Math.round(process.uptime()),
+        memory: memoryFigures(),
       }),
     }),
   );
@@ -160,6 +161,9 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         sessionEvents,
         accessEvents,
         clientAddress: req.ip ?? "unknown",
+        get connectionClosed() {
+          return connectionClosed(res);
+        },
         publicUrl: signIn.publicUrl,
         cspNonce: String(res.locals.cspNonce ?? ""),
         signIn,
