@@ -452,6 +452,8 @@ export class Device {
   stream: EventStreamClient | null = null;
   socket: PlanSocket | null = null;
   signedIn = false;
+  /** The page is being closed: nothing but the sign-out is sent any more. */
+  private leaving = false;
   /** How many changes the page's data had seen (the person's, the plan's), as the page keeps them for its stream's hello. */
   private loaded: { person: number; plan: number | null } = { person: 0, plan: null };
 
@@ -460,17 +462,24 @@ export class Device {
     readonly person: { id: string; email: string },
   ) {}
 
-  private async request(kind: LatencyKind, path: string, init: RequestInit, expected: (status: number) => boolean): Promise<{ ok: boolean; body: string; status: number }> {
+  private async request(
+    kind: LatencyKind,
+    path: string,
+    init: RequestInit,
+    expected: (status: number) => boolean,
+    signingOut = false,
+  ): Promise<{ ok: boolean; body: string; status: number }> {
     const { recorder } = this.world;
-    // A page closed by signing out sends nothing more, and what it had in flight is abandoned.
-    if (!this.signedIn && kind !== "signIn") return { ok: false, body: "", status: 0 };
+    // A closed page sends nothing more (but its sign-out), and what it had in flight is abandoned.
+    const closed = () => kind !== "signIn" && !signingOut && (!this.signedIn || this.leaving);
+    if (closed()) return { ok: false, body: "", status: 0 };
     const started = now();
     try {
       const response = await this.jar.fetch(this.world.url(path), init);
       const body = await response.text();
       recorder.latency(kind, now() - started);
       recorder.count(kind);
-      if (!this.signedIn && kind !== "signIn") return { ok: false, body, status: response.status };
+      if (closed()) return { ok: false, body, status: response.status };
       if (!expected(response.status)) {
         recorder.error(`${kind} answered ${response.status}`, `${init.method ?? "GET"} ${path}`);
         return { ok: false, body, status: response.status };
@@ -536,9 +545,16 @@ export class Device {
 
   async signOut(): Promise<void> {
     if (!this.signedIn) return;
+    this.leaving = true;
+    const result = await this.request(
+      "action",
+      "/logout",
+      { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "" },
+      (s) => s === 302,
+      true,
+    );
     this.signedIn = false;
-    await this.request("action", "/logout", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "" }, (s) => s === 302);
-    this.world.recorder.count("signOuts");
+    if (result.ok) this.world.recorder.count("signOuts");
   }
 
   /** Opens the page's event stream (closing the previous one), as the root's useLiveEvents does. */
@@ -568,10 +584,17 @@ export class Device {
     this.socket = null;
   }
 
-  /** Leaves: the page closes (socket, stream), then signs out. */
-  async leave(): Promise<void> {
+  /**
+   * Leaves: the page closes (socket, stream), then the person signs out — or, `closeTab`, just
+   * closes the tab as people do on a phone: the session stays, and the server learns only that the
+   * connections went away (which must be enough for it to let go of them).
+   */
+  async leave(closeTab = false): Promise<void> {
+    this.leaving = true;
     this.disconnect();
     this.stopListening();
-    await this.signOut();
+    if (!closeTab) return this.signOut();
+    if (this.signedIn) this.world.recorder.count("tabsClosed");
+    this.signedIn = false;
   }
 }

@@ -27,6 +27,7 @@ export interface DayTimeline {
 }
 
 export type FleetCommand = { kind: "run"; base: string; timeline: DayTimeline; talks: CastTalk[]; staff: CastStaff[] };
+export type FleetReady = { kind: "ready" };
 export type FleetReply = {
   kind: "done";
   latencies: Record<LatencyKind, Float64Array>;
@@ -531,7 +532,8 @@ class TalkActor {
     if (this.gone.has(device)) return;
     this.gone.add(device);
     const last = this.gone.size === 1 + this.guardians.length;
-    await device.leave();
+    // Guardians close the page on their phones; the pupil signs out of the school's computer.
+    await device.leave(device !== this.pupil);
     if (last) {
       this.stage = "done";
       this.finished = true;
@@ -541,7 +543,7 @@ class TalkActor {
 
   async closeAll(): Promise<void> {
     for (const timer of this.reloadTimers.values()) clearTimeout(timer);
-    await Promise.all([this.pupil, ...this.guardians].filter((d) => !this.gone.has(d)).map((d) => d.leave()));
+    await Promise.all([this.pupil, ...this.guardians].filter((d) => !this.gone.has(d)).map((d) => d.leave(d !== this.pupil)));
   }
 }
 
@@ -562,3 +564,4 @@ process.on("message", (command: FleetCommand) => {
     },
   );
 });
+process.send!({ kind: "ready" } satisfies FleetReady);
