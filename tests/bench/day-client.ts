@@ -197,11 +197,13 @@ export class EventStreamClient {
     const { world } = this.device;
     const release = await world.ledger.lock([...this.keys]);
     try {
+      // Closed while waiting (the page moved on): nothing to open.
+      if (this.closed) return false;
       let response: Response;
       try {
         response = await this.device.jar.fetch(world.url(this.path), { headers: { Accept: "text/event-stream" }, signal: this.abort.signal });
       } catch (error) {
-        world.recorder.error("stream failed", `${this.path}: ${String(error)}`);
+        if (!this.closed) world.recorder.error("stream failed", `${this.path}: ${String(error)}`);
         return false;
       }
       if (response.status !== 200 || !response.body) {
@@ -560,6 +562,8 @@ export class Device {
   /** Opens the page's event stream (closing the previous one), as the root's useLiveEvents does. */
   async listen(planId: string | null, onChanged: (kind: string) => void): Promise<void> {
     this.stream?.close();
+    // A page being closed opens nothing (a late step of someone who has already left).
+    if (this.leaving || !this.signedIn) return;
     const stream = new EventStreamClient(this, planId, onChanged);
     this.stream = stream;
     await stream.open();
@@ -571,8 +575,9 @@ export class Device {
   }
 
   /** Connects the page's editors to a plan (the one socket per plan page). */
-  async connect(planId: string, writer: boolean, edits: PlanEdits): Promise<PlanSocket> {
+  async connect(planId: string, writer: boolean, edits: PlanEdits): Promise<PlanSocket | null> {
     this.disconnect();
+    if (this.leaving || !this.signedIn) return null;
     const socket = new PlanSocket(this, planId, writer, edits);
     this.socket = socket;
     await socket.synced;

@@ -304,11 +304,12 @@ class StaffActor {
     await this.goTo(this.home, null);
   }
 
+  /** At the end of the run: what the person still meant to do is dropped (each step checks `present`), what they are doing ends. */
   async leave(): Promise<void> {
     if (this.boardTimer) clearInterval(this.boardTimer);
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    await this.queue.catch(() => {});
     this.present = false;
+    await this.queue.catch(() => {});
     await this.device.leave();
   }
 }
@@ -419,6 +420,7 @@ class TalkActor {
     this.pupilArrived(here);
     if (!here) return;
     const socket = await this.pupil.connect(this.cast.planId, true, this.edits);
+    if (!socket) return;
     this.edits.typistClient = socket.doc.clientID;
     this.stage = "talking";
     await this.typeNotes();

@@ -271,6 +271,7 @@ async function runDay(options: RunOptions): Promise<DayResult> {
       let finished = false;
       const replies = Promise.all(fleet.map((f) => f.done)).finally(() => (finished = true));
       await sleep(t0 - now());
+      let lastProgress = 0;
       let last = { at: now(), cpu: cpuSeconds(server.pid), loop: cpuSeconds(server.pid, true), wait: waitSeconds(server.pid), clients: fleet.reduce((s, f) => s + cpuSeconds(f.child.pid!), 0) };
       while (!finished) {
         await Promise.race([sleep(options.sampleMs), replies.catch(() => {})]);
@@ -282,7 +283,7 @@ async function runDay(options: RunOptions): Promise<DayResult> {
         const seconds = (at - last.at) / 1000;
         let health = { collaboration: { connections: NaN, documents: NaN }, planEventListeners: NaN, memory: { heapUsedMB: NaN, heapTotalMB: NaN } };
         try {
-          health = (await (await fetch(`${server.url}/healthz`, { headers: { Authorization: `Bearer ${token}` } })).json()) as typeof health;
+          health = (await (await fetch(`${server.url}/healthz`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) })).json()) as typeof health;
         } catch {
           // a sample without the server's own figures
         }
@@ -303,6 +304,13 @@ async function runDay(options: RunOptions): Promise<DayResult> {
           });
         }
         last = { at, cpu, loop, wait, clients };
+        const latest = samples.at(-1);
+        if (latest && latest.t - lastProgress >= 30) {
+          lastProgress = latest.t;
+          console.error(
+            `  ${latest.t} s: ${latest.connections} sockets, ${latest.listeners} event listeners, RSS ${latest.rssMB} MB, heap ${latest.heapUsedMB} MB, CPU ${latest.cpu} %, load ${latest.load1}`,
+          );
+        }
       }
       const results = await replies;
       const left = await afterEveryoneLeft(server.url, token);
