@@ -18,7 +18,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -313,6 +313,8 @@ async function runDay(options: RunOptions): Promise<DayResult> {
         }
       }
       const results = await replies;
+      // The raw figures first: a summary that fails must not cost a long run.
+      if (process.env.BENCH_RAW_FILE) writeFileSync(process.env.BENCH_RAW_FILE, JSON.stringify({ samples, results: results.map((r) => ({ ...r, latencies: Object.fromEntries(Object.entries(r.latencies).map(([k, v]) => [k, Array.from(v)])) })) }));
       const left = await afterEveryoneLeft(server.url, token);
       return { ...summarise(options, talks.length, t0, samples, results), left };
     } finally {
@@ -354,7 +356,9 @@ function summarise(options: RunOptions, talks: number, t0: number, samples: Samp
     timed[kind] = pairs;
     latency[kind] = quantiles(pairs.map(([, ms]) => ms));
   }
-  const lastMinute = Math.max(0, ...Object.values(timed).flatMap((pairs) => pairs.map(([t]) => Math.floor(t / 60))));
+  // A long run has millions of measurements: no spreading them into Math.max (the call stack).
+  let lastMinute = 0;
+  for (const pairs of Object.values(timed)) for (const [t] of pairs) lastMinute = Math.max(lastMinute, Math.floor(t / 60));
   const p99In = (kind: LatencyKind, minute: number) => round(quantile(timed[kind].filter(([t]) => Math.floor(t / 60) === minute).map(([, ms]) => ms).sort((a, b) => a - b), 0.99), 1);
   const byMinute = Array.from({ length: lastMinute + 1 }, (_, minute) => ({
     minute,
