@@ -54,6 +54,14 @@ export interface AppContext {
   clientAddress: string;
   /** Where people reach the app (PUBLIC_URL, an origin): links in mail and on exports. Never the request's Host. */
   publicUrl: string;
+  /**
+   * Aborts when this request's connection closes (the browser went away, or the response ended).
+   * Taken from the Node response itself: the `request.signal` a loader sees is a copy of a copy
+   * (Remix strips its own search params), and undici lets a copy follow its original only through
+   * a WeakRef to the intermediate copy, which garbage collection removes. A response that outlives
+   * its loader (an event stream) must listen here, or it never learns that the browser left.
+   */
+  connectionClosed: AbortSignal;
   /** This response's Content-Security-Policy nonce, for the page's inline scripts. */
   cspNonce: string;
   /** How people sign in (server/env.ts) and what the sign-in code keeps between requests. */

@@ -21,7 +21,7 @@ import { startNotificationMailer } from "../app/services/notification-mail.serve
 import { createKnownDeviceCookie } from "../app/utils/known-device.server";
 import { startWalCheckpointer } from "../db/wal-checkpointer";
 import { COLLAB_PATH, CollaborationServer } from "./collab";
-import { devicePartition, guardRequests, healthCheck, hideErrors, requireOperatorToken, securityHeaders } from "./http-edge";
+import { connectionClosed, devicePartition, guardRequests, healthCheck, hideErrors, memoryFigures, requireOperatorToken, securityHeaders } from "./http-edge";
 import { ServerMetrics } from "./metrics";
 import { AccessEvents, PersonEvents, PlanEvents, SessionEvents } from "./plan-events";
 import { rosterSourcesFrom, type Env } from "./env";
@@ -190,6 +190,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         collaboration: collaboration.stats(),
         planEventListeners: planEvents.listenerCount() + personEvents.listenerCount(),
         uptimeS: Math.round(process.uptime()),
+        memory: memoryFigures(),
       }),
     }),
   );
@@ -232,6 +233,9 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
         accessEvents,
         mail,
         clientAddress: req.ip ?? "unknown",
+        get connectionClosed() {
+          return connectionClosed(res);
+        },
         publicUrl: signIn.publicUrl,
         cspNonce: String(res.locals.cspNonce ?? ""),
         signIn,

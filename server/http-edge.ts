@@ -149,6 +149,28 @@ export function requireOperatorToken(metricsToken: string | undefined): RequestH
   };
 }
 
+const closedSignals = new WeakMap<Response, AbortSignal>();
+
+/** A signal that aborts when the response's connection closes (made on first use: most requests never ask). */
+export function connectionClosed(res: Response): AbortSignal {
+  let signal = closedSignals.get(res);
+  if (!signal) {
+    const controller = new AbortController();
+    if (res.closed) controller.abort();
+    else res.once("close", () => controller.abort());
+    signal = controller.signal;
+    closedSignals.set(res, signal);
+  }
+  return signal;
+}
+
+/** The process's memory in MB, for /healthz's figures: a leak shows as a heap that keeps growing. */
+export function memoryFigures(): { rssMB: number; heapUsedMB: number; heapTotalMB: number; externalMB: number } {
+  const usage = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 104_857.6) / 10;
+  return { rssMB: mb(usage.rss), heapUsedMB: mb(usage.heapUsed), heapTotalMB: mb(usage.heapTotal), externalMB: mb(usage.external) };
+}
+
 /** /healthz: whether the server is well, to anyone; its figures only with the operators' token. */
 export function healthCheck(options: { metricsToken?: string; check(): boolean; figures(): Record<string, unknown> }): RequestHandler {
   return (req, res) => {

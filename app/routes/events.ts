@@ -21,5 +21,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const gate = planId !== null ? await requirePlan(request, context, planId, "read", { recordView: false }) : null;
   const { person, session } = await requirePersonSession(request, context);
   const plan = gate ? { plan: gate.plan, audiences: planEventAudiences(gate.relations, gate.plan) } : null;
-  return personEventStream(request, context, { personId: person.id, session }, plan);
+  return personEventStream(context, { personId: person.id, session }, plan);
 }

@@ -11,11 +11,12 @@ const HEARTBEAT_MS = 25_000;
 
 /**
  * A server-sent event stream that forwards "something changed" pokes until the browser goes away
- * or `subscribe` calls `end` (the server ends it). The events carry no content: the page reloads
- * its own loader, which decides what may be seen.
+ * (`connectionClosed`: the load context's, never `request.signal`, which may never fire; see
+ * AppContext) or `subscribe` calls `end` (the server ends it). The events carry no content: the
+ * page reloads its own loader, which decides what may be seen.
  */
 export function eventStream(
-  request: Request,
+  connectionClosed: AbortSignal,
   subscribe: (send: (change: string) => void, end: () => void) => () => void,
   hello?: () => string,
 ): Response {
@@ -46,7 +47,8 @@ export function eventStream(
         }
       }
       stopStream = stop;
-      request.signal.addEventListener("abort", stop, { once: true });
+      if (connectionClosed.aborted) return stop();
+      connectionClosed.addEventListener("abort", stop, { once: true });
       const stopSubscription = subscribe((change) => send(`event: changed\ndata: ${change}\n\n`), stop);
       // Read in the same turn as the subscription: nothing can be published in between.
       const greeting = hello?.();
@@ -79,14 +81,13 @@ export function eventStream(
  * stream, which the policy decides afresh.
  */
 export function personEventStream(
-  request: Request,
-  context: Pick<AppLoadContext, "db" | "personEvents" | "planEvents" | "sessionEvents" | "accessEvents">,
+  context: Pick<AppLoadContext, "db" | "personEvents" | "planEvents" | "sessionEvents" | "accessEvents" | "connectionClosed">,
   who: { personId: string; session: WatchedSession },
   plan: { plan: Plan; audiences: PlanAudience[] } | null,
 ): Response {
   const { db } = context;
   return eventStream(
-    request,
+    context.connectionClosed,
     (send, end) => {
       const stops = [
         watchSession(context.sessionEvents, who.session, (id) => getSessionExpiry(db, id), end),

@@ -417,7 +417,7 @@ describe("/healthz", () => {
 
   it("gives operators with the configured token the figures, and a wrong token nothing", async () => {
     const figures = await fetch(`${server.url}/healthz`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
-    expect(await figures.json()).toMatchObject({ status: "ok", database: true, collaboration: { documents: expect.any(Number), connections: expect.any(Number) } });
+    expect(await figures.json()).toMatchObject({ status: "ok", database: true, collaboration: { documents: expect.any(Number), connections: expect.any(Number) }, memory: { rssMB: expect.any(Number), heapUsedMB: expect.any(Number) } });
     const wrong = await fetch(`${server.url}/healthz`, { headers: { Authorization: "Bearer guess" } });
     expect(wrong.status).toBe(401);
     expect(JSON.stringify(await wrong.json())).not.toContain("collaboration");
