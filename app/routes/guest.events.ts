@@ -11,5 +11,5 @@ import { guestEventStream } from "~/utils/event-stream.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const guest = getGuestPlan(context.db, await context.guestCookie.parse(request.headers.get("Cookie")));
   if (!guest) throw notFound();
-  return guestEventStream(request, context, guest);
+  return guestEventStream(context, guest);
 }

@@ -123,12 +123,11 @@ export function personEventStream(
  * accessEvents and re-decided by `stillOpen`).
  */
 export function guestEventStream(
-  request: Request,
-  context: Pick<AppLoadContext, "planEvents" | "accessEvents">,
+  context: Pick<AppLoadContext, "planEvents" | "accessEvents" | "connectionClosed">,
   guest: { planId: string; pupilId: string; closesAt: Date; stillOpen(): boolean },
 ): Response {
   return eventStream(
-    request,
+    context.connectionClosed,
     (send, end) => {
       const timer = setTimeout(end, Math.max(0, guest.closesAt.getTime() - Date.now()));
       const stops = [

@@ -16,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import { hash } from "@node-rs/argon2";
 import Database from "better-sqlite3";
 import { and, eq, inArray, lte, gte } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
+import { testSmtpServer } from "../support/smtp";
 import { openDatabase } from "../../db/client";
 import { stockholmLocalTime, stockholmToday } from "../../db/school-calendar";
 import { credentials, groupMembers, groups, guardianships, schools, terms } from "../../db/schema";
@@ -183,10 +183,7 @@ async function main() {
   await seed(databasePath);
 
   const received: Array<{ to: string[]; raw: string }> = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
+  const smtp = testSmtpServer({
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Browser, Locator, Page } from "@playwright/test";
 import Database from "better-sqlite3";
-import { SMTPServer } from "smtp-server";
+import { testSmtpServer } from "../support/smtp";
 import { pdfText } from "../support/pdf";
 import { startTestServer, type TestServer } from "../support/server";
 import { expect, test, signedInPageOn } from "./fixtures";
@@ -368,10 +368,7 @@ test("the PDF of the signed plan names the talk's date, the participants and the
 test("a message the mail server refused is retried, then marked failed, and the admin sends it again from the outbox", async ({ browser }) => {
   let accept = false;
   const received: string[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
+  const smtp = testSmtpServer({
     onRcptTo(address, _session, callback) {
       if (!accept) return callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
       callback();

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import type { SMTPServer } from "smtp-server";
+import { testSmtpServer } from "../support/smtp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postForm, signInEach } from "../support/http";
 import { actionData, createTalkDay, dayFromNow, openSchoolDatabase, stockholmAt, type SchoolDatabase } from "../support/school";
@@ -35,10 +36,7 @@ const RETRY_BASE_MS = 150;
 const MAX_ATTEMPTS = 3;
 
 function startSmtp(): Promise<void> {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
+  smtp = testSmtpServer({
     onRcptTo(address, _session, callback) {
       attempts.push({ address: address.address, at: Date.now() });
       const n = attempts.filter((a) => a.address === address.address).length;

@@ -28,6 +28,24 @@ export interface TestServer {
  * Starts the real server (the built Remix app + our Node server) in a child process on port 0
  * with a fresh SQLite file, and resolves once it logs that it is listening.
  */
+/** Servers still running; one "exit" listener for all of them (not one per server started). */
+const runningServers = new Set<ChildProcess>();
+let exitHooked = false;
+
+/** A test run or benchmark that ends early (a thrown error, process.exit) takes its servers with it. */
+function killWithThisProcess(child: ChildProcess): void {
+  if (!exitHooked) {
+    process.once("exit", killRunningServers);
+    exitHooked = true;
+  }
+  runningServers.add(child);
+  child.once("exit", () => runningServers.delete(child));
+}
+
+function killRunningServers(): void {
+  for (const child of runningServers) child.kill("SIGKILL");
+}
+
 export async function startTestServer(
   options: { databasePath?: string; env?: Record<string, string>; port?: number; nodeArgs?: string[] } = {},
 ): Promise<TestServer> {
@@ -84,10 +102,7 @@ async function spawnServer(databasePath: string, port: number, env: Record<strin
   });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  // A test run or benchmark that ends early (a thrown error, process.exit) takes its server with it.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  child.once("exit", () => process.off("exit", killOnExit));
+  killWithThisProcess(child);
 
   const boundPort = await new Promise<number>((resolve, reject) => {
     let buffer = "";

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 
 /** One message as the SMTP server received it. */
 export interface ReceivedMail {
@@ -17,15 +17,23 @@ export interface TestSmtp {
 }
 
 /**
- * A real SMTP server (smtp-server, the nodemailer project's) on a free local port that keeps
- * what it receives, so tests can read the mails the app sends through SMTP_URL.
+ * A real SMTP server (smtp-server, the nodemailer project's) as the tests and tools need it: no
+ * login or TLS, quiet, with the handlers given. A client that goes away mid-session (the app's
+ * process killed with its kept-open connection) is the app's business, not an error of the test.
+ */
+export function testSmtpServer(handlers: Pick<SMTPServerOptions, "onRcptTo" | "onData"> = {}): SMTPServer {
+  const smtp = new SMTPServer({ authOptional: true, disabledCommands: ["STARTTLS"], logger: false, ...handlers });
+  smtp.on("error", () => {});
+  return smtp;
+}
+
+/**
+ * A real SMTP server on a free local port that keeps what it receives, so tests can read the
+ * mails the app sends through SMTP_URL.
  */
 export async function startTestSmtp(): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
+  const smtp = testSmtpServer({
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));

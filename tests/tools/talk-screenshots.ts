@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "@playwright/test";
-import { SMTPServer } from "smtp-server";
+import { testSmtpServer } from "../support/smtp";
 import { startTestServer, type TestServer } from "../support/server";
 
 const out = "screenshots";
@@ -191,10 +191,7 @@ try {
 }
 
 // The outbox with a message the mail server refused: failed after its attempts, to send again.
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  logger: false,
+const smtp = testSmtpServer({
   onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 })),
 });
 await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
