@@ -24,10 +24,6 @@ export interface TestServer {
   cleanup(): void;
 }
 
-/**
- * Starts the real server (the built Remix app + our Node server) in a child process on port 0
- * with a fresh SQLite file, and resolves once it logs that it is listening.
- */
 /** Servers still running; one "exit" listener for all of them (not one per server started). */
 const runningServers = new Set<ChildProcess>();
 let exitHooked = false;
@@ -46,6 +42,10 @@ function killRunningServers(): void {
   for (const child of runningServers) child.kill("SIGKILL");
 }
 
+/**
+ * Starts the real server (the built Remix app + our Node server) in a child process on port 0
+ * with a fresh SQLite file, and resolves once it logs that it is listening.
+ */
 export async function startTestServer(
   options: { databasePath?: string; env?: Record<string, string>; port?: number; nodeArgs?: string[] } = {},
 ): Promise<TestServer> {
