@@ -88,6 +88,8 @@ export function dispatch(mail: MailDelivery, stored: readonly StoredMessage[]): 
 function pooled(smtpUrl: string): string {
   const url = new URL(smtpUrl);
   if (!url.searchParams.has("pool")) url.searchParams.set("pool", "true");
+  // A mail server that stops answering holds a send for a minute, not nodemailer's ten.
+  if (!url.searchParams.has("socketTimeout")) url.searchParams.set("socketTimeout", "60000");
   return url.toString();
 }
 

@@ -58,9 +58,18 @@ export class MailScheduler {
     this.schedule(0);
   }
 
-  /** Something was queued: look now rather than at the next tick. */
+  /**
+   * Something was queued, or a talk changed: look now rather than at the next tick. Reminders are
+   * queued here at once too: a round still sending (a backlog, a slow mail server) must not hold
+   * back the reminder a moved talk now needs.
+   */
   wake(): void {
     if (this.stopped) return;
+    try {
+      this.queueReminders(new Date());
+    } catch (error) {
+      this.options.onError?.(error);
+    }
     if (this.running) this.again = true;
     else this.schedule(0);
   }
