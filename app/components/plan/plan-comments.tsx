@@ -167,10 +167,8 @@ export function SectionComments({
   );
 }
 
-function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; passage: PendingPassage | null; onDone(): void }) {
-  const planAction = usePlanAction();
-  const { t } = useTranslation();
-  const { rights } = usePlanComments();
+/** A form that starts a thread: its post, ids for the text and its error, and closing once it is stored. */
+function useThreadForm(onDone: () => void) {
   const fetcher = useFetcher<ActionResult>();
   const bodyId = useId();
   const errorId = useId();
@@ -179,6 +177,14 @@ function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; pass
     if (fetcher.state === "idle" && submitted.current && fetcher.data?.ok) onDone();
   }, [fetcher.state, fetcher.data, onDone]);
   const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.message) : null;
+  return { fetcher, bodyId, errorId, submitted, error };
+}
+
+function NewThreadForm({ subjectId, passage, onDone }: { subjectId: string; passage: PendingPassage | null; onDone(): void }) {
+  const planAction = usePlanAction();
+  const { t } = useTranslation();
+  const { rights } = usePlanComments();
+  const { fetcher, bodyId, errorId, submitted, error } = useThreadForm(onDone);
 
   return (
     <fetcher.Form method="post" action={planAction} className="thread-form card-inset" onSubmit={() => (submitted.current = true)}>
@@ -232,14 +238,7 @@ function AskTeacherForm({ subjectId, passage, onDone }: { subjectId: string; pas
   const planAction = usePlanAction();
   const { t } = useTranslation();
   const { rights } = usePlanComments();
-  const fetcher = useFetcher<ActionResult>();
-  const bodyId = useId();
-  const errorId = useId();
-  const submitted = useRef(false);
-  useEffect(() => {
-    if (fetcher.state === "idle" && submitted.current && fetcher.data?.ok) onDone();
-  }, [fetcher.state, fetcher.data, onDone]);
-  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors?.body?.[0] ?? fetcher.data.message) : null;
+  const { fetcher, bodyId, errorId, submitted, error } = useThreadForm(onDone);
   const teachers = rights.askTeachers[subjectId] ?? [];
 
   return (
