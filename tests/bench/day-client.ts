@@ -545,6 +545,23 @@ export class Device {
     return result.ok;
   }
 
+  /**
+   * Signs the plan with the fields the signing step showed. When the last sign-in grew too old
+   * between reading the step and pressing the button (401, "reauthenticate"), the page asks for
+   * the password and the person gives it: so does this, once.
+   */
+  async sign(path: string, fields: (withPassword: boolean) => Array<[string, string]>, withPassword: boolean): Promise<boolean> {
+    const form = (password: boolean) => ({
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields(password)),
+    });
+    const first = await this.request("action", dataPath(path), form(withPassword), (s) => s === 200 || (!withPassword && s === 401));
+    if (!first.ok || first.status === 200) return first.ok;
+    this.world.recorder.count("passwordAskedAgain");
+    return (await this.request("action", dataPath(path), form(true), (s) => s === 200)).ok;
+  }
+
   async signOut(): Promise<void> {
     if (!this.signedIn) return;
     this.leaving = true;

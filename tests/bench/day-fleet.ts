@@ -279,7 +279,7 @@ class StaffActor {
       recorder.error("the mentor's signing step is missing", `talk ${talkId}`);
       return;
     }
-    const signed = await ledger.change([plan], () => this.device.act(`/plans/${planId}`, signFields(step, this.fleet.timeline.password)));
+    const signed = await ledger.change([plan], () => signPlan(this.device, planId, step, this.fleet.timeline.password));
     if (signed) recorder.count("signatures");
     await this.reload();
     await this.goTo(this.home, null);
@@ -314,14 +314,16 @@ class StaffActor {
   }
 }
 
-function signFields(step: SigningView, password: string): Array<[string, string]> {
-  return [
+/** The sign form as the step showed it; the password when it asked for one (or asks again on pressing). */
+function signPlan(device: Device, planId: string, step: SigningView, password: string): Promise<boolean> {
+  const fields = (withPassword: boolean): Array<[string, string]> => [
     ["intent", "sign"],
     ["version", String(step.version!.number)],
     ["contentHash", step.version!.contentHash],
     // The page asks for the password again when the last sign-in is over five minutes old.
-    ...(step.proof === "password" ? ([["password", password]] as Array<[string, string]>) : []),
+    ...(withPassword ? ([["password", password]] as Array<[string, string]>) : []),
   ];
+  return device.sign(`/plans/${planId}`, fields, step.proof === "password");
 }
 
 // ---------- a talk: the pupil and the guardians who come ----------
@@ -383,8 +385,11 @@ class TalkActor {
     const chosen = new Set<string>(["about", "goals", ...(cast.call ? [cast.call.fragment] : [])]);
     while (chosen.size < Math.min(6, cast.fragments.length) && subjects.some((f) => !chosen.has(f))) chosen.add(pick(subjects));
     const agenda = cast.fragments.filter((f) => chosen.has(f));
+    // Each talk walks its agenda at its own pace: a step comes up to 40 % of a step's time early or
+    // late. (In lock-step, every pupil of the sitting pressed "next" in the same millisecond: a
+    // burst no real sitting makes, whose last request waited for all the others.)
     agenda.forEach((fragment, i) => {
-      const at = start + (0.05 + (i * 0.6) / agenda.length) * L;
+      const at = start + (0.05 + ((i + (i === 0 ? 0 : between(-0.4, 0.4))) * 0.6) / agenda.length) * L;
       fleet.at(at, () => {
         this.fragment = fragment;
         return this.lead(
@@ -520,7 +525,7 @@ class TalkActor {
 
   private async sign(device: Device, step: SigningView): Promise<void> {
     const signed = await this.fleet.ledger.change([{ key: `plan:${this.cast.planId}`, kind: "status" }], () =>
-      device.act(`/plans/${this.cast.planId}`, signFields(step, this.fleet.timeline.password)),
+      signPlan(device, this.cast.planId, step, this.fleet.timeline.password),
     );
     if (signed) {
       this.fleet.recorder.count("signatures");

@@ -14,11 +14,11 @@
  *   --smoke             tiny numbers, a few seconds (tests/integration/bench-day-smoke.test.ts)
  *   (every `--name N` may also be written `--name=N`)
  *   BENCH_DAY_MINUTES (instead of --minutes), BENCH_CLIENT_PROCESSES (default 2),
- *   BENCH_PROFILE_DIR (a V8 CPU profile of the server per run)
+ *   BENCH_PROFILE_DIR (a V8 CPU profile of the server per run), BENCH_SERVER_LOG (a file for the server's log lines)
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +53,8 @@ const ceilingMax = numberArgument("ceiling-max", 4608);
 const runDayToo = !flag("ceiling-only");
 const runCeiling = !smoke && (flag("ceiling") || flag("ceiling-only"));
 const clientProcesses = Number(process.env.BENCH_CLIENT_PROCESSES ?? 2);
+/** BENCH_SERVER_LOG=file: the server's log lines (JSON, free of personal data) are appended there. */
+const serverLogFile = process.env.BENCH_SERVER_LOG;
 const profileArgs = () => (process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []);
 // Each started server adds an exit hook; the ceiling search starts several.
 process.setMaxListeners(50);
@@ -115,6 +117,8 @@ export interface DayResult {
     heapAtSittingEndsMB: number[]; cpuMeanPercent: number; loopMeanPercent: number; loopWaitMeanPercent: number; cpuPeakPercent: number; clientsMeanPercent: number };
   loadAverage: { min: number; mean: number; max: number };
   samples: Sample[];
+  /** The server's own time per kind of request (its request log), the kinds that took most of it first; event streams left out. */
+  serverSide: Array<{ request: string; totalS: number } & Quantiles>;
   /** What the server still held once every client had gone (given a few seconds to notice): a leak shows here. */
   left: { connections: number; documents: number; listeners: number; afterS: number };
 }
@@ -124,6 +128,36 @@ const quantile = (sorted: number[], q: number) => (sorted.length === 0 ? NaN : s
 function quantiles(values: number[]): Quantiles {
   const sorted = [...values].sort((a, b) => a - b);
   return { n: sorted.length, p50: round(quantile(sorted, 0.5), 2), p95: round(quantile(sorted, 0.95), 2), p99: round(quantile(sorted, 0.99), 2), max: round(sorted.at(-1) ?? NaN, 2) };
+}
+
+/** The server's request log, by method and path with ids put as ":id" (a path holds only ids, never a name). */
+class ServerTimes {
+  private readonly byRequest = new Map<string, number[]>();
+
+  add(line: string): void {
+    let entry: { msg?: string; method?: string; path?: string; ms?: number };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      return;
+    }
+    if (entry.msg !== "request" || typeof entry.ms !== "number" || !entry.path) return;
+    // An event stream's line comes when it closes: its length is how long the page was open.
+    if (entry.path === "/events" || entry.path === "/guest/events") return;
+    const path = entry.path.replace(/\/[A-Za-z0-9_-]{12,}(?=\/|\.|$)/g, "/:id");
+    const key = `${entry.method} ${path}`;
+    const list = this.byRequest.get(key) ?? [];
+    list.push(entry.ms);
+    this.byRequest.set(key, list);
+  }
+
+  /** The kinds of request that took most of the server's time, most first. */
+  busiest(n: number): Array<{ request: string; totalS: number } & Quantiles> {
+    return [...this.byRequest]
+      .map(([request, values]) => ({ request, totalS: round(values.reduce((a, b) => a + b, 0) / 1000, 2), ...quantiles(values) }))
+      .sort((a, b) => b.totalS - a.totalS)
+      .slice(0, n);
+  }
 }
 
 /** Least-squares slope of y over x. */
@@ -239,8 +273,19 @@ async function runDay(options: RunOptions): Promise<DayResult> {
     console.error(`  seeding a school of ${pupilsFor(options.scale)} pupils …`);
     await seedDaySchool(path, pupilsFor(options.scale));
     const server = await startTestServer({ databasePath: path, env: { SEED_DEMO: "false", METRICS_TOKEN: token }, nodeArgs: profileArgs() });
-    // The server's log lines are kept by the test helper; a long run needs only the last few.
-    const trimLogs = setInterval(() => server.logs.splice(0, Math.max(0, server.logs.length - 100)), 5_000);
+    // The server's log lines are kept by the test helper; a long run needs only the last few. Each
+    // request's line says how long the server took (from its arrival to the response's end), which
+    // tells the server's time from the time a request waited elsewhere (the clients, the network).
+    const serverTimes = new ServerTimes();
+    let read = 0;
+    const readLogs = () => {
+      const lines = server.logs.slice(read);
+      for (const line of lines) serverTimes.add(line);
+      if (serverLogFile && lines.length > 0) appendFileSync(serverLogFile, `${lines.join("\n")}\n`);
+      server.logs.splice(0, Math.max(0, server.logs.length - 100));
+      read = server.logs.length;
+    };
+    const trimLogs = setInterval(readLogs, 5_000);
     const fleet: Array<ReturnType<typeof startFleetProcess>> = [];
     try {
       console.error("  making the talk day (the admin's form, placement, invitations) …");
@@ -316,7 +361,8 @@ async function runDay(options: RunOptions): Promise<DayResult> {
       // The raw figures first: a summary that fails must not cost a long run.
       if (process.env.BENCH_RAW_FILE) writeFileSync(process.env.BENCH_RAW_FILE, JSON.stringify({ samples, results: results.map((r) => ({ ...r, latencies: Object.fromEntries(Object.entries(r.latencies).map(([k, v]) => [k, Array.from(v)])) })) }));
       const left = await afterEveryoneLeft(server.url, token);
-      return { ...summarise(options, talks.length, t0, samples, results), left };
+      readLogs();
+      return { ...summarise(options, talks.length, t0, samples, results), left, serverSide: serverTimes.busiest(12) };
     } finally {
       clearInterval(trimLogs);
       for (const f of fleet) if (f.child.exitCode === null) f.child.kill();
@@ -344,7 +390,7 @@ async function afterEveryoneLeft(base: string, token: string): Promise<DayResult
   }
 }
 
-function summarise(options: RunOptions, talks: number, t0: number, samples: Sample[], replies: FleetReply[]): Omit<DayResult, "left"> {
+function summarise(options: RunOptions, talks: number, t0: number, samples: Sample[], replies: FleetReply[]): Omit<DayResult, "left" | "serverSide"> {
   const latency = {} as Record<LatencyKind, Quantiles>;
   const timed = {} as Record<LatencyKind, Array<[number, number]>>;
   for (const kind of latencyKinds) {
@@ -462,6 +508,8 @@ function printRun(title: string, r: DayResult): void {
   console.log(`        the event loop waited for a core ${s.loopWaitMeanPercent} % of the time (runnable, not running: the machine's other work)`);
   console.log(`once every client had gone (${r.left.afterS} s later): ${r.left.connections} sockets, ${r.left.listeners} event listeners, ${r.left.documents} documents kept in memory`);
   console.log(`load average (1 min) during the run: ${r.loadAverage.min} – ${r.loadAverage.max}, mean ${r.loadAverage.mean} (2 cores)`);
+  console.log("the server's own time per request (its request log: from arrival to the response's end), the kinds that took most of it:");
+  for (const q of r.serverSide) console.log(`  ${q.request.padEnd(44)} n ${String(q.n).padStart(6)}  total ${q.totalS} s  p50 ${q.p50}  p95 ${q.p95}  p99 ${q.p99}  max ${q.max} ms`);
   if (r.byMinute.length > 1) console.log(`p99 per minute, edit / page / .data / SSE (ms): ${r.byMinute.map((m) => `${m.minute}: ${m.editP99}/${m.pageP99}/${m.dataP99}/${m.sseP99}`).join("  ")}`);
 }
 
