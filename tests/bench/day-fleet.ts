@@ -385,11 +385,12 @@ class TalkActor {
     const chosen = new Set<string>(["about", "goals", ...(cast.call ? [cast.call.fragment] : [])]);
     while (chosen.size < Math.min(6, cast.fragments.length) && subjects.some((f) => !chosen.has(f))) chosen.add(pick(subjects));
     const agenda = cast.fragments.filter((f) => chosen.has(f));
-    // Each talk walks its agenda at its own pace: a step comes up to 40 % of a step's time early or
-    // late. (In lock-step, every pupil of the sitting pressed "next" in the same millisecond: a
-    // burst no real sitting makes, whose last request waited for all the others.)
+    // Each talk walks its agenda at its own pace: the first step comes 3–8 % into the talk, each
+    // later one up to 40 % of a step's time early or late. (In lock-step, every pupil of the
+    // sitting pressed "next" in the same millisecond: a burst no real sitting makes, whose last
+    // request waited for all the others.)
     agenda.forEach((fragment, i) => {
-      const at = start + (0.05 + ((i + (i === 0 ? 0 : between(-0.4, 0.4))) * 0.6) / agenda.length) * L;
+      const at = start + (i === 0 ? between(0.03, 0.08) : 0.05 + ((i + between(-0.4, 0.4)) * 0.6) / agenda.length) * L;
       fleet.at(at, () => {
         this.fragment = fragment;
         return this.lead(
