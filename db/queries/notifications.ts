@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, ne } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, ne, sql } from "drizzle-orm";
+import { preparedQuery } from "../prepared";
 import type { AppDatabase } from "../client";
 import { assessments, commentThreads, comments, guardianships, notificationStates, people, planReads, planVersions, pupils, schools, signatures, subjects, type NotificationState } from "../schema";
 
@@ -81,8 +82,17 @@ export function recordMailDone(db: AppDatabase, personId: string, until: Date, m
 }
 
 /** The person has the plan open (its page or its talk view): what happened before is no longer news. */
+// Written on every view of a plan: prepared once.
+const planRead = preparedQuery((db) =>
+  db
+    .insert(planReads)
+    .values({ personId: sql.placeholder("personId"), planId: sql.placeholder("planId"), readAt: sql.placeholder("readAt") })
+    .onConflictDoUpdate({ target: [planReads.personId, planReads.planId], set: { readAt: sql`excluded.read_at` } })
+    .prepare(),
+);
+
 export function recordPlanRead(db: AppDatabase, personId: string, planId: string, at: Date): void {
-  db.insert(planReads).values({ personId, planId, readAt: at }).onConflictDoUpdate({ target: [planReads.personId, planReads.planId], set: { readAt: at } }).run();
+  planRead(db).run({ personId, planId, readAt: at });
 }
 
 /** When the person last had each of these plans open. */

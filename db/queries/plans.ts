@@ -159,16 +159,24 @@ export function getPlansOfPupils(db: AppDatabase, pupilIds: string[]) {
 }
 
 /** The pupil's plan of the latest term before this one (by the terms' start), if any. */
-export function getPreviousPlan(db: AppDatabase, plan: Pick<Plan, "pupilId" | "termId">): (Plan & { term: { kind: "HT" | "VT"; year: number } }) | null {
-  const current = db.select({ startsOn: terms.startsOn }).from(terms).where(eq(terms.id, plan.termId)).get();
-  if (!current) return null;
-  const row = db
+// Asked on every plan page and talk view (the previous term's plan, for the link to it): prepared once.
+const previousPlan = preparedQuery((db) =>
+  db
     .select({ plan: plans, kind: terms.kind, year: terms.year })
     .from(plans)
     .innerJoin(terms, eq(terms.id, plans.termId))
-    .where(and(eq(plans.pupilId, plan.pupilId), lt(terms.startsOn, current.startsOn)))
+    .where(
+      and(
+        eq(plans.pupilId, sql.placeholder("pupilId")),
+        lt(terms.startsOn, db.select({ startsOn: terms.startsOn }).from(terms).where(eq(terms.id, sql.placeholder("termId")))),
+      ),
+    )
     .orderBy(desc(terms.startsOn))
     .limit(1)
-    .get();
+    .prepare(),
+);
+
+export function getPreviousPlan(db: AppDatabase, plan: Pick<Plan, "pupilId" | "termId">): (Plan & { term: { kind: "HT" | "VT"; year: number } }) | null {
+  const row = previousPlan(db).get({ pupilId: plan.pupilId, termId: plan.termId });
   return row ? { ...row.plan, term: { kind: row.kind, year: row.year } } : null;
 }

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { preparedQuery } from "../prepared";
 import type { AppDatabase } from "../client";
 import { newId } from "../ids";
 import {
@@ -270,14 +271,19 @@ export function setTalkPlan(db: AppDatabase, talkId: string, planId: string): vo
 export type TalkDetails = NonNullable<ReturnType<typeof getTalkDetails>>;
 
 /** A talk with where and how it happens: a sitting's place and link unless the talk has its own. */
-export function getTalkDetails(db: AppDatabase, talkId: string) {
-  const row = db
+// Asked on every talk view, calls list and talk mail: prepared once.
+const talkDetails = preparedQuery((db) =>
+  db
     .select({ talk: talks, event: talkEvents, sitting: talkSittings })
     .from(talks)
     .innerJoin(talkEvents, eq(talkEvents.id, talks.eventId))
     .leftJoin(talkSittings, eq(talkSittings.id, talks.sittingId))
-    .where(eq(talks.id, talkId))
-    .get();
+    .where(eq(talks.id, sql.placeholder("talkId")))
+    .prepare(),
+);
+
+export function getTalkDetails(db: AppDatabase, talkId: string) {
+  const row = talkDetails(db).get({ talkId });
   if (!row) return null;
   const place = row.talk.place ?? row.sitting?.place ?? row.event.place;
   const videoUrl = row.talk.videoUrl ?? row.sitting?.videoUrl ?? row.event.videoUrl;
@@ -576,8 +582,9 @@ export function acknowledgeCall(db: AppDatabase, callId: string, teacherId: stri
 }
 
 /** A talk's open calls, earliest first, with the name of the teacher who answered. */
-export function getOpenCallsOfTalk(db: AppDatabase, talkId: string) {
-  const rows = db
+// Asked on every talk view: prepared once.
+const openCallsOfTalk = preparedQuery((db) =>
+  db
     .select({
       id: talkCalls.id,
       subjectId: talkCalls.subjectId,
@@ -591,9 +598,13 @@ export function getOpenCallsOfTalk(db: AppDatabase, talkId: string) {
     })
     .from(talkCalls)
     .innerJoin(subjects, eq(subjects.id, talkCalls.subjectId))
-    .where(and(eq(talkCalls.talkId, talkId), isNull(talkCalls.closedAt)))
+    .where(and(eq(talkCalls.talkId, sql.placeholder("talkId")), isNull(talkCalls.closedAt)))
     .orderBy(asc(talkCalls.calledAt))
-    .all();
+    .prepare(),
+);
+
+export function getOpenCallsOfTalk(db: AppDatabase, talkId: string) {
+  const rows = openCallsOfTalk(db).all({ talkId });
   const names = new Map(getPeopleNames(db, [...new Set(rows.flatMap((r) => (r.acknowledgedBy ? [r.acknowledgedBy] : [])))]).map((p) => [p.id, p]));
   return rows.map((r) => {
     const teacher = r.acknowledgedBy ? names.get(r.acknowledgedBy) : undefined;
@@ -602,8 +613,9 @@ export function getOpenCallsOfTalk(db: AppDatabase, talkId: string) {
 }
 
 /** Open calls in the subjects a teacher teaches the called pupil, in the talk's term, newest first. */
-export function getCallsInTeachersSubjects(db: AppDatabase, teacherId: string) {
-  const rows = db
+// Asked by the root loader on every page a teacher opens: prepared once.
+const callsInTeachersSubjects = preparedQuery((db) =>
+  db
     .select({
       id: talkCalls.id,
       talkId: talks.id,
@@ -624,9 +636,13 @@ export function getCallsInTeachersSubjects(db: AppDatabase, teacherId: string) {
     .innerJoin(talkCalls, and(eq(talkCalls.talkId, talks.id), eq(talkCalls.subjectId, teachingDuties.subjectId)))
     .innerJoin(people, eq(people.id, talks.pupilId))
     .innerJoin(subjects, eq(subjects.id, talkCalls.subjectId))
-    .where(and(eq(teachingDuties.teacherId, teacherId), isNull(talkCalls.closedAt)))
+    .where(and(eq(teachingDuties.teacherId, sql.placeholder("teacherId")), isNull(talkCalls.closedAt)))
     .orderBy(desc(talkCalls.calledAt))
-    .all();
+    .prepare(),
+);
+
+export function getCallsInTeachersSubjects(db: AppDatabase, teacherId: string) {
+  const rows = callsInTeachersSubjects(db).all({ teacherId });
   const seen = new Set<string>();
   return rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
 }
