@@ -18,7 +18,8 @@ import Database from "better-sqlite3";
 import { and, eq, inArray, lte, gte } from "drizzle-orm";
 import { testSmtpServer } from "../support/smtp";
 import { openDatabase } from "../../db/client";
-import { stockholmLocalTime, stockholmToday } from "../../db/school-calendar";
+import { stockholmToday } from "../../db/school-calendar";
+import { windowAroundNow } from "./rehearsal-window";
 import { credentials, groupMembers, groups, guardianships, schools, terms } from "../../db/schema";
 import { seedDemoSchool } from "../../db/seed/demo-school";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
@@ -138,16 +139,6 @@ async function seed(path: string) {
   db.$client.close();
 }
 
-/** Today's talk day window around now: sittings of up to an hour, the first one under way. */
-function windowAroundNow() {
-  const [, time] = stockholmLocalTime(new Date()).split("T") as [string, string];
-  const now = Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
-  const start = Math.max(0, Math.floor((now - 10) / 5) * 5);
-  const sitting = Math.min(60, Math.floor((24 * 60 - 1 - start) / 2));
-  if (sitting < 20) throw new Error("The rehearsal plans today's talks around now: run it before 23:20.");
-  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-  return { date: stockholmToday(), windowStart: hhmm(start), windowEnd: hhmm(start + 2 * sitting), sittingMinutes: String(sitting), talkMinutes: String(Math.min(30, sitting)) };
-}
 
 async function signIn(baseUrl: string, email: string): Promise<string> {
   const response = await postForm(`${baseUrl}/login`, { email, password: PASSWORD });
