@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Browser, Locator, Page } from "@playwright/test";
 import Database from "better-sqlite3";
+import { bookingAroundNow } from "../support/school";
 import { testSmtpServer } from "../support/smtp";
 import { pdfText } from "../support/pdf";
 import { startTestServer, type TestServer } from "../support/server";
@@ -104,23 +105,16 @@ async function ensureAlvaTalkNow(browser: Browser) {
   if (talk.sitting_id === null && talk.starts_at.startsWith(dayFromNow(0))) return jonas;
   const booking = jonas.getByRole("region", { name: "Boka ett enskilt samtal" });
   await booking.getByLabel("Elev").selectOption({ label: "Alva Lindqvist" });
-  await booking.getByLabel("Datum").fill(dayFromNow(0));
-  const from = timeAround(-10);
-  const to = timeAround(40);
-  await booking.getByLabel("Från", { exact: true }).fill(from);
-  await booking.getByLabel("Till", { exact: true }).fill(to > from ? to : "23:59");
+  // Around now, within today: just after midnight "ten minutes ago" is yesterday (then from 00:00).
+  const now = bookingAroundNow(10, 40);
+  await booking.getByLabel("Datum").fill(now.date);
+  await booking.getByLabel("Från", { exact: true }).fill(now.from);
+  await booking.getByLabel("Till", { exact: true }).fill(now.to);
   await booking.getByLabel("Plats", { exact: true }).fill("Grupprum 2");
   await booking.getByRole("button", { name: "Boka" }).click();
   await expect(booking.getByText("Samtalet är bokat.")).toBeVisible();
   await jonas.reload();
   return jonas;
-}
-
-/** The current Stockholm time rounded to five minutes, give or take `minutes`, as "HH:mm". */
-function timeAround(minutes: number): string {
-  const p = stockholm(new Date(Date.now() + minutes * 60_000));
-  const total = Math.min(23 * 60 + 55, Math.max(0, Number(p.hour) * 60 + Math.floor(Number(p.minute) / 5) * 5));
-  return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
 }
 
 test("siblings are kept apart across talk days: moving Elis onto Alva's time in another day's board is refused until staff give a reason, and both boards show the clash", async ({ browser }) => {

@@ -61,9 +61,10 @@ export function bookingAroundNow(before: number, after: number): { date: string;
   return { date: today, from: start.date === today ? start.time : "00:00", to: end.date === today ? end.time : "23:59" };
 }
 
-/** A day `days` from now as YYYY-MM-DD. */
+/** Stockholm's date `days` from now as YYYY-MM-DD (talk days are Stockholm dates; between midnight
+ * in Stockholm and midnight UTC the UTC date is a day behind). */
 export function dayFromNow(days: number): string {
-  return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+  return stockholmAt(days * 24 * 60).date;
 }
 
 /** Creates a talk day through the real form (one day, 15–18, sittings of an hour unless told) and returns its id. */

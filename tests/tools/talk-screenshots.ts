@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "@playwright/test";
+import { bookingAroundNow } from "../support/school";
 import { testSmtpServer } from "../support/smtp";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -27,11 +28,6 @@ const stockholm = (date: Date) =>
 const dayFromNow = (days: number) => {
   const p = stockholm(new Date(Date.now() + days * 86_400_000));
   return `${p.year}-${p.month}-${p.day}`;
-};
-const timeAround = (minutes: number) => {
-  const p = stockholm(new Date(Date.now() + minutes * 60_000));
-  const total = Math.min(23 * 60 + 55, Math.max(0, Number(p.hour) * 60 + Math.floor(Number(p.minute) / 5) * 5));
-  return `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
 };
 
 const browser: Browser = await chromium.launch({
@@ -116,9 +112,10 @@ try {
   await jonas.goto(jonasBoard);
   const booking = jonas.getByRole("region", { name: "Boka ett enskilt samtal" });
   await booking.getByLabel("Elev").selectOption({ label: "Alva Lindqvist" });
-  await booking.getByLabel("Datum").fill(dayFromNow(0));
-  await booking.getByLabel("Från", { exact: true }).fill(timeAround(-10));
-  await booking.getByLabel("Till", { exact: true }).fill(timeAround(40) > timeAround(-10) ? timeAround(40) : "23:59");
+  const now = bookingAroundNow(10, 40);
+  await booking.getByLabel("Datum").fill(now.date);
+  await booking.getByLabel("Från", { exact: true }).fill(now.from);
+  await booking.getByLabel("Till", { exact: true }).fill(now.to);
   await booking.getByLabel("Plats", { exact: true }).fill("Grupprum 2");
   await booking.getByRole("button", { name: "Boka" }).click();
   await booking.getByText(/Samtalet är bokat|syskon/).waitFor();
