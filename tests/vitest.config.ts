@@ -7,7 +7,7 @@ export default defineConfig({
   root,
   resolve: { alias: { "~": `${root}app` } },
   test: {
-    include: ["app/**/*.test.ts", "db/**/*.test.ts", "server/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/bench/**/*.test.ts"],
+    include: ["app/**/*.test.ts", "db/**/*.test.ts", "server/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/bench/**/*.test.ts", "tests/support/**/*.test.ts"],
     setupFiles: ["tests/support/fail-on-console-error.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

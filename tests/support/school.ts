@@ -51,12 +51,16 @@ export function stockholmAt(minutes: number): { date: string; time: string } {
 }
 
 /**
- * A one-to-one booking's times around now, on one day: from `before` minutes ago to `after` minutes
- * from now, clamped to today's 00:00–23:59 (a booking cannot cross midnight).
+ * A one-to-one booking's times from `before` minutes ago to `after` minutes from now (a negative
+ * `after`: wholly in the past), on one day (a booking cannot cross midnight). Around midnight a
+ * booking that holds now is clamped to today's 00:00–23:59; one wholly in the past keeps its start
+ * and ends at 23:59 of that day, so it is still over (a clamp to today would have made it now).
  */
 export function bookingAroundNow(before: number, after: number): { date: string; from: string; to: string } {
   const start = stockholmAt(-before);
   const end = stockholmAt(after);
+  if (start.date === end.date) return { date: start.date, from: start.time, to: end.time };
+  if (after < 0) return { date: start.date, from: start.time, to: "23:59" };
   const today = stockholmAt(0).date;
   return { date: today, from: start.date === today ? start.time : "00:00", to: end.date === today ? end.time : "23:59" };
 }
