@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,7 +87,9 @@ export async function startTestServer(
 async function spawnServer(databasePath: string, port: number, env: Record<string, string>, logs: string[], nodeArgs: string[]) {
   // The server as it ships: the bundle `npm run build` makes (see package.json "build:server").
   if (!existsSync(join(projectRoot, "dist/server.mjs"))) throw new Error("dist/server.mjs is missing: run `npm run build` first");
-  const child = spawn(process.execPath, [...nodeArgs, "dist/server.mjs"], {
+  // A start that hangs is asked for Node's diagnostic report (its stacks) before it is given up.
+  const reportFolder = mkdtempSync(join(tmpdir(), "iup-report-"));
+  const child = spawn(process.execPath, ["--report-on-signal", `--report-directory=${reportFolder}`, ...nodeArgs, "dist/server.mjs"], {
     cwd: projectRoot,
     env: {
       ...process.env,
@@ -106,7 +108,13 @@ async function spawnServer(databasePath: string, port: number, env: Record<strin
 
   const boundPort = await new Promise<number>((resolve, reject) => {
     let buffer = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start in time: ${stderr}`)), 30_000);
+    let hanging = false;
+    const timer = setTimeout(() => {
+      hanging = true;
+      void whereItHangs(child, reportFolder).then((where) =>
+        reject(new Error(`server did not start in time: ${stderr}\nlast lines: ${logs.slice(-5).join("\n")}${buffer}\n${where}`)),
+      );
+    }, 30_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       buffer += chunk.toString();
       let newline: number;
@@ -128,9 +136,57 @@ async function spawnServer(databasePath: string, port: number, env: Record<strin
     // "close", not "exit": by then everything the process wrote has been read.
     child.once("close", (code) => {
       clearTimeout(timer);
+      rmSync(reportFolder, { recursive: true, force: true });
+      if (hanging) return;
       // A refused start says why in its last log line (stdout, JSON) rather than on stderr.
       reject(new Error(`server exited with ${code}: ${stderr}${logs.slice(-3).join("\n")}${buffer}`));
     });
   });
+  rmSync(reportFolder, { recursive: true, force: true });
   return { child, port: boundPort };
+}
+
+/**
+ * What a server that does not come up is doing: the state of each of its threads (Linux) and, if
+ * its main thread still takes signals, the JavaScript and native stacks from Node's report.
+ */
+async function whereItHangs(child: ChildProcess, reportFolder: string): Promise<string> {
+  const lines: string[] = [];
+  const tasks = `/proc/${child.pid}/task`;
+  if (existsSync(tasks)) {
+    for (const task of readdirSync(tasks)) {
+      try {
+        const stat = readFileSync(`${tasks}/${task}/stat`, "utf8");
+        const wchan = readFileSync(`${tasks}/${task}/wchan`, "utf8");
+        lines.push(`thread ${stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))}: ${stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3)} ${wchan}`);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  child.kill("SIGUSR2");
+  for (let waited = 0; waited < 3_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const report = readdirSync(reportFolder).find((name) => name.endsWith(".json"));
+    if (!report) continue;
+    try {
+      const parsed = JSON.parse(readFileSync(join(reportFolder, report), "utf8")) as {
+        javascriptStack?: { message?: string; stack?: string[] };
+        nativeStack?: Array<{ symbol?: string }>;
+        libuv?: Array<{ type?: string; is_active?: boolean }>;
+      };
+      // What the event loop still waits for (a "work" request is a job on libuv's thread pool).
+      const waitingFor = (parsed.libuv ?? []).filter((handle) => handle.is_active).map((handle) => handle.type);
+      lines.push(`event loop waits for: ${waitingFor.join(", ")}`);
+      lines.push(`javascript: ${parsed.javascriptStack?.message ?? ""}\n  ${(parsed.javascriptStack?.stack ?? []).join("\n  ")}`);
+      lines.push(`native: ${(parsed.nativeStack ?? []).map((frame) => frame.symbol).join(" < ")}`);
+      break;
+    } catch {
+      // still being written
+    }
+  }
+  if (!lines.some((line) => line.startsWith("javascript"))) lines.push("no report: the main thread did not answer SIGUSR2 within 3 s (busy or blocked)");
+  child.kill("SIGKILL");
+  rmSync(reportFolder, { recursive: true, force: true });
+  return lines.join("\n");
 }
