@@ -36,6 +36,12 @@ export interface MailSchedulerOptions {
 const TWO_DAYS_MS = 2 * 24 * 60 * 60 * 1000;
 /** Messages sent per round; the rest wait for the next (a talk day's invitations are a few hundred). */
 const BATCH = 50;
+/**
+ * Sends under way at once: as many as the SMTP pool keeps connections (nodemailer's default, 5).
+ * One at a time, a talk day's invitations waited on each other's round trips, and a reminder
+ * queued behind them waited for them all.
+ */
+const SENDS_AT_ONCE = 5;
 
 export class MailScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -159,11 +165,15 @@ export class MailScheduler {
     for (;;) {
       const ids = outbox.getDueMessageIds(db, new Date(), BATCH);
       if (ids.length === 0 || this.stopped) return;
-      for (const id of ids) {
-        if (this.stopped) return;
-        if (!outbox.claimMessage(db, id)) continue;
-        await this.send(id);
-      }
+      const sendInTurn = async () => {
+        for (let id = ids.shift(); id !== undefined && !this.stopped; id = ids.shift()) {
+          if (outbox.claimMessage(db, id)) await this.send(id);
+        }
+      };
+      // Every lane finishes before the round ends (stop() waits for the round: nothing half sent).
+      const lanes = await Promise.allSettled(Array.from({ length: SENDS_AT_ONCE }, sendInTurn));
+      const failed = lanes.find((lane): lane is PromiseRejectedResult => lane.status === "rejected");
+      if (failed) throw failed.reason;
     }
   }
 

@@ -5,9 +5,9 @@ import { startTestServer, type TestServer } from "../support/server";
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from "../support/smtp";
 
 /**
- * With SMTP_URL set, invitations leave through SMTP: a real SMTP server (smtp-server, the
- * nodemailer project's) receives them here, each with its calendar file, and the outbox marks
- * them sent.
+ * With SMTP_URL set, invitations leave through SMTP, several at once: a real SMTP server
+ * (smtp-server, the nodemailer project's) receives them here, each with its calendar file, and
+ * the outbox marks them sent.
  */
 
 let smtp: TestSmtp;
@@ -16,7 +16,7 @@ let received: ReceivedMail[];
 let cookies: Record<string, string>;
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
+  smtp = await startTestSmtp({ holdFirstUntilAnother: true });
   received = smtp.received;
   server = await startTestServer({ env: { SMTP_URL: smtp.url, MAIL_FROM: "samtal@solbacken.demo.test" } });
   cookies = await signInEach(server.url, { mentor: "mentor@demo.test", admin: "admin@demo.test" });
@@ -57,6 +57,8 @@ it("sends the invitations through SMTP, each with its .ics, and marks them sent"
   const expected = (db.prepare("select count(*) as n from outbox_messages").get() as { n: number }).n;
   expect(expected).toBeGreaterThan(10);
   await expect.poll(() => received.length, { timeout: 10_000 }).toBe(expected);
+  // Over several connections at once: a talk day's invitations do not wait on each other's round trips.
+  expect(smtp.mostAtOnce).toBeGreaterThan(1);
   await expect.poll(() => (db.prepare("select count(*) as n from outbox_messages where sent_at is not null and transport = 'smtp'").get() as { n: number }).n, { timeout: 5000 }).toBe(expected);
 
   const toSara = received.find((m) => m.to.includes("vh@demo.test"));

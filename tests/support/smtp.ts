@@ -13,6 +13,8 @@ export interface TestSmtp {
   url: string;
   /** Every message received so far, oldest first. */
   received: ReceivedMail[];
+  /** The most messages that were being received at the same time (over separate connections). */
+  readonly mostAtOnce: number;
   close(): Promise<void>;
 }
 
@@ -31,19 +33,34 @@ export function testSmtpServer(handlers: Pick<SMTPServerOptions, "onRcptTo" | "o
  * A real SMTP server on a free local port that keeps what it receives, so tests can read the
  * mails the app sends through SMTP_URL.
  */
-export async function startTestSmtp(): Promise<TestSmtp> {
+export async function startTestSmtp(options: { holdFirstUntilAnother?: boolean } = {}): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
+  let receiving = 0;
+  let mostAtOnce = 0;
+  let anotherArrived: () => void = () => {};
+  const another = new Promise<void>((resolve) => (anotherArrived = resolve));
   const smtp = testSmtpServer({
     onData(stream, session, callback) {
+      receiving++;
+      mostAtOnce = Math.max(mostAtOnce, receiving);
+      if (receiving > 1) anotherArrived();
+      // With holdFirstUntilAnother, the first message is answered only once a second one is being
+      // received (or after 5 s): a sender that waits for each answer never gets there.
+      const first = received.length === 0 && mostAtOnce === 1;
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
+        const answer = () => {
+          receiving--;
+          received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString("utf8"),
+          });
+          callback();
+        };
+        if (options.holdFirstUntilAnother && first) void Promise.race([another, new Promise((resolve) => setTimeout(resolve, 5_000))]).then(answer);
+        else answer();
       });
     },
   });
@@ -52,6 +69,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    get mostAtOnce() {
+      return mostAtOnce;
+    },
     close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
   };
 }
