@@ -546,28 +546,42 @@ function eventDays(db: AppDatabase, eventId: string) {
  * their own unavailable times, and their own other children's talks. Another guardian's times and
  * children (in a split or blended family) are another household's: they must not shape what this
  * guardian is offered or told, so a clash with them is left to staff (shown on the board).
+ *
+ * Only this child's own rules are worked out: another pupil's unavailable times or siblings
+ * elsewhere never decide whether this child may move, only where the others sit does (room, and
+ * this guardian's other children in the event). Working them out for the whole talk day, as the
+ * placement must, made every guardian's home cost about fifty times /healthz.
  */
-function guardianViewOfPlacement(input: PlacementInput, pupilId: string, guardianId: string): PlacementPupil[] {
-  return input.allPlacementPupils.map((p) =>
+function guardianViewOfPlacement(db: AppDatabase, event: Pick<TalkEvent, "id" | "schoolId">, pupilId: string, guardianId: string) {
+  const pupils = talkQueries.getEventPupils(db, event.id);
+  const sittings = talkQueries.getSittings(db, event.id);
+  const assignments: Record<string, string> = {};
+  for (const talk of talkQueries.getEventTalks(db, event.id)) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
+  const rules = new SchoolTalkRules(db, event, [pupilId]);
+  const inEvent = new Set(pupils.map((p) => p.id));
+  const placedHere = (talk: TimedTalk) => talk.eventId === event.id && talk.sittingId !== null && inEvent.has(talk.pupilId);
+  const placementPupils: PlacementPupil[] = pupils.map((p) =>
     p.id === pupilId
       ? {
-          ...p,
+          id: p.id,
+          mentorId: p.mentorId,
           guardianIds: [guardianId],
-          unavailable: input.rules.unavailable(pupilId, [guardianId]),
+          unavailable: rules.unavailable(pupilId, [guardianId]),
           // Their own children's talks in every talk day of the school; not the other household's.
-          siblingTalks: input.rules.siblingTalks(pupilId, { guardianIds: [guardianId], skip: input.placedHere }),
+          siblingTalks: rules.siblingTalks(pupilId, { guardianIds: [guardianId], skip: placedHere }),
         }
-      : p,
+      : { id: p.id, mentorId: p.mentorId, guardianIds: p.guardianIds, unavailable: [] },
   );
+  const placementSittings: PlacementSitting[] = sittings.map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, capacity: s.capacity }));
+  return { sittings, assignments, violations: createMoveChecker(placementSittings, placementPupils, assignments) };
 }
 
 /** Sittings this guardian may move the child to: every one with room that breaks no rule the
  * guardian may know of. Only times, never who. */
 function freeSittingsFor(db: AppDatabase, event: TalkEvent, pupilId: string, guardianId: string) {
-  const input = placementInput(db, event);
-  const violations = createMoveChecker(input.placementSittings, guardianViewOfPlacement(input, pupilId, guardianId), input.assignments);
-  return input.sittings
-    .filter((s) => input.assignments[pupilId] !== s.id && violations(pupilId, s.id).length === 0)
+  const view = guardianViewOfPlacement(db, event, pupilId, guardianId);
+  return view.sittings
+    .filter((s) => view.assignments[pupilId] !== s.id && view.violations(pupilId, s.id).length === 0)
     .map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, phoneNumber: s.phoneNumber ?? event.phoneNumber }));
 }
 
@@ -603,7 +617,7 @@ export function chooseOtherSitting(db: AppDatabase, guardianId: string, talkId: 
   if (reply.attendance === "phone" && !(sitting?.phoneNumber ?? details.event.phoneNumber)) return { ok: false, error: "noPhone" };
   const input = placementInput(db, details.event);
   if (!input.sittings.some((s) => s.id === sittingId)) return { ok: false, error: "notFound" };
-  const known = moveViolations(input.placementSittings, guardianViewOfPlacement(input, details.talk.pupilId, guardianId), input.assignments, details.talk.pupilId, sittingId);
+  const known = guardianViewOfPlacement(db, details.event, details.talk.pupilId, guardianId).violations(details.talk.pupilId, sittingId);
   const outcome = db.transaction((tx) => {
     const txdb = tx as unknown as AppDatabase;
     const moved = assignSitting(txdb, details.event, input, details.talk.pupilId, sittingId, "guardian", known);

@@ -349,6 +349,26 @@ describe("placePupils: a realistic school", () => {
     expect(leftOver).toBeGreaterThan(0);
   });
 
+  it("decides whether one pupil may move from that pupil's own times alone: the others' times change nothing", () => {
+    // A guardian's choice of sitting is checked with only their own child's times worked out
+    // (talk-days.server.ts, guardianViewOfPlacement); this is what makes that the same answer.
+    const { sittings, pupils } = school(11);
+    for (const p of pupils) if (p.id.endsWith("3")) p.siblingTalks = [range(TUE, "16:30", "17:15")];
+    const { assignments } = placePupils(sittings, pupils);
+    const everyone = createMoveChecker(sittings, pupils, assignments);
+    let refused = 0;
+    for (const mover of pupils.filter((_, i) => i % 5 === 0)) {
+      const othersBare = pupils.map((p) => (p.id === mover.id ? p : { id: p.id, mentorId: p.mentorId, guardianIds: p.guardianIds, unavailable: [] }));
+      const alone = createMoveChecker(sittings, othersBare, assignments);
+      for (const s of sittings) {
+        expect(alone(mover.id, s.id)).toEqual(everyone(mover.id, s.id));
+        if (everyone(mover.id, s.id).some((rule) => rule !== "capacity")) refused++;
+      }
+    }
+    // The comparison met the sibling and unavailable rules, not only full rooms.
+    expect(refused).toBeGreaterThan(5);
+  });
+
   it("gives the same answer every time and whatever the input order", () => {
     const { sittings, pupils } = school(7);
     const first = placePupils(sittings, pupils);
