@@ -48,6 +48,8 @@ export interface TalkSubject {
   event: Pick<TalkEvent, "status">;
   /** The subject of a call being answered. */
   subjectId?: string;
+  /** The state of the talk's plan, where the action depends on it. */
+  planStatus?: "draft" | "locked" | "signed" | null;
 }
 
 const view = ({ relations, event }: TalkSubject) => isPartOfPlan(relations) && (event.status === "invited" || worksWithPupil(relations));
@@ -61,6 +63,10 @@ export const talkRules = {
   lead: {
     who: "the pupil and their mentors (clock, agenda, calling a teacher and closing the call)",
     allow: lead,
+  },
+  callTeacher: {
+    who: "the pupil and their mentors while the plan is a draft (once it is locked, nothing a teacher answers can go into it)",
+    allow: (subject) => lead(subject) && subject.planStatus === "draft",
   },
   follow: {
     who: "the others who may view the talk (they follow the pupil's place in the plan)",

@@ -63,6 +63,7 @@ export default function GuestPage() {
     <TalkView
       view={view}
       leads={false}
+      mayCall={false}
       follows
       showVideo
       showPhone

@@ -61,6 +61,7 @@ export default function TalkPage() {
     <TalkView
       view={view}
       leads={view.leads}
+      mayCall={view.mayCall}
       follows={view.follows}
       showVideo={talk.anyoneRemote || view.leads || talk.viewerJoinsRemotely}
       showPhone={view.leads || talk.viewerJoinsByPhone}

@@ -18,7 +18,7 @@ import { getTalkDayTies } from "./talk-days.server";
  * (app/policies/talk.server.ts).
  */
 
-export type TalkLiveError = "notFound" | "forbidden" | "invalidSection" | "noTeacher" | "alreadyStarted";
+export type TalkLiveError = "notFound" | "forbidden" | "invalidSection" | "noTeacher" | "alreadyStarted" | "planLocked";
 export type TalkLiveResult<T = object> = ({ ok: true } & T) | { ok: false; error: TalkLiveError };
 
 /** The talk as this person may see it, or null when they have no part in it (it then does not exist for them). */
@@ -26,7 +26,7 @@ function talkFor(db: AppDatabase, personId: string, talkId: string) {
   const details = talkQueries.getTalkDetails(db, talkId);
   if (!details?.talk.planId) return null;
   const relations = findRelations(db, personId, details.talk.pupilId);
-  const subject = { relations, event: details.event };
+  const subject = { relations, event: details.event, planStatus: details.planStatus };
   if (!canOnTalk(subject, "view")) return null;
   return { ...details, planId: details.talk.planId, relations, subject, leads: canOnTalk(subject, "lead") };
 }
@@ -53,6 +53,7 @@ export function getTalkView(db: AppDatabase, personId: string, talkId: string, n
     liveBoard: canOnTalk(access.subject, "openSittingBoard") ? { href: liveBoard, oneToOne: talk.sittingId === null } : null,
     role: roleOf(relations),
     leads: access.leads,
+    mayCall: canOnTalk(access.subject, "callTeacher"),
     follows: canOnTalk(access.subject, "follow"),
   };
 }
@@ -151,6 +152,7 @@ export function callTeacher(
   const led = ledTalk(db, personId, talkId);
   if (!led.ok) return led;
   const { access } = led;
+  if (!canOnTalk(access.subject, "callTeacher")) return { ok: false, error: "planLocked" };
   if (!getPlanSections(db, access.planId).some((s) => s.subject?.id === subjectId)) return { ok: false, error: "invalidSection" };
   const teacherIds = talkQueries.getSubjectTeachers(db, access.talk.pupilId, subjectId, access.event.termId);
   if (teacherIds.length === 0) return { ok: false, error: "noTeacher" };

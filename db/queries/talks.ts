@@ -9,6 +9,7 @@ import {
   guardianUnavailability,
   mentorships,
   people,
+  plans,
   subjects,
   talkCalls,
   talkEventGroups,
@@ -274,10 +275,11 @@ export type TalkDetails = NonNullable<ReturnType<typeof getTalkDetails>>;
 // Asked on every talk view, calls list and talk mail: prepared once.
 const talkDetails = preparedQuery((db) =>
   db
-    .select({ talk: talks, event: talkEvents, sitting: talkSittings })
+    .select({ talk: talks, event: talkEvents, sitting: talkSittings, planStatus: plans.status })
     .from(talks)
     .innerJoin(talkEvents, eq(talkEvents.id, talks.eventId))
     .leftJoin(talkSittings, eq(talkSittings.id, talks.sittingId))
+    .leftJoin(plans, eq(plans.id, talks.planId))
     .where(eq(talks.id, sql.placeholder("talkId")))
     .prepare(),
 );
@@ -290,7 +292,7 @@ export function getTalkDetails(db: AppDatabase, talkId: string) {
   const phoneNumber = row.talk.phoneNumber ?? row.sitting?.phoneNumber ?? row.event.phoneNumber;
   // A talk in a sitting lasts the event's talk length; a one-to-one booking its own time.
   const talkMinutes = row.talk.sittingId ? row.event.talkMinutes : minutesBetween(row.talk.startsAt, row.talk.endsAt);
-  return { talk: row.talk, event: row.event, sitting: row.sitting, place, videoUrl, phoneNumber, talkMinutes };
+  return { talk: row.talk, event: row.event, sitting: row.sitting, planStatus: row.planStatus, place, videoUrl, phoneNumber, talkMinutes };
 }
 
 function minutesBetween(from: string, to: string): number {

@@ -201,6 +201,7 @@ test("at the end of the talk the mentor locks the plan from the talk view and Al
   await alva.getByRole("link", { name: "Öppna samtalsvyn" }).click();
   await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const talkPath = new URL(alva.url()).pathname;
+  await expect(alva.getByRole("button", { name: "Kalla på lärare" }).first()).toBeVisible();
 
   const mentor = await signedInPage(browser, "mentor@demo.test");
   await mentor.goto(`${own.url}${talkPath}`);
@@ -209,6 +210,9 @@ test("at the end of the talk the mentor locks the plan from the talk view and Al
   await lockCard.getByRole("button", { name: "Lås planen" }).click();
 
   await expect(alva.getByRole("status").filter({ hasText: "Planen är låst för signering" })).toBeVisible({ timeout: 5000 });
+  // The questions are over: her open view no longer offers to call a teacher.
+  await expect(alva.getByRole("button", { name: "Kalla på lärare" })).toHaveCount(0);
+  await alva.screenshot({ path: "screenshots/issue-20/talk-view-locked.png" });
   const signing = alva.getByRole("region", { name: "Signering" });
   await signing.getByRole("button", { name: "Signera" }).click();
   await expect(signing).toContainText(/Alva Lindqvist \(elev\) – signerade/);

@@ -907,6 +907,17 @@ describe("the mentor's sitting board", () => {
     const board = await html("mentor", path);
     expect(board).not.toContain(lockForm);
     expect(board).toContain(`/plans/${planId}#signing`);
+
+    // Locked, the talk's questions are over: no teacher is called, and the view offers none.
+    const talkView = `/talks/${alvaTalk.id}`;
+    expect(await html("alva", talkView)).not.toContain("Kalla på lärare");
+    const calls = count("select count(*) as n from talk_calls where talk_id = ?", alvaTalk.id);
+    const refused = await talkAction("alva", alvaTalk.id, { intent: "call", subjectId: subjectId("EN") });
+    expect(refused.status).toBe(409);
+    expect(count("select count(*) as n from talk_calls where talk_id = ?", alvaTalk.id)).toBe(calls);
+    // A call made before the lock can still be closed.
+    const open = one<{ id: string }>("select id from talk_calls where talk_id = ? and closed_at is null", alvaTalk.id);
+    expect((await talkAction("alva", alvaTalk.id, { intent: "close-call", callId: open.id })).status).toBe(200);
   });
 });
 

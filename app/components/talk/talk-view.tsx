@@ -51,6 +51,7 @@ export const talkAgendaSkipLink: SkipLink = {
 export function TalkView({
   view,
   leads,
+  mayCall,
   follows,
   showVideo,
   showPhone,
@@ -61,6 +62,8 @@ export function TalkView({
 }: {
   view: TalkViewModel;
   leads: boolean;
+  /** A teacher may be called (the plan is still a draft); a call made before the lock can still be closed. */
+  mayCall: boolean;
   follows: boolean;
   showVideo: boolean;
   showPhone: boolean;
@@ -172,7 +175,9 @@ export function TalkView({
                     )}
                     {isCurrent ? <span className="badge">{t("talks.agenda.now")}</span> : null}
                   </div>
-                  {item.subject && leads ? <CallButton talkId={talk.id} subjectId={item.subject.id} describedBy={labelId} call={call} /> : null}
+                  {item.subject && leads && (mayCall || call) ? (
+                    <CallButton talkId={talk.id} subjectId={item.subject.id} describedBy={labelId} call={call} mayCall={mayCall} />
+                  ) : null}
                   {item.subject && !leads && call ? <CallStatus call={call} /> : null}
                 </li>
               );
@@ -248,7 +253,19 @@ function CallStatus({ call, statusRef }: { call: Call; statusRef?: Ref<HTMLParag
   );
 }
 
-function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; subjectId: string; describedBy: string; call: Call | undefined }) {
+function CallButton({
+  talkId,
+  subjectId,
+  describedBy,
+  call,
+  mayCall,
+}: {
+  talkId: string;
+  subjectId: string;
+  describedBy: string;
+  call: Call | undefined;
+  mayCall: boolean;
+}) {
   const { t } = useTranslation();
   const fetcher = useFetcher<{ ok: boolean; error?: string }>();
   const closer = useFetcher<{ ok: boolean; error?: string }>();
@@ -260,7 +277,7 @@ function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; 
   useFocusOnAnswer(answer, fetcher.state === "idle" && fetcher.data && (failed || shown) ? fetcher.data : null);
   return (
     <div className="call">
-      {!shown || shown.acknowledgedAt ? (
+      {mayCall && (!shown || shown.acknowledgedAt) ? (
         <fetcher.Form method="post" action={`/talks/${talkId}`} className="inline-form">
           <input type="hidden" name="intent" value="call" />
           <input type="hidden" name="subjectId" value={subjectId} />
@@ -283,7 +300,7 @@ function CallButton({ talkId, subjectId, describedBy, call }: { talkId: string; 
       ) : null}
       {failed ? (
         <p className="small error" role="alert" ref={answer} tabIndex={-1}>
-          {t(failed === "noTeacher" ? "talks.call.noTeacher" : "talks.errors.generic")}
+          {t(failed === "noTeacher" ? "talks.call.noTeacher" : failed === "planLocked" ? "talks.errors.planLocked" : "talks.errors.generic")}
         </p>
       ) : null}
     </div>

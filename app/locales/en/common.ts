@@ -831,6 +831,7 @@ const common: Translation = {
       interpreterLanguage: "Write which language the interpreter should speak.",
       reasonMissing: "Write a reason (at least three characters).",
       noPhone: "There is no telephone number for this talk. Choose in the room or remotely.",
+      planLocked: "The plan is locked: a teacher can no longer be called.",
     },
     attendance: {
       room: "in the room",

@@ -831,6 +831,7 @@ const common: Translation = {
       interpreterLanguage: "Qor luqadda uu turjubaanku ku hadlayo.",
       reasonMissing: "Qor sabab (ugu yaraan saddex xaraf).",
       noPhone: "Wada-hadalkan ma laha lambar taleefan. Dooro goobta joogitaan ama meel fog.",
+      planLocked: "Qorshaha waa la xiray: macallin lama sii yeeri karo.",
     },
     attendance: {
       room: "goobta joogitaan",

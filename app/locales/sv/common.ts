@@ -830,6 +830,7 @@ const common = {
       interpreterLanguage: "Skriv vilket språk tolken ska tala.",
       reasonMissing: "Skriv ett skäl (minst tre tecken).",
       noPhone: "Det finns inget telefonnummer för det här samtalet. Välj på plats eller på distans.",
+      planLocked: "Planen är låst: det går inte längre att kalla på en lärare.",
     },
     attendance: {
       room: "på plats",

@@ -831,6 +831,7 @@ const common: Translation = {
       interpreterLanguage: "እቲ ተርጓሚ ብኣየናይ ቋንቋ ክዛረብ ከም ዘለዎ ጽሓፍ።",
       reasonMissing: "ምኽንያት ጽሓፍ (እንተወሓደ ሰለስተ ፊደላት)።",
       noPhone: "ነዚ ዝርርብ ቁጽሪ ተሌፎን የብሉን። ኣብ ቦታ ወይ ካብ ርሑቕ ምረጽ።",
+      planLocked: "እቲ መደብ ተዓጽዩ እዩ፡ ሕጂ መምህር ክጽዋዕ ኣይከኣልን።",
     },
     attendance: {
       room: "ኣብ ቦታ",
