@@ -206,6 +206,22 @@ const rows: Row[] = [
     expect: cells(["alva", "jonas"], 200, 404, 302, { sara: 403, johan: 403, karin: 403, erik: 403, lund: 403 }),
   },
   {
+    route: "talks.$talkId",
+    label: "call the maths teacher to Alva's talk (her plan a draft)",
+    method: "POST",
+    path: (c) => `/talks/${c.ids.alvaTalk}`,
+    fields: (c) => ({ intent: "call", subjectId: c.ids.maths! }),
+    expect: cells(["alva", "jonas"], 200, 404, 302, { sara: 403, johan: 403, karin: 403, erik: 403, lund: 403 }),
+  },
+  {
+    route: "talks.$talkId",
+    label: "call a teacher to Adam's talk once his plan is locked and signed",
+    method: "POST",
+    path: (c) => `/talks/${c.ids.adamTalk}`,
+    fields: (c) => ({ intent: "call", subjectId: c.ids.maths! }),
+    expect: cells(["adam", "erik"], 409, 404, 302, { jonas: 403, karin: 403, lund: 403 }),
+  },
+  {
     route: "calls.$callId",
     label: "answer Alva's call for maths",
     method: "POST",
