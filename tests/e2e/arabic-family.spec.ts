@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 import { pdfText } from "../support/pdf";
-import { expect, expectAccessible, test } from "./fixtures";
+import { expect, expectAccessible, keepForNextTests, test } from "./fixtures";
 
 // Sara reads Arabic and takes part from her phone: she chooses Arabic on the sign-in page, books
 // her daughter's talk, follows it and signs. Her invitation, its calendar file and the PDF come in
@@ -13,6 +13,7 @@ test.beforeAll(async () => {
   own = await startTestServer();
 });
 test.afterAll(async () => {
+  await sara?.context().close();
   await own.stop();
   own.cleanup();
 });
@@ -35,7 +36,7 @@ async function swedishStaff(browser: Browser, email: string, viewport = { width:
 let sara: Page;
 
 test("Sara chooses Arabic on the sign-in page of her phone, signs in, and the app is Arabic and right to left", async ({ browser }) => {
-  sara = await (await browser.newContext({ viewport: phone, acceptDownloads: true })).newPage();
+  sara = keepForNextTests(await (await browser.newContext({ viewport: phone, acceptDownloads: true })).newPage());
   await sara.goto(`${own.url}/login`);
   await sara.getByRole("region", { name: "Välj språk" }).getByRole("button", { name: "العربية" }).click();
   await expect(sara.locator("html")).toHaveAttribute("dir", "rtl");

@@ -1,10 +1,22 @@
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type Browser, type Locator, type Page } from "@playwright/test";
+import { test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 
 export { expect };
 
-export const test = base.extend<{ failOnPageErrors: void; expectedPageErrors: RegExp[] }, { server: TestServer }>({
+/** Contexts a serial spec hands on to its next tests (see keepForNextTests). */
+const keptContexts = new WeakSet<BrowserContext>();
+
+/**
+ * A page a serial spec uses again in its next tests: it stays open when the test that opened it
+ * ends. Close it in the spec's afterAll.
+ */
+export function keepForNextTests(page: Page): Page {
+  keptContexts.add(page.context());
+  return page;
+}
+
+export const test = base.extend<{ failOnPageErrors: void; expectedPageErrors: RegExp[]; closeOpenedContexts: void }, { server: TestServer }>({
   /** Browser errors a test causes on purpose (a refused reconnect while the server is down). */
   expectedPageErrors: [[], { option: true }],
   server: [
@@ -18,6 +30,21 @@ export const test = base.extend<{ failOnPageErrors: void; expectedPageErrors: Re
     { scope: "worker" },
   ],
   baseURL: async ({ server }, use) => use(server.url),
+  /**
+   * The browser is shared by every test of the run, and Playwright closes only the contexts of its
+   * own `page` fixture: the people a test signs in with `browser.newContext()` stayed open to the
+   * end of the run, hundreds of pages whose sockets and event streams kept reconnecting to servers
+   * long stopped and whose talk clocks kept ticking. Each test now closes the contexts it opened.
+   */
+  closeOpenedContexts: [
+    async ({ browser }, use) => {
+      const before = new Set(browser.contexts());
+      await use();
+      const opened = browser.contexts().filter((context) => !before.has(context) && !keptContexts.has(context));
+      await Promise.all(opened.map((context) => context.close()));
+    },
+    { auto: true },
+  ],
   /** An uncaught exception or a logged error in the page (a hydration mismatch, say) fails the test. */
   failOnPageErrors: [
     async ({ page, expectedPageErrors }, use) => {
