@@ -2,11 +2,6 @@ import type { Browser, Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 import { expect, test, textOf, signedInPageOn } from "./fixtures";
 
-// A journey of four people signing in and some forty steps, none of them slow (about 14 s on a
-// quiet machine, each step under a second in its trace); beside the collaboration benchmark it
-// took 36 s. The budget of the other long journeys, not the default 30 s.
-test.describe.configure({ timeout: 60_000 });
-
 // Questions and answers pile up in Alva's plan: a server and database of its own.
 let own: TestServer;
 test.beforeAll(async () => {
