@@ -64,6 +64,10 @@ export const talkRules = {
     who: "the pupil and their mentors (clock, agenda, calling a teacher and closing the call)",
     allow: lead,
   },
+  runClock: {
+    who: "the pupil and their mentors while the plan is a draft (the lock ends the talk: its clock stops there)",
+    allow: (subject) => lead(subject) && subject.planStatus === "draft",
+  },
   callTeacher: {
     who: "the pupil and their mentors while the plan is a draft (once it is locked, nothing a teacher answers can go into it)",
     allow: (subject) => lead(subject) && subject.planStatus === "draft",

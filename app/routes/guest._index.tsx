@@ -64,6 +64,7 @@ export default function GuestPage() {
       view={view}
       leads={false}
       mayCall={false}
+      mayRunClock={false}
       follows
       showVideo
       showPhone

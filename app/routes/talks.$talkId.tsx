@@ -62,6 +62,7 @@ export default function TalkPage() {
       view={view}
       leads={view.leads}
       mayCall={view.mayCall}
+      mayRunClock={view.mayRunClock}
       follows={view.follows}
       showVideo={talk.anyoneRemote || view.leads || talk.viewerJoinsRemotely}
       showPhone={view.leads || talk.viewerJoinsByPhone}

@@ -9,7 +9,7 @@ import { canOnTalk, canOnTalkDay } from "~/policies/talk.server";
 import type { TalkDetails } from "../../db/queries/talks";
 import { canOnSigning } from "~/policies/signing.server";
 import { guestPresenceId } from "./talk-guests.server";
-import { getSigningGuardians, getSigningProgress } from "./plan-signing.server";
+import { getCurrentVersion, getSigningGuardians, getSigningProgress } from "./plan-signing.server";
 import { getTalkDayTies } from "./talk-days.server";
 
 /**
@@ -54,6 +54,7 @@ export function getTalkView(db: AppDatabase, personId: string, talkId: string, n
     role: roleOf(relations),
     leads: access.leads,
     mayCall: canOnTalk(access.subject, "callTeacher"),
+    mayRunClock: canOnTalk(access.subject, "runClock"),
     follows: canOnTalk(access.subject, "follow"),
   };
 }
@@ -65,7 +66,7 @@ export function getTalkView(db: AppDatabase, personId: string, talkId: string, n
  */
 export function describeTalk(
   db: AppDatabase,
-  access: Pick<TalkDetails, "talk" | "place" | "videoUrl" | "phoneNumber" | "talkMinutes"> & { planId: string },
+  access: Pick<TalkDetails, "talk" | "place" | "videoUrl" | "phoneNumber" | "talkMinutes" | "planStatus"> & { planId: string },
   now: Date,
 ) {
   const { talk } = access;
@@ -75,8 +76,7 @@ export function describeTalk(
       startsAt: talk.startsAt,
       endsAt: talk.endsAt,
       talkMinutes: access.talkMinutes,
-      elapsedMs: talk.startedAt ? Math.max(0, now.getTime() - talk.startedAt.getTime()) : null,
-      startedAtMs: talk.startedAt?.getTime() ?? null,
+      ...clockOf(db, talk, access.planId, access.planStatus, now),
       currentSection: talk.currentSection,
       place: access.place,
       // The link and number are for the people of this talk only; everyone who reaches a view of it is one of them.
@@ -99,6 +99,18 @@ export function describeTalk(
 
 export type TalkViewData = ReturnType<typeof getTalkView>;
 
+/**
+ * The talk's clock as the browser runs it: the time gone (null before the start) and whether it
+ * has stopped. Locking the plan ends the talk, so from then on the clock stands at the lock and
+ * shows how long the talk took; an unlock (a new draft) lets it run again.
+ */
+function clockOf(db: AppDatabase, talk: Pick<TalkDetails["talk"], "startedAt">, planId: string, planStatus: TalkDetails["planStatus"], now: Date) {
+  const stopped = planStatus === "locked" || planStatus === "signed";
+  if (!talk.startedAt) return { elapsedMs: null, startedAtMs: null, stopped };
+  const lockedAt = stopped ? getCurrentVersion(db, planId)?.lockedAt : undefined;
+  return { elapsedMs: Math.max(0, (lockedAt ?? now).getTime() - talk.startedAt.getTime()), startedAtMs: talk.startedAt.getTime(), stopped };
+}
+
 /** The talk, when the person leads it (the pupil or the mentor). */
 function ledTalk(db: AppDatabase, personId: string, talkId: string): TalkLiveResult<{ access: NonNullable<ReturnType<typeof talkFor>> }> {
   const access = talkFor(db, personId, talkId);
@@ -108,10 +120,12 @@ function ledTalk(db: AppDatabase, personId: string, talkId: string): TalkLiveRes
 }
 
 /** Starts the talk's clock. A clock already running restarts only when asked for in so many words
- * (`restart`: the page asks first), so a second tap or a second device never resets it. */
+ * (`restart`: the page asks first), so a second tap or a second device never resets it. Once the
+ * plan is locked the talk is over and its clock neither starts nor restarts. */
 export function startTalkClock(db: AppDatabase, personId: string, talkId: string, restart: boolean, now = new Date()): TalkLiveResult<{ planId: string }> {
   const led = ledTalk(db, personId, talkId);
   if (!led.ok) return led;
+  if (!canOnTalk(led.access.subject, "runClock")) return { ok: false, error: "planLocked" };
   if (led.access.talk.startedAt && !restart) return { ok: false, error: "alreadyStarted" };
   talkQueries.setTalkStarted(db, talkId, now);
   return { ok: true, planId: led.access.planId };
@@ -251,8 +265,7 @@ export function getLiveBoard(
           /** The board links to the plan and the talk view only for those who may open them. */
           opensPlan: canOnPlan(relations, plan, "read"),
           pupilPresent: present.has(talk.pupilId),
-          elapsedMs: talk.startedAt ? Math.max(0, now.getTime() - talk.startedAt.getTime()) : null,
-          startedAtMs: talk.startedAt?.getTime() ?? null,
+          ...clockOf(db, talk, plan.id, plan.status, now),
           guardians: replies
             .filter((r) => r.reply.talkId === talk.id)
             .map((r) => ({

@@ -202,6 +202,7 @@ test("at the end of the talk the mentor locks the plan from the talk view and Al
   await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const talkPath = new URL(alva.url()).pathname;
   await expect(alva.getByRole("button", { name: "Kalla på lärare" }).first()).toBeVisible();
+  await expect(alva.getByRole("button", { name: "Starta om klockan" })).toBeVisible();
 
   const mentor = await signedInPage(browser, "mentor@demo.test");
   await mentor.goto(`${own.url}${talkPath}`);
@@ -212,6 +213,9 @@ test("at the end of the talk the mentor locks the plan from the talk view and Al
   await expect(alva.getByRole("status").filter({ hasText: "Planen är låst för signering" })).toBeVisible({ timeout: 5000 });
   // The questions are over: her open view no longer offers to call a teacher.
   await expect(alva.getByRole("button", { name: "Kalla på lärare" })).toHaveCount(0);
+  // The lock ended the talk: the clock stands at the time it took and is not offered again.
+  await expect(alva.locator(".talk-clock")).toContainText(/Samtalet tog \d+ minut(er)?Klockan stannade när planen låstes\./);
+  await expect(alva.getByRole("button", { name: "Starta om klockan" })).toHaveCount(0);
   await alva.screenshot({ path: "screenshots/issue-20/talk-view-locked.png" });
   const signing = alva.getByRole("region", { name: "Signering" });
   await signing.getByRole("button", { name: "Signera" }).click();

@@ -246,6 +246,14 @@ const rows: Row[] = [
     fields: () => ({ intent: "start", restart: "yes" }),
     expect: cells(["alva", "jonas"], 200, 404, 302, { sara: 403, johan: 403, karin: 403, erik: 403, lund: 403 }),
   },
+  {
+    route: "talks.$talkId",
+    label: "restart the clock of Adam's talk once his plan is locked and signed",
+    method: "POST",
+    path: (c) => `/talks/${c.ids.adamTalk}`,
+    fields: () => ({ intent: "start", restart: "yes" }),
+    expect: cells(["adam", "erik"], 409, 404, 302, { jonas: 403, karin: 403, lund: 403 }),
+  },
   { route: "talk-days._index", label: "talk days", method: "GET", path: () => "/talk-days", expect: cells(staff, 200, 404) },
   {
     route: "talk-days._index",

@@ -899,6 +899,10 @@ describe("the mentor's sitting board", () => {
     expect((await postForm(`${server.url}/plans/${planId}`, { intent: "lock", guardian: saraId }, cookies.admin)).status).not.toBe(200);
     expect(status()).toBe("draft");
 
+    // The talk is under way: its clock runs, and may be restarted.
+    expect((await talkAction("alva", alvaTalk.id, { intent: "start", restart: "yes" })).status).toBe(200);
+    expect(await html("alva", `/talks/${alvaTalk.id}`)).toContain("Starta om klockan");
+
     // What the board's form sends: the plan page's lock, with the guardians ticked.
     expect((await postForm(`${server.url}/plans/${planId}`, { intent: "lock", guardian: saraId }, cookies.mentor)).status).toBe(200);
     expect(status()).toBe("locked");
@@ -907,10 +911,21 @@ describe("the mentor's sitting board", () => {
     const board = await html("mentor", path);
     expect(board).not.toContain(lockForm);
     expect(board).toContain(`/plans/${planId}#signing`);
+    // The lock ended the talk: its clock stands at the time it took, on the board and in the view.
+    expect(board).toContain("Klockan stannade när planen låstes.");
 
     // Locked, the talk's questions are over: no teacher is called, and the view offers none.
     const talkView = `/talks/${alvaTalk.id}`;
-    expect(await html("alva", talkView)).not.toContain("Kalla på lärare");
+    const lockedView = await html("alva", talkView);
+    expect(lockedView).not.toContain("Kalla på lärare");
+    expect(lockedView).toMatch(/Samtalet tog 1 minut\b/);
+    expect(lockedView).not.toContain("Starta om klockan");
+    // Nor is the clock started again by a form the page no longer shows.
+    const startedAt = talkOf(eventA, alvaId).started_at;
+    expect(startedAt).not.toBeNull();
+    expect((await talkAction("alva", alvaTalk.id, { intent: "start", restart: "yes" })).status).toBe(409);
+    expect((await talkAction("mentor", alvaTalk.id, { intent: "start", restart: "yes" })).status).toBe(409);
+    expect(talkOf(eventA, alvaId).started_at).toBe(startedAt);
     const calls = count("select count(*) as n from talk_calls where talk_id = ?", alvaTalk.id);
     const refused = await talkAction("alva", alvaTalk.id, { intent: "call", subjectId: subjectId("EN") });
     expect(refused.status).toBe(409);

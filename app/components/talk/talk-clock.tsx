@@ -7,23 +7,45 @@ const WARNING_MS = 5 * 60_000;
  * The talk's clock. The server sends how long the talk has run; the browser's own clock counts
  * on from there (so the clock never waits for the network, and a test can move it). Later loads
  * of the same talk (every live event reloads the page's data) do not set it again: each would
- * move it back by that response's travel time. Only a new start (`startedAtMs`) does.
+ * move it back by that response's travel time. Only a new start (`startedAtMs`) does, or the stop
+ * at the lock (`stopped`): from then on the clock stands at the time the talk took.
  */
-export function TalkClock({ elapsedMs, startedAtMs, talkMinutes }: { elapsedMs: number | null; startedAtMs: number | null; talkMinutes: number }) {
+export function TalkClock({
+  elapsedMs,
+  startedAtMs,
+  stopped,
+  talkMinutes,
+}: {
+  elapsedMs: number | null;
+  startedAtMs: number | null;
+  stopped: boolean;
+  talkMinutes: number;
+}) {
   const { t } = useTranslation();
   const [since, setSince] = useState<{ at: number; elapsedMs: number } | null>(null);
   const [, tick] = useState(0);
 
   useEffect(() => {
-    if (elapsedMs === null) return setSince(null);
+    if (elapsedMs === null || stopped) return setSince(null);
     // Counting starts from the moment the first figure of this start arrived; elapsedMs is read
     // once per start on purpose.
     setSince({ at: Date.now(), elapsedMs });
     const timer = setInterval(() => tick((n) => n + 1), 1000);
     return () => clearInterval(timer);
-  }, [startedAtMs]);
+  }, [startedAtMs, stopped]);
 
-  if (elapsedMs === null) return <p className="talk-clock talk-clock-idle">{t("talks.clock.notStarted", { minutes: talkMinutes })}</p>;
+  if (elapsedMs === null) {
+    return <p className="talk-clock talk-clock-idle">{stopped ? t("talks.clock.neverStarted") : t("talks.clock.notStarted", { minutes: talkMinutes })}</p>;
+  }
+  if (stopped) {
+    const minutes = Math.max(1, Math.round(elapsedMs / 60_000));
+    return (
+      <div className="talk-clock talk-clock-stopped">
+        <p className="talk-clock-time">{t("talks.clock.took", { count: minutes })}</p>
+        <p className="small">{t("talks.clock.stopped")}</p>
+      </div>
+    );
+  }
 
   const remainingMs = since ? talkMinutes * 60_000 - since.elapsedMs - (Date.now() - since.at) : talkMinutes * 60_000 - elapsedMs;
   const over = remainingMs <= 0;

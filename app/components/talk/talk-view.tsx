@@ -26,6 +26,7 @@ export interface TalkViewModel {
     talkMinutes: number;
     elapsedMs: number | null;
     startedAtMs: number | null;
+    stopped: boolean;
     currentSection: string | null;
     place: string;
     videoUrl: string | null;
@@ -52,6 +53,7 @@ export function TalkView({
   view,
   leads,
   mayCall,
+  mayRunClock,
   follows,
   showVideo,
   showPhone,
@@ -64,6 +66,8 @@ export function TalkView({
   leads: boolean;
   /** A teacher may be called (the plan is still a draft); a call made before the lock can still be closed. */
   mayCall: boolean;
+  /** The clock may be started or restarted (a lead, the plan still a draft). */
+  mayRunClock: boolean;
   follows: boolean;
   showVideo: boolean;
   showPhone: boolean;
@@ -125,7 +129,7 @@ export function TalkView({
         <h2 id="clock-heading" className="visually-hidden">
           {t("talks.clock.heading")}
         </h2>
-        <TalkClock elapsedMs={talk.elapsedMs} startedAtMs={talk.startedAtMs} talkMinutes={talk.talkMinutes} />
+        <TalkClock elapsedMs={talk.elapsedMs} startedAtMs={talk.startedAtMs} stopped={talk.stopped} talkMinutes={talk.talkMinutes} />
         {currentItem ? (
           <p className="talk-bar-now">
             {t("talks.agenda.nowAt")} <strong>{titleOf(currentItem)}</strong>
@@ -137,7 +141,7 @@ export function TalkView({
             {t("talks.agenda.follow", { name: view.pupil.givenName })}
           </label>
         ) : null}
-        {leads ? <ClockStart talkId={talk.id} started={talk.elapsedMs !== null} talkMinutes={talk.talkMinutes} /> : null}
+        {mayRunClock ? <ClockStart talkId={talk.id} started={talk.elapsedMs !== null} talkMinutes={talk.talkMinutes} /> : null}
       </section>
 
       <div className="talk-layout">

@@ -888,6 +888,10 @@ const common: Translation = {
       remainingMinutes_other: "{{count}} دقیقه مانده",
       fiveMinutes: "پنج دقیقه مانده – وقت جمع‌بندی و توافق بر سر هدف‌هاست.",
       over: "وقت تمام شد.",
+      took_one: "گفت‌وگو {{count}} دقیقه طول کشید",
+      took_other: "گفت‌وگو {{count}} دقیقه طول کشید",
+      stopped: "ساعت هنگام قفل شدن برنامه متوقف شد.",
+      neverStarted: "برنامه قفل شده است. ساعت شروع نشد.",
     },
     agenda: {
       heading: "دستور کار",

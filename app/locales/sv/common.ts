@@ -884,6 +884,10 @@ const common = {
       remainingMinutes_other: "{{count}} minuter kvar",
       fiveMinutes: "Fem minuter kvar – dags att sammanfatta och komma överens om målen.",
       over: "Tiden är slut.",
+      took_one: "Samtalet tog {{count}} minut",
+      took_other: "Samtalet tog {{count}} minuter",
+      stopped: "Klockan stannade när planen låstes.",
+      neverStarted: "Planen är låst. Klockan startades inte.",
     },
     agenda: {
       heading: "Dagordning",
