@@ -162,19 +162,13 @@ export function eventFor(db: AppDatabase, person: SignedInPerson, eventId: strin
  */
 export function placementInput(db: AppDatabase, event: Pick<TalkEvent, "id" | "schoolId">) {
   const eventId = event.id;
-  const pupils = talkQueries.getEventPupils(db, eventId);
-  const sittings = talkQueries.getSittings(db, eventId);
-  const eventTalks = talkQueries.getEventTalks(db, eventId);
+  const { pupils, sittings, eventTalks } = eventSeating(db, eventId);
   const talkByPupil = new Map(eventTalks.map((t) => [t.pupilId, t]));
   const confirmed = talkQueries.getConfirmedTalkIds(db, eventId);
   const withGuests = talkQueries.getTalkIdsWithGuests(db, eventId);
   const rules = new SchoolTalkRules(db, event, pupils.map((p) => p.id));
-  const inEvent = new Set(pupils.map((p) => p.id));
-  // The talks this placement places itself (in the event's sittings); every other talk of a
-  // sibling is a fixed time it must keep clear of.
-  const placedHere = (talk: TimedTalk) => talk.eventId === eventId && talk.sittingId !== null && inEvent.has(talk.pupilId);
-
-  const placementSittings: PlacementSitting[] = sittings.map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, capacity: s.capacity }));
+  const placedHere = talksPlacedIn(eventId, pupils);
+  const placementSittings = asPlacementSittings(sittings);
   const allPlacementPupils: PlacementPupil[] = pupils.map((p) => {
     const talk = talkByPupil.get(p.id);
     // Decided by a person: moved or chosen by hand, confirmed by a guardian, or given a guest.
@@ -190,12 +184,40 @@ export function placementInput(db: AppDatabase, event: Pick<TalkEvent, "id" | "s
   });
   // A one-to-one booking takes the pupil out of the sittings altogether.
   const placementPupils = allPlacementPupils.filter((p) => !(talkByPupil.get(p.id) && talkByPupil.get(p.id)!.sittingId === null));
-  const assignments: Record<string, string> = {};
-  for (const talk of eventTalks) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
+  const assignments = sittingAssignments(eventTalks);
   return { pupils, sittings, eventTalks, talkByPupil, placementSittings, placementPupils, allPlacementPupils, assignments, rules, placedHere };
 }
 
 export type PlacementInput = ReturnType<typeof placementInput>;
+
+/** An event's pupils, sittings and talks: what both the placement and a guardian's view start from. */
+interface EventSeating {
+  pupils: ReturnType<typeof talkQueries.getEventPupils>;
+  sittings: ReturnType<typeof talkQueries.getSittings>;
+  eventTalks: ReturnType<typeof talkQueries.getEventTalks>;
+}
+
+function eventSeating(db: AppDatabase, eventId: string): EventSeating {
+  return { pupils: talkQueries.getEventPupils(db, eventId), sittings: talkQueries.getSittings(db, eventId), eventTalks: talkQueries.getEventTalks(db, eventId) };
+}
+
+/** The talks a placement of the event places itself (its pupils' talks in its sittings); every
+ * other talk of a sibling is a fixed time it must keep clear of. */
+function talksPlacedIn(eventId: string, pupils: Array<{ id: string }>): (talk: TimedTalk) => boolean {
+  const inEvent = new Set(pupils.map((p) => p.id));
+  return (talk) => talk.eventId === eventId && talk.sittingId !== null && inEvent.has(talk.pupilId);
+}
+
+function asPlacementSittings(sittings: EventSeating["sittings"]): PlacementSitting[] {
+  return sittings.map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, capacity: s.capacity }));
+}
+
+/** Where each pupil sits now (a one-to-one booking is in no sitting). */
+function sittingAssignments(eventTalks: EventSeating["eventTalks"]): Record<string, string> {
+  const assignments: Record<string, string> = {};
+  for (const talk of eventTalks) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
+  return assignments;
+}
 
 /**
  * Places the event's pupils: keeps talks a person decided (moved by hand, chosen or confirmed by
@@ -552,14 +574,17 @@ function eventDays(db: AppDatabase, eventId: string) {
  * this guardian's other children in the event). Working them out for the whole talk day, as the
  * placement must, made every guardian's home cost about fifty times /healthz.
  */
-function guardianViewOfPlacement(db: AppDatabase, event: Pick<TalkEvent, "id" | "schoolId">, pupilId: string, guardianId: string) {
-  const pupils = talkQueries.getEventPupils(db, event.id);
-  const sittings = talkQueries.getSittings(db, event.id);
-  const assignments: Record<string, string> = {};
-  for (const talk of talkQueries.getEventTalks(db, event.id)) if (talk.sittingId) assignments[talk.pupilId] = talk.sittingId;
+function guardianViewOfPlacement(
+  db: AppDatabase,
+  event: Pick<TalkEvent, "id" | "schoolId">,
+  pupilId: string,
+  guardianId: string,
+  seating: EventSeating = eventSeating(db, event.id),
+) {
+  const { pupils, sittings, eventTalks } = seating;
+  const assignments = sittingAssignments(eventTalks);
   const rules = new SchoolTalkRules(db, event, [pupilId]);
-  const inEvent = new Set(pupils.map((p) => p.id));
-  const placedHere = (talk: TimedTalk) => talk.eventId === event.id && talk.sittingId !== null && inEvent.has(talk.pupilId);
+  const placedHere = talksPlacedIn(event.id, pupils);
   const placementPupils: PlacementPupil[] = pupils.map((p) =>
     p.id === pupilId
       ? {
@@ -572,8 +597,7 @@ function guardianViewOfPlacement(db: AppDatabase, event: Pick<TalkEvent, "id" | 
         }
       : { id: p.id, mentorId: p.mentorId, guardianIds: p.guardianIds, unavailable: [] },
   );
-  const placementSittings: PlacementSitting[] = sittings.map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, capacity: s.capacity }));
-  return { sittings, assignments, violations: createMoveChecker(placementSittings, placementPupils, assignments) };
+  return { sittings, assignments, violations: createMoveChecker(asPlacementSittings(sittings), placementPupils, assignments) };
 }
 
 /** Sittings this guardian may move the child to: every one with room that breaks no rule the
@@ -617,7 +641,8 @@ export function chooseOtherSitting(db: AppDatabase, guardianId: string, talkId: 
   if (reply.attendance === "phone" && !(sitting?.phoneNumber ?? details.event.phoneNumber)) return { ok: false, error: "noPhone" };
   const input = placementInput(db, details.event);
   if (!input.sittings.some((s) => s.id === sittingId)) return { ok: false, error: "notFound" };
-  const known = guardianViewOfPlacement(db, details.event, details.talk.pupilId, guardianId).violations(details.talk.pupilId, sittingId);
+  // The same reads serve both: the whole input to move, the guardian's view to decide.
+  const known = guardianViewOfPlacement(db, details.event, details.talk.pupilId, guardianId, input).violations(details.talk.pupilId, sittingId);
   const outcome = db.transaction((tx) => {
     const txdb = tx as unknown as AppDatabase;
     const moved = assignSitting(txdb, details.event, input, details.talk.pupilId, sittingId, "guardian", known);
