@@ -85,6 +85,27 @@ test("on a phone the plan's section switcher stays at the top, says which sectio
   expect((await contents.boundingBox())!.y).toBeLessThan(2);
   await expect(contents.getByRole("button", { name: /^Avsnitt: (Det här gör|Mina mål)/ })).toBeVisible();
 
+  // An empty section's hint wraps on a phone; its box grows to hold it rather than letting the
+  // hint run over what follows (the hint is drawn by CSS, so its height is measured from a copy).
+  const hints = await alva.locator(".section-text p.is-editor-empty:first-child").evaluateAll((paragraphs) =>
+    paragraphs.map((p) => {
+      const box = p.closest(".section-text")!;
+      const style = getComputedStyle(p);
+      const copy = document.createElement("div");
+      Object.assign(copy.style, { position: "absolute", visibility: "hidden", width: `${p.clientWidth}px`, font: style.font, lineHeight: style.lineHeight });
+      copy.textContent = p.getAttribute("data-placeholder");
+      document.body.append(copy);
+      const hint = copy.getBoundingClientRect().height;
+      copy.remove();
+      const room = box.getBoundingClientRect().bottom - p.getBoundingClientRect().top;
+      return { hint, room };
+    }),
+  );
+  expect(hints.length).toBeGreaterThan(0);
+  expect(hints.some((h) => h.hint > 40), "a hint wraps on a phone").toBe(true);
+  for (const { hint, room } of hints) expect(room).toBeGreaterThanOrEqual(hint);
+  await alva.locator(".section-editor", { has: alva.locator("p.is-editor-empty") }).first().screenshot({ path: "screenshots/issue-20/empty-section-hint-phone.png" });
+
   // On a wide screen it is the list beside the plan, with the bar's button gone.
   await alva.setViewportSize(desktop);
   await expect(contents.getByRole("button")).toBeHidden();
