@@ -3,7 +3,7 @@ import WebSocket from "ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
 import { cookieFrom, get, openEventStream, postForm, signInEach } from "../support/http";
-import { actionData, bookingAroundNow, createTalkDay, dayFromNow, loaderData, openSchoolDatabase, type SchoolDatabase } from "../support/school";
+import { actionData, bookingAroundNow, createTalkDay, dayFromNow, loaderData, openSchoolDatabase, stockholmAt, type SchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
 
 /**
@@ -51,11 +51,12 @@ beforeAll(async () => {
   expect((await postForm(`${server.url}/talk-days/${ids.event}`, { intent: "invite" }, cookies.jonas)).status).toBe(200);
   // Alva's talk now; another pupil's an hour ago (its link has closed); a third stays in 20 days.
   const others = school.all<{ id: string }>(
-    "select gm.pupil_id as id from group_members gm join groups g on g.id = gm.group_id where g.name = '8A – Jonas Ek' and gm.pupil_id != ? and gm.pupil_id not in (select id from people where protected_identity = 1) order by gm.pupil_id limit 2",
+    "select gm.pupil_id as id from group_members gm join groups g on g.id = gm.group_id where g.name = '8A – Jonas Ek' and gm.pupil_id != ? and gm.pupil_id not in (select id from people where protected_identity = 1) order by gm.pupil_id limit 3",
     ids.alva,
   );
   ids.past = others[0]!.id;
   ids.later = others[1]!.id;
+  ids.closing = others[2]!.id;
   const book = (pupilId: string, time: { date: string; from: string; to: string }) =>
     postForm(`${server.url}/talk-days/${ids.event}`, { intent: "book", pupilId, ...time, place: "Grupprum 2" }, cookies.jonas);
   expect((await book(ids.alva, bookingAroundNow(5, 40))).status).toBe(200);
@@ -255,6 +256,46 @@ describe("the guest on /collab", () => {
     };
     await expect.poll(guestsOnBoard).toContainEqual(expect.objectContaining({ name: "Amal Haddad", present: true }));
   });
+});
+
+describe("the end of the guest's window", () => {
+  it("closes the guest's open connection and event stream when it comes, though nobody withdrew the link", async () => {
+    // A talk that ended almost half an hour ago: its guests' window (until 30 minutes after the
+    // end) closes at the next whole minute at least five seconds away. Talk times are whole
+    // minutes, so the test waits for that minute (up to a minute) rather than for a clock of its own.
+    let closesAt = Math.ceil((Date.now() + 5000) / 60_000) * 60_000;
+    const endFor = (closing: number) => stockholmAt((closing - 30 * 60_000 - Date.now() + 100) / 60_000);
+    let end = endFor(closesAt);
+    // A talk ending at midnight cannot start the same day: then the next minute.
+    if (end.time === "00:00") end = endFor((closesAt += 60_000));
+    const start = stockholmAt(-35);
+    const booking = { date: end.date, from: start.date === end.date ? start.time : "00:00", to: end.time };
+    expect((await postForm(`${server.url}/talk-days/${ids.event}`, { intent: "book", pupilId: ids.closing!, ...booking, place: "Grupprum 2" }, cookies.jonas)).status).toBe(200);
+    const talk = school.one<{ id: string; plan_id: string }>("select id, plan_id from talks where event_id = ? and pupil_id = ?", ids.event, ids.closing);
+    const { link } = await addInterpreter("jonas", talk.id, { name: "Nadia Yusuf" });
+    const opened = await open(link!);
+    expect(opened.status).toBe(302);
+    const cookie = opened.cookie!;
+    const guest = connectToPlan(server.url, talk.plan_id, cookie, { asGuest: true });
+    clients.push(guest);
+    await guest.synced();
+    // The client then falls silent (no presence renewals every 15 s): what closes it must be the
+    // server's own timer, not a check made when a message arrives.
+    guest.provider.awareness.setLocalState(null);
+    const stream = await openEventStream(`${server.url}/guest/events`, cookie);
+    expect(stream.status).toBe(200);
+    expect(guest.closeCodes).toEqual([]);
+
+    await expect.poll(() => guest.closeCodes, { timeout: closesAt - Date.now() + 5000 }).toContain(4409);
+    expect(Date.now()).toBeGreaterThanOrEqual(closesAt);
+    await expect.poll(() => stream.hasEnded()).toBe(true);
+    // And nothing opens again, with that cookie or by the link once more.
+    expect(await upgradeOf(talk.plan_id, cookie)).toBe(404);
+    expect((await get(`${server.url}/guest`, cookie)).status).toBe(410);
+    const again = await open(link!);
+    expect((await get(`${server.url}/guest`, again.cookie)).status).toBe(410);
+    expect((await get(`${server.url}/guest/events`, again.cookie)).status).toBe(404);
+  }, 90_000);
 });
 
 describe("withdrawing and renewing a link", () => {
