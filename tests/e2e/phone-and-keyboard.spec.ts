@@ -170,8 +170,14 @@ test("a guardian books on her phone and focus goes to the answer; the talk view 
   await expectAccessible(alva, "talk view with the whole agenda, phone");
   await agenda.getByRole("button", { name: "Matematik", exact: true }).click();
   await expect(agenda.locator('[aria-current="step"]')).toContainText("Matematik");
-  await all.click();
+  // Choosing an item folds the agenda again: the chosen section, not the list, is what is in view.
+  await expect(all).toHaveAttribute("aria-expanded", "false");
   await expect(agenda.getByRole("button", { name: "Matematik", exact: true })).toBeVisible();
+  const mathsHeading = alva.getByRole("region", { name: "Matematik" }).getByRole("heading", { name: "Matematik" });
+  await expect(mathsHeading).toBeInViewport();
+  // Near the top, just below the talk bar (the scroll is smooth: it gets there).
+  await expect.poll(async () => (await mathsHeading.boundingBox())!.y).toBeLessThan(phone.height / 3);
+  await alva.screenshot({ path: "screenshots/issue-20/talk-agenda-chosen-phone.png" });
   await expect(agenda.getByRole("button", { name: "Om mig" })).toBeHidden();
   await expect(agenda.getByText("Punkt 3 av 22")).toBeVisible();
 

@@ -81,7 +81,7 @@ function PupilCard({ pupil }: { pupil: Pupil }) {
           {t("talks.when", formatTalkTime(pupil.time.startsAt, pupil.time.endsAt, locale))} · {pupil.time.place}
         </p>
       ) : null}
-      <TalkClock elapsedMs={pupil.elapsedMs} startedAtMs={pupil.startedAtMs} stopped={pupil.stopped} talkMinutes={pupil.talkMinutes} />
+      <TalkClock elapsedMs={pupil.elapsedMs} startedAtMs={pupil.startedAtMs} stopped={pupil.stopped} talkMinutes={pupil.talkMinutes} pupilName={name} />
       <ul className="plain-list small">
         <li>
           <span className={pupil.pupilPresent ? "presence-dot presence-on" : "presence-dot"} aria-hidden="true" />{" "}

@@ -15,11 +15,14 @@ export function TalkClock({
   startedAtMs,
   stopped,
   talkMinutes,
+  pupilName,
 }: {
   elapsedMs: number | null;
   startedAtMs: number | null;
   stopped: boolean;
   talkMinutes: number;
+  /** On a board of several talks: whose talk, said with its warnings (each clock has its own). */
+  pupilName?: string;
 }) {
   const { t } = useTranslation();
   const [since, setSince] = useState<{ at: number; elapsedMs: number } | null>(null);
@@ -66,7 +69,11 @@ export function TalkClock({
       {/* Always in the page, so a screen reader hears the warning when it appears — once: its text
           changes only when the warning starts and when the time is up, never with the ticking. */}
       <div role="status" aria-live="polite" aria-atomic="true" className="talk-clock-alert">
-        {warning ? <strong>{t("talks.clock.fiveMinutes")}</strong> : over ? <strong>{t("talks.clock.over")}</strong> : null}
+        {warning ? (
+          <strong>{pupilName ? t("talks.clock.fiveMinutesFor", { name: pupilName }) : t("talks.clock.fiveMinutes")}</strong>
+        ) : over ? (
+          <strong>{pupilName ? t("talks.clock.overFor", { name: pupilName }) : t("talks.clock.over")}</strong>
+        ) : null}
       </div>
     </div>
   );

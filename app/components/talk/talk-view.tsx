@@ -1,5 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode, type Ref } from "react";
+import { flushSync } from "react-dom";
 import { useTranslation } from "react-i18next";
 import { TalkClock } from "~/components/talk/talk-clock";
 import { formatTalkTime, formatTime, fullName } from "~/utils/format";
@@ -167,13 +168,26 @@ export function TalkView({
                           type="submit"
                           className="button-link agenda-item"
                           id={labelId}
-                          onClick={() => document.getElementById(`section-${item.fragment}`)?.scrollIntoView({ behavior: "smooth", block: "start" })}
+                          onClick={() => {
+                            // On a phone the opened agenda folds again, so the chosen section is what is in view;
+                            // folded first, or the fold would move the page under the scroll.
+                            flushSync(() => setShowAll(false));
+                            document.getElementById(`section-${item.fragment}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
+                          }}
                         >
                           {titleOf(item)}
                         </button>
                       </agendaFetcher.Form>
                     ) : (
-                      <a href={`#section-${item.fragment}`} id={labelId} onClick={() => setFollow(false)}>
+                      <a
+                        href={`#section-${item.fragment}`}
+                        id={labelId}
+                        onClick={() => {
+                          setFollow(false);
+                          // Folded before the browser scrolls to the section.
+                          flushSync(() => setShowAll(false));
+                        }}
+                      >
                         {titleOf(item)}
                       </a>
                     )}

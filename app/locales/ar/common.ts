@@ -941,6 +941,8 @@ const common: Translation = {
       remainingMinutes_other: "بقيت {{count}} دقيقة",
       fiveMinutes: "بقيت خمس دقائق – حان وقت التلخيص والاتفاق على الأهداف.",
       over: "انتهى الوقت.",
+      fiveMinutesFor: "{{name}}: بقيت خمس دقائق.",
+      overFor: "{{name}}: انتهى الوقت.",
       took_zero: "استغرقت المحادثة أقل من دقيقة",
       took_one: "استغرقت المحادثة دقيقة واحدة",
       took_two: "استغرقت المحادثة دقيقتين",

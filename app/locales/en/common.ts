@@ -885,6 +885,8 @@ const common: Translation = {
       remainingMinutes_other: "{{count}} minutes left",
       fiveMinutes: "Five minutes left – time to sum up and agree on the goals.",
       over: "Time is up.",
+      fiveMinutesFor: "{{name}}: five minutes left.",
+      overFor: "{{name}}: time is up.",
       took_one: "The talk took {{count}} minute",
       took_other: "The talk took {{count}} minutes",
       stopped: "The clock stopped when the plan was locked.",

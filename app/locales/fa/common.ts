@@ -888,6 +888,8 @@ const common: Translation = {
       remainingMinutes_other: "{{count}} دقیقه مانده",
       fiveMinutes: "پنج دقیقه مانده – وقت جمع‌بندی و توافق بر سر هدف‌هاست.",
       over: "وقت تمام شد.",
+      fiveMinutesFor: "{{name}}: پنج دقیقه مانده.",
+      overFor: "{{name}}: وقت تمام شد.",
       took_one: "گفت‌وگو {{count}} دقیقه طول کشید",
       took_other: "گفت‌وگو {{count}} دقیقه طول کشید",
       stopped: "ساعت هنگام قفل شدن برنامه متوقف شد.",

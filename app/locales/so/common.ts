@@ -885,6 +885,8 @@ const common: Translation = {
       remainingMinutes_other: "{{count}} daqiiqo ayaa hartay",
       fiveMinutes: "Shan daqiiqo ayaa hartay – waa waqtigii la soo koobi lahaa oo lagu heshiin lahaa yoolalka.",
       over: "Waqtigii waa dhammaaday.",
+      fiveMinutesFor: "{{name}}: shan daqiiqo ayaa hartay.",
+      overFor: "{{name}}: waqtigii waa dhammaaday.",
       took_one: "Wada-hadalku wuxuu qaatay {{count}} daqiiqo",
       took_other: "Wada-hadalku wuxuu qaatay {{count}} daqiiqo",
       stopped: "Saacaddu way istaagtay markii qorshaha la xiray.",

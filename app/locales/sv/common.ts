@@ -884,6 +884,8 @@ const common = {
       remainingMinutes_other: "{{count}} minuter kvar",
       fiveMinutes: "Fem minuter kvar – dags att sammanfatta och komma överens om målen.",
       over: "Tiden är slut.",
+      fiveMinutesFor: "{{name}}: fem minuter kvar.",
+      overFor: "{{name}}: tiden är slut.",
       took_one: "Samtalet tog {{count}} minut",
       took_other: "Samtalet tog {{count}} minuter",
       stopped: "Klockan stannade när planen låstes.",

@@ -885,6 +885,8 @@ const common: Translation = {
       remainingMinutes_other: "{{count}} ደቓይቕ ተሪፉ",
       fiveMinutes: "ሓሙሽተ ደቓይቕ ተሪፉ – ጠቕሊልኩም ኣብ ዕላማታት እትሰማምዑሉ ግዜ እዩ።",
       over: "ግዜ ተወዲኡ።",
+      fiveMinutesFor: "{{name}}: ሓሙሽተ ደቓይቕ ተሪፉ።",
+      overFor: "{{name}}: ግዜ ተወዲኡ።",
       took_one: "እቲ ዝርርብ {{count}} ደቒቕ ወሲዱ",
       took_other: "እቲ ዝርርብ {{count}} ደቓይቕ ወሲዱ",
       stopped: "እቲ ሰዓት እቲ መደብ ምስ ተዓጽወ ደው ኢሉ።",

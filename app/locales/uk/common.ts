@@ -913,6 +913,8 @@ const common: Translation = {
       remainingMinutes_other: "Залишилося {{count}} хвилини",
       fiveMinutes: "Залишилося п'ять хвилин – час підбити підсумки і домовитися про цілі.",
       over: "Час вийшов.",
+      fiveMinutesFor: "{{name}}: залишилося п’ять хвилин.",
+      overFor: "{{name}}: час вийшов.",
       took_one: "Розмова тривала {{count}} хвилину",
       took_few: "Розмова тривала {{count}} хвилини",
       took_many: "Розмова тривала {{count}} хвилин",
