@@ -64,9 +64,10 @@ export default async function handleRequest(
  * server runs in production mode, so no message or stack is sent). Logged here by kind and place
  * only: an error's message can quote what someone typed or a plan's content.
  */
-export const handleError: HandleErrorFunction = (error, { request }) => {
-  // An aborted request (the person navigated away) is not a fault.
-  if (request.signal.aborted) return;
+export const handleError: HandleErrorFunction = (error, { context }) => {
+  // An aborted request (the person navigated away) is not a fault. Asked of the Node response's
+  // own signal: the `request.signal` Remix hands on can lose track of its original (load-context.ts).
+  if ((context as AppLoadContext).connectionClosed.aborted) return;
   const frames = error instanceof Error ? (error.stack ?? "").split("\n").filter((line) => line.trimStart().startsWith("at ")).slice(0, 5) : [];
   console.error(JSON.stringify({ level: "error", msg: "request failed", err: error instanceof Error ? error.name : typeof error, frames }));
 };
