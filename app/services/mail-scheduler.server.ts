@@ -3,7 +3,7 @@ import * as outbox from "../../db/queries/outbox";
 import { stockholmLocalTime } from "../../db/school-calendar";
 import { oneTimeSecretKinds, type Delivery, type SmtpSender } from "./mail-delivery.server";
 import { getTalkRecipients } from "./talk-days.server";
-import { queueTalkMessageTo } from "./talk-mail.server";
+import { queueTalkMessageTo, REMINDER_LEAD_MS } from "./talk-mail.server";
 
 /**
  * The mail scheduler: one per server process, started with it and stopped with it. It sends what
@@ -28,12 +28,9 @@ export interface MailSchedulerOptions {
   retryBaseMs: number;
   /** Attempts before a message is marked failed. */
   maxAttempts: number;
-  /** Reminders go out this long before a talk. */
-  reminderLeadMs?: number;
   onError?: (error: unknown) => void;
 }
 
-const TWO_DAYS_MS = 2 * 24 * 60 * 60 * 1000;
 /** Messages sent per round; the rest wait for the next (a talk day's invitations are a few hundred). */
 const BATCH = 50;
 /**
@@ -134,11 +131,11 @@ export class MailScheduler {
   /**
    * Reminders for talks starting within the lead time (two days), one per guardian and talk time:
    * the row is written first, so a second tick, a restart or another process finds it and skips.
+   * An invitation or change sent inside the lead time wrote that row itself (queueTalkMessageTo).
    */
   queueReminders(now: Date): number {
     const { db } = this.options;
-    const lead = this.options.reminderLeadMs ?? TWO_DAYS_MS;
-    const talks = outbox.getTalksStartingBetween(db, stockholmLocalTime(now), stockholmLocalTime(new Date(now.getTime() + lead)));
+    const talks = outbox.getTalksStartingBetween(db, stockholmLocalTime(now), stockholmLocalTime(new Date(now.getTime() + REMINDER_LEAD_MS)));
     const reminded = outbox.getRemindedGuardians(db, talks);
     let queued = 0;
     for (const talk of talks) {

@@ -2,7 +2,7 @@ import { createEvent } from "ics";
 import type { TFunction } from "i18next";
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client";
-import { getOutboxEntry, listSchoolOutbox, requeueMessage } from "../../db/queries/outbox";
+import { getOutboxEntry, insertReminder, listSchoolOutbox, requeueMessage, setReminderMessage } from "../../db/queries/outbox";
 import type { SignedInPerson } from "../../db/queries/roster";
 import { getTalkDetails } from "../../db/queries/talks";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
@@ -103,7 +103,15 @@ export function composeTalkMessage(
   return { subject, body: lines.join("\n"), calendar: error ? null : (value ?? null) };
 }
 
-/** Stores one message of `kind` for a guardian about a talk (for `dispatch`); null without an address or talk. */
+/** Reminders go out this long before a talk (the mail scheduler queues them). */
+export const REMINDER_LEAD_MS = 2 * 24 * 60 * 60 * 1000;
+
+/**
+ * Stores one message of `kind` for a guardian about a talk (for `dispatch`); null without an
+ * address or talk. An invitation or a change sent when the talk is already within the reminder's
+ * lead time is that talk time's reminder: it is recorded as such, so the guardian does not get a
+ * second mail with the same time a minute later.
+ */
 export function queueTalkMessageTo(
   db: AppDatabase,
   talkId: string,
@@ -115,7 +123,7 @@ export function queueTalkMessageTo(
   if (!details || !recipient.email) return null;
   const message = composeTalkMessage(db, talkId, recipient, kind, options.appUrl);
   if (!message) return null;
-  return storeMessage(
+  const stored = storeMessage(
     db,
     options.delivery,
     {
@@ -130,6 +138,12 @@ export function queueTalkMessageTo(
     },
     options.now,
   );
+  const startsWithinLead = stockholmLocalToInstant(details.talk.startsAt).getTime() - options.now.getTime() <= REMINDER_LEAD_MS;
+  if (kind !== "talk-reminder" && startsWithinLead) {
+    const reminder = { talkId, guardianId: recipient.id, startsAt: details.talk.startsAt };
+    if (insertReminder(db, { ...reminder, createdAt: options.now })) setReminderMessage(db, reminder, stored.id);
+  }
+  return stored;
 }
 
 /** Stores one message per guardian (with an e-mail address) for each talk, for `dispatch`. */

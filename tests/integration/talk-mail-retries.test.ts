@@ -1,9 +1,10 @@
 import type { AddressInfo } from "node:net";
+import Database from "better-sqlite3";
 import type { SMTPServer } from "smtp-server";
 import { testSmtpServer } from "../support/smtp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postForm, signInEach } from "../support/http";
-import { actionData, createTalkDay, dayFromNow, openSchoolDatabase, stockholmAt, type SchoolDatabase } from "../support/school";
+import { actionData, createTalkDay, dayFromNow, openSchoolDatabase, type SchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
 
 /**
@@ -11,7 +12,8 @@ import { startTestServer, type TestServer } from "../support/server";
  * send is tried again with back-off and, after the last attempt, marked failed; the admin sends it
  * again from the outbox; what was queued, or half sent, when the process stopped is sent after it
  * starts again, once; reminders go out two days before a talk, once per guardian and talk time,
- * also across a restart; a guest's link is not kept in the stored copy once sent.
+ * also across a restart, and not after an invitation or change that already came inside those two
+ * days; a guest's link is not kept in the stored copy once sent.
  */
 
 type Verdict = "accept" | "tempfail" | "reject";
@@ -164,25 +166,35 @@ describe("across a restart", () => {
 });
 
 describe("reminders", () => {
-  it("reminds each guardian two days before the talk, once per talk time (also across a restart), and again after a move", async () => {
+  it("reminds each guardian two days before the talk, once per talk time (also across a restart); a change inside those two days is the new time's reminder", async () => {
     verdict = () => "accept";
     const admin = (await signInEach(server.url, { a: "admin@demo.test" })).a!;
-    // 9A's talks tomorrow, and 7A's in three weeks (no reminder yet).
-    const soon = await createTalkDay(server.url, admin, { groupIds: school.mentorGroupsOf("9A"), dates: [dayFromNow(1)] });
-    const far = await createTalkDay(server.url, admin, { groupIds: school.mentorGroupsOf("7A"), dates: [dayFromNow(22)] });
-    for (const event of [soon, far]) expect((await postForm(`${server.url}/talk-days/${event}`, { intent: "invite" }, admin)).status).toBe(200);
-    const expected = school.count(
-      "select count(*) as n from outbox_messages m join talks t on t.id = m.talk_id where t.event_id = ? and m.kind = 'talk-invitation'",
-      soon,
-    );
-    expect(expected).toBeGreaterThan(5);
+    // 9A's talks in three days: invited now, reminded two days before.
+    const inThreeDays = dayFromNow(3);
+    const soon = await createTalkDay(server.url, admin, { groupIds: school.mentorGroupsOf("9A"), dates: [inThreeDays] });
+    expect((await postForm(`${server.url}/talk-days/${soon}`, { intent: "invite" }, admin)).status).toBe(200);
+    const invitations = (event: string) =>
+      school.count("select count(*) as n from outbox_messages m join talks t on t.id = m.talk_id where t.event_id = ? and m.kind = 'talk-invitation'", event);
     const reminders = (event: string) =>
       school.count("select count(*) as n from outbox_messages m join talks t on t.id = m.talk_id where t.event_id = ? and m.kind = 'talk-reminder'", event);
-    await expect.poll(() => school.count("select count(*) as n from outbox_messages m join talks t on t.id = m.talk_id where t.event_id = ? and m.kind = 'talk-reminder' and m.status = 'sent'", soon), { timeout: 15_000 }).toBe(expected);
-    expect(reminders(far)).toBe(0);
+    const expected = invitations(soon);
+    expect(expected).toBeGreaterThan(5);
+    await expect.poll(() => school.count("select count(*) as n from outbox_messages where status in ('queued', 'sending')"), { timeout: 30_000 }).toBe(0);
+    expect(reminders(soon)).toBe(0);
 
-    // A restart sends none twice: after it, a talk moved to tomorrow morning gets its guardians a
-    // reminder for the new time (so a round has run), and nobody else gets another.
+    // Two days pass: the talk day is moved to tomorrow in the database (the test cannot wait two
+    // days; no change mail goes out, as none would in two days of waiting). The scheduler's next
+    // round reminds every guardian.
+    const tomorrow = dayFromNow(1);
+    const db = new Database(server.databasePath);
+    for (const table of ["talk_sittings", "talks"]) {
+      db.prepare(`update ${table} set starts_at = replace(starts_at, ?, ?), ends_at = replace(ends_at, ?, ?) where event_id = ?`).run(inThreeDays, tomorrow, inThreeDays, tomorrow, soon);
+    }
+    db.close();
+    await expect.poll(() => school.count("select count(*) as n from outbox_messages m join talks t on t.id = m.talk_id where t.event_id = ? and m.kind = 'talk-reminder' and m.status = 'sent'", soon), { timeout: 15_000 }).toBe(expected);
+
+    // A restart sends none twice: after it, a talk moved to tomorrow morning tells its guardians the
+    // new time once — the change is that time's reminder — and nobody else gets another.
     await server.restart();
     // The scheduler queues reminders at the start of a round and then sends what is due; a round
     // still sending the other day's invitations (taken again after the restart) would hold the
@@ -197,12 +209,37 @@ describe("reminders", () => {
       pupil.id,
     );
     expect(reminders(soon)).toBe(expected);
-    const tomorrow = stockholmAt(24 * 60).date;
-    // A time the talk does not have already: a "move" to its own time changes nothing and reminds no one.
+    const changes = () => school.count("select count(*) as n from outbox_messages where talk_id = ? and kind = 'talk-change'", pupil.id);
+    const changesBefore = changes();
+    // A time the talk does not have already: a "move" to its own time changes nothing and tells no one.
     const [from, to] = pupil.starts_at === `${tomorrow}T10:00` ? ["11:00", "11:30"] : ["10:00", "10:30"];
     expect((await postForm(`${server.url}/talk-days/${soon}`, { intent: "book", pupilId: pupil.pupil_id, date: tomorrow, from, to, place: "Rum 3" }, admin2)).status).toBe(200);
-    await expect.poll(() => reminders(soon), { timeout: 15_000 }).toBe(expected + guardians);
+    expect(changes()).toBe(changesBefore + guardians);
+    // The change stands as the new time's reminder: one row per guardian for each time, no reminder mail.
     expect(school.count("select count(*) as n from talk_reminders where talk_id = ?", pupil.id)).toBe(2 * guardians);
+    expect(
+      school.count("select count(*) as n from talk_reminders r join outbox_messages m on m.id = r.message_id where r.talk_id = ? and r.starts_at = ? and m.kind = 'talk-change'", pupil.id, `${tomorrow}T${from}`),
+    ).toBe(guardians);
+    await expect.poll(() => school.count("select count(*) as n from outbox_messages where status in ('queued', 'sending')"), { timeout: 15_000 }).toBe(0);
+    expect(reminders(soon)).toBe(expected);
+  });
+
+  it("sends no reminder after an invitation that came inside the two days: the invitation was the reminder", async () => {
+    verdict = () => "accept";
+    const admin = (await signInEach(server.url, { a: "admin@demo.test" })).a!;
+    const late = await createTalkDay(server.url, admin, { groupIds: school.mentorGroupsOf("7A"), dates: [dayFromNow(1)] });
+    expect((await postForm(`${server.url}/talk-days/${late}`, { intent: "invite" }, admin)).status).toBe(200);
+    const invited = school.count("select count(*) as n from outbox_messages m join talks t on t.id = m.talk_id where t.event_id = ? and m.kind = 'talk-invitation'", late);
+    expect(invited).toBeGreaterThan(5);
+    // Every invitation sent; by then the scheduler has looked for due reminders (each round does first).
+    await expect
+      .poll(() => school.count("select count(*) as n from outbox_messages m join talks t on t.id = m.talk_id where t.event_id = ? and m.kind = 'talk-invitation' and m.status = 'sent'", late), { timeout: 15_000 })
+      .toBe(invited);
+    expect(school.count("select count(*) as n from outbox_messages m join talks t on t.id = m.talk_id where t.event_id = ? and m.kind = 'talk-reminder'", late)).toBe(0);
+    // Each guardian's reminder is the invitation itself, for the talk's time.
+    expect(
+      school.count("select count(*) as n from talk_reminders r join talks t on t.id = r.talk_id join outbox_messages m on m.id = r.message_id where t.event_id = ? and m.kind = 'talk-invitation' and r.starts_at = t.starts_at", late),
+    ).toBe(invited);
   });
 
   it("keeps no guest's link in the stored copy once it is sent", async () => {
