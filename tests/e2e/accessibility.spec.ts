@@ -1,6 +1,7 @@
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
-import { expect, expectAccessibleAtBothWidths, test } from "./fixtures";
+import { dayFromNow } from "../support/school";
+import { expect, expectAccessibleAtBothWidths, signedInPageOn, test } from "./fixtures";
 
 // Walks every page and state of the app as each persona and checks each with axe (WCAG 2.1 A and
 // AA) at desktop and phone width. It plans a talk day and locks a plan, so it has its own server.
@@ -14,20 +15,6 @@ test.afterAll(async () => {
   await own.stop();
   own.cleanup();
 });
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(`${own.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${own.url}/`);
-  await expect(page.locator("html[data-hydrated]")).toBeAttached();
-  return page;
-}
-
-const dayFromNow = (days: number) =>
-  new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Stockholm" }).format(new Date(Date.now() + days * 86_400_000));
 
 const connected = (page: Page) => expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
 
@@ -61,7 +48,7 @@ test("signed out: sign-in (empty and with errors, in Swedish and Arabic), the ac
 });
 
 test("staff before the talks: the mentor's home, group, talk-day planning and board; the teacher's grid; the admin's set-up", async ({ browser }) => {
-  const mentor = await signedIn(browser, "mentor@demo.test");
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
   await expectAccessibleAtBothWidths(mentor, "mentor home");
   await mentor.getByRole("region", { name: "Mina mentorsgrupper" }).getByRole("link", { name: /8A/ }).first().click();
   await expect(mentor.getByRole("heading", { level: 1 })).toBeVisible();
@@ -86,7 +73,7 @@ test("staff before the talks: the mentor's home, group, talk-day planning and bo
   await expect(mentor.getByRole("heading", { name: /^Sittning / })).toBeVisible();
   await expectAccessibleAtBothWidths(mentor, "sitting board");
 
-  const teacher = await signedIn(browser, "matte@demo.test");
+  const teacher = await signedInPageOn(own, browser, "matte@demo.test");
   await expectAccessibleAtBothWidths(teacher, "teacher home");
   await teacher.getByRole("link", { name: "Bedömningar", exact: true }).click();
   await expectAccessibleAtBothWidths(teacher, "assessments, choose a group");
@@ -96,7 +83,7 @@ test("staff before the talks: the mentor's home, group, talk-day planning and bo
   await expect(teacher.locator("table.assessment-grid tbody tr").filter({ hasText: "Alva Lindqvist" }).locator(".save-state")).toHaveText(/^Sparat/);
   await expectAccessibleAtBothWidths(teacher, "assessment grid");
 
-  const admin = await signedIn(browser, "admin@demo.test");
+  const admin = await signedInPageOn(own, browser, "admin@demo.test");
   await expectAccessibleAtBothWidths(admin, "admin home");
   await admin.goto(`${own.url}/admin`);
   await expectAccessibleAtBothWidths(admin, "school set-up");
@@ -106,7 +93,7 @@ test("staff before the talks: the mentor's home, group, talk-day planning and bo
 });
 
 test("families: the guardian's home with the booking card, the pupil page, the plan as writer and reader with comments", async ({ browser }) => {
-  const alva = await signedIn(browser, "elev@demo.test");
+  const alva = await signedInPageOn(own, browser, "elev@demo.test");
   await expectAccessibleAtBothWidths(alva, "pupil home with the talk");
   await alva.getByRole("link", { name: "Mina ämnen och lärare" }).click();
   await expectAccessibleAtBothWidths(alva, "pupil page");
@@ -118,7 +105,7 @@ test("families: the guardian's home with the booking card, the pupil page, the p
   await expectAccessibleAtBothWidths(alva, "plan as its writer");
   const planUrl = alva.url();
 
-  const teacher = await signedIn(browser, "matte@demo.test");
+  const teacher = await signedInPageOn(own, browser, "matte@demo.test");
   await teacher.goto(planUrl);
   await connected(teacher);
   const maths = teacher.getByRole("region", { name: "Matematik", exact: true });
@@ -129,7 +116,7 @@ test("families: the guardian's home with the booking card, the pupil page, the p
   await expect(maths.getByRole("article")).toContainText("Bra jobbat.");
   await expectAccessibleAtBothWidths(teacher, "plan as a teacher with a thread");
 
-  const sara = await signedIn(browser, "vh@demo.test");
+  const sara = await signedInPageOn(own, browser, "vh@demo.test");
   const card = sara.getByRole("article", { name: "Samtal för Alva Lindqvist" });
   await expect(card).toBeVisible();
   await expectAccessibleAtBothWidths(sara, "guardian home with the booking card");
@@ -147,7 +134,7 @@ test("families: the guardian's home with the booking card, the pupil page, the p
 });
 
 test("the talk: the talk view before, during and after the clock, a call and its notice, the guardian following", async ({ browser }) => {
-  const alva = await signedIn(browser, "elev@demo.test");
+  const alva = await signedInPageOn(own, browser, "elev@demo.test");
   await alva.getByRole("link", { name: "Öppna samtalsvyn" }).click();
   await connected(alva);
   await expectAccessibleAtBothWidths(alva, "talk view before the talk");
@@ -159,7 +146,7 @@ test("the talk: the talk view before, during and after the clock, a call and its
   await alva.getByRole("listitem").filter({ hasText: "Matematik" }).getByRole("button", { name: "Kalla på lärare" }).click();
   await expect(alva.getByText(/Läraren är kallad/)).toBeVisible();
   await expectAccessibleAtBothWidths(alva, "talk view during the talk, a teacher called");
-  const teacher = await signedIn(browser, "matte@demo.test");
+  const teacher = await signedInPageOn(own, browser, "matte@demo.test");
   await expect(teacher.getByRole("region", { name: "Elever som kallar på dig" })).toBeVisible();
   await expectAccessibleAtBothWidths(teacher, "a call notice on the teacher's page");
   await alva.clock.fastForward("25:01");
@@ -168,7 +155,7 @@ test("the talk: the talk view before, during and after the clock, a call and its
   await expect(alva.getByRole("status").filter({ hasText: "Tiden är slut." })).toBeVisible();
   await expectAccessibleAtBothWidths(alva, "talk view after the time is up");
 
-  const sara = await signedIn(browser, "vh@demo.test");
+  const sara = await signedInPageOn(own, browser, "vh@demo.test");
   await sara.getByRole("link", { name: "Öppna samtalet" }).click();
   await expect(sara.getByLabel("Följ Alva i planen")).toBeChecked();
   await expectAccessibleAtBothWidths(sara, "talk view as guardian");
@@ -177,8 +164,8 @@ test("the talk: the talk view before, during and after the clock, a call and its
 let code = "";
 
 test("the end: the lock form, the plan locked and signed, the log", async ({ browser }) => {
-  const mentor = await signedIn(browser, "mentor@demo.test");
-  const alva = await signedIn(browser, "elev@demo.test");
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
+  const alva = await signedInPageOn(own, browser, "elev@demo.test");
   await alva.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
   await connected(alva);
   const planUrl = alva.url();
@@ -195,7 +182,7 @@ test("the end: the lock form, the plan locked and signed, the log", async ({ bro
   const signing = alva.getByRole("region", { name: "Signering" });
   await signing.getByRole("button", { name: "Signera" }).click();
   await expect(signing).toContainText(/Alva Lindqvist \(elev\) – signerade/);
-  const sara = await signedIn(browser, "vh@demo.test");
+  const sara = await signedInPageOn(own, browser, "vh@demo.test");
   await sara.goto(planUrl);
   await sara.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();
   await mentor.reload();

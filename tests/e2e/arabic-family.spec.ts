@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 import { pdfText } from "../support/pdf";
-import { expect, expectAccessible, keepForNextTests, test } from "./fixtures";
+import { dayFromNow } from "../support/school";
+import { expect, expectAccessible, keepForNextTests, signedInPageOn, test } from "./fixtures";
 
 // Sara reads Arabic and takes part from her phone: she chooses Arabic on the sign-in page, books
 // her daughter's talk, follows it and signs. Her invitation, its calendar file and the PDF come in
@@ -19,19 +20,6 @@ test.afterAll(async () => {
 });
 
 const phone = { width: 390, height: 844 };
-const dayFromNow = (days: number) =>
-  new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Stockholm" }).format(new Date(Date.now() + days * 86_400_000));
-
-async function swedishStaff(browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
-  await page.goto(`${own.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${own.url}/`);
-  await expect(page.locator("html[data-hydrated]")).toBeAttached();
-  return page;
-}
 
 let sara: Page;
 
@@ -55,7 +43,7 @@ test("Sara chooses Arabic on the sign-in page of her phone, signs in, and the ap
 });
 
 test("the mentor sends invitations; Sara books another time on her phone, remote with an interpreter", async ({ browser }) => {
-  const mentor = await swedishStaff(browser, "mentor@demo.test");
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
   await mentor.getByRole("link", { name: "Samtalsdagar" }).first().click();
   await mentor.getByLabel("Dag 1").fill(dayFromNow(7));
   await mentor.getByLabel("Dag 2").fill(dayFromNow(8));
@@ -85,7 +73,7 @@ test("the mentor sends invitations; Sara books another time on her phone, remote
 });
 
 test("the invitation, the change and their calendar files wait in the outbox in Arabic", async ({ browser }) => {
-  const admin = await swedishStaff(browser, "admin@demo.test");
+  const admin = await signedInPageOn(own, browser, "admin@demo.test");
   await admin.goto(`${own.url}/admin/outbox`);
   const toSara = admin.getByRole("listitem").filter({ hasText: "till vh@demo.test" });
   const invitation = toSara.filter({ hasText: /دعوة إلى محادثة التطوير الخاصة بـ.*Alva Lindqvist/ });
@@ -112,7 +100,7 @@ test("the invitation, the change and their calendar files wait in the outbox in 
 });
 
 test("Sara follows the talk in Arabic: the agenda names the subjects in Arabic and follows Alva", async ({ browser }) => {
-  const alva = await swedishStaff(browser, "elev@demo.test", { width: 1024, height: 768 });
+  const alva = await signedInPageOn(own, browser, "elev@demo.test", { width: 1024, height: 768 });
   await alva.getByRole("link", { name: "Öppna samtalsvyn" }).click();
   await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   await alva.getByRole("button", { name: "Starta samtalet" }).click();
@@ -129,14 +117,14 @@ test("Sara follows the talk in Arabic: the agenda names the subjects in Arabic a
 });
 
 test("after the lock Sara signs in Arabic, and her PDF prints Arabic labels and every name", async ({ browser }, testInfo) => {
-  const alva = await swedishStaff(browser, "elev@demo.test");
+  const alva = await signedInPageOn(own, browser, "elev@demo.test");
   await alva.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
   await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const planPath = new URL(alva.url()).pathname;
   await alva.getByRole("textbox", { name: "Mina mål, elevens text" }).click();
   await alva.keyboard.type("Jag ska läsa 20 minuter varje dag.");
 
-  const mentor = await swedishStaff(browser, "mentor@demo.test");
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
   await mentor.goto(`${own.url}${planPath}`);
   await expect.poll(async () => (await mentor.getByRole("textbox", { name: "Mina mål, elevens text" }).textContent()) ?? "").toContain("20 minuter");
   const lockCard = mentor.getByRole("region", { name: "Låsa och signera" });

@@ -1,6 +1,7 @@
-import type { Browser, Locator, Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
-import { desktop, expect, expectAccessible, expectAccessibleAtBothWidths, phone, test } from "./fixtures";
+import { dayFromNow } from "../support/school";
+import { desktop, expect, expectAccessible, expectAccessibleAtBothWidths, phone, signedInPageOn, test } from "./fixtures";
 
 // Phone first and the keyboard: the plan's section switcher, the folded agenda, skip links and
 // their Tab budgets, live regions that speak once, focus after each action, and the lock from
@@ -16,20 +17,6 @@ test.afterAll(async () => {
   await own.stop();
   own.cleanup();
 });
-
-async function signedIn(browser: Browser, email: string, viewport = desktop): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
-  await page.goto(`${own.url}/login`);
-  await page.getByLabel("E-post").fill(email);
-  await page.getByLabel("Lösenord").fill("demo");
-  await page.getByRole("button", { name: "Logga in" }).click();
-  await expect(page).toHaveURL(`${own.url}/`);
-  await expect(page.locator("html[data-hydrated]")).toBeAttached();
-  return page;
-}
-
-const dayFromNow = (days: number) =>
-  new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Stockholm" }).format(new Date(Date.now() + days * 86_400_000));
 
 const connected = (page: Page) => expect(page.getByRole("status").filter({ hasText: /^Ansluten/ })).toBeVisible();
 
@@ -52,7 +39,7 @@ let planUrl = "";
 let talkUrl = "";
 
 test("on a phone the plan's section switcher stays at the top, says which section is being read, and moves to the one chosen", async ({ browser }) => {
-  const alva = await signedIn(browser, "elev@demo.test", phone);
+  const alva = await signedInPageOn(own, browser, "elev@demo.test", phone);
   await alva.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
   await connected(alva);
   planUrl = alva.url();
@@ -115,7 +102,7 @@ test("on a phone the plan's section switcher stays at the top, says which sectio
 
 test("from the top of the plan, at most 3 Tab presses reach the first editor (both widths)", async ({ browser }) => {
   for (const viewport of [desktop, phone]) {
-    const alva = await signedIn(browser, "elev@demo.test", viewport);
+    const alva = await signedInPageOn(own, browser, "elev@demo.test", viewport);
     await alva.goto(planUrl);
     await connected(alva);
     const firstEditor = alva.getByRole("textbox", { name: "Om mig, elevens text" });
@@ -125,14 +112,14 @@ test("from the top of the plan, at most 3 Tab presses reach the first editor (bo
     await alva.context().close();
   }
   // A reader has no editor: the skip link takes a guardian to the plan's first section.
-  const sara = await signedIn(browser, "vh@demo.test", phone);
+  const sara = await signedInPageOn(own, browser, "vh@demo.test", phone);
   await sara.goto(planUrl);
   await connected(sara);
   expect(await tabsTo(sara, sara.getByRole("region", { name: "Om mig" }), "Hoppa till planen")).toBeLessThanOrEqual(3);
 });
 
 test("a guardian books on her phone and focus goes to the answer; the talk view folds the agenda to the current item", async ({ browser }) => {
-  const mentor = await signedIn(browser, "mentor@demo.test");
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
   await mentor.getByRole("link", { name: "Samtalsdagar" }).first().click();
   await mentor.getByLabel("Dag 1").fill(dayFromNow(7));
   await mentor.getByLabel("Dag 2").fill(dayFromNow(8));
@@ -142,13 +129,13 @@ test("a guardian books on her phone and focus goes to the answer; the talk view 
   await mentor.getByRole("button", { name: "Skicka inbjudningar" }).click();
   await expect(mentor.getByText(/inbjudningar har skapats/)).toBeVisible();
 
-  const sara = await signedIn(browser, "vh@demo.test", phone);
+  const sara = await signedInPageOn(own, browser, "vh@demo.test", phone);
   const card = sara.getByRole("article", { name: "Samtal för Alva Lindqvist" });
   await card.getByRole("button", { name: "Bekräfta" }).click();
   const answer = card.getByRole("status").filter({ hasText: "Tack! Ditt svar är sparat." });
   await expect(answer).toBeFocused();
 
-  const alva = await signedIn(browser, "elev@demo.test", phone);
+  const alva = await signedInPageOn(own, browser, "elev@demo.test", phone);
   await alva.getByRole("link", { name: "Öppna samtalsvyn" }).click();
   await connected(alva);
   talkUrl = alva.url();
@@ -194,13 +181,13 @@ test("a guardian books on her phone and focus goes to the answer; the talk view 
 });
 
 test("from the top of the talk view, at most 3 Tab presses reach the current section's 'Kalla på lärare'; calling moves focus to the call's state and the teacher hears it once", async ({ browser }) => {
-  const teacher = await signedIn(browser, "matte@demo.test");
+  const teacher = await signedInPageOn(own, browser, "matte@demo.test");
   // Always in the teacher's page and empty, so that a call filling it is announced.
   const announcement = teacher.locator("[aria-live]").filter({ hasText: /kallar på dig/ });
   await expect(announcement).toHaveCount(0);
 
   for (const viewport of [desktop, phone]) {
-    const alva = await signedIn(browser, "elev@demo.test", viewport);
+    const alva = await signedInPageOn(own, browser, "elev@demo.test", viewport);
     await alva.goto(talkUrl);
     await connected(alva);
     const current = alva.locator('.agenda-list [aria-current="step"]');
@@ -220,7 +207,7 @@ test("from the top of the talk view, at most 3 Tab presses reach the current sec
 });
 
 test("the five-minute warning is announced once: its live region is set when the warning starts and not changed by the ticking clock", async ({ browser }) => {
-  const alva = await signedIn(browser, "elev@demo.test");
+  const alva = await signedInPageOn(own, browser, "elev@demo.test");
   await alva.clock.install();
   await alva.goto(talkUrl);
   await connected(alva);
@@ -250,14 +237,14 @@ test("the five-minute warning is announced once: its live region is set when the
 });
 
 test("the mentor locks from the sitting board; the signing step comes to the top of each signer's view with one button", async ({ browser }) => {
-  const mentor = await signedIn(browser, "mentor@demo.test");
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
   await mentor.goto(talkUrl);
   await mentor.getByRole("link", { name: "Sittningstavla" }).click();
   const alvaCard = mentor.getByRole("listitem").filter({ has: mentor.getByRole("heading", { name: "Alva Lindqvist" }) });
   await expect(alvaCard.getByRole("button", { name: "Lås planen" })).toBeVisible();
   await expectAccessibleAtBothWidths(mentor, "sitting board with the lock");
 
-  const alva = await signedIn(browser, "elev@demo.test", phone);
+  const alva = await signedInPageOn(own, browser, "elev@demo.test", phone);
   await alva.goto(talkUrl);
   await connected(alva);
   await expect(alva.getByRole("region", { name: "Din signatur behövs" })).toHaveCount(0);
@@ -300,7 +287,7 @@ test("the mentor locks from the sitting board; the signing step comes to the top
 
 test("a guardian finds the signing step at the top of the plan page; the board links to signing; the plan page's own lock moves focus to the signing step", async ({ browser }) => {
   // Sara, on her phone, finds it at the top of the plan page too.
-  const sara = await signedIn(browser, "vh@demo.test", phone);
+  const sara = await signedInPageOn(own, browser, "vh@demo.test", phone);
   await sara.goto(planUrl);
   await connected(sara);
   const saraCallout = sara.getByRole("region", { name: "Din signatur behövs" });
@@ -311,7 +298,7 @@ test("a guardian finds the signing step at the top of the plan page; the board l
 
   // On the board the mentor's card links to signing; after unlocking, the plan page's own lock
   // also moves focus to the signing step.
-  const mentor = await signedIn(browser, "mentor@demo.test");
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
   await mentor.goto(talkUrl);
   await mentor.getByRole("link", { name: "Sittningstavla" }).click();
   const alvaCard = mentor.getByRole("listitem").filter({ has: mentor.getByRole("heading", { name: "Alva Lindqvist" }) });

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "@playwright/test";
 import Database from "better-sqlite3";
 import { stockholmLocalToInstant } from "../../db/school-calendar";
+import { dayFromNow } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
 import { expect, expectAccessible, test, signedInPageOn } from "./fixtures";
 
@@ -22,10 +23,6 @@ const tablet = { width: 1024, height: 768 };
 const phone = { width: 390, height: 844 };
 
 const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
-
-/** A Stockholm calendar date some days from now. */
-const dayFromNow = (days: number) =>
-  new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Stockholm" }).format(new Date(Date.now() + days * 86_400_000));
 
 test("the mentor plans two afternoons, a guardian moves to another sitting and confirms, the invitation and the change with their .ics land in the outbox", async ({ browser }) => {
   const mentor = await signedInPage(browser, "mentor@demo.test");

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Browser, Locator, Page } from "@playwright/test";
 import Database from "better-sqlite3";
-import { bookingAroundNow } from "../support/school";
+import { bookingAroundNow, dayFromNow } from "../support/school";
 import { testSmtpServer } from "../support/smtp";
 import { pdfText } from "../support/pdf";
 import { startTestServer, type TestServer } from "../support/server";
@@ -38,11 +38,6 @@ const stockholm = (date: Date) =>
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   ) as Record<"year" | "month" | "day" | "hour" | "minute", string>;
-/** A Stockholm calendar date some days from now. */
-const dayFromNow = (days: number) => {
-  const p = stockholm(new Date(Date.now() + days * 86_400_000));
-  return `${p.year}-${p.month}-${p.day}`;
-};
 const talkDay = dayFromNow(20);
 
 function db() {

@@ -170,9 +170,10 @@ export function TalkView({
                           id={labelId}
                           onClick={() => {
                             // On a phone the opened agenda folds again, so the chosen section is what is in view;
-                            // folded first, or the fold would move the page under the scroll.
+                            // folded first, or the fold would move the page under the scroll. A jump, as a link
+                            // would: a smooth scroll can be cut short halfway, leaving another section in view.
                             flushSync(() => setShowAll(false));
-                            document.getElementById(`section-${item.fragment}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
+                            document.getElementById(`section-${item.fragment}`)?.scrollIntoView({ block: "start" });
                           }}
                         >
                           {titleOf(item)}
