@@ -256,6 +256,7 @@ class StaffActor {
   /** The end of a talk: lock (choosing the guardians who came), wait for the family to sign, sign. */
   async endVisit(talk: TalkActor): Promise<void> {
     if (!this.present) return;
+    await talk.notesStarted;
     const { ledger, recorder } = this.fleet;
     const { planId, talkId } = talk.cast;
     const plan = { key: `plan:${planId}`, kind: "status" };
@@ -345,6 +346,11 @@ class TalkActor {
   private pupilArrived!: (here: boolean) => void;
   /** Whether the pupil is here (she leads: nothing of the talk happens before she has arrived). */
   private readonly pupilHere = new Promise<boolean>((resolve) => (this.pupilArrived = resolve));
+  private notesBegun!: () => void;
+  /** The pupil has written her first words, or never will (she did not get here). The mentor locks
+   * only after it: notes come before the lock, however late she came (on a busy machine a smoke
+   * run's pupil could arrive after its whole typing window and write nothing). */
+  readonly notesStarted = new Promise<void>((resolve) => (this.notesBegun = resolve));
   private fragment = "about";
   private typingUntil = 0;
   finished = false;
@@ -422,14 +428,18 @@ class TalkActor {
   }
 
   private async arrivePupil(): Promise<void> {
-    const here = await this.arrive(this.pupil);
-    this.pupilArrived(here);
-    if (!here) return;
-    const socket = await this.pupil.connect(this.cast.planId, true, this.edits);
-    if (!socket) return;
-    this.edits.typistClient = socket.doc.clientID;
-    this.stage = "talking";
-    await this.typeNotes();
+    try {
+      const here = await this.arrive(this.pupil);
+      this.pupilArrived(here);
+      if (!here) return;
+      const socket = await this.pupil.connect(this.cast.planId, true, this.edits);
+      if (!socket) return;
+      this.edits.typistClient = socket.doc.clientID;
+      this.stage = "talking";
+      await this.typeNotes();
+    } finally {
+      this.notesBegun();
+    }
   }
 
   private async arriveGuardian(device: Device): Promise<void> {
@@ -440,6 +450,12 @@ class TalkActor {
   /** The pupil writes notes in the section the talk is at: a few words at typing speed, then talks. */
   private async typeNotes(): Promise<void> {
     const socket = this.pupil.socket;
+    // A first word whenever she arrives (the talk waits for it), then words while the talk runs.
+    for (let i = 0; i < 5 && socket && this.pupil.socket === socket && !this.edits.locked; i++) {
+      socket.type(this.fragment, String.fromCharCode(97 + Math.floor(Math.random() * 26)));
+      await sleep(between(120, 260));
+    }
+    this.notesBegun();
     while (socket && this.pupil.socket === socket && now() < this.typingUntil && !this.edits.locked) {
       const words = 10 + Math.floor(Math.random() * 30);
       for (let i = 0; i < words && now() < this.typingUntil && this.pupil.socket === socket && !this.edits.locked; i++) {
