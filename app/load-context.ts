@@ -52,6 +52,8 @@ export interface AppContext {
   };
   /** The client's address, for slowing down password guessing. Never logged. */
   clientAddress: string;
+  /** Where people report accessibility problems (ACCESSIBILITY_CONTACT), or null: the statement then points to the school. */
+  accessibilityContact: string | null;
   /** Where people reach the app (PUBLIC_URL, an origin): links in mail and on exports. Never the request's Host. */
   publicUrl: string;
   /**

@@ -237,6 +237,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
           return connectionClosed(res);
         },
         publicUrl: signIn.publicUrl,
+        accessibilityContact: env.ACCESSIBILITY_CONTACT ?? null,
         cspNonce: String(res.locals.cspNonce ?? ""),
         signIn,
         rosterSources,

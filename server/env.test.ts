@@ -18,6 +18,12 @@ describe("readEnv", () => {
     expect(env.SIGNING_KEY_SECRET).toMatch(/development-only/);
   });
 
+  it("takes an e-mail address for accessibility reports, and refuses anything else", () => {
+    expect(readEnv({ ACCESSIBILITY_CONTACT: "tillganglighet@sjovik.se" }).ACCESSIBILITY_CONTACT).toBe("tillganglighet@sjovik.se");
+    expect(readEnv({ ACCESSIBILITY_CONTACT: "" }).ACCESSIBILITY_CONTACT).toBeUndefined();
+    expect(() => readEnv({ ACCESSIBILITY_CONTACT: "https://sjovik.se/kontakt" })).toThrow(/ACCESSIBILITY_CONTACT/);
+  });
+
   it("keeps only the origin of PUBLIC_URL and refuses one that is not http(s) or has a path", () => {
     expect(readEnv({ PUBLIC_URL: "https://iup.skola.se/" }).PUBLIC_URL).toBe("https://iup.skola.se");
     for (const bad of ["ftp://iup.skola.se", "iup.skola.se", "https://iup.skola.se/app", "https://user:pw@iup.skola.se", "https://iup.skola.se/?x=1"]) {

@@ -50,6 +50,8 @@ const EnvSchema = z.object({
     z.string().regex(/^smtps?:\/\/[^\s]+$/, "SMTP_URL must look like smtp://user:pass@host:587").optional(),
   ),
   MAIL_FROM: z.preprocess(emptyAsUnset, z.string().email("MAIL_FROM must be an e-mail address").optional()),
+  /** Where people report accessibility problems (the accessibility statement names it); unset, the statement points to the school. */
+  ACCESSIBILITY_CONTACT: z.preprocess(emptyAsUnset, z.string().email("ACCESSIBILITY_CONTACT must be an e-mail address").optional()),
   /** At most one notification mail per person per this many minutes (a call is sent at once). */
   NOTIFICATION_MAIL_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
   /** How often the mail scheduler looks for due messages and reminders (ms). */

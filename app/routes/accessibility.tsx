@@ -10,7 +10,7 @@ export const handle: PageHandle = { titleKey: "pageTitles.accessibility" };
 
 /** The accessibility statement (tillgänglighetsredogörelse), in the structure Digg asks for. Public. */
 export function loader({ context }: LoaderFunctionArgs) {
-  return getAccessibilityStatement(context.db);
+  return getAccessibilityStatement(context.db, context.accessibilityContact);
 }
 
 export default function AccessibilityStatement() {
@@ -34,6 +34,11 @@ export default function AccessibilityStatement() {
 
       <h2>{t("accessibility.reportHeading")}</h2>
       <p>{t("accessibility.reportText")}</p>
+      {statement.contact ? (
+        <p>
+          {t("accessibility.reportByMail")} <a href={`mailto:${statement.contact}`}>{statement.contact}</a>
+        </p>
+      ) : null}
 
       <h2>{t("accessibility.enforcementHeading")}</h2>
       <p>{t("accessibility.enforcementText")}</p>

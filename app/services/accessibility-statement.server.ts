@@ -14,7 +14,8 @@ export const accessibilityStatement = {
   gaps: ["gapPdf", "gapTranslations"] as const,
 };
 
-/** The statement page's data: who stands behind the service, and the dates. Open to everyone. */
-export function getAccessibilityStatement(db: AppDatabase) {
-  return { municipalities: listMunicipalities(db), ...accessibilityStatement };
+/** The statement page's data: who stands behind the service, where to report a problem (the
+ * operator's address when one is configured), and the dates. Open to everyone. */
+export function getAccessibilityStatement(db: AppDatabase, contact: string | null) {
+  return { municipalities: listMunicipalities(db), contact, ...accessibilityStatement };
 }

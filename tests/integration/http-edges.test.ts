@@ -11,6 +11,7 @@ import { startTestServer, type TestServer } from "../support/server";
 
 const PUBLIC_URL = "https://iup.example.test";
 const METRICS_TOKEN = "operators-only-token-0123456789abcdef";
+const ACCESSIBILITY_CONTACT = "tillganglighet@sjovik.demo.test";
 
 let server: TestServer;
 let sqlite: Database.Database;
@@ -19,7 +20,7 @@ const one = <T>(sql: string, ...params: unknown[]) => sqlite.prepare(sql).get(..
 const all = <T>(sql: string, ...params: unknown[]) => sqlite.prepare(sql).all(...params) as T[];
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { PUBLIC_URL, METRICS_TOKEN } });
+  server = await startTestServer({ env: { PUBLIC_URL, METRICS_TOKEN, ACCESSIBILITY_CONTACT } });
   Object.assign(
     cookies,
     await signInEach(server.url, {
@@ -405,6 +406,16 @@ describe("headers", () => {
 
   it("sends HSTS when the public address is https (behind a TLS proxy, whatever the mode)", async () => {
     expect((await get(`${server.url}/login`)).headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+  });
+});
+
+describe("the accessibility statement", () => {
+  it("gives the operator's address for reporting a problem, to anyone, when one is configured", async () => {
+    const page = await get(`${server.url}/accessibility`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`<a href="mailto:${ACCESSIBILITY_CONTACT}">${ACCESSIBILITY_CONTACT}</a>`);
+    expect(html).toContain("Du kan också skriva till oss direkt:");
   });
 });
 

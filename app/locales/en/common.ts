@@ -1081,6 +1081,7 @@ const common: Translation = {
     alternativesText: "If you need content from the service in another format, such as the plan on paper or read aloud, contact the school through your mentor or the school office. You can also ask for an interpreter for the development talk when you answer the invitation.",
     reportHeading: "Report accessibility problems",
     reportText: "We are always working to make the service more accessible. If you find a problem not described on this page, or think that we do not meet the requirements of the law, tell the school through your mentor or the school office so that we know about it. We normally answer within five working days.",
+    reportByMail: "You can also write to us directly:",
     enforcementHeading: "Enforcement procedure",
     enforcementText: "The Agency for Digital Government (Digg) is responsible for enforcing the Act on accessibility to digital public services. If you are not satisfied with how we handle your comments, you can contact Digg and tell them.",
     enforcementLink: "Report inaccessibility to Digg",

@@ -1085,6 +1085,7 @@ const common: Translation = {
     alternativesText: "Haddii aad u baahan tahay waxa adeegga ku jira qaab kale, tusaale ahaan qorshaha oo warqad ku qoran ama codka laga akhriyo, la xiriir dugsiga adigoo maraya la-taliyahaaga ama xafiiska dugsiga. Sidoo kale waxaad codsan kartaa turjubaan wada-hadalka horumarka marka aad ka jawaabayso casuumaadda.",
     reportHeading: "Soo sheeg cilladaha helitaanka adeegga",
     reportText: "Waxaan had iyo jeer ku dadaalnaa inaan hagaajino helitaanka adeegga. Haddii aad aragto dhibaato aan boggan lagu sharxin, ama aad u malaynayso inaanan buuxin shuruudaha sharciga, u sheeg dugsiga adigoo maraya la-taliyahaaga ama xafiiska dugsiga si aan u ogaanno dhibaatada. Caadi ahaan waxaan ku jawaabnaa shan maalmood oo shaqo gudahood.",
+    reportByMail: "Sidoo kale si toos ah ayaad noogu qori kartaa:",
     enforcementHeading: "Kormeerka",
     enforcementText: "Hay'adda Maamulka Dhijitaalka ah (Digg) ayaa mas'uul ka ah kormeerka sharciga helitaanka adeegyada dawladda ee dhijitaalka ah. Haddii aadan ku qanacsanayn sida aan u maareyno faallooyinkaaga, waxaad la xiriiri kartaa Digg oo u sheegi kartaa.",
     enforcementLink: "U soo sheeg Digg helitaan la'aanta",

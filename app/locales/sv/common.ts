@@ -1080,6 +1080,7 @@ const common = {
     alternativesText: "Om du behöver innehåll från tjänsten i ett annat format, till exempel planen på papper eller uppläst, kontakta skolan via din mentor eller skolans expedition. Du kan också be om tolk till utvecklingssamtalet när du svarar på inbjudan.",
     reportHeading: "Rapportera brister i tjänstens tillgänglighet",
     reportText: "Vi strävar hela tiden efter att förbättra tjänstens tillgänglighet. Om du upptäcker problem som inte beskrivs på den här sidan, eller om du anser att vi inte uppfyller lagens krav, meddela skolan via din mentor eller skolans expedition så att vi får veta att problemet finns. Vi svarar normalt inom fem arbetsdagar.",
+    reportByMail: "Du kan också skriva till oss direkt:",
     enforcementHeading: "Tillsyn",
     enforcementText: "Myndigheten för digital förvaltning (Digg) har ansvaret för tillsyn över lagen om tillgänglighet till digital offentlig service. Om du inte är nöjd med hur vi hanterar dina synpunkter kan du kontakta Digg och påtala det.",
     enforcementLink: "Anmäl bristande tillgänglighet till Digg",
