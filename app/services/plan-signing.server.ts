@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { parseForm, type Result } from "~/utils/action-result.server";
 import type { AppLoadContext } from "@remix-run/node";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
 import { newId } from "../../db/ids";
@@ -419,6 +419,22 @@ export function getVersionByCode(db: AppDatabase, code: string): PlanVersion | n
 const versionsOfPlan = preparedQuery((db) =>
   db.select().from(planVersions).where(eq(planVersions.planId, sql.placeholder("planId"))).orderBy(desc(planVersions.version)).prepare(),
 );
+
+const lockTimeOfPlan = preparedQuery((db) =>
+  db
+    .select({ lockedAt: planVersions.lockedAt })
+    .from(planVersions)
+    .where(and(eq(planVersions.planId, sql.placeholder("planId")), ne(planVersions.status, "voided")))
+    .orderBy(desc(planVersions.version))
+    .limit(1)
+    .prepare(),
+);
+
+/** When the plan's current version was locked (null for a draft): the talk's clock stops there.
+ * Only the time, not the version's record and document (asked on every load of a talk's view). */
+export function getCurrentLockTime(db: AppDatabase, planId: string): Date | null {
+  return lockTimeOfPlan(db).get({ planId })?.lockedAt ?? null;
+}
 
 /** A plan's versions, newest first (asked on every load of the plan page). */
 export function listVersions(db: AppDatabase, planId: string): PlanVersion[] {

@@ -9,7 +9,7 @@ import { canOnTalk, canOnTalkDay } from "~/policies/talk.server";
 import type { TalkDetails } from "../../db/queries/talks";
 import { canOnSigning } from "~/policies/signing.server";
 import { guestPresenceId } from "./talk-guests.server";
-import { getCurrentVersion, getSigningGuardians, getSigningProgress } from "./plan-signing.server";
+import { getCurrentLockTime, getSigningGuardians, getSigningProgress } from "./plan-signing.server";
 import { getTalkDayTies } from "./talk-days.server";
 
 /**
@@ -107,7 +107,7 @@ export type TalkViewData = ReturnType<typeof getTalkView>;
 function clockOf(db: AppDatabase, talk: Pick<TalkDetails["talk"], "startedAt">, planId: string, planStatus: TalkDetails["planStatus"], now: Date) {
   const stopped = planStatus === "locked" || planStatus === "signed";
   if (!talk.startedAt) return { elapsedMs: null, startedAtMs: null, stopped };
-  const lockedAt = stopped ? getCurrentVersion(db, planId)?.lockedAt : undefined;
+  const lockedAt = stopped ? getCurrentLockTime(db, planId) : null;
   return { elapsedMs: Math.max(0, (lockedAt ?? now).getTime() - talk.startedAt.getTime()), startedAtMs: talk.startedAt.getTime(), stopped };
 }
 

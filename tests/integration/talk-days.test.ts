@@ -927,6 +927,11 @@ describe("the mentor's sitting board", () => {
     const lockedView = await html("alva", talkView);
     expect(lockedView).not.toContain("Kalla på lärare");
     expect(lockedView).toContain(`Samtalet tog ${talkMinutes - 3} minuter`);
+    // It stands at the lock, not at now: a lock five minutes earlier is a talk five minutes shorter.
+    const versions = new Database(server.databasePath);
+    versions.prepare("update plan_versions set locked_at = locked_at - ? where plan_id = ? and status = 'locked'").run(5 * 60_000, planId);
+    versions.close();
+    expect(await html("alva", talkView)).toContain(`Samtalet tog ${talkMinutes - 8} minuter`);
     expect(lockedView).not.toContain("Starta om klockan");
     // Nor is the clock started again by a form the page no longer shows.
     const startedAt = talkOf(eventA, alvaId).started_at;
