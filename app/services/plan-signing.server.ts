@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { parseForm, type Result } from "~/utils/action-result.server";
 import type { AppLoadContext } from "@remix-run/node";
-import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import * as Y from "yjs";
 import type { AppDatabase } from "../../db/client";
 import { newId } from "../../db/ids";
@@ -420,20 +420,22 @@ const versionsOfPlan = preparedQuery((db) =>
   db.select().from(planVersions).where(eq(planVersions.planId, sql.placeholder("planId"))).orderBy(desc(planVersions.version)).prepare(),
 );
 
-const lockTimeOfPlan = preparedQuery((db) =>
+const firstLockSince = preparedQuery((db) =>
   db
-    .select({ lockedAt: planVersions.lockedAt })
+    .select({ lockedAt: sql<number | null>`min(${planVersions.lockedAt})` })
     .from(planVersions)
-    .where(and(eq(planVersions.planId, sql.placeholder("planId")), ne(planVersions.status, "voided")))
-    .orderBy(desc(planVersions.version))
-    .limit(1)
+    .where(and(eq(planVersions.planId, sql.placeholder("planId")), gte(planVersions.lockedAt, sql.placeholder("since"))))
     .prepare(),
 );
 
-/** When the plan's current version was locked (null for a draft): the talk's clock stops there.
- * Only the time, not the version's record and document (asked on every load of a talk's view). */
-export function getCurrentLockTime(db: AppDatabase, planId: string): Date | null {
-  return lockTimeOfPlan(db).get({ planId })?.lockedAt ?? null;
+/**
+ * When the plan was first locked at or after `since` (null if it has not been): a talk's clock
+ * stops there. A version unlocked later counts too, since the lock ended the talk all the same.
+ * Only the time, not the versions' records and documents (asked on every load of a talk's view).
+ */
+export function getFirstLockTimeSince(db: AppDatabase, planId: string, since: Date): Date | null {
+  const lockedAt = firstLockSince(db).get({ planId, since: since.getTime() })?.lockedAt;
+  return lockedAt == null ? null : new Date(lockedAt);
 }
 
 /** A plan's versions, newest first (asked on every load of the plan page). */

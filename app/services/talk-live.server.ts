@@ -9,7 +9,7 @@ import { canOnTalk, canOnTalkDay } from "~/policies/talk.server";
 import type { TalkDetails } from "../../db/queries/talks";
 import { canOnSigning } from "~/policies/signing.server";
 import { guestPresenceId } from "./talk-guests.server";
-import { getCurrentLockTime, getSigningGuardians, getSigningProgress } from "./plan-signing.server";
+import { getFirstLockTimeSince, getSigningGuardians, getSigningProgress } from "./plan-signing.server";
 import { getTalkDayTies } from "./talk-days.server";
 
 /**
@@ -101,14 +101,15 @@ export type TalkViewData = ReturnType<typeof getTalkView>;
 
 /**
  * The talk's clock as the browser runs it: the time gone (null before the start) and whether it
- * has stopped. Locking the plan ends the talk, so from then on the clock stands at the lock and
- * shows how long the talk took; an unlock (a new draft) lets it run again.
+ * has stopped. Locking the plan ends the talk, so from its first lock after the start the clock
+ * stands there and shows how long the talk took — an unlock for a correction later does not set
+ * it running again; only a restart by a lead (offered once the plan is a draft) begins a new one.
  */
 function clockOf(db: AppDatabase, talk: Pick<TalkDetails["talk"], "startedAt">, planId: string, planStatus: TalkDetails["planStatus"], now: Date) {
-  const stopped = planStatus === "locked" || planStatus === "signed";
-  if (!talk.startedAt) return { elapsedMs: null, startedAtMs: null, stopped };
-  const lockedAt = stopped ? getCurrentLockTime(db, planId) : null;
-  return { elapsedMs: Math.max(0, (lockedAt ?? now).getTime() - talk.startedAt.getTime()), startedAtMs: talk.startedAt.getTime(), stopped };
+  const planClosed = planStatus === "locked" || planStatus === "signed";
+  if (!talk.startedAt) return { elapsedMs: null, startedAtMs: null, stopped: planClosed };
+  const endedAt = getFirstLockTimeSince(db, planId, talk.startedAt) ?? (planClosed ? talk.startedAt : null);
+  return { elapsedMs: Math.max(0, (endedAt ?? now).getTime() - talk.startedAt.getTime()), startedAtMs: talk.startedAt.getTime(), stopped: endedAt !== null };
 }
 
 /** The talk, when the person leads it (the pupil or the mentor). */

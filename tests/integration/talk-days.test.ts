@@ -946,6 +946,19 @@ describe("the mentor's sitting board", () => {
     // A call made before the lock can still be closed.
     const open = one<{ id: string }>("select id from talk_calls where talk_id = ? and closed_at is null", alvaTalk.id);
     expect((await talkAction("alva", alvaTalk.id, { intent: "close-call", callId: open.id })).status).toBe(200);
+
+    // An unlock for a correction does not set the talk's clock running again: the talk took what
+    // it took. The plan is a draft once more, so the leads may start a new talk's clock themselves.
+    expect((await postForm(`${server.url}/plans/${planId}`, { intent: "unlock", reason: "Rättelse av målet." }, cookies.mentor)).status).toBe(200);
+    expect(status()).toBe("draft");
+    const unlockedView = await html("alva", talkView);
+    expect(unlockedView).toContain(`Samtalet tog ${talkMinutes - 8} minuter`);
+    expect(unlockedView).toContain("Starta om klockan");
+    expect(await html("mentor", path)).toContain("Klockan stannade när planen låstes.");
+    expect((await talkAction("alva", alvaTalk.id, { intent: "start", restart: "yes" })).status).toBe(200);
+    const restartedView = await html("alva", talkView);
+    expect(restartedView).not.toContain("Samtalet tog");
+    expect(restartedView).toContain("Starta om klockan");
   });
 });
 
