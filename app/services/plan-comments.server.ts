@@ -2,7 +2,8 @@ import type { AppLoadContext } from "@remix-run/node";
 import * as Y from "yjs";
 import { z } from "zod";
 import { COMMENT_MAX, getComment, getThread, insertReply, insertThread, QUOTE_MAX, updateCommentBody, updateThreadStatus } from "../../db/queries/comments";
-import { getPupilSubjects, subjectFragment } from "../../db/queries/plans";
+import { getPlan, getPupilSubjects, subjectFragment } from "../../db/queries/plans";
+import type { AppDatabase } from "../../db/client";
 import type { Plan } from "../../db/schema";
 import { canComment, type CommentAction } from "~/policies/assessment.server";
 import type { PlanGate } from "~/policies/plan.server";
@@ -101,6 +102,28 @@ export function performCommentIntent(
   const parsed = parseForm(form, CommentIntentSchema);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
+  const fail = (error: "notFound" | "forbidden" | "locked" | "invalidAnchor" | "noTeacher") => ({ ok: false as const, error, intent: input.intent });
+  // The plan as it is now, in the transaction that writes: the gate read it before the form's body
+  // arrived, and a lock in between must not let a comment (part of the signed record) in after it.
+  const outcome = context.db.transaction((tx) => {
+    const db = tx as unknown as AppDatabase;
+    const plan = getPlan(db, gate.plan.id);
+    if (!plan) return fail("notFound");
+    return writeComment({ ...context, db }, { ...gate, plan }, input);
+  });
+  if (!outcome.ok) return outcome;
+  if (outcome.notify.length > 0) context.notificationMail.request(outcome.notify);
+  // Readers who may not see a staff-only thread do not even learn that something happened in one.
+  context.planEvents.publish(gate.plan.id, "comments", outcome.staffOnly ? "staff" : "everyone");
+  return { ok: true, intent: input.intent };
+}
+
+/** The decision and the write of one comment intent, against the plan as read in the caller's transaction. */
+function writeComment(
+  context: Pick<AppLoadContext, "db" | "collaboration">,
+  gate: PlanGate,
+  input: CommentIntent,
+): { ok: false; error: "notFound" | "forbidden" | "locked" | "invalidAnchor" | "noTeacher"; intent: string } | { ok: true; staffOnly: boolean; notify: string[] } {
   const { db } = context;
   const { plan, relations } = gate;
   const may = (action: CommentAction, extra: { subjectId?: string; authorId?: string } = {}) => canComment({ relations, plan, ...extra }, action);
@@ -111,7 +134,7 @@ export function performCommentIntent(
   };
   const fail = (error: "notFound" | "forbidden" | "locked" | "invalidAnchor" | "noTeacher") => ({ ok: false as const, error, intent: input.intent });
   const locked = plan.status !== "draft";
-  let staffOnly: boolean;
+  const done = (staffOnly: boolean, notify: string[] = []) => ({ ok: true as const, staffOnly, notify });
 
   switch (input.intent) {
     case "start-thread": {
@@ -119,10 +142,10 @@ export function performCommentIntent(
       if (!may("startThread", { subjectId: input.subjectId })) return fail("forbidden");
       const checked = checkedPassage(context, plan, input);
       if (!checked.ok) return fail("invalidAnchor");
-      staffOnly = input.staffOnly === "on" && seesStaffOnly;
+      const staffOnly = input.staffOnly === "on" && seesStaffOnly;
       const threadId = insertThread(db, { plan, authorId: gate.person.id, subjectId: input.subjectId, body: input.body, staffOnly, passage: checked.passage, about: "assessment" });
       if (!threadId) return fail("notFound");
-      break;
+      return done(staffOnly);
     }
     case "ask-teacher": {
       if (locked) return fail("locked");
@@ -132,11 +155,9 @@ export function performCommentIntent(
       if (teachers.length === 0) return fail("noTeacher");
       const checked = checkedPassage(context, plan, input);
       if (!checked.ok) return fail("invalidAnchor");
-      staffOnly = false;
-      const threadId = insertThread(db, { plan, authorId: gate.person.id, subjectId: input.subjectId, body: input.body, staffOnly, passage: checked.passage, about: "reflection" });
+      const threadId = insertThread(db, { plan, authorId: gate.person.id, subjectId: input.subjectId, body: input.body, staffOnly: false, passage: checked.passage, about: "reflection" });
       if (!threadId) return fail("notFound");
-      context.notificationMail.request(teachers.map((t) => t.id));
-      break;
+      return done(false, teachers.map((t) => t.id));
     }
     case "reply": {
       const thread = visibleThread(input.threadId);
@@ -144,8 +165,7 @@ export function performCommentIntent(
       if (locked) return fail("locked");
       if (!may("reply")) return fail("forbidden");
       insertReply(db, thread.id, gate.person.id, input.body);
-      staffOnly = thread.staffOnly;
-      break;
+      return done(thread.staffOnly);
     }
     case "resolve":
     case "reopen": {
@@ -154,8 +174,7 @@ export function performCommentIntent(
       if (locked) return fail("locked");
       if (!may("resolve", { authorId: thread.createdBy })) return fail("forbidden");
       updateThreadStatus(db, thread.id, input.intent === "resolve" ? "resolved" : "open", gate.person.id);
-      staffOnly = thread.staffOnly;
-      break;
+      return done(thread.staffOnly);
     }
     case "edit-comment": {
       const comment = getComment(db, input.commentId);
@@ -164,11 +183,7 @@ export function performCommentIntent(
       if (locked) return fail("locked");
       if (!may("editComment", { authorId: comment.authorId })) return fail("forbidden");
       updateCommentBody(db, input.commentId, input.body);
-      staffOnly = thread.staffOnly;
-      break;
+      return done(thread.staffOnly);
     }
   }
-  // Readers who may not see a staff-only thread do not even learn that something happened in one.
-  context.planEvents.publish(plan.id, "comments", staffOnly ? "staff" : "everyone");
-  return { ok: true, intent: input.intent };
 }

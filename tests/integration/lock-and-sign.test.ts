@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import canonicalize from "canonicalize";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
-import { download, firstPlanId, get, postForm, signInEach } from "../support/http";
+import { download, firstPlanId, get, postForm, postFormSlowly, signInEach } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 import { pdfText } from "../support/pdf";
 
@@ -88,9 +88,18 @@ describe("locking", () => {
     // Only the mentor may lock; Alva, a guardian and the maths teacher cannot.
     for (const who of ["alva", "sara", "maths"]) expect((await action(who, { intent: "lock" })).status).toBe(403);
     expect((await action("stranger", { intent: "lock" })).status).toBe(404);
+    // The maths teacher's new thread is still arriving when the lock lands: her request passed the
+    // gate while the plan was a draft, but comments are part of the record, so it is refused.
+    const mathsId = one<{ id: string }>("select id from subjects where code = 'MA' and school_id = (select school_id from people where email = 'admin@demo.test')").id;
+    const threads = () => one<{ n: number }>("select count(*) as n from comment_threads where plan_id = ?", planId).n;
+    const threadsBefore = threads();
+    const lateThread = postFormSlowly(`${server.url}/plans/${planId}`, { intent: "start-thread", subjectId: mathsId, body: "Skrivet medan planen låstes." }, cookies.maths);
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const sara = personId("Sara", "Lindqvist");
     const response = await action("mentor", { intent: "lock", guardian: sara });
     expect(response.status).toBe(200);
+    expect(await lateThread.finish()).toBe(409);
+    expect(threads()).toBe(threadsBefore);
     await new Promise((resolve) => setTimeout(resolve, 200));
     clearInterval(typing);
 

@@ -1,5 +1,7 @@
 /** Plain HTTP helpers for integration tests: sign in through the real form, keep the cookie. */
 
+import { request as httpRequest } from "node:http";
+
 export async function postForm(url: string, fields: Record<string, string>, cookie?: string): Promise<Response> {
   return fetch(url, {
     method: "POST",
@@ -10,6 +12,34 @@ export async function postForm(url: string, fields: Record<string, string>, cook
     },
     body: new URLSearchParams(fields),
   });
+}
+
+/**
+ * A form posted slowly: the headers and the first half of the body go now, the rest when
+ * `finish` is called — so a test can make something happen on the server while the request is
+ * under way, as a slow connection (or an attacker) would. Resolves with the response's status.
+ */
+export function postFormSlowly(url: string, fields: Record<string, string>, cookie?: string): { finish(): Promise<number> } {
+  const body = Buffer.from(new URLSearchParams(fields).toString());
+  const half = Math.floor(body.length / 2);
+  const request = httpRequest(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(body.length), ...(cookie ? { Cookie: cookie } : {}) },
+  });
+  const status = new Promise<number>((resolve, reject) => {
+    request.on("response", (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on("error", reject);
+  });
+  request.write(body.subarray(0, half));
+  return {
+    finish() {
+      request.end(body.subarray(half));
+      return status;
+    },
+  };
 }
 
 /** The name=value part of each Set-Cookie header, joined as a Cookie header. */
