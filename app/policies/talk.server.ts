@@ -97,8 +97,9 @@ export const talkRules = {
     allow: ({ relations, subjectId }) => subjectId !== undefined && relations.taughtSubjectIds.includes(subjectId),
   },
   manageGuests: {
-    who: "the pupil's mentors and the admins of the pupil's school (an interpreter as a guest of the talk: add, new link, withdraw)",
-    allow: ({ relations }) => relations.mentor || relations.schoolAdmin,
+    // Not the school's admins: a guest's link opens the plan, which their role does not read.
+    who: "the pupil's mentors (an interpreter as a guest of the talk: add, new link, withdraw)",
+    allow: ({ relations }) => relations.mentor,
   },
 } satisfies RuleTable<TalkSubject>;
 

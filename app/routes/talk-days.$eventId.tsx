@@ -53,7 +53,7 @@ function ClashNotes({ clashes }: { clashes: Clash[] }) {
 function TalkLink({ eventId, pupil }: { eventId: string; pupil: Pupil }) {
   const { t } = useTranslation();
   const nameOf = usePupilName();
-  if (!pupil.talkId) return null;
+  if (!pupil.talkId || !pupil.mayManageGuests) return null;
   return (
     <Link className="small" to={`/talk-days/${eventId}/talks/${pupil.talkId}`}>
       {t("talks.board.talkLink")}

@@ -301,7 +301,8 @@ export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: s
     // Rules the talk breaks now, across all talk days: a guardian's choice the family could not
     // see, or a break staff made with a reason (shown with it).
     const clashes = talk ? input.rules.clashes(talk, talk) : [];
-    const identified = maySeeIdentity(findRelations(db, person.id, p.id));
+    const relations = findRelations(db, person.id, p.id);
+    const identified = maySeeIdentity(relations);
     return {
       id: p.id,
       ...(identified ? nameOf(p) : { givenName: "", familyName: "" }),
@@ -309,6 +310,8 @@ export function getTalkBoard(db: AppDatabase, person: SignedInPerson, eventId: s
       groupName: p.groupName,
       mentorId: p.mentorId,
       talkId: talk?.id ?? null,
+      /** The talk's own page (its interpreter) is for those who may manage its guests. */
+      mayManageGuests: talk !== null && canOnTalk({ relations, event }, "manageGuests"),
       sittingId: talk?.sittingId ?? null,
       oneToOne: talk && !talk.sittingId ? { startsAt: talk.startsAt, endsAt: talk.endsAt, place: identified ? talk.place : null } : null,
       placedBy: talk?.placedBy ?? null,
