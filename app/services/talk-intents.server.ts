@@ -314,7 +314,7 @@ export type GuestIntentResult = Result<{ intent: string; link?: string; guestNam
 /**
  * Adds an interpreter to a talk, makes a new link, or withdraws one. A new link is shown once in
  * the answer (to pass on by phone or SMS) and, with an e-mail address, goes out through the
- * outbox; a withdrawn link stops at once, and an open connection with it is closed.
+ * outbox; a withdrawn or replaced link stops at once, and what was opened with it is closed.
  */
 export function performGuestIntent(
   context: Pick<AppLoadContext, "db" | "mail" | "publicUrl" | "accessEvents">,
@@ -344,6 +344,8 @@ export function performGuestIntent(
     case "new-link": {
       const result = renewGuestLink(context.db, person, eventId, talkId, intent.guestId);
       if (!result.ok) return result;
+      // What the old link opened is re-decided as after a withdrawal: it no longer matches.
+      context.accessEvents.publish(result.pupilId, "changed");
       const link = linkOf(result.token);
       return { ok: true, intent: intent.intent, link, guestName: result.guest.name, mailed: mail(result.guest, link) };
     }
