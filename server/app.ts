@@ -95,7 +95,7 @@ export async function startAppServer(env: Env, logger: Logger): Promise<AppServe
     logger,
     guests: {
       fromCookies: async (cookieHeader, planId) => guestPlanRights(db, await guestCookie.parse(cookieHeader ?? null), planId),
-      again: (guestId, planId) => guestPlanRightsById(db, guestId, planId),
+      again: (guestId, tokenHash, planId) => guestPlanRightsById(db, guestId, tokenHash, planId),
     },
     unloadDelayMs: env.COLLAB_UNLOAD_MS,
     compactEvery: env.COLLAB_COMPACT_EVERY,

@@ -32,7 +32,7 @@ const EnvSchema = z.object({
   SIGNING_KEY_SECRET_PREVIOUS: secret("SIGNING_KEY_SECRET_PREVIOUS"),
   /** Lets operators read the server's figures at /healthz (Authorization: Bearer <token>). Unset: nobody can. */
   METRICS_TOKEN: secret("METRICS_TOKEN"),
-  /** Tests only: POST /__faults may make the database refuse writes or the process die at a step of locking or signing (server/faults.ts). Refused in production. */
+  /** Tests only: POST /__faults may make the database refuse writes or the process die at a step of locking, signing or storing a talk day's mail (server/faults.ts). Refused in production. */
   FAULT_INJECTION: booleanText.default("false"),
   /** Seed the demo school into an empty database. Default: yes, except in production. */
   SEED_DEMO: booleanText.optional(),

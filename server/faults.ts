@@ -6,7 +6,7 @@ export type DatabaseFault = "none" | "readOnly" | "full";
 /**
  * Fault injection for tests (FAULT_INJECTION=true; refused in production, see env.ts): make the
  * database refuse writes as a read-only file or a full disk would, on the server's own
- * connection, and make the process die at a chosen step of locking or signing. Reached through
+ * connection, and make the process die at a chosen step (app/utils/crash-points.ts). Reached through
  * POST /__faults (server/app.ts), only when enabled.
  */
 export class Faults implements CrashPoints {

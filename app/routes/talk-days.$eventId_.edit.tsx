@@ -63,7 +63,7 @@ export default function CorrectTalkDayPage() {
             <ul>
               {clashes.map((c) => (
                 <li key={`${c.pupilId}-${c.rule}`}>
-                  {fullName(c)}: {t(`talks.correct.clash.${c.rule}`)} {when(c)}
+                  {c.masked ? t("pupil.protectedMasked") : fullName(c)}: {t(`talks.correct.clash.${c.rule}`)} {when(c)}
                 </li>
               ))}
             </ul>

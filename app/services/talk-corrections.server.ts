@@ -2,6 +2,8 @@ import type { AppDatabase } from "../../db/client";
 import type { SignedInPerson } from "../../db/queries/roster";
 import * as talkQueries from "../../db/queries/talks";
 import type { TalkEvent, TalkSitting } from "../../db/schema";
+import { findRelations } from "~/policies/relations.server";
+import { maySeeIdentity } from "~/policies/school.server";
 import { eventFor, placementInput, sittingTimes, type NewTalkEvent } from "./talk-days.server";
 import { placePupils, type PlacementPupil, type PlacementSitting } from "./talk-placement";
 import { recordOverrides, type TalkRule } from "./talk-rules.server";
@@ -21,6 +23,8 @@ export interface CorrectionClash {
   pupilId: string;
   givenName: string;
   familyName: string;
+  /** A protected family the viewer does not work with: no name, as on the board. */
+  masked: boolean;
   rule: TalkRule | "capacity";
   startsAt: string;
   endsAt: string;
@@ -152,14 +156,22 @@ export function correctTalkEvent(db: AppDatabase, person: SignedInPerson, eventI
   const placing = pupils.filter((p) => current.assignments[p.id] !== undefined);
   const placed = placeKeepingEveryone(placementSittings, placing);
   const names = new Map(current.pupils.map((p) => [p.id, p]));
-  const clash = (pupilId: string, rule: CorrectionClash["rule"], time: { startsAt: string; endsAt: string }): CorrectionClash => ({
-    pupilId,
-    givenName: names.get(pupilId)?.givenName ?? "",
-    familyName: names.get(pupilId)?.familyName ?? "",
-    rule,
-    startsAt: time.startsAt,
-    endsAt: time.endsAt,
-  });
+  const identified = new Map<string, boolean>();
+  const clash = (pupilId: string, rule: CorrectionClash["rule"], time: { startsAt: string; endsAt: string }): CorrectionClash => {
+    if (!identified.has(pupilId)) identified.set(pupilId, maySeeIdentity(findRelations(db, person.id, pupilId)));
+    const named = identified.get(pupilId)!;
+    return {
+      pupilId,
+      givenName: named ? (names.get(pupilId)?.givenName ?? "") : "",
+      familyName: named ? (names.get(pupilId)?.familyName ?? "") : "",
+      masked: !named,
+      rule,
+      startsAt: time.startsAt,
+      endsAt: time.endsAt,
+    };
+  };
+  // A masked row goes last, as on the board: its place among the names would hint at the name.
+  const maskedLast = (list: CorrectionClash[]) => list.sort((a, b) => Number(a.masked) - Number(b.masked));
   const full: CorrectionClash[] = placed.unplaced.map((u) => clash(u.pupilId, "capacity", { startsAt: "", endsAt: "" }));
   for (const sitting of planned) {
     const count = Object.values(placed.assignments).filter((id) => id === sitting.id).length;
@@ -167,7 +179,7 @@ export function correctTalkEvent(db: AppDatabase, person: SignedInPerson, eventI
       for (const [pupilId, id] of Object.entries(placed.assignments)) if (id === sitting.id) full.push(clash(pupilId, "capacity", sitting));
     }
   }
-  if (full.length > 0) return { ok: false, error: "capacity", details: { clashes: full } };
+  if (full.length > 0) return { ok: false, error: "capacity", details: { clashes: maskedLast(full) } };
 
   // The rules again, with every talk of the event at its new time.
   const plannedById = new Map(planned.map((s) => [s.id, s]));
@@ -182,7 +194,7 @@ export function correctTalkEvent(db: AppDatabase, person: SignedInPerson, eventI
     .filter((m) => m.changed)
     .flatMap((m) => current.rules.clashes(m.talk, m.sitting).filter((c) => !c.accepted).map((c) => ({ move: m, rule: c.rule })));
   if (newClashes.length > 0 && !input.overrideReason) {
-    return { ok: false, error: newClashes[0]!.rule, details: { clashes: newClashes.map((c) => clash(c.move.talk.pupilId, c.rule, c.move.sitting)) } };
+    return { ok: false, error: newClashes[0]!.rule, details: { clashes: maskedLast(newClashes.map((c) => clash(c.move.talk.pupilId, c.rule, c.move.sitting))) } };
   }
 
   const before = new Map(current.eventTalks.map((t) => [t.id, talkQueries.getTalkDetails(db, t.id)]));

@@ -503,7 +503,7 @@ export function bookOneToOne(
   return { ok: true, talkId, invited: found.event.status === "invited" };
 }
 
-/** Marks the event as invited; the caller sends the invitations (see talk-mail.server.ts). */
+/** Marks the event as invited; the caller stores the invitations in the same transaction (see talk-intents.server.ts). */
 export function markInvited(db: AppDatabase, person: SignedInPerson, eventId: string): TalkDayResult<{ talkIds: string[] }> {
   const found = eventFor(db, person, eventId, "changeWholeEvent");
   if (!found) return { ok: false, error: "notFound" };

@@ -123,8 +123,11 @@ export function addGuest(db: AppDatabase, person: SignedInPerson, eventId: strin
   return { ok: true, guest, token };
 }
 
-/** A new link for a guest (lost, or sent to the wrong place): the old one stops working at once. */
-export function renewGuestLink(db: AppDatabase, person: SignedInPerson, eventId: string, talkId: string, guestId: string, now = new Date()): GuestResult<{ guest: TalkGuest; token: string }> {
+/**
+ * A new link for a guest (lost, or sent to the wrong place): the old one stops working at once
+ * (the caller tells open connections, as for a withdrawal; what the old link opened is closed).
+ */
+export function renewGuestLink(db: AppDatabase, person: SignedInPerson, eventId: string, talkId: string, guestId: string, now = new Date()): GuestResult<{ guest: TalkGuest; token: string; pupilId: string }> {
   const talk = managedTalk(db, person, eventId, talkId);
   const guest = talk ? talkQueries.getGuest(db, guestId) : null;
   if (!talk || !guest || guest.talkId !== talkId || guest.revokedAt) return { ok: false, error: "notFound" };
@@ -135,7 +138,7 @@ export function renewGuestLink(db: AppDatabase, person: SignedInPerson, eventId:
     talkQueries.setGuestToken(txdb, guestId, hashToken(token));
     recordAuditEvent(txdb, { planId: plan.id, actorId: person.id, action: "add-guest", version: plan.version }, now);
   });
-  return { ok: true, guest, token };
+  return { ok: true, guest, token, pupilId: talk.talk.pupilId };
 }
 
 /** Withdraws a guest's link: it stops working at once (the caller closes an open connection). */
@@ -229,7 +232,7 @@ export function getGuestPlan(db: AppDatabase, token: string | null | undefined, 
     planId: found.planId,
     pupilId: rights.pupilId,
     closesAt: rights.closesAt,
-    stillOpen: () => guestPlanRightsById(db, rights.guestId, found.planId) !== null,
+    stillOpen: () => guestPlanRightsById(db, rights.guestId, rights.tokenHash, found.planId) !== null,
   };
 }
 
@@ -240,6 +243,7 @@ function rightsOnPlan(found: NonNullable<ReturnType<typeof guestOfToken>>, planI
   if (stateAt(window, now).state !== "open") return null;
   return {
     guestId: found.guest.id,
+    tokenHash: found.guest.tokenHash,
     connectionId: guestPresenceId(found.guest.id),
     pupilId: found.details.talk.pupilId,
     closesAt: window.closesAt,
@@ -258,8 +262,11 @@ export function guestPlanRights(db: AppDatabase, token: string | null | undefine
   return found ? rightsOnPlan(found, planId, now) : null;
 }
 
-/** The same question again for an open connection, by the guest's id (rights on the pupil may have changed: a withdrawal). */
-export function guestPlanRightsById(db: AppDatabase, guestId: string, planId: string, now = new Date()) {
+/**
+ * The same question again for an open connection, by the guest's id and the hash of the link it
+ * was opened with (rights on the pupil may have changed: a withdrawal, or a new link).
+ */
+export function guestPlanRightsById(db: AppDatabase, guestId: string, tokenHash: string, planId: string, now = new Date()) {
   const found = guestOfRow(db, talkQueries.getGuest(db, guestId));
-  return found ? rightsOnPlan(found, planId, now) : null;
+  return found && found.guest.tokenHash === tokenHash ? rightsOnPlan(found, planId, now) : null;
 }

@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
+import type { AppDatabase } from "../../db/client";
 import type { SignedInPerson } from "../../db/queries/roster";
 import { getTalkDetails } from "../../db/queries/talks";
 import { parseForm, type Failure, type Result } from "~/utils/action-result.server";
@@ -17,7 +18,7 @@ import {
 import { correctTalkEvent } from "./talk-corrections.server";
 import { addGuest, renewGuestLink, withdrawGuest } from "./talk-guests.server";
 import { answerCall, callTeacher, closeCall, recordIdentityCheck, setAgendaSection, startTalkClock } from "./talk-live.server";
-import { dispatch } from "./mail-delivery.server";
+import { dispatch, type StoredMessage } from "./mail-delivery.server";
 import { queueGuestLinkMessage, queueTalkMessages, type TalkMailKind } from "./talk-mail.server";
 
 /**
@@ -28,7 +29,8 @@ import { queueGuestLinkMessage, queueTalkMessages, type TalkMailKind } from "./t
  * when a time changes. Failures are typed keys (see utils/action-result.server.ts).
  */
 
-type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "mail" | "publicUrl" | "notificationMail">;
+type Context = Pick<AppLoadContext, "db" | "planEvents" | "personEvents" | "mail" | "publicUrl" | "notificationMail" | "faults">;
+type MailContext = Pick<AppLoadContext, "db" | "mail" | "publicUrl" | "faults">;
 export type IntentResult = Result<{ intent: string; sent?: number; eventId?: string; changed?: number }> | (Failure & { details?: Record<string, unknown> });
 
 const id = z.string().min(1).max(64);
@@ -130,14 +132,30 @@ const IdentityCheckSchema = z.object({ intent: z.literal("identity"), talkId: id
 const CallAnswerSchema = z.object({ intent: z.literal("acknowledge") });
 
 /**
- * Queues the messages about talks (with SMTP the scheduler sends them); sending never holds up the
- * answer. Links point at the configured public address (PUBLIC_URL), never at the Host of the
- * request that happened to make the mail.
+ * Makes a change to talks and queues the messages telling the families of it in one transaction:
+ * if the messages cannot be stored, the change is not made either and can be tried again (a day
+ * marked invited without its invitations would refuse "invite" for good). Sent only after the
+ * commit (with SMTP the scheduler sends them); sending never holds up the answer. Links point at
+ * the configured public address (PUBLIC_URL), never at the Host of the request that made the mail.
  */
-export function sendTalkMail(context: Pick<AppLoadContext, "db" | "mail" | "publicUrl">, talkIds: string[], kind: TalkMailKind): number {
-  const stored = queueTalkMessages(context.db, talkIds, kind, { appUrl: context.publicUrl, delivery: context.mail.delivery });
+function changeAndTell<R extends { ok: boolean }>(
+  context: MailContext,
+  change: (db: AppDatabase) => R,
+  tell: (result: R) => { talkIds: string[]; kind: TalkMailKind } | null,
+): { result: R; sent: number } {
+  let stored: StoredMessage[] = [];
+  const result = context.db.transaction((tx) => {
+    const txdb = tx as unknown as AppDatabase;
+    const result = change(txdb);
+    const mail = result.ok ? tell(result) : null;
+    if (mail && mail.talkIds.length > 0) {
+      stored = queueTalkMessages(txdb, mail.talkIds, mail.kind, { appUrl: context.publicUrl, delivery: context.mail.delivery });
+      context.faults.reached("talk-mail:stored");
+    }
+    return result;
+  });
   dispatch(context.mail, stored);
-  return stored.length;
+  return { result, sent: stored.length };
 }
 
 /** Tells the called teachers and the pupil's mentors, wherever they are in the app. */
@@ -191,11 +209,15 @@ export async function performGuardianAnswer(context: Context, person: SignedInPe
       if (intent.interpreter === "on" && !interpreterLanguage) return { ok: false, error: "interpreterLanguage" };
       const reply = { attendance: intent.attendance, interpreterLanguage };
       const details = getTalkDetails(context.db, talkId);
-      if (intent.sittingId && details && intent.sittingId !== details.talk.sittingId) {
-        const result = chooseOtherSitting(context.db, person.id, talkId, intent.sittingId, reply);
-        if (!result.ok) return result;
+      const sittingId = intent.sittingId;
+      if (sittingId && details && sittingId !== details.talk.sittingId) {
         // Everyone of the family gets the new time, with a new calendar entry.
-        if (result.changed) sendTalkMail(context, [talkId], "talk-change");
+        const { result } = changeAndTell(
+          context,
+          (db) => chooseOtherSitting(db, person.id, talkId, sittingId, reply),
+          (r) => (r.ok && r.changed ? { talkIds: [talkId], kind: "talk-change" } : null),
+        );
+        if (!result.ok) return result;
       } else {
         const result = confirmTalk(context.db, person.id, talkId, reply);
         if (!result.ok) return result;
@@ -230,20 +252,23 @@ export function performNewTalkEvent(context: Pick<AppLoadContext, "db">, person:
 }
 
 /** Staff intents on the planning board. */
-export function performBoardIntent(context: Pick<AppLoadContext, "db" | "mail" | "publicUrl">, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
+export function performBoardIntent(context: MailContext, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
   const parsed = parseForm(form, BoardIntentSchema);
   if (!parsed.ok) return parsed;
   const intent = parsed.value;
   switch (intent.intent) {
     case "move": {
-      const result = movePupil(context.db, person, eventId, intent.pupilId, intent.sittingId, intent.override);
+      const { result } = changeAndTell(
+        context,
+        (db) => movePupil(db, person, eventId, intent.pupilId, intent.sittingId, intent.override),
+        (r) => (r.ok && r.changed && r.invited ? { talkIds: [r.talkId], kind: "talk-change" } : null),
+      );
       if (!result.ok) return result;
-      if (result.changed && result.invited) sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "book": {
       if (intent.to <= intent.from) return { ok: false, error: "invalidTime" };
-      const result = bookOneToOne(context.db, person, eventId, {
+      const booking = {
         pupilId: intent.pupilId,
         startsAt: `${intent.date}T${intent.from}`,
         endsAt: `${intent.date}T${intent.to}`,
@@ -251,15 +276,22 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db" | "mail" |
         videoUrl: intent.videoUrl,
         phoneNumber: intent.phoneNumber,
         overrideReason: intent.override,
-      });
+      };
+      const { result } = changeAndTell(
+        context,
+        (db) => bookOneToOne(db, person, eventId, booking),
+        (r) => (r.ok && r.invited ? { talkIds: [r.talkId], kind: "talk-change" } : null),
+      );
       if (!result.ok) return result;
-      if (result.invited) sendTalkMail(context, [result.talkId], "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "sitting": {
-      const result = updateSitting(context.db, person, eventId, intent.sittingId, { place: intent.place, videoUrl: intent.videoUrl, phoneNumber: intent.phoneNumber });
+      const { result } = changeAndTell(
+        context,
+        (db) => updateSitting(db, person, eventId, intent.sittingId, { place: intent.place, videoUrl: intent.videoUrl, phoneNumber: intent.phoneNumber }),
+        (r) => (r.ok && r.changed && r.invited ? { talkIds: r.talkIds, kind: "talk-change" } : null),
+      );
       if (!result.ok) return result;
-      if (result.changed && result.invited) sendTalkMail(context, result.talkIds, "talk-change");
       return { ok: true, intent: intent.intent };
     }
     case "replace": {
@@ -267,22 +299,29 @@ export function performBoardIntent(context: Pick<AppLoadContext, "db" | "mail" |
       return result.ok ? { ok: true, intent: intent.intent } : result;
     }
     case "invite": {
-      const result = markInvited(context.db, person, eventId);
+      // The day is invited only together with its invitations.
+      const { result, sent } = changeAndTell(
+        context,
+        (db) => markInvited(db, person, eventId),
+        (r) => (r.ok ? { talkIds: r.talkIds, kind: "talk-invitation" } : null),
+      );
       if (!result.ok) return result;
-      const sent = sendTalkMail(context, result.talkIds, "talk-invitation");
       return { ok: true, intent: intent.intent, sent };
     }
   }
 }
 
 /** Corrects a talk day; with the invitations out, every family whose talk changed is told. */
-export function performTalkDayCorrection(context: Pick<AppLoadContext, "db" | "mail" | "publicUrl">, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
+export function performTalkDayCorrection(context: MailContext, person: SignedInPerson, eventId: string, form: FormData): IntentResult {
   const parsed = parseForm(form, TalkDayCorrectionSchema);
   if (!parsed.ok) return parsed;
   const { intent: _intent, override, ...settings } = parsed.value;
-  const result = correctTalkEvent(context.db, person, eventId, { ...settings, overrideReason: override });
+  const { result, sent } = changeAndTell(
+    context,
+    (db) => correctTalkEvent(db, person, eventId, { ...settings, overrideReason: override }),
+    (r) => (r.ok && r.invited ? { talkIds: r.changedTalkIds, kind: "talk-change" } : null),
+  );
   if (!result.ok) return result;
-  const sent = result.invited && result.changedTalkIds.length > 0 ? sendTalkMail(context, result.changedTalkIds, "talk-change") : 0;
   return { ok: true, intent: "correct", sent, changed: result.changedTalkIds.length };
 }
 
@@ -314,7 +353,7 @@ export type GuestIntentResult = Result<{ intent: string; link?: string; guestNam
 /**
  * Adds an interpreter to a talk, makes a new link, or withdraws one. A new link is shown once in
  * the answer (to pass on by phone or SMS) and, with an e-mail address, goes out through the
- * outbox; a withdrawn link stops at once, and an open connection with it is closed.
+ * outbox; a withdrawn or replaced link stops at once, and what was opened with it is closed.
  */
 export function performGuestIntent(
   context: Pick<AppLoadContext, "db" | "mail" | "publicUrl" | "accessEvents">,
@@ -344,6 +383,8 @@ export function performGuestIntent(
     case "new-link": {
       const result = renewGuestLink(context.db, person, eventId, talkId, intent.guestId);
       if (!result.ok) return result;
+      // What the old link opened is re-decided as after a withdrawal: it no longer matches.
+      context.accessEvents.publish(result.pupilId, "changed");
       const link = linkOf(result.token);
       return { ok: true, intent: intent.intent, link, guestName: result.guest.name, mailed: mail(result.guest, link) };
     }

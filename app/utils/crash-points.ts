@@ -1,5 +1,5 @@
 /**
- * Named steps of locking, signing and unlocking a plan at which a test can make the server
+ * Named steps of locking, signing and unlocking a plan, and of telling families of talks, at which a test can make the server
  * process die (SIGKILL), to show that a crash anywhere leaves the whole step or none of it
  * (tests/integration/faults.test.ts). Only a server started with FAULT_INJECTION (never in
  * production) can be asked to; otherwise `reached` does nothing.
@@ -19,6 +19,8 @@ export const crashPoints = [
   "unlock:recorded",
   /** The unlock is committed; the live document still refuses updates. */
   "unlock:committed",
+  /** Inside the transaction of a talk change families are told of (the invitations, a move, a correction): the change and its messages written, not committed. */
+  "talk-mail:stored",
 ] as const;
 
 export type CrashPoint = (typeof crashPoints)[number];

@@ -33,6 +33,8 @@ export function decidePlanRights(db: AppDatabase, personId: string, plan: Pick<P
 /** A guest of one of the plan's talks (an interpreter, no account): read only, until `closesAt`. */
 export interface GuestRights {
   guestId: string;
+  /** The hash of the link's token the guest came in with: a new link ends what the old one opened. */
+  tokenHash: string;
   /** Stands in for a person id on the connection and in presence (`guest:<id>`), never a person's. */
   connectionId: string;
   pupilId: string;
@@ -45,11 +47,11 @@ export interface GuestRights {
  * The guest policy as the collaboration server asks it (app/services/talk-guests.server.ts): what
  * a guest may do with this plan right now, or null (another plan, a withdrawn or unknown link,
  * outside the talk's window). At the upgrade from the guest's own cookie, and again by the guest's
- * id whenever rights on the pupil may have changed.
+ * id and the link they came in with whenever rights on the pupil may have changed.
  */
 export interface GuestAdmissions {
   fromCookies(cookieHeader: string | undefined, planId: string): Promise<GuestRights | null>;
-  again(guestId: string, planId: string): GuestRights | null;
+  again(guestId: string, tokenHash: string, planId: string): GuestRights | null;
 }
 
 /** A connection let in: who (a person by their session, or a talk's guest), which plan, what rights. */
@@ -60,7 +62,7 @@ export type Admission = {
   personId: string;
   rights: PlanRights;
   user: ConnectionUser;
-} & ({ session: { id: string; expiresAt: Date }; guest: null } | { session: null; guest: { id: string; closesAt: Date } });
+} & ({ session: { id: string; expiresAt: Date }; guest: null } | { session: null; guest: { id: string; tokenHash: string; closesAt: Date } });
 
 /**
  * Authenticates a websocket upgrade to `/collab/<planId>` from the session cookie and decides the
@@ -93,7 +95,7 @@ export async function authenticateUpgrade(
       pupilId: guest.pupilId,
       personId: guest.connectionId,
       session: null,
-      guest: { id: guest.guestId, closesAt: guest.closesAt },
+      guest: { id: guest.guestId, tokenHash: guest.tokenHash, closesAt: guest.closesAt },
       rights: { role: "guest", canWrite: false },
       user: guest.user,
     };
@@ -135,9 +137,9 @@ function sameHost(origin: string, host: string | undefined): boolean {
  */
 export function redecideRights(
   deps: { db: AppDatabase; guests?: GuestAdmissions },
-  holder: { personId: string; guestId: string | null },
+  holder: { personId: string; guestId: string | null; guestTokenHash: string | null },
   plan: Pick<Plan, "id" | "pupilId" | "status">,
 ): PlanRights | null {
-  if (holder.guestId !== null) return deps.guests?.again(holder.guestId, plan.id) ? { role: "guest", canWrite: false } : null;
+  if (holder.guestId !== null) return deps.guests?.again(holder.guestId, holder.guestTokenHash ?? "", plan.id) ? { role: "guest", canWrite: false } : null;
   return decidePlanRights(deps.db, holder.personId, plan);
 }

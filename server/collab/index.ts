@@ -49,6 +49,8 @@ interface LiveConnection extends Connection {
   planId: string;
   /** A talk's guest on this connection, or null for a person. */
   guestId: string | null;
+  /** The hash of the guest's link this connection was opened with (a renewed link ends it). */
+  guestTokenHash: string | null;
   /** When the connection's right to speak ends (the session's expiry, a guest's window), and how it then closes. */
   endsAt: number;
   endCode: number;
@@ -111,6 +113,7 @@ export class CollaborationServer {
       wantsAcks,
       writesReceived: 0,
       guestId: admission.guest?.id ?? null,
+      guestTokenHash: admission.guest?.tokenHash ?? null,
       endsAt: admission.guest ? admission.guest.closesAt.getTime() : admission.session.expiresAt.getTime(),
       endCode: admission.guest ? CloseCode.AccessChanged : CloseCode.SessionEnded,
       stopWatching: () => {},
@@ -275,7 +278,7 @@ export class CollaborationServer {
 
   /**
    * Re-decides the rights of everyone connected to a plan (told through accessEvents: consent
-   * changed, a lock or unlock, a roster change, a talk's guest withdrawn). Connections whose rights ended or changed are
+   * changed, a lock or unlock, a roster change, a talk's guest withdrawn or given a new link). Connections whose rights ended or changed are
    * let go of at once and closed (4409); the client reconnects with the new ones.
    */
   private revalidate(document: LiveDocument) {

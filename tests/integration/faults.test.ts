@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectToPlan, sectionText, typeInto, type PlanClient } from "../support/collab-client";
 import { firstPlanId, postForm, signInEach } from "../support/http";
+import { createTalkDay, dayFromNow } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
 
 /*
@@ -11,7 +12,8 @@ import { startTestServer, type TestServer } from "../support/server";
  * full: no page beyond those it has, as on a full disk) and the process killed at each step of
  * locking, signing and unlocking (FAULT_INJECTION, server/faults.ts). What was acknowledged is
  * never lost, nothing unstored is acknowledged or passed on, edits wait in the client and are
- * stored once the fault is gone, and a step is there whole or not at all.
+ * stored once the fault is gone, and a step is there whole or not at all (a talk day's invitations
+ * with its status too).
  */
 
 const env = { FAULT_INJECTION: "true", COLLAB_UNLOAD_MS: "200" };
@@ -227,5 +229,34 @@ describe("a crash at any step of locking, signing and unlocking", { timeout: 60_
     await crashAt("unlock:committed", unlock);
     expect({ status: planStatus(), version: current().status, logged: logged("unlock") }).toEqual({ status: "draft", version: "voided", logged: 1 });
     await writable(" Efter upplåsningen.");
+  });
+});
+
+describe("a crash while a talk day's invitations are stored", { timeout: 60_000 }, () => {
+  it("leaves the day planning with no invitations, and inviting again sends them", async () => {
+    const groupId = onDisk(
+      (db) =>
+        (db.prepare("select id from groups where name = '8A – Jonas Ek' and school_id = (select school_id from people where email = ?)").get(accounts.mentor) as { id: string }).id,
+    );
+    const eventId = await createTalkDay(server.url, cookies.mentor!, { groupIds: [groupId], dates: [dayFromNow(30)] });
+    const state = () =>
+      onDisk((db) => ({
+        status: (db.prepare("select status from talk_events where id = ?").get(eventId) as { status: string }).status,
+        invitations: (
+          db.prepare("select count(*) as n from outbox_messages m join talks t on t.id = m.talk_id where t.event_id = ? and m.kind = 'talk-invitation'").get(eventId) as { n: number }
+        ).n,
+      }));
+    const invite = () => postForm(`${server.url}/talk-days/${eventId}`, { intent: "invite" }, cookies.mentor);
+
+    await fault({ crashAt: "talk-mail:stored" });
+    expect(await invite().then((response) => `answered ${response.status}`, () => "died")).toBe("died");
+    await server.kill();
+    await startAgain();
+    expect(state()).toEqual({ status: "planning", invitations: 0 });
+
+    expect((await invite()).status).toBe(200);
+    const after = state();
+    expect(after.status).toBe("invited");
+    expect(after.invitations).toBeGreaterThan(0);
   });
 });

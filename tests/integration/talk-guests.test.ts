@@ -127,6 +127,7 @@ describe("adding an interpreter", () => {
   it("mails the link when there is an address, to the guest (no person), and names no child", async () => {
     const added = await addInterpreter("jonas", ids.alvaTalk!, { name: "Sami Berhane", language: "tigrinja", email: "tolk@tolkbyran.example", phone: "" });
     expect(added.status).toBe(200);
+    ids.samiLink = added.link!;
     const message = school.one<{ recipient_id: string | null; guest_id: string; to_address: string; kind: string; body: string; status: string }>(
       "select * from outbox_messages where kind = 'guest-link'",
     );
@@ -316,14 +317,39 @@ describe("withdrawing and renewing a link", () => {
     expect(school.count("select count(*) as n from audit_events where action = 'revoke-guest'")).toBe(1);
   });
 
-  it("a new link replaces the old one", async () => {
+  it("a new link replaces the old one: what the old link opened closes at once, the new one works", async () => {
     const sami = school.one<{ id: string }>("select id from talk_guests where name = 'Sami Berhane'").id;
     const oldToken = school.one<{ token_hash: string }>("select token_hash from talk_guests where id = ?", sami).token_hash;
+    // Sami is in the talk with the old link: the plan over /collab and the guest's event stream.
+    const old = await open(ids.samiLink!);
+    expect(old.status).toBe(302);
+    const guest = connectToPlan(server.url, ids.alvaPlan!, old.cookie, { asGuest: true });
+    clients.push(guest);
+    await guest.synced();
+    const stream = await openEventStream(`${server.url}/guest/events`, old.cookie);
+    expect(stream.status).toBe(200);
+
     const renewed = await actionData(server.url, guestPage(ids.event!, ids.alvaTalk!), { intent: "new-link", guestId: sami }, cookies.jonas);
     expect(renewed.status).toBe(200);
     const link = (renewed.data as { link: string }).link;
     expect(sha256(tokenOf(link))).not.toBe(oldToken);
-    expect((await open(link)).status).toBe(302);
+    // Closed as a withdrawal closes it; the old cookie opens nothing any more.
+    await expect.poll(() => guest.closeCodes).toContain(4409);
+    await expect.poll(() => stream.hasEnded()).toBe(true);
+    expect(await upgradeOf(ids.alvaPlan!, old.cookie)).toBe(404);
+    expect((await get(`${server.url}/guest`, old.cookie)).status).toBe(404);
+    expect((await get(`${server.url}/guest/events`, old.cookie)).status).toBe(404);
+
+    const fresh = await open(link);
+    expect(fresh.status).toBe(302);
+    expect((await get(`${server.url}/guest`, fresh.cookie)).status).toBe(200);
+    const again = connectToPlan(server.url, ids.alvaPlan!, fresh.cookie, { asGuest: true });
+    clients.push(again);
+    await again.synced();
+    expect(sectionText(again.doc, "about")).toContain(marker);
+    const freshStream = await openEventStream(`${server.url}/guest/events`, fresh.cookie);
+    expect(freshStream.status).toBe(200);
+    freshStream.close();
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { get, postForm, signInEach } from "../support/http";
-import { bookingAroundNow, createTalkDay, dayFromNow, loaderData, openSchoolDatabase, postFields, type SchoolDatabase } from "../support/school";
+import { actionData, bookingAroundNow, createTalkDay, dayFromNow, loaderData, openSchoolDatabase, postFields, type SchoolDatabase } from "../support/school";
 import { startTestServer, type TestServer } from "../support/server";
 
 /**
@@ -211,6 +211,29 @@ describe("correcting a talk day", () => {
     expect((await correct("jonas", correction({ windowEnd: "16:00", capacity: "4" }))).status).toBe(409);
     expect(snapshot(ids.eventP!)).toEqual(before);
     expect(school.count("select count(*) as n from outbox_messages")).toBe(messages);
+  });
+
+  it("names in a refused correction's clash list only the pupils the viewer may identify: Nora (protected) is masked for the admin, named for her mentor", async () => {
+    const nora = school.personNamed("Nora", "Karlsson");
+    expect(talkOf(ids.eventP!, nora).sitting_id).not.toBeNull();
+    const before = snapshot(ids.eventP!);
+    // One place per sitting: every pupil of the day is in the clash list.
+    const overFull = correction({ capacity: "1" });
+    const answer = await actionData(server.url, `/talk-days/${ids.eventP}/edit`, Object.fromEntries(overFull), cookies.admin);
+    expect(answer.status).toBe(409);
+    const clashes = (answer.data as { details: { clashes: Array<{ pupilId: string; givenName: string; familyName: string; masked: boolean }> } }).details.clashes;
+    expect(clashes.find((c) => c.pupilId === nora)).toMatchObject({ givenName: "", familyName: "", masked: true });
+    expect(clashes.find((c) => c.pupilId === ids.alva)).toMatchObject({ givenName: "Alva", masked: false });
+    expect(clashes.at(-1)!.masked).toBe(true);
+    const adminPage = await (await correct("admin", overFull)).text();
+    expect(adminPage).not.toContain("Karlsson");
+    expect(adminPage).toContain("Elev med skyddade personuppgifter");
+    expect(adminPage).toContain("Alva Lindqvist");
+    // Jonas mentors Nora: he sees her name, as on his board.
+    const mentorPage = await (await correct("jonas", overFull)).text();
+    expect(mentorPage).toContain("Nora Karlsson");
+    expect(mentorPage).not.toContain("Elev med skyddade personuppgifter");
+    expect(snapshot(ids.eventP!)).toEqual(before);
   });
 
   it("checks the rules again: a talk moved onto a sibling's time needs a reason; with one the talks follow their sittings, guardians answer again and are told", async () => {
