@@ -55,6 +55,8 @@ export const CloseCode = {
   SessionEnded: 4401,
   /** A read-only connection sent a document change (insertions and deletions alike). Final. */
   ReadOnly: 4403,
+  /** The connection fell too far behind reading what the server sent it (a client that stopped reading); reconnect. */
+  TooSlow: 4408,
   /** The person's rights on the plan changed (consent withdrawn, plan locked or unlocked); reconnect to get the new ones. */
   AccessChanged: 4409,
   /** The plan has been locked for signing: nothing more is accepted. Final. */

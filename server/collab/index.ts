@@ -231,6 +231,8 @@ export class CollaborationServer {
         onStoreFailure: (failedPlanId, error) => this.dropAfterStoreFailure(failedPlanId, error),
         onCompactionFailure: (_planId, error) =>
           this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not compact a plan"),
+        onTooSlow: (connection) =>
+          this.options.logger.warn({ code: CloseCode.TooSlow, role: connection.user.role }, "collab connection fell too far behind reading; closed"),
       });
       document.locked = getPlan(db, planId)?.status !== "draft";
       const stopAccessWatch = this.options.accessEvents.subscribe(pupilId, () => this.revalidate(document));
