@@ -108,6 +108,35 @@ export const sectionBlockNodes: readonly string[] = ["paragraph", "bulletList", 
 export const sectionNodes: readonly string[] = [...sectionBlockNodes, "listItem", "hardBreak"];
 export const sectionMarks: readonly string[] = ["bold", "italic"];
 
+/**
+ * The node attributes a section may hold, each with the values the editors write (y-tiptap stores
+ * every attribute that is not null): orderedList's `start` (default 1) and `type` (the HTML list
+ * type, set only from pasted HTML). An attribute the editors do not have would be in the signed
+ * record (y-tiptap's JSON copies every attribute) though no editor ever showed it.
+ */
+export const sectionNodeAttributes: Readonly<Record<string, Readonly<Record<string, (value: unknown) => boolean>>>> = {
+  orderedList: {
+    start: (value) => Number.isSafeInteger(value),
+    type: (value) => value === "1" || value === "a" || value === "A" || value === "i" || value === "I",
+  },
+};
+
+/** Whether a node may hold this attribute with this value (own keys only: not `constructor` and the like). */
+export function isSectionNodeAttribute(nodeName: string, key: string, value: unknown): boolean {
+  if (!Object.hasOwn(sectionNodeAttributes, nodeName)) return false;
+  const attributes = sectionNodeAttributes[nodeName]!;
+  return Object.hasOwn(attributes, key) && attributes[key]!(value);
+}
+
+/**
+ * Whether a mark may have this value in the text: the marks have no attributes, so y-tiptap writes
+ * `{}` where one starts and Yjs `null` where it ends. Any other value would be signed unseen.
+ */
+export function isSectionMarkValue(mark: string, value: unknown): boolean {
+  if (!sectionMarks.includes(mark)) return false;
+  return value === null || (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
+}
+
 /** Whether a root type's name can be a section of some plan (which sections a plan has is SQL). */
 export function isSectionFragmentName(name: string): boolean {
   return (fixedSectionFragments as readonly string[]).includes(name) || SUBJECT_FRAGMENT.test(name);
