@@ -173,6 +173,23 @@ describe("what a writer's update may add", () => {
     }
   });
 
+  it("no root type that is no section, even for content already deleted (a placeholder creates its root all the same)", () => {
+    // What the client sends in a sync reply after it wrote and deleted: placeholders (ContentDeleted).
+    const deletedAfterwards = (write: (doc: Y.Doc) => void, remove: (doc: Y.Doc) => void) => {
+      const { server, client } = setUp();
+      write(client);
+      remove(client);
+      const reply = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+      expect(Y.decodeUpdate(reply).structs.some((struct) => struct instanceof Y.Item && struct.content instanceof Y.ContentDeleted)).toBe(true);
+      return fits(server, reply);
+    };
+    expect(deletedAfterwards((doc) => doc.getMap("evil").set("x", 1), (doc) => doc.getMap("evil").delete("x"))).toBe(false);
+    expect(deletedAfterwards((doc) => doc.getXmlFragment("elsewhere").insert(0, [new Y.XmlElement("paragraph")]), (doc) => doc.getXmlFragment("elsewhere").delete(0, 1))).toBe(false);
+    // In a section, a deleted paragraph is what an editor's sync reply holds after typing offline.
+    expect(deletedAfterwards((doc) => doc.getXmlFragment("about").insert(0, [new Y.XmlElement("paragraph")]), (doc) => doc.getXmlFragment("about").delete(0, 1))).toBe(true);
+    expect(deletedAfterwards((doc) => textOf(doc).insert(0, "skrivet och struket"), (doc) => textOf(doc).delete(0, 19))).toBe(true);
+  });
+
   it("is the editors' schema: the same nodes, attributes and marks", () => {
     expect(Object.keys(schema.nodes).filter((name) => name !== "doc" && name !== "text").sort()).toEqual([...sectionNodes].sort());
     expect(Object.keys(schema.marks).sort()).toEqual([...sectionMarks].sort());

@@ -111,7 +111,11 @@ export function fitsThePlan(update: Uint8Array, doc: Y.Doc, isSection: (name: st
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     const { content } = struct;
-    if (content instanceof Y.ContentDeleted) continue;
+    if (content instanceof Y.ContentDeleted) {
+      // A placeholder of something deleted draws nothing, but applying it creates its root type.
+      if (typeof struct.parent === "string" && !isSection(struct.parent)) return false;
+      continue;
+    }
     const place = placeOf(struct);
     switch (place.kind) {
       case "nowhere":
