@@ -55,6 +55,8 @@ export const CloseCode = {
   SessionEnded: 4401,
   /** A read-only connection sent a document change (insertions and deletions alike). Final. */
   ReadOnly: 4403,
+  /** The connection fell too far behind reading what the server sent it (a client that stopped reading); reconnect. */
+  TooSlow: 4408,
   /** The person's rights on the plan changed (consent withdrawn, plan locked or unlocked); reconnect to get the new ones. */
   AccessChanged: 4409,
   /** The plan has been locked for signing: nothing more is accepted. Final. */
@@ -105,6 +107,35 @@ const SUBJECT_FRAGMENT = /^subject-[A-Za-z0-9_-]{1,64}$/;
 export const sectionBlockNodes: readonly string[] = ["paragraph", "bulletList", "orderedList"];
 export const sectionNodes: readonly string[] = [...sectionBlockNodes, "listItem", "hardBreak"];
 export const sectionMarks: readonly string[] = ["bold", "italic"];
+
+/**
+ * The node attributes a section may hold, each with the values the editors write (y-tiptap stores
+ * every attribute that is not null): orderedList's `start` (default 1) and `type` (the HTML list
+ * type, set only from pasted HTML). An attribute the editors do not have would be in the signed
+ * record (y-tiptap's JSON copies every attribute) though no editor ever showed it.
+ */
+export const sectionNodeAttributes: Readonly<Record<string, Readonly<Record<string, (value: unknown) => boolean>>>> = {
+  orderedList: {
+    start: (value) => Number.isSafeInteger(value),
+    type: (value) => value === "1" || value === "a" || value === "A" || value === "i" || value === "I",
+  },
+};
+
+/** Whether a node may hold this attribute with this value (own keys only: not `constructor` and the like). */
+export function isSectionNodeAttribute(nodeName: string, key: string, value: unknown): boolean {
+  if (!Object.hasOwn(sectionNodeAttributes, nodeName)) return false;
+  const attributes = sectionNodeAttributes[nodeName]!;
+  return Object.hasOwn(attributes, key) && attributes[key]!(value);
+}
+
+/**
+ * Whether a mark may have this value in the text: the marks have no attributes, so y-tiptap writes
+ * `{}` where one starts and Yjs `null` where it ends. Any other value would be signed unseen.
+ */
+export function isSectionMarkValue(mark: string, value: unknown): boolean {
+  if (!sectionMarks.includes(mark)) return false;
+  return value === null || (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
+}
 
 /** Whether a root type's name can be a section of some plan (which sections a plan has is SQL). */
 export function isSectionFragmentName(name: string): boolean {

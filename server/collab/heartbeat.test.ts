@@ -62,4 +62,24 @@ describe("Heartbeat (real sockets)", () => {
     expect(server.clients.size).toBe(2);
     expect(clients.slice(1).every((c) => c.readyState === WebSocket.OPEN)).toBe(true);
   });
+
+  it("does not count pongs nobody asked for: a client that stopped reading cannot keep itself alive", async () => {
+    await start(2, 1);
+    const deaf = clients[0]!;
+    (deaf as unknown as { _socket: { pause(): void } })._socket.pause();
+    const closedOnServer = new Promise((resolve) => [...server.clients].forEach((s) => s.once("close", resolve)));
+    const unasked = setInterval(() => deaf.pong(), 10);
+    try {
+      heartbeat.tick(); // ping everyone; the deaf one never reads it, but keeps sending pongs
+      await sleep(100);
+      heartbeat.tick();
+      await closedOnServer;
+    } finally {
+      clearInterval(unasked);
+    }
+    await sleep(50);
+
+    expect(server.clients.size).toBe(1);
+    expect(clients[1]!.readyState).toBe(WebSocket.OPEN);
+  });
 });

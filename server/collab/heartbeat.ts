@@ -1,8 +1,11 @@
+import { randomBytes } from "node:crypto";
 import type { WebSocket } from "ws";
 
 /**
  * Drops connections whose other end vanished without a close (a phone that lost coverage): each
- * socket is pinged once per interval and terminated if it did not answer the previous ping.
+ * socket is pinged once per interval and terminated if it did not answer the previous ping. Only
+ * a pong carrying that ping's random payload is an answer: a client that stops reading could
+ * otherwise keep itself "alive" by sending pongs nobody asked for.
  *
  * The sockets are visited a slice at a time, not all at once: pinging a school's 2,000 sockets
  * in one turn of the event loop held every keystroke behind it for ~50 ms (seen in the
@@ -10,6 +13,8 @@ import type { WebSocket } from "ws";
  */
 export class Heartbeat {
   private readonly alive = new WeakSet<WebSocket>();
+  /** The payload of each socket's unanswered ping. */
+  private readonly awaited = new WeakMap<WebSocket, Buffer>();
   private round: WebSocket[] = [];
   private next = 0;
   private readonly timer: NodeJS.Timeout;
@@ -26,7 +31,12 @@ export class Heartbeat {
   /** A new connection counts as alive until its first ping goes unanswered. */
   track(socket: WebSocket) {
     this.alive.add(socket);
-    socket.on("pong", () => this.alive.add(socket));
+    socket.on("pong", (data) => {
+      const expected = this.awaited.get(socket);
+      if (!expected || !expected.equals(data)) return;
+      this.awaited.delete(socket);
+      this.alive.add(socket);
+    });
   }
 
   /** Visits the next slice of this round's sockets (public for tests). */
@@ -44,7 +54,9 @@ export class Heartbeat {
         continue;
       }
       this.alive.delete(socket);
-      socket.ping();
+      const payload = randomBytes(8);
+      this.awaited.set(socket, payload);
+      socket.ping(payload);
     }
   }
 

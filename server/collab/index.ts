@@ -230,10 +230,20 @@ export class CollaborationServer {
         journal: this.journal,
         compactEvery: this.options.compactEvery,
         isSection: planSectionLookup(db, planId),
-        onFirstWrite: (connection) => recordWritingSession(db, planId, connection.personId),
+        onFirstWrite: (connection) => {
+          // Runs inside the journal's commit callbacks: a throw would skip everyone's broadcasts and
+          // acknowledgements after it and, from a microtask, end the process. The change itself is stored.
+          try {
+            recordWritingSession(db, planId, connection.personId);
+          } catch (error) {
+            this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not record a writing session");
+          }
+        },
         onStoreFailure: (failedPlanId, error) => this.dropAfterStoreFailure(failedPlanId, error),
         onCompactionFailure: (_planId, error) =>
           this.options.logger.error({ err: error instanceof Error ? error.message : "unknown" }, "collab could not compact a plan"),
+        onTooSlow: (connection) =>
+          this.options.logger.warn({ code: CloseCode.TooSlow, role: connection.user.role }, "collab connection fell too far behind reading; closed"),
       });
       document.locked = getPlan(db, planId)?.status !== "draft";
       const stopAccessWatch = this.options.accessEvents.subscribe(pupilId, () => this.revalidate(document));

@@ -4,7 +4,7 @@ import type { WebSocket } from "ws";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { MessageType, type PresenceUser } from "../../app/shared/collab-protocol";
+import { CloseCode, MessageType, type PresenceUser } from "../../app/shared/collab-protocol";
 import { PlanLockedViolation, ProtocolError, ReadOnlyViolation } from "./errors";
 import { PresenceRegistry, type PresenceOwner } from "./presence";
 import type { UpdateJournal } from "./update-journal";
@@ -12,6 +12,14 @@ import { changesDocument, fitsThePlan } from "./update-guard";
 import { encodeMessage, expectEnd, readVarUint, readVarUint8Array } from "./wire";
 
 export { PlanLockedViolation, ProtocolError, ReadOnlyViolation } from "./errors";
+
+/**
+ * Most a connection may have waiting to go out before it is closed (4408). A client that stops
+ * reading but keeps asking (every SyncStep1 is answered with what it lacks, up to the whole
+ * document) would otherwise grow the server's memory until it dies. A plan is a few hundred kB
+ * at most, so a slow phone that still reads stays far below this.
+ */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export interface ConnectionUser extends PresenceUser {
   /** Stable per person and plan, so the same person in two tabs shows once. Not the person id. */
@@ -45,6 +53,8 @@ export interface LiveDocumentOptions {
   onStoreFailure(planId: string, error: unknown): void;
   /** A failed compaction loses nothing (the journal keeps the rows for the next load); it is told here. */
   onCompactionFailure(planId: string, error: unknown): void;
+  /** A connection was let go of because it fell too far behind reading (see MAX_BUFFERED_BYTES). */
+  onTooSlow?(connection: Connection): void;
 }
 
 /**
@@ -102,7 +112,7 @@ export class LiveDocument {
           syncProtocol.writeUpdate(e, update);
         });
         for (const connection of this.connections) {
-          if (connection !== origin) send(connection, message);
+          if (connection !== origin) this.send(connection, message);
         }
         if (writer && !writer.hasWritten) {
           writer.hasWritten = true;
@@ -128,7 +138,7 @@ export class LiveDocument {
       encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     });
     // Everyone, the sender too: it learns the name and role the server gave it.
-    for (const connection of this.connections) send(connection, message);
+    for (const connection of this.connections) this.send(connection, message);
   };
 
   get isBroken() {
@@ -138,7 +148,7 @@ export class LiveDocument {
   /** Greets a new connection: our state vector (SyncStep1) and who is here. */
   addConnection(connection: Connection) {
     this.connections.add(connection);
-    send(
+    this.send(
       connection,
       encodeMessage((e) => {
         encoding.writeVarUint(e, MessageType.Sync);
@@ -147,7 +157,7 @@ export class LiveDocument {
     );
     const present = [...this.awareness.getStates().keys()];
     if (present.length > 0) {
-      send(
+      this.send(
         connection,
         encodeMessage((e) => {
           encoding.writeVarUint(e, MessageType.Awareness);
@@ -183,7 +193,7 @@ export class LiveDocument {
       case MessageType.QueryAwareness: {
         expectEnd(decoder);
         const ids = [...this.awareness.getStates().keys()];
-        send(
+        this.send(
           connection,
           encodeMessage((e) => {
             encoding.writeVarUint(e, MessageType.Awareness);
@@ -211,7 +221,7 @@ export class LiveDocument {
       } catch {
         throw new ProtocolError("malformed state vector");
       }
-      send(
+      this.send(
         connection,
         encodeMessage((e) => {
           encoding.writeVarUint(e, MessageType.Sync);
@@ -280,7 +290,7 @@ export class LiveDocument {
       if (this.broken || this.destroyed) return;
       for (const [dueConnection, count] of due) {
         if (!this.connections.has(dueConnection)) continue;
-        send(
+        this.send(
           dueConnection,
           encodeMessage((e) => {
             encoding.writeVarUint(e, MessageType.Stored);
@@ -317,11 +327,19 @@ export class LiveDocument {
     this.awareness.destroy();
     this.doc.destroy();
   }
-}
 
-function send(connection: Connection, message: Uint8Array) {
-  if (connection.socket.readyState !== connection.socket.OPEN) return;
-  connection.socket.send(message, (error) => {
-    if (error) connection.socket.terminate();
-  });
+  private send(connection: Connection, message: Uint8Array) {
+    const { socket } = connection;
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      // Queue nothing more: let it go. ws destroys the socket if the close is not answered in 30 s.
+      this.removeConnection(connection);
+      socket.close(CloseCode.TooSlow, "too far behind reading");
+      this.options.onTooSlow?.(connection);
+      return;
+    }
+    socket.send(message, (error) => {
+      if (error) socket.terminate();
+    });
+  }
 }

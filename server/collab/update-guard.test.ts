@@ -3,7 +3,7 @@ import { prosemirrorJSONToYXmlFragment } from "@tiptap/y-tiptap";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { contentExtensions } from "../../app/editor/content-extensions";
-import { sectionMarks, sectionNodes } from "../../app/shared/collab-protocol";
+import { sectionMarks, sectionNodeAttributes, sectionNodes } from "../../app/shared/collab-protocol";
 import { ProtocolError } from "./errors";
 import { changesDocument, fitsThePlan } from "./update-guard";
 
@@ -123,8 +123,80 @@ describe("what a writer's update may add", () => {
     }
   });
 
-  it("is the editors' schema: the same nodes and marks", () => {
+  it("only the attributes the editors have, with values they write; marks only as where they start and end", () => {
+    const list = (attributes: Record<string, unknown>) => (doc: Y.Doc) => {
+      const element = new Y.XmlElement("orderedList");
+      for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value as string);
+      const item = new Y.XmlElement("listItem");
+      item.insert(0, [new Y.XmlElement("paragraph")]);
+      element.insert(0, [item]);
+      doc.getXmlFragment("goals").insert(0, [element]);
+    };
+    const paragraph = (doc: Y.Doc) => doc.getXmlFragment("goals").get(0) as Y.XmlElement;
+    const accepted: Array<[string, (doc: Y.Doc) => void]> = [
+      ["a list with a start and a list type, as y-tiptap writes a pasted one", (doc) =>
+        prosemirrorJSONToYXmlFragment(schema, { type: "doc", content: [{ type: "orderedList", attrs: { start: 4, type: "i" }, content: [{ type: "listItem", content: [{ type: "paragraph" }] }] }] }, doc.getXmlFragment("about"))],
+      ["a list starting below zero", list({ start: -2 })],
+      ["every list type HTML has", list({ type: "1", start: 1 })],
+      ["bold where it starts and where it ends", (doc) => textOf(doc).format(0, 3, { bold: {} })],
+      ["italic taken off", (doc) => textOf(doc).format(0, 3, { italic: null })],
+    ];
+    for (const type of ["a", "A", "i", "I"]) accepted.push([`list type ${type}`, list({ type })]);
+    const refused: Array<[string, (doc: Y.Doc) => void]> = [
+      ["a hidden attribute on a paragraph", (doc) => paragraph(doc).setAttribute("data-note", "signed unseen")],
+      ["an attribute the list does not have", list({ start: 2, reversed: true })],
+      ["an attribute named as an Object property", list({ constructor: "x" })],
+      ["an attribute on a list item", (doc) => {
+        const element = new Y.XmlElement("bulletList");
+        const item = new Y.XmlElement("listItem");
+        item.setAttribute("checked", true as unknown as string);
+        element.insert(0, [item]);
+        doc.getXmlFragment("goals").insert(0, [element]);
+      }],
+      ["a start that is text", list({ start: "3" })],
+      ["a start that is no whole number", list({ start: 1.5 })],
+      ["a start that is an object", list({ start: { hidden: "signed unseen" } })],
+      ["a list type HTML does not have", list({ type: "signed unseen" })],
+      ["a list type that is null", list({ type: null })],
+      ["bold with a value", (doc) => textOf(doc).format(0, 2, { bold: { note: "signed unseen" } })],
+      ["italic as true", (doc) => textOf(doc).format(0, 2, { italic: true })],
+      ["bold as text", (doc) => textOf(doc).insert(0, "x", { bold: "signed unseen" })],
+      ["bold as an array", (doc) => textOf(doc).format(0, 2, { bold: [] })],
+    ];
+    for (const [what, edit] of accepted) {
+      const { server, client } = setUp();
+      expect(fits(server, updateOf(client, edit)), what).toBe(true);
+    }
+    for (const [what, edit] of refused) {
+      const { server, client } = setUp();
+      expect(fits(server, updateOf(client, edit)), what).toBe(false);
+    }
+  });
+
+  it("no root type that is no section, even for content already deleted (a placeholder creates its root all the same)", () => {
+    // What the client sends in a sync reply after it wrote and deleted: placeholders (ContentDeleted).
+    const deletedAfterwards = (write: (doc: Y.Doc) => void, remove: (doc: Y.Doc) => void) => {
+      const { server, client } = setUp();
+      write(client);
+      remove(client);
+      const reply = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+      expect(Y.decodeUpdate(reply).structs.some((struct) => struct instanceof Y.Item && struct.content instanceof Y.ContentDeleted)).toBe(true);
+      return fits(server, reply);
+    };
+    expect(deletedAfterwards((doc) => doc.getMap("evil").set("x", 1), (doc) => doc.getMap("evil").delete("x"))).toBe(false);
+    expect(deletedAfterwards((doc) => doc.getXmlFragment("elsewhere").insert(0, [new Y.XmlElement("paragraph")]), (doc) => doc.getXmlFragment("elsewhere").delete(0, 1))).toBe(false);
+    // In a section, a deleted paragraph is what an editor's sync reply holds after typing offline.
+    expect(deletedAfterwards((doc) => doc.getXmlFragment("about").insert(0, [new Y.XmlElement("paragraph")]), (doc) => doc.getXmlFragment("about").delete(0, 1))).toBe(true);
+    expect(deletedAfterwards((doc) => textOf(doc).insert(0, "skrivet och struket"), (doc) => textOf(doc).delete(0, 19))).toBe(true);
+  });
+
+  it("is the editors' schema: the same nodes, attributes and marks", () => {
     expect(Object.keys(schema.nodes).filter((name) => name !== "doc" && name !== "text").sort()).toEqual([...sectionNodes].sort());
     expect(Object.keys(schema.marks).sort()).toEqual([...sectionMarks].sort());
+    for (const [name, type] of Object.entries(schema.nodes)) {
+      expect(Object.keys(type.spec.attrs ?? {}).sort(), name).toEqual(Object.keys(sectionNodeAttributes[name] ?? {}).sort());
+    }
+    // Marks without attributes: y-tiptap writes `{}` for each, which is all the guard lets through.
+    for (const [name, type] of Object.entries(schema.marks)) expect(type.spec.attrs ?? {}, name).toEqual({});
   });
 });

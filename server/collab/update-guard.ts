@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { sectionBlockNodes, sectionMarks, sectionNodes } from "../../app/shared/collab-protocol";
+import { isSectionMarkValue, isSectionNodeAttribute, sectionBlockNodes, sectionNodes } from "../../app/shared/collab-protocol";
 import { ProtocolError } from "./errors";
 
 /*
@@ -49,10 +49,11 @@ function placeOfNested(type: Y.AbstractType<unknown>): Place {
 /**
  * Whether an update adds only what the editors can show, where they show it: in one of the plan's
  * sections (root Y.XmlFragments named by `isSection`) block nodes at the top, the schema's nodes
- * inside them, text with the schema's marks inside text — as y-tiptap writes it. Anything else
- * (a root type of another name, a key on a section, a node, mark or kind of content the editors do
- * not have) is refused whole: an editor deletes what it cannot draw, a reader's editor would
- * thereby "write", and what no editor showed must not end up in the signed record.
+ * (with the attributes they have) inside them, text with the schema's marks inside text — as
+ * y-tiptap writes it. Anything else (a root type of another name, a key on a section, a node,
+ * attribute, mark, mark value or kind of content the editors do not have) is refused whole: an
+ * editor deletes what it cannot draw, a reader's editor would thereby "write", and what no editor
+ * showed must not end up in the signed record.
  *
  * Each struct is placed through its parent, or through its left or right neighbour (Yjs omits the
  * parent then), found in the document (a binary search) or in the update itself. A keystroke is
@@ -110,7 +111,11 @@ export function fitsThePlan(update: Uint8Array, doc: Y.Doc, isSection: (name: st
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     const { content } = struct;
-    if (content instanceof Y.ContentDeleted) continue;
+    if (content instanceof Y.ContentDeleted) {
+      // A placeholder of something deleted draws nothing, but applying it creates its root type.
+      if (typeof struct.parent === "string" && !isSection(struct.parent)) return false;
+      continue;
+    }
     const place = placeOf(struct);
     switch (place.kind) {
       case "nowhere":
@@ -125,7 +130,8 @@ export function fitsThePlan(update: Uint8Array, doc: Y.Doc, isSection: (name: st
         if (!sectionNodes.includes(place.nodeName)) return false;
         // An attribute of the node (as orderedList's start), or a child node or text run.
         if (struct.parentSub !== null) {
-          if (!(content instanceof Y.ContentAny)) return false;
+          if (!(content instanceof Y.ContentAny) || content.arr.length !== 1) return false;
+          if (!isSectionNodeAttribute(place.nodeName, struct.parentSub, content.arr[0])) return false;
         } else if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.XmlText || (content.type instanceof Y.XmlElement && sectionNodes.includes(content.type.nodeName)))) {
           return false;
         }
@@ -133,7 +139,7 @@ export function fitsThePlan(update: Uint8Array, doc: Y.Doc, isSection: (name: st
       case "text":
         if (struct.parentSub !== null) return false;
         if (content instanceof Y.ContentString) continue;
-        if (content instanceof Y.ContentFormat && sectionMarks.includes(content.key)) continue;
+        if (content instanceof Y.ContentFormat && isSectionMarkValue(content.key, content.value)) continue;
         return false;
     }
   }

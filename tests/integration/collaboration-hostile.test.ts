@@ -540,3 +540,27 @@ describe("rights that end", () => {
     }
   });
 });
+
+describe("a reader that stops reading", () => {
+  it("is closed (4408) once too much waits for it, while it keeps asking for the whole plan; the server and everyone else carry on", async () => {
+    const pupil = open("alva");
+    const mentor = open("mentor");
+    await Promise.all([pupil.synced(), mentor.synced()]);
+    // A long section (~330 kB): each SyncStep1 from nothing is answered with all of it.
+    typeInto(pupil.doc, "schoolActions", "Läsa mer. ".repeat(30_000));
+    await expect.poll(() => sectionText(mentor.doc, "schoolActions").length).toBeGreaterThanOrEqual(300_000);
+
+    const guardian = await raw("guardian");
+    // It reads nothing more, but keeps sending: ~40 MB of answers, more than the kernel's buffers hold.
+    const underlying = (guardian.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    underlying.pause();
+    for (let i = 0; i < 120; i++) guardian.send(collabMessage.syncStep1(new Uint8Array([0])));
+    await expect.poll(() => server.logs.join("\n"), { timeout: 20_000 }).toContain("collab connection fell too far behind reading");
+    underlying.resume();
+    expect(await guardian.closed).toBe(4408);
+
+    typeInto(pupil.doc, "schoolActions", " Efter flodet.");
+    await expect.poll(() => sectionText(mentor.doc, "schoolActions")).toContain("Efter flodet.");
+    expect((await get(`${server.url}/healthz`)).status).toBe(200);
+  });
+});

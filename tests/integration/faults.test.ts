@@ -143,6 +143,40 @@ describe("the database refuses writes mid-typing", () => {
   });
 });
 
+describe("the audit log refuses its write", () => {
+  it("a writer's first change is stored, passed on and acknowledged all the same; the failure is logged without who or what, and the server carries on", async () => {
+    // Only the log's table refuses (as a full disk would refuse the one insert after the journal's commit).
+    const onDiskWritable = (write: (db: Database.Database) => void) => {
+      const db = new Database(server.databasePath, { fileMustExist: true });
+      try {
+        write(db);
+      } finally {
+        db.close();
+      }
+    };
+    onDiskWritable((db) => db.exec("create trigger refuse_audit before insert on audit_events begin select raise(abort, 'database or disk is full'); end"));
+    try {
+      // The mentor has only read in this file so far: this is her first change, logged as a writing session.
+      const mentor = open("mentor", { acks: true, snapshot: (doc) => sectionText(doc, "schoolActions") });
+      const pupil = open("alva");
+      await Promise.all([mentor.synced(), pupil.synced()]);
+      typeInto(mentor.doc, "schoolActions", "Mentorn skriver.");
+      await expect.poll(() => sectionText(pupil.doc, "schoolActions")).toContain("Mentorn skriver.");
+      await expect.poll(() => mentor.acknowledged()).toBe(sectionText(mentor.doc, "schoolActions"));
+      expect(storedText("schoolActions")).toContain("Mentorn skriver.");
+      await expect.poll(() => server.logs.join("\n")).toContain("collab could not record a writing session");
+      const line = server.logs.find((entry) => entry.includes("collab could not record a writing session"))!;
+      expect(line).not.toMatch(/mentor@|Mentorn|"personId"/);
+
+      typeInto(pupil.doc, "schoolActions", " Eleven svarar.");
+      await expect.poll(() => sectionText(mentor.doc, "schoolActions")).toContain("Eleven svarar.");
+      expect(mentor.closeCodes).toEqual([]);
+    } finally {
+      onDiskWritable((db) => db.exec("drop trigger if exists refuse_audit"));
+    }
+  });
+});
+
 // Each crash is a process start: quiet, the three journeys take 5.8, 6.6 and 3.7 s (2 cores). In a
 // clean-clone run beside bench:collab (load ~9.4, other test files and the bench smoke running too)
 // they took 27.6 s, over 30 s and 21.3 s — the same work, slowed about five times, so the journeys
