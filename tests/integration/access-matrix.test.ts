@@ -543,10 +543,7 @@ beforeAll(async () => {
   expect((await postForm(`${server.url}/talk-days/${ids.event}`, { intent: "book", pupilId: ids.ella, ...bookingAroundNow(5, 40), place: "Grupprum 2" }, cookies.admin)).status).toBe(200);
   ids.ellaTalk = school.talkOf(ids.event, ids.ella)!.id;
   // Her mentor adds the interpreter (the one of the two 8A mentors whose group she is in).
-  const ellasMentor = school.one<{ email: string }>(
-    "select p.email from mentorships m join group_members gm on gm.group_id = m.group_id join people p on p.id = m.mentor_id where gm.pupil_id = ?",
-    ids.ella,
-  ).email;
+  const ellasMentor = school.mentorEmailOf(ids.ella);
   const mentorCookie = cookies[(Object.keys(personas) as Persona[]).find((p) => personas[p] === ellasMentor)!]!;
   const added = await actionData(server.url, `/talk-days/${ids.event}/talks/${ids.ellaTalk}`, { intent: "add-guest", name: "Amal Haddad", language: "arabiska", phone: "070-111 22 33" }, mentorCookie);
   ids.ellaToken = (added.data as { link: string }).link.split("/guest/")[1]!;

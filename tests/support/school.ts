@@ -25,6 +25,12 @@ export function openSchoolDatabase(path: string) {
     mentorGroupsOf: (className: string) =>
       all<{ id: string }>(`select id from groups where type = 'mentor' and name like ? and school_id = ${firstSchool} order by name`, `${className} – %`).map((g) => g.id),
     subjectId: (code: string) => one<{ id: string }>(`select id from subjects where code = ? and language_code is null and school_id = ${firstSchool}`, code).id,
+    /** The sign-in name of a pupil's mentor (the mentor of her mentor group). */
+    mentorEmailOf: (pupilId: string) =>
+      one<{ email: string }>(
+        "select p.email from mentorships m join group_members gm on gm.group_id = m.group_id join groups g on g.id = m.group_id join people p on p.id = m.mentor_id where gm.pupil_id = ? and g.type = 'mentor'",
+        pupilId,
+      ).email,
     planOf: (pupilId: string) => one<{ id: string }>("select id from plans where pupil_id = ? order by created_at desc", pupilId).id,
     talkOf: (eventId: string, pupilId: string) =>
       one<{ id: string; sitting_id: string | null } | undefined>("select id, sitting_id from talks where event_id = ? and pupil_id = ?", eventId, pupilId),
