@@ -203,11 +203,14 @@ describe("reminders", () => {
       .poll(() => school.count("select count(*) as n from outbox_messages where status in ('queued', 'sending')"), { timeout: 30_000 })
       .toBe(0);
     const admin2 = (await signInEach(server.url, { a: "admin@demo.test" })).a!;
-    const pupil = school.one<{ pupil_id: string; id: string; starts_at: string }>("select pupil_id, id, starts_at from talks where event_id = ? order by id limit 1", soon);
-    const guardians = school.count(
-      "select count(*) as n from talk_guardian_replies r join people p on p.id = r.guardian_id where r.talk_id = ? and p.email is not null",
-      pupil.id,
+    // A talk whose family is told: not Adam's, who is 18 and keeps his guardians out (the talk ids
+    // are random, so "the first talk" was his now and then). Its guardians are those invited.
+    const pupil = school.one<{ pupil_id: string; id: string; starts_at: string }>(
+      "select t.pupil_id, t.id, t.starts_at from talks t where t.event_id = ? and exists (select 1 from outbox_messages m where m.talk_id = t.id and m.kind = 'talk-invitation') order by t.id limit 1",
+      soon,
     );
+    const guardians = school.count("select count(*) as n from outbox_messages where talk_id = ? and kind = 'talk-invitation'", pupil.id);
+    expect(guardians).toBeGreaterThan(0);
     expect(reminders(soon)).toBe(expected);
     const changes = () => school.count("select count(*) as n from outbox_messages where talk_id = ? and kind = 'talk-change'", pupil.id);
     const changesBefore = changes();
