@@ -49,7 +49,13 @@ export default function PlanLogPage() {
               {events.map((e) => (
                 <tr key={e.id}>
                   <td>{formatDateTime(new Date(e.at), locale)}</td>
-                  <td>{e.guest ? t("audit.guest", { name: e.guest.name }) : e.masked ? t("pupil.protectedMasked") : fullName(e.person ?? { givenName: "", familyName: "" })}</td>
+                  <td>{e.guest
+                      ? t("audit.guest", { name: e.guest.name })
+                      : e.masked
+                        ? t("pupil.protectedMasked")
+                        : e.otherGuardian
+                          ? t("audit.otherGuardian")
+                          : fullName(e.person ?? { givenName: "", familyName: "" })}</td>
                   <td>{t(`audit.actions.${e.action}`)}</td>
                   <td className="numeric">{e.version}</td>
                 </tr>

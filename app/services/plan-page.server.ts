@@ -181,12 +181,19 @@ function authorRole(db: AppDatabase, authorId: string, pupilId: string) {
 /**
  * A plan's log page: who opened, wrote in, locked, signed and downloaded it, and when, for a reader
  * the plan policy let in with "readLog". An admin who does not work with a protected family sees
- * its members masked.
+ * its members masked; a guardian sees another guardian (perhaps of another household) by role
+ * only, as the plan policy's seeGuardians rule says.
  */
 export function getPlanLogPage(db: AppDatabase, gate: PlanGate) {
   const { plan, relations } = gate;
   const pupil = getSignedInPerson(db, plan.pupilId)!;
   const identified = maySeeIdentity(relations);
+  const seesGuardians = canOnPlan(relations, plan, "seeGuardians");
+  const actorRelations = new Map<string, ReturnType<typeof findRelations>>();
+  const relationsOf = (actorId: string) => {
+    if (!actorRelations.has(actorId)) actorRelations.set(actorId, findRelations(db, actorId, plan.pupilId));
+    return actorRelations.get(actorId)!;
+  };
   return {
     planId: plan.id,
     mayOpenPlan: canOnPlan(relations, plan, "read"),
@@ -195,11 +202,12 @@ export function getPlanLogPage(db: AppDatabase, gate: PlanGate) {
     events: listAuditEvents(db, plan.id).map((e) => {
       const base = { id: e.id, action: e.action, version: e.version, at: e.at.toISOString() };
       // A guest of a talk (an interpreter) is named as staff entered them, with what they came as.
-      if (e.guest) return { ...base, guest: { name: e.guest.name, kind: e.guest.kind }, person: null, masked: false };
+      if (e.guest) return { ...base, guest: { name: e.guest.name, kind: e.guest.kind }, person: null, masked: false, otherGuardian: false };
       // The family's own names are what protection hides; staff stay named.
-      const family = !identified && e.actorId !== null && isFamily(findRelations(db, e.actorId, plan.pupilId));
-      const person = family ? null : { givenName: e.givenName ?? "", familyName: e.familyName ?? "" };
-      return { ...base, guest: null, person, masked: family };
+      const family = !identified && e.actorId !== null && isFamily(relationsOf(e.actorId));
+      const otherGuardian = !family && !seesGuardians && e.actorId !== null && e.actorId !== gate.person.id && relationsOf(e.actorId).guardian;
+      const person = family || otherGuardian ? null : { givenName: e.givenName ?? "", familyName: e.familyName ?? "" };
+      return { ...base, guest: null, person, masked: family, otherGuardian };
     }),
   };
 }

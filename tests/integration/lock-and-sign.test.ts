@@ -317,6 +317,22 @@ describe("unlocking and the log", () => {
       expect(await response.text()).toContain("Karin Holm");
     }
     expect((await get(`${server.url}/plans/${planId}/log`, cookies.stranger)).status).toBe(404);
+    // A guardian sees another guardian (here of the other household) by role only; the pupil and
+    // her mentor see both by name.
+    expect((await get(`${server.url}/plans/${planId}`, cookies.johan)).status).toBe(200);
+    const logOf = async (who: string) => (await get(`${server.url}/plans/${planId}/log`, cookies[who])).text();
+    const [saras, johans] = [await logOf("sara"), await logOf("johan")];
+    expect(saras).not.toContain("Johan Berg");
+    expect(saras).toContain("En annan vårdnadshavare");
+    expect(johans).not.toContain("Sara Lindqvist");
+    expect(johans).toContain("En annan vårdnadshavare");
+    expect(johans).toContain("Karin Holm");
+    for (const who of ["alva", "mentor"]) {
+      const log = await logOf(who);
+      expect(log, who).toContain("Johan Berg");
+      expect(log, who).toContain("Sara Lindqvist");
+      expect(log, who).not.toContain("En annan vårdnadshavare");
+    }
     // The log holds no content.
     expect(JSON.stringify(sqlite.prepare("select * from audit_events").all())).not.toContain("Rättat");
   });

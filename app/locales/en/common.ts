@@ -656,6 +656,7 @@ const common: Translation = {
   audit: {
     heading: "Who has opened the plan?",
     intro: "Every time someone opens, writes in, locks, signs or downloads the plan, it is recorded here.",
+    otherGuardian: "Another guardian",
     who: "Who",
     what: "What",
     when: "When",

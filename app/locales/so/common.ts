@@ -656,6 +656,7 @@ const common: Translation = {
   audit: {
     heading: "Yaa furay qorshaha?",
     intro: "Mar kasta oo qof furo, wax ku qoro, xiro, saxiixo ama soo dejiyo qorshaha, halkan ayaa lagu diiwaangeliyaa.",
+    otherGuardian: "Waalid kale",
     who: "Yaa",
     what: "Maxaa",
     when: "Goorma",

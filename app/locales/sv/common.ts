@@ -655,6 +655,7 @@ const common = {
   audit: {
     heading: "Vem har öppnat planen?",
     intro: "Varje gång någon öppnar, skriver i, låser, signerar eller laddar ner planen sparas det här.",
+    otherGuardian: "En annan vårdnadshavare",
     who: "Vem",
     what: "Vad",
     when: "När",

@@ -656,6 +656,7 @@ const common: Translation = {
   audit: {
     heading: "መን እዩ ነቲ መደብ ከፊቱዎ?",
     intro: "ዝኾነ ሰብ ነቲ መደብ ኣብ ዝኸፈተሉ፣ ዝጸሓፈሉ፣ ዝዓጸወሉ፣ ዝፈረመሉ ወይ ዘውረደሉ ግዜ ኣብዚ ይምዝገብ።",
+    otherGuardian: "ካልእ ወላዲ",
     who: "መን",
     what: "እንታይ",
     when: "መዓስ",
