@@ -36,7 +36,8 @@ export type TalkDayError =
   | "unavailable"
   | "notPlanning"
   | "invalidTime"
-  | "noPhone";
+  | "noPhone"
+  | "tooManyTimes";
 
 export type TalkDayResult<T = object> = ({ ok: true } & T) | { ok: false; error: TalkDayError };
 
@@ -655,11 +656,15 @@ export function chooseOtherSitting(db: AppDatabase, guardianId: string, talkId: 
   return outcome.ok ? { ok: true, changed: outcome.changed } : outcome;
 }
 
+/** More times than any talk day has sittings to rule out: beyond it a form posted in a loop only fills the table. */
+export const MAX_UNAVAILABLE_TIMES = 30;
+
 /** A time the guardian cannot come, for the event's next placement. */
 export function addUnavailability(db: AppDatabase, guardianId: string, talkId: string, range: { startsAt: string; endsAt: string }): TalkDayResult {
   const details = guardianTalk(db, guardianId, talkId, "stateUnavailability");
   if (!details) return { ok: false, error: "notFound" };
   if (range.endsAt <= range.startsAt) return { ok: false, error: "invalidTime" };
+  if (talkQueries.getGuardianUnavailability(db, details.event.id, guardianId).length >= MAX_UNAVAILABLE_TIMES) return { ok: false, error: "tooManyTimes" };
   talkQueries.insertUnavailability(db, details.event.id, guardianId, range);
   return { ok: true };
 }

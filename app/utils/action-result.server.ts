@@ -40,6 +40,7 @@ export const failureStatus = {
   capacity: 409,
   sibling: 409,
   unavailable: 409,
+  tooManyTimes: 409,
   throttled: 429,
   importProblems: 400,
   importChanged: 409,

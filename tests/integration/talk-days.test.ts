@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { download, get, postForm, signInEach } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { MAX_UNAVAILABLE_TIMES } from "~/services/talk-days.server";
 
 /**
  * Talk days (student-led development talks) through the real server: planning an event and its
@@ -476,6 +477,25 @@ describe("guardians while staff plan", () => {
     expect.soft(home, "the home page's data carries the provisional start time").not.toContain(alvaTalk.starts_at);
     expect.soft(home, "the home page's data carries the video link").not.toContain("https://video.solbacken.example/8a-ek");
     expect.soft((await page("sara", `/talks/${alvaTalk.id}`)).status, "the talk view is open to the guardian while staff still plan").toBe(404);
+  });
+
+  it("takes only so many times a guardian cannot come, and says so", async () => {
+    const alvaTalk = talkOf(eventA, alvaId);
+    const date = alvaTalk.starts_at.slice(0, 10);
+    const johans = () => count("select count(*) as n from guardian_unavailability where guardian_id = ?", johanId);
+    const start = johans();
+    // Early-morning minutes no sitting holds, so the placement later in this file is not changed by them.
+    const minute = (i: number) => `06:${String(i).padStart(2, "0")}`;
+    for (let i = start; i < MAX_UNAVAILABLE_TIMES; i++) {
+      expect((await answerData("johan", alvaTalk.id, { intent: "unavailable", date, from: minute(i), to: minute(i + 1) })).status).toBe(200);
+    }
+    const refused = await answerData("johan", alvaTalk.id, { intent: "unavailable", date, from: "07:00", to: "07:30" });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("tooManyTimes");
+    expect(johans()).toBe(MAX_UNAVAILABLE_TIMES);
+    const writer = new Database(server.databasePath);
+    writer.prepare("delete from guardian_unavailability where guardian_id = ?").run(johanId);
+    writer.close();
   });
 
   it("records a time a guardian cannot come, and a new placement keeps the child out of it", async () => {

@@ -832,6 +832,7 @@ const common: Translation = {
       interpreterLanguage: "Write which language the interpreter should speak.",
       reasonMissing: "Write a reason (at least three characters).",
       noPhone: "There is no telephone number for this talk. Choose in the room or remotely.",
+      tooManyTimes: "You have already given as many unsuitable times as you can. Call or write to the mentor if more times do not work.",
       planLocked: "The plan is locked: a teacher can no longer be called.",
     },
     attendance: {

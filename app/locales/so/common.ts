@@ -832,6 +832,7 @@ const common: Translation = {
       interpreterLanguage: "Qor luqadda uu turjubaanku ku hadlayo.",
       reasonMissing: "Qor sabab (ugu yaraan saddex xaraf).",
       noPhone: "Wada-hadalkan ma laha lambar taleefan. Dooro goobta joogitaan ama meel fog.",
+      tooManyTimes: "Waxaad horey u sheegtay inta ugu badan ee waqtiyo aan kugu habboonayn. Wac ama u qor macallinka haddii waqtiyo kale aysan kuu suurtagalin.",
       planLocked: "Qorshaha waa la xiray: macallin lama sii yeeri karo.",
     },
     attendance: {

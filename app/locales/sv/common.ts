@@ -831,6 +831,7 @@ const common = {
       interpreterLanguage: "Skriv vilket språk tolken ska tala.",
       reasonMissing: "Skriv ett skäl (minst tre tecken).",
       noPhone: "Det finns inget telefonnummer för det här samtalet. Välj på plats eller på distans.",
+      tooManyTimes: "Du har redan angett så många tider som inte passar som går. Ring eller skriv till mentorn om fler tider inte går.",
       planLocked: "Planen är låst: det går inte längre att kalla på en lärare.",
     },
     attendance: {

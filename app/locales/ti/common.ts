@@ -832,6 +832,7 @@ const common: Translation = {
       interpreterLanguage: "እቲ ተርጓሚ ብኣየናይ ቋንቋ ክዛረብ ከም ዘለዎ ጽሓፍ።",
       reasonMissing: "ምኽንያት ጽሓፍ (እንተወሓደ ሰለስተ ፊደላት)።",
       noPhone: "ነዚ ዝርርብ ቁጽሪ ተሌፎን የብሉን። ኣብ ቦታ ወይ ካብ ርሑቕ ምረጽ።",
+      tooManyTimes: "ድሮ ዝለዓለ ቁጽሪ ዘይምችኡኻ ግዜታት ሂብካ ኢኻ። ካልኦት ግዜታት እንተዘይተመቺኦም ንመምህር ደውል ወይ ጽሓፍ።",
       planLocked: "እቲ መደብ ተዓጽዩ እዩ፡ ሕጂ መምህር ክጽዋዕ ኣይከኣልን።",
     },
     attendance: {
