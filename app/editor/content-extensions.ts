@@ -11,8 +11,8 @@ import { isSectionNodeAttribute } from "~/shared/collab-protocol";
 /**
  * What a section's text may contain — paragraphs, bold, italic, lists, line breaks — and nothing
  * more: a plan is plain prose (no headings, quotes or code), and every extension is JavaScript
- * every guardian's phone downloads. The server accepts exactly these nodes and marks
- * (sectionNodes and sectionMarks in app/shared/collab-protocol.ts).
+ * every guardian's phone downloads. The server accepts exactly these nodes, children and marks
+ * (sectionNodes, sectionNodeContent and sectionMarks in app/shared/collab-protocol.ts).
  */
 /**
  * A pasted list keeps only a numbering the server accepts: Tiptap reads `<ol start="">` as NaN and

@@ -109,6 +109,39 @@ export const sectionNodes: readonly string[] = [...sectionBlockNodes, "listItem"
 export const sectionMarks: readonly string[] = ["bold", "italic"];
 
 /**
+ * What each node may hold, as the editors' schema says (a section's top holds sectionBlockNodes):
+ * the child nodes, and whether text runs. Order and counts ("paragraph block*", "listItem+") are
+ * not kept: concurrent edits can break them legitimately and the editors repair them, whereas a
+ * node in the wrong parent (a paragraph in a paragraph) is dropped from the signed record.
+ */
+export const sectionNodeContent: Readonly<Record<string, { readonly nodes: readonly string[]; readonly text: boolean }>> = {
+  paragraph: { nodes: ["hardBreak"], text: true },
+  bulletList: { nodes: ["listItem"], text: false },
+  orderedList: { nodes: ["listItem"], text: false },
+  listItem: { nodes: ["paragraph", "bulletList", "orderedList"], text: false },
+  hardBreak: { nodes: [], text: false },
+};
+
+/** Whether a node may hold a child node of this name (own keys only). */
+export function isSectionNodeChild(nodeName: string, childName: string): boolean {
+  return Object.hasOwn(sectionNodeContent, nodeName) && sectionNodeContent[nodeName]!.nodes.includes(childName);
+}
+
+/** Whether a node may hold text runs. */
+export function holdsSectionText(nodeName: string): boolean {
+  return Object.hasOwn(sectionNodeContent, nodeName) && sectionNodeContent[nodeName]!.text;
+}
+
+/**
+ * How many nodes deep a section may nest, counting from its top block (a list item's paragraph in
+ * a top-level list is at 3). Every list level costs two (list and item), so this is a list nested
+ * about 30 levels — nobody indents that far — while it bounds the recursion with which y-tiptap
+ * turns a section into JSON or editor nodes (at the lock on the server, in every viewer's
+ * browser), which a chain thousands deep would overflow.
+ */
+export const MAX_NODE_DEPTH = 64;
+
+/**
  * The node attributes a section may hold, each with the values the editors write (y-tiptap stores
  * every attribute that is not null): orderedList's `start` (default 1) and `type` (the HTML list
  * type, set only from pasted HTML). An attribute the editors do not have would be in the signed

@@ -51,7 +51,9 @@ interface LiveConnection extends Connection {
   guestId: string | null;
   /** The hash of the guest's link this connection was opened with (a renewed link ends it). */
   guestTokenHash: string | null;
-  /** When the connection's right to speak ends (the session's expiry, a guest's window), and how it then closes. */
+  /** The person's session, or null for a guest. */
+  sessionId: string | null;
+  /** When the connection's right to speak ends (the session's expiry as last read, a guest's window), and how it then closes. */
   endsAt: number;
   endCode: number;
   /** Stops watching the session or the guest's window (on close). */
@@ -114,6 +116,7 @@ export class CollaborationServer {
       writesReceived: 0,
       guestId: admission.guest?.id ?? null,
       guestTokenHash: admission.guest?.tokenHash ?? null,
+      sessionId: admission.session?.id ?? null,
       endsAt: admission.guest ? admission.guest.closesAt.getTime() : admission.session.expiresAt.getTime(),
       endCode: admission.guest ? CloseCode.AccessChanged : CloseCode.SessionEnded,
       stopWatching: () => {},
@@ -121,7 +124,9 @@ export class CollaborationServer {
     this.heartbeat.track(socket);
     socket.on("message", (data, isBinary) => {
       // The session (or a guest's window) may have run out since the last timer tick: nothing counts from then on.
-      if (Date.now() >= connection.endsAt) return this.letGo(document, connection, connection.endCode, connection.guestId ? "access changed" : "session ended");
+      if (Date.now() >= connection.endsAt && !this.extendEnd(connection)) {
+        return this.letGo(document, connection, connection.endCode, connection.guestId ? "access changed" : "session ended");
+      }
       if (!isBinary) return this.refuse(document, connection, CloseCode.Malformed, "binary messages only");
       try {
         document.receive(connection, toUint8Array(data));
@@ -152,6 +157,20 @@ export class CollaborationServer {
       );
     }
     this.options.logger.info({ role: admission.user.role, writable: admission.rights.canWrite }, "collab connected");
+  }
+
+  /**
+   * Whether a connection past its `endsAt` may go on, because its session was extended since it
+   * opened (a re-authentication moves the expiry on); moves `endsAt` to the new expiry. Asked
+   * only once the known expiry has passed, so not a database read per message. A guest's window
+   * does not move.
+   */
+  private extendEnd(connection: LiveConnection): boolean {
+    if (connection.sessionId === null) return false;
+    const expiry = getSessionExpiry(this.options.db, connection.sessionId);
+    if (!expiry) return false;
+    connection.endsAt = expiry.getTime();
+    return true;
   }
 
   /** Refuses what a connection sent: logged (without content), then the connection is let go of. */

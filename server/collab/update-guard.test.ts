@@ -3,7 +3,7 @@ import { prosemirrorJSONToYXmlFragment } from "@tiptap/y-tiptap";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { contentExtensions } from "../../app/editor/content-extensions";
-import { sectionMarks, sectionNodeAttributes, sectionNodes } from "../../app/shared/collab-protocol";
+import { MAX_NODE_DEPTH, sectionBlockNodes, sectionMarks, sectionNodeAttributes, sectionNodeContent, sectionNodes } from "../../app/shared/collab-protocol";
 import { ProtocolError } from "./errors";
 import { changesDocument, fitsThePlan } from "./update-guard";
 
@@ -190,8 +190,137 @@ describe("what a writer's update may add", () => {
     expect(deletedAfterwards((doc) => textOf(doc).insert(0, "skrivet och struket"), (doc) => textOf(doc).delete(0, 19))).toBe(true);
   });
 
-  it("is the editors' schema: the same nodes, attributes and marks", () => {
+  it("only children a node has in the editors' schema: no paragraph in a paragraph, nothing in a line break", () => {
+    const paragraph = (doc: Y.Doc) => doc.getXmlFragment("goals").get(0) as Y.XmlElement;
+    const element = (name: string, ...children: Array<Y.XmlElement | Y.XmlText>) => {
+      const made = new Y.XmlElement(name);
+      made.insert(0, children);
+      return made;
+    };
+    const refused: Array<[string, (doc: Y.Doc) => void]> = [
+      ["a paragraph in a paragraph", (doc) => paragraph(doc).insert(1, [element("paragraph", new Y.XmlText("inuti"))])],
+      ["a paragraph in a new paragraph", (doc) => doc.getXmlFragment("goals").insert(1, [element("paragraph", element("paragraph"))])],
+      ["text in a line break", (doc) => paragraph(doc).insert(1, [element("hardBreak", new Y.XmlText("dold"))])],
+      ["a line break in a line break", (doc) => paragraph(doc).insert(1, [element("hardBreak", element("hardBreak"))])],
+      ["a list in a paragraph", (doc) => paragraph(doc).insert(1, [element("bulletList", element("listItem", element("paragraph")))])],
+      ["a list item in a paragraph", (doc) => paragraph(doc).insert(1, [element("listItem")])],
+      ["a paragraph straight in a list", (doc) => doc.getXmlFragment("goals").insert(1, [element("bulletList", element("paragraph"))])],
+      ["text straight in a list item", (doc) => doc.getXmlFragment("goals").insert(1, [element("orderedList", element("listItem", new Y.XmlText("lös")))])],
+      ["a list item in a list item", (doc) => doc.getXmlFragment("goals").insert(1, [element("bulletList", element("listItem", element("paragraph"), element("listItem")))])],
+    ];
+    for (const [what, edit] of refused) {
+      const { server, client } = setUp();
+      expect(fits(server, updateOf(client, edit)), what).toBe(false);
+    }
+    // A child added to a line break the server already holds, in a later update.
+    const { server, client } = setUp();
+    const withBreak = updateOf(client, (doc) => paragraph(doc).insert(1, [new Y.XmlElement("hardBreak")]));
+    expect(fits(server, withBreak)).toBe(true);
+    Y.applyUpdate(server, withBreak);
+    expect(fits(server, updateOf(client, (doc) => (paragraph(doc).get(1) as Y.XmlElement).insert(0, [new Y.XmlText("dold")])))).toBe(false);
+  });
+
+  /** Each step nests one more list (list, item, paragraph) in the last item the client holds. */
+  const nestList = (doc: Y.Doc) => {
+    let item: Y.XmlElement | null = null;
+    for (let node = doc.getXmlFragment("about").get(0); node instanceof Y.XmlElement; node = node.get(node.length - 1)) {
+      if (node.nodeName === "listItem") item = node;
+    }
+    const list = new Y.XmlElement("bulletList");
+    const next = new Y.XmlElement("listItem");
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [new Y.XmlText("djupare")]);
+    next.insert(0, [paragraph]);
+    list.insert(0, [next]);
+    if (item) item.insert(item.length, [list]);
+    else doc.getXmlFragment("about").insert(0, [list]);
+  };
+  const depthOf = (doc: Y.Doc) => {
+    let depth = 0;
+    for (let node = doc.getXmlFragment("about").get(0); node instanceof Y.XmlElement; node = node.get(node.length - 1)) depth++;
+    return depth;
+  };
+
+  it("nothing nested deeper than MAX_NODE_DEPTH, whether built in one update or across several", () => {
+    // Across several updates, each a list deeper: accepted up to the limit, then refused.
+    const { server, client } = setUp();
+    for (;;) {
+      const update = updateOf(client, nestList);
+      if (depthOf(client) > MAX_NODE_DEPTH) {
+        expect(fits(server, update)).toBe(false);
+        break;
+      }
+      expect(fits(server, update), `depth ${depthOf(client)}`).toBe(true);
+      Y.applyUpdate(server, update);
+    }
+    expect(depthOf(server)).toBeGreaterThan(MAX_NODE_DEPTH - 3);
+    // Several levels per update, the top of each inside what the server holds.
+    const stepwise = setUp();
+    let refusedAt = 0;
+    for (let round = 1; refusedAt === 0; round++) {
+      const update = updateOf(stepwise.client, (doc) => doc.transact(() => Array.from({ length: 5 }, () => nestList(doc))));
+      if (fits(stepwise.server, update)) Y.applyUpdate(stepwise.server, update);
+      else refusedAt = depthOf(stepwise.client);
+    }
+    expect(refusedAt).toBeGreaterThan(MAX_NODE_DEPTH);
+    expect(refusedAt - 15).toBeLessThanOrEqual(MAX_NODE_DEPTH);
+    // A chain thousands deep in one update: refused, without overflowing the guard's own stack.
+    const deep = setUp();
+    const chain = updateOf(deep.client, (doc) => doc.transact(() => Array.from({ length: 2000 }, () => nestList(doc))));
+    expect(fits(deep.server, chain)).toBe(false);
+  });
+
+  it("what the editors write: lists nested a few levels, line breaks, and the merge of two writers' offline edits", () => {
+    const { server, client } = setUp();
+    const item = (text: string, ...lists: object[]) => ({ type: "listItem", content: [{ type: "paragraph", content: [{ type: "text", text }, { type: "hardBreak" }, { type: "text", text: "mer" }] }, ...lists] });
+    let list: object = { type: "orderedList", attrs: { start: 1 }, content: [item("innerst")] };
+    for (let level = 0; level < 8; level++) list = { type: level % 2 ? "orderedList" : "bulletList", ...(level % 2 ? { attrs: { start: 1 } } : {}), content: [item(`nivå ${level}`, list), item("syskon")] };
+    const nested = updateOf(client, (doc) => prosemirrorJSONToYXmlFragment(schema, { type: "doc", content: [list, { type: "paragraph" }] }, doc.getXmlFragment("about")));
+    expect(fits(server, nested)).toBe(true);
+    Y.applyUpdate(server, nested);
+    // Two writers offline nest lists under the same item; the server gets one's, then the other's sync reply.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(server));
+    const deeper = (doc: Y.Doc) => {
+      for (let count = 0; count < 3; count++) nestList(doc);
+    };
+    deeper(client);
+    deeper(other);
+    for (const writer of [client, other]) {
+      const reply = Y.encodeStateAsUpdate(writer, Y.encodeStateVector(server));
+      expect(fits(server, reply)).toBe(true);
+      Y.applyUpdate(server, reply);
+    }
+    const deepest = (node: Y.XmlElement | Y.XmlFragment): number => Math.max(0, ...node.toArray().map((child) => (child instanceof Y.XmlElement ? 1 + deepest(child) : 0)));
+    // Nine list levels, each a list and an item, then the paragraph and its line break.
+    expect(deepest(server.getXmlFragment("about"))).toBe(2 * 9 + 2);
+    expect(server.getXmlFragment("about").toString().match(/djupare/g)).toHaveLength(6);
+  });
+
+  it("is the editors' schema: the same nodes, children, attributes and marks", () => {
     expect(Object.keys(schema.nodes).filter((name) => name !== "doc" && name !== "text").sort()).toEqual([...sectionNodes].sort());
+    // Every node type each content expression can reach, in any order or number.
+    const children = (name: string) => {
+      const seen = new Set<unknown>();
+      const types = new Set<string>();
+      const queue = [schema.nodes[name]!.contentMatch];
+      while (queue.length > 0) {
+        const match = queue.pop()!;
+        if (seen.has(match)) continue;
+        seen.add(match);
+        for (let index = 0; index < match.edgeCount; index++) {
+          types.add(match.edge(index).type.name);
+          queue.push(match.edge(index).next);
+        }
+      }
+      return types;
+    };
+    expect([...children("doc")].sort()).toEqual([...sectionBlockNodes].sort());
+    expect(Object.keys(sectionNodeContent).sort()).toEqual([...sectionNodes].sort());
+    for (const name of sectionNodes) {
+      const types = children(name);
+      expect({ nodes: [...types].filter((type) => type !== "text").sort(), text: types.has("text") }, name).toEqual({ nodes: [...sectionNodeContent[name]!.nodes].sort(), text: sectionNodeContent[name]!.text });
+    }
     expect(Object.keys(schema.marks).sort()).toEqual([...sectionMarks].sort());
     for (const [name, type] of Object.entries(schema.nodes)) {
       expect(Object.keys(type.spec.attrs ?? {}).sort(), name).toEqual(Object.keys(sectionNodeAttributes[name] ?? {}).sort());

@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { isSectionMarkValue, isSectionNodeAttribute, sectionBlockNodes, sectionNodes } from "../../app/shared/collab-protocol";
+import { MAX_NODE_DEPTH, holdsSectionText, isSectionMarkValue, isSectionNodeAttribute, isSectionNodeChild, sectionBlockNodes } from "../../app/shared/collab-protocol";
 import { ProtocolError } from "./errors";
 
 /*
@@ -21,43 +21,60 @@ function decode(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
 /** Where a struct lands: what its parent is. */
 type Place =
   | { kind: "section"; name: string }
-  | { kind: "element"; nodeName: string }
+  /** `depth`: how many nodes deep the element is, its section's top block being 1. */
+  | { kind: "element"; nodeName: string; depth: number }
   | { kind: "text" }
   | { kind: "other" }
   /** Its parent or neighbour is deleted and collected (Yjs discards it), or never reached the
    * server (the update stays pending, which the caller refuses). */
   | { kind: "nowhere" };
 
-/** Structs one chain of neighbours may pass through before the update counts as malformed. */
+const TEXT: Place = { kind: "text" };
+const OTHER: Place = { kind: "other" };
+const NOWHERE: Place = { kind: "nowhere" };
+
+/** Structs one chain of neighbours and parents may pass through before the update counts as malformed. */
 const MAX_CHAIN = 100_000;
 
+/** The place of what lands in a type the document holds. */
 function placeOfType(type: Y.AbstractType<unknown>, isSection: (name: string) => boolean): Place {
   if (type._item === null) {
     const name = Y.findRootTypeKey(type);
-    return isSection(name) ? { kind: "section", name } : { kind: "other" };
+    return isSection(name) ? { kind: "section", name } : OTHER;
   }
-  return placeOfNested(type);
+  if (type instanceof Y.XmlText) return TEXT;
+  if (!(type instanceof Y.XmlElement)) return OTHER;
+  // Accepted content is at most MAX_NODE_DEPTH deep, so this walk is short.
+  let depth = 0;
+  for (let t = type as Y.AbstractType<unknown>; t._item !== null; t = t._item.parent as Y.AbstractType<unknown>) {
+    if (t instanceof Y.XmlElement) depth++;
+  }
+  return { kind: "element", nodeName: type.nodeName, depth };
 }
 
-/** A type inside another (for a type decoded from the update, `_item` is not set yet). */
-function placeOfNested(type: Y.AbstractType<unknown>): Place {
-  if (type instanceof Y.XmlElement) return { kind: "element", nodeName: type.nodeName };
-  if (type instanceof Y.XmlText) return { kind: "text" };
-  return { kind: "other" };
+/** The place of what lands in a type the update itself adds (its `_item` is not set yet), given where that type lands. */
+function placeInside(type: Y.AbstractType<unknown>, outer: Place): Place {
+  if (outer.kind === "nowhere") return NOWHERE;
+  // A type outside sections and elements is refused by its own check; what it holds is no better.
+  if (outer.kind !== "section" && outer.kind !== "element") return OTHER;
+  if (type instanceof Y.XmlText) return TEXT;
+  if (!(type instanceof Y.XmlElement)) return OTHER;
+  return { kind: "element", nodeName: type.nodeName, depth: outer.kind === "section" ? 1 : outer.depth + 1 };
 }
 
 /**
  * Whether an update adds only what the editors can show, where they show it: in one of the plan's
- * sections (root Y.XmlFragments named by `isSection`) block nodes at the top, the schema's nodes
- * (with the attributes they have) inside them, text with the schema's marks inside text — as
- * y-tiptap writes it. Anything else (a root type of another name, a key on a section, a node,
- * attribute, mark, mark value or kind of content the editors do not have) is refused whole: an
- * editor deletes what it cannot draw, a reader's editor would thereby "write", and what no editor
- * showed must not end up in the signed record.
+ * sections (root Y.XmlFragments named by `isSection`) block nodes at the top, in each node the
+ * children the schema allows it (with the attributes they have) down to MAX_NODE_DEPTH, text with
+ * the schema's marks inside text — as y-tiptap writes it. Anything else (a root type of another
+ * name, a key on a section, a node, child, attribute, mark, mark value or kind of content the
+ * editors do not have) is refused whole: an editor deletes what it cannot draw, a reader's editor
+ * would thereby "write", and what no editor showed must not end up in the signed record.
  *
  * Each struct is placed through its parent, or through its left or right neighbour (Yjs omits the
- * parent then), found in the document (a binary search) or in the update itself. A keystroke is
- * one struct and one search.
+ * parent then), found in the document (a binary search) or in the update itself — then placed the
+ * same way, so a chain built across several updates has its full depth. A keystroke is one struct
+ * and one search; places found in the update are remembered, so each struct is placed once.
  */
 export function fitsThePlan(update: Uint8Array, doc: Y.Doc, isSection: (name: string) => boolean): boolean {
   const { structs } = decode(update);
@@ -73,7 +90,18 @@ export function fitsThePlan(update: Uint8Array, doc: Y.Doc, isSection: (name: st
         else local.set(struct.id.client, [struct]);
       }
     }
-    return local.get(id.client)?.find((item) => item.id.clock <= id.clock && id.clock < item.id.clock + item.length) ?? null;
+    // A client's structs come in clock order: a binary search, so a crafted update of many
+    // structs that each name another costs n log n, not n².
+    const list = local.get(id.client);
+    if (!list) return null;
+    for (let low = 0, high = list.length - 1; low <= high; ) {
+      const middle = (low + high) >>> 1;
+      const item = list[middle]!;
+      if (id.clock < item.id.clock) high = middle - 1;
+      else if (id.clock >= item.id.clock + item.length) low = middle + 1;
+      else return item;
+    }
+    return null;
   };
   /** The document's struct holding `id`: an item, or null for collected or unknown ones. */
   const inDocument = (id: Y.ID): Y.Item | null | undefined => {
@@ -81,31 +109,61 @@ export function fitsThePlan(update: Uint8Array, doc: Y.Doc, isSection: (name: st
     const struct = Y.getItem(store, id);
     return struct instanceof Y.Item ? struct : null;
   };
+  const places = new Map<Y.Item, Place>();
   const placeOf = (start: Y.Item): Place => {
+    // Walk to the first struct whose place is known, then back: each item on the way lands
+    // inside the next (`into`, a type the update adds) or beside it. A loop, not recursion: a
+    // chain in one update may be as long as the update.
+    const path: Array<{ item: Y.Item; into: Y.Item | null }> = [];
     let item = start;
-    for (let step = 0; step < MAX_CHAIN; step++) {
-      const parent = item.parent as string | Y.ID | null;
-      if (typeof parent === "string") return isSection(parent) ? { kind: "section", name: parent } : { kind: "other" };
-      if (parent !== null) {
-        // The parent is a type made by an item: its content says which.
-        const known = inDocument(parent);
-        if (known) return known.content instanceof Y.ContentType ? placeOfType(known.content.type, isSection) : { kind: "other" };
-        if (known === null) return { kind: "nowhere" };
-        const fresh = inUpdate(parent);
-        if (!fresh) return { kind: "nowhere" };
-        return fresh.content instanceof Y.ContentType ? placeOfNested(fresh.content.type) : { kind: "other" };
+    let place: Place | undefined;
+    for (let step = 0; place === undefined; step++) {
+      const known = step < MAX_CHAIN ? places.get(item) : OTHER;
+      if (known) {
+        place = known;
+        break;
       }
-      // No parent written: it is the parent of its left (or right) neighbour.
-      const neighbour = item.origin ?? item.rightOrigin;
-      if (!neighbour) return { kind: "other" };
-      const known = inDocument(neighbour);
-      if (known) return known.parent instanceof Y.AbstractType ? placeOfType(known.parent, isSection) : { kind: "nowhere" };
-      if (known === null) return { kind: "nowhere" };
-      const fresh = inUpdate(neighbour);
-      if (!fresh || fresh === item) return { kind: "nowhere" };
-      item = fresh;
+      const parent = item.parent as string | Y.ID | null;
+      if (typeof parent === "string") {
+        place = isSection(parent) ? { kind: "section", name: parent } : OTHER;
+      } else if (parent !== null) {
+        // The parent is a type made by an item: its content says which.
+        const held = inDocument(parent);
+        if (held) place = held.content instanceof Y.ContentType ? placeOfType(held.content.type, isSection) : OTHER;
+        else if (held === null) place = NOWHERE;
+        else {
+          const fresh = inUpdate(parent);
+          if (!fresh || fresh === item) place = NOWHERE;
+          else if (!(fresh.content instanceof Y.ContentType)) place = OTHER;
+          else {
+            path.push({ item, into: fresh });
+            item = fresh;
+          }
+        }
+      } else {
+        // No parent written: it is the parent of its left (or right) neighbour.
+        const neighbour = item.origin ?? item.rightOrigin;
+        const held = neighbour ? inDocument(neighbour) : null;
+        if (!neighbour) place = OTHER;
+        else if (held) place = held.parent instanceof Y.AbstractType ? placeOfType(held.parent, isSection) : NOWHERE;
+        else if (held === null) place = NOWHERE;
+        else {
+          const fresh = inUpdate(neighbour);
+          if (!fresh || fresh === item) place = NOWHERE;
+          else {
+            path.push({ item, into: null });
+            item = fresh;
+          }
+        }
+      }
     }
-    return { kind: "other" };
+    places.set(item, place);
+    for (let index = path.length - 1; index >= 0; index--) {
+      const { item: next, into } = path[index]!;
+      if (into) place = placeInside((into.content as Y.ContentType).type, place);
+      places.set(next, place);
+    }
+    return place;
   };
 
   for (const struct of structs) {
@@ -127,12 +185,18 @@ export function fitsThePlan(update: Uint8Array, doc: Y.Doc, isSection: (name: st
         if (!(content.type instanceof Y.XmlElement) || !sectionBlockNodes.includes(content.type.nodeName)) return false;
         continue;
       case "element":
-        if (!sectionNodes.includes(place.nodeName)) return false;
         // An attribute of the node (as orderedList's start), or a child node or text run.
         if (struct.parentSub !== null) {
           if (!(content instanceof Y.ContentAny) || content.arr.length !== 1) return false;
           if (!isSectionNodeAttribute(place.nodeName, struct.parentSub, content.arr[0])) return false;
-        } else if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.XmlText || (content.type instanceof Y.XmlElement && sectionNodes.includes(content.type.nodeName)))) {
+          continue;
+        }
+        if (!(content instanceof Y.ContentType)) return false;
+        if (content.type instanceof Y.XmlText) {
+          if (!holdsSectionText(place.nodeName)) return false;
+        } else if (content.type instanceof Y.XmlElement) {
+          if (!isSectionNodeChild(place.nodeName, content.type.nodeName) || place.depth >= MAX_NODE_DEPTH) return false;
+        } else {
           return false;
         }
         continue;

@@ -509,6 +509,28 @@ describe("a session that ends", () => {
     expect((await openRawSocket(server.url, planId, cookie).outcome).status).toBe(401);
     expect(await freshText("goals")).not.toContain("EFTER-UTGANG");
   });
+
+  it("a session extended while its socket is open (a re-authentication) keeps the socket past the old expiry", async () => {
+    const before = new Set(await sessionIdsOf(accounts.mentor));
+    const cookie = await signIn(server.url, accounts.mentor);
+    const [sessionId] = (await sessionIdsOf(accounts.mentor)).filter((id) => !before.has(id));
+    // The socket opens while the session ends two seconds from now...
+    const oldExpiry = Date.now() + 2000;
+    withDatabase((db) => db.prepare("update sessions set expires_at = ? where id = ?").run(oldExpiry, sessionId), false);
+    const pupil = open("alva");
+    await pupil.synced();
+    const writer = open({ cookie });
+    await writer.synced();
+    // ...then the session is extended as a re-authentication does (the session storage's updateData
+    // writes a new expires_at): twelve hours on.
+    withDatabase((db) => db.prepare("update sessions set expires_at = ? where id = ?").run(Date.now() + 12 * 3600_000, sessionId), false);
+    // The old expiry passes (the only wait: the clock of a server process cannot be moved).
+    await expect.poll(() => Date.now() > oldExpiry + 300, { timeout: 10_000, interval: 100 }).toBe(true);
+    typeInto(writer.doc, "goals", " EFTER-FORLANGNING");
+    await expect.poll(() => sectionText(pupil.doc, "goals")).toContain("EFTER-FORLANGNING");
+    expect(writer.closeCodes).toEqual([]);
+    expect(await freshText("goals")).toContain("EFTER-FORLANGNING");
+  });
 });
 
 describe("rights that end", () => {
