@@ -9,12 +9,6 @@ import Text from "@tiptap/extension-text";
 import { isSectionNodeAttribute } from "~/shared/collab-protocol";
 
 /**
- * What a section's text may contain — paragraphs, bold, italic, lists, line breaks — and nothing
- * more: a plan is plain prose (no headings, quotes or code), and every extension is JavaScript
- * every guardian's phone downloads. The server accepts exactly these nodes, children and marks
- * (sectionNodes, sectionNodeContent and sectionMarks in app/shared/collab-protocol.ts).
- */
-/**
  * A pasted list keeps only a numbering the server accepts: Tiptap reads `<ol start="">` as NaN and
  * takes any `type` as is, and the server closes a writer whose update holds such a value (4400),
  * which would cost the pupil her connection for a paste.
@@ -33,4 +27,10 @@ const CheckedOrderedList = OrderedList.extend({
   },
 });
 
+/**
+ * What a section's text may contain — paragraphs, bold, italic, lists, line breaks — and nothing
+ * more: a plan is plain prose (no headings, quotes or code), and every extension is JavaScript
+ * every guardian's phone downloads. The server accepts exactly these nodes, children and marks
+ * (sectionNodes, sectionNodeContent and sectionMarks in app/shared/collab-protocol.ts).
+ */
 export const contentExtensions = [Document, Paragraph, Text, Bold, Italic, HardBreak, BulletList, CheckedOrderedList, ListItem, ListKeymap];
