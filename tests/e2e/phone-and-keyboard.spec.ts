@@ -118,6 +118,49 @@ test("from the top of the plan, at most 3 Tab presses reach the first editor (bo
   expect(await tabsTo(sara, sara.getByRole("region", { name: "Om mig" }), "Hoppa till planen")).toBeLessThanOrEqual(3);
 });
 
+test("the lock at the end of the plan stays where it is shown when the mentor jumps to it, also after the pupil wrote more in a section he had not looked at since", async ({ browser }) => {
+  // Sections were laid out only near the screen (content-visibility): one that grew while out of
+  // view kept its old height until the frame after the jump, then took its real one, and the lock
+  // button moved from under a pointer already on its way (in one run, after an unlock had given
+  // every section its toolbar back, a click meant for "Lås planen" landed on a guardian's checkbox).
+  const alva = await signedInPageOn(own, browser, "elev@demo.test", desktop);
+  await alva.goto(planUrl);
+  await connected(alva);
+  const hers = alva.getByRole("textbox", { name: "Det här gör mina vårdnadshavare, elevens text" });
+  for (const viewport of [desktop, phone]) {
+    const mentor = await signedInPageOn(own, browser, "mentor@demo.test", viewport);
+    await mentor.goto(planUrl);
+    await connected(mentor);
+    // Editors are made a few at a time, and a section still waiting for its editor grows when it
+    // comes: this is about a page at rest.
+    await expect(mentor.getByText("Laddar dokumentet …")).toHaveCount(0);
+    const lock = mentor.getByRole("region", { name: "Låsa och signera" }).getByRole("button", { name: "Lås planen" });
+    const jumpToLock = () =>
+      lock.evaluate(async (button) => {
+        const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+        button.scrollIntoView({ block: "center", behavior: "instant" });
+        const shown = button.getBoundingClientRect().top;
+        await nextFrame();
+        await nextFrame();
+        return button.getBoundingClientRect().top - shown;
+      });
+    expect(await jumpToLock(), `the lock button moved at ${viewport.width}px`).toBe(0);
+
+    // Back at the top; meanwhile Alva writes four more lines just above the lock.
+    await mentor.evaluate(() => window.scrollTo({ top: 0, behavior: "instant" }));
+    await hers.click();
+    await alva.keyboard.press("End");
+    for (const line of ["Fråga hur det går.", "Läsa med mig.", "Påminna om läxorna.", `Komma på samtalet (${viewport.width}).`]) {
+      await alva.keyboard.press("Enter");
+      await alva.keyboard.type(line);
+    }
+    await expect(mentor.getByRole("textbox", { name: "Det här gör mina vårdnadshavare, elevens text" })).toContainText(`Komma på samtalet (${viewport.width}).`);
+    expect(await jumpToLock(), `the lock button moved at ${viewport.width}px after the section grew out of view`).toBe(0);
+    await mentor.context().close();
+  }
+  await alva.context().close();
+});
+
 test("a guardian books on her phone and focus goes to the answer; the talk view folds the agenda to the current item", async ({ browser }) => {
   const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
   await mentor.getByRole("link", { name: "Samtalsdagar" }).first().click();
