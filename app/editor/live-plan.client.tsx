@@ -1,12 +1,13 @@
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { usePlanComments } from "~/components/plan/plan-comments";
+import { mayCommentOnText, usePlanComments } from "~/components/plan/plan-comments";
 import type { EditorSlot } from "~/components/plan/plan-document";
 import { usePlanConnection, usePlanStatus, usePresence, type ConnectionState, type DeviceCopyOptions } from "./plan-connection.client";
 import type { PlanRole, PresenceUser } from "~/shared/collab-protocol";
 import { MountInTurn } from "./progressive-mount.client";
 import { keepPageOnDevice } from "./offline-page.client";
 import { SectionEditor } from "./section-editor.client";
+import { SectionTextPending } from "~/components/plan/section-text-pending";
 
 /*
  * The live parts of a plan, each its own small component over the page's one shared connection
@@ -28,10 +29,10 @@ export function LiveSectionText({ planId, deviceCopy, slot, editable, user }: { 
   const anchors = comments.threads
     .filter((thread) => thread.fragment === slot.fragment && thread.anchorKind === "text" && thread.anchorStart && thread.anchorEnd)
     .map((thread) => ({ id: thread.id, start: thread.anchorStart!, end: thread.anchorEnd!, open: thread.status === "open" }));
-  const mayComment = slot.subjectId !== undefined && comments.rights.startInSubjects.includes(slot.subjectId);
+  const mayComment = mayCommentOnText(comments.rights, slot.subjectId);
   const mayAsk = slot.subjectId !== undefined && comments.rights.askInSubjects.includes(slot.subjectId);
   return (
-    <MountInTurn order={slot.order} fallback={<p className="muted">{t("plan.loadingEditor")}</p>}>
+    <MountInTurn order={slot.order} fallback={<SectionTextPending placeholder={slot.placeholder} editable={canWrite(editable, state)} mayComment={mayComment} />}>
       <SectionEditor
         connection={connection}
         fragment={slot.fragment}

@@ -83,7 +83,7 @@ export function MountInTurn({ order, fallback, children }: { order: number; fall
   }, [mounted, order]);
   if (mounted) return <>{children}</>;
   return (
-    <div ref={place} className="section-pending">
+    <div ref={place}>
       {fallback}
     </div>
   );

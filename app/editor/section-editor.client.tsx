@@ -8,6 +8,7 @@ import { CommentAnchors, commentAnchorsKey, paragraphsOf, passageBetween, select
 import { useTranslation } from "react-i18next";
 import type { PresenceUser } from "~/shared/collab-protocol";
 import type { PlanConnection } from "./plan-connection.client";
+import { SectionTextPending, TOOLBAR_BUTTONS } from "~/components/plan/section-text-pending";
 
 interface Props {
   connection: PlanConnection;
@@ -62,7 +63,9 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
             return caret;
           },
         }),
-        Placeholder.configure({ placeholder: editable ? placeholder : t("plan.empty") }),
+        // A writer sees the section's prompt, a reader (or the writer once the plan is locked)
+        // that nothing is written yet; Tiptap would show readers nothing at all.
+        Placeholder.configure({ placeholder: ({ editor: e }) => (e.isEditable ? placeholder : t("plan.empty")), showOnlyWhenEditable: false }),
         CommentAnchors.configure({
           getThreads: () => anchorsRef.current,
           onDetached: (ids) => onDetachedRef.current(ids),
@@ -113,10 +116,12 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
     onAskAboutPassage?.(passage);
   };
 
+  // The editor is made after the first render: until then, its frame.
+  if (!editor) return <SectionTextPending placeholder={placeholder} editable={editable} mayComment={onCommentPassage !== undefined} />;
   return (
     <div className="section-editor" data-fragment={fragment}>
-      {editable && editor ? <Toolbar editor={editor} section={label} /> : null}
-      {onCommentPassage && editor ? (
+      {editable ? <Toolbar editor={editor} section={label} /> : null}
+      {onCommentPassage ? (
         <div className="editor-toolbar comment-toolbar">
           <button type="button" className="button-secondary button-small" onMouseDown={(event) => event.preventDefault()} onClick={commentOnSelection}>
             {t("comments.commentPassage")}
@@ -128,7 +133,7 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
         </div>
       ) : null}
       <EditorContent editor={editor} />
-      {onAskAboutPassage && editor ? <AskAboutSelection editor={editor} onAsk={askAboutSelection} hint={hint} /> : null}
+      {onAskAboutPassage ? <AskAboutSelection editor={editor} onAsk={askAboutSelection} hint={hint} /> : null}
     </div>
   );
 }
@@ -144,24 +149,24 @@ function Toolbar({ editor, section }: { editor: Editor; section: string }) {
       orderedList: e.isActive("orderedList"),
     }),
   });
-  const buttons = [
-    { key: "bold", label: t("plan.toolbar.bold"), text: "B", run: () => editor.chain().focus().toggleBold().run() },
-    { key: "italic", label: t("plan.toolbar.italic"), text: "I", run: () => editor.chain().focus().toggleItalic().run() },
-    { key: "bulletList", label: t("plan.toolbar.bulletList"), text: "•", run: () => editor.chain().focus().toggleBulletList().run() },
-    { key: "orderedList", label: t("plan.toolbar.orderedList"), text: "1.", run: () => editor.chain().focus().toggleOrderedList().run() },
-  ] as const;
+  const run = {
+    bold: () => editor.chain().focus().toggleBold().run(),
+    italic: () => editor.chain().focus().toggleItalic().run(),
+    bulletList: () => editor.chain().focus().toggleBulletList().run(),
+    orderedList: () => editor.chain().focus().toggleOrderedList().run(),
+  };
   return (
     <div role="toolbar" aria-label={t("plan.toolbar.label", { section })} className="editor-toolbar">
-      {buttons.map((b) => (
+      {TOOLBAR_BUTTONS.map((b) => (
         <button
           key={b.key}
           type="button"
           className={`toolbar-button toolbar-${b.key}`}
-          aria-label={b.label}
-          title={b.label}
+          aria-label={t(`plan.toolbar.${b.key}`)}
+          title={t(`plan.toolbar.${b.key}`)}
           aria-pressed={active?.[b.key] ?? false}
           onMouseDown={(event) => event.preventDefault()}
-          onClick={b.run}
+          onClick={run[b.key]}
         >
           {b.text}
         </button>

@@ -161,6 +161,40 @@ test("the lock at the end of the plan stays where it is shown when the mentor ju
   await alva.context().close();
 });
 
+test("an empty section is as tall while its editor is on its way as once it is there: for the pupil, a guardian and a subject teacher, on a phone and a computer", async ({ browser }) => {
+  // Before the scripts run, and while editors are made a few at a time, a section shows a frame
+  // of its editor; when it was shorter, everything below moved as the editors came.
+  const heightsOfSections = (page: Page, only?: string[]) =>
+    page.locator("section.plan-section").evaluateAll((sections, ids) => {
+      const heights: Record<string, number> = {};
+      for (const section of sections) {
+        const text = section.querySelector('[role="textbox"]');
+        if (ids ? ids.includes(section.id) : text?.textContent === "") heights[section.id] = section.getBoundingClientRect().height;
+      }
+      return heights;
+    }, only);
+  for (const [email, viewport] of [["elev@demo.test", phone], ["elev@demo.test", desktop], ["vh@demo.test", phone], ["matte@demo.test", desktop]] as const) {
+    const live = await signedInPageOn(own, browser, email, viewport);
+    await live.goto(planUrl);
+    await connected(live);
+    await expect(live.getByText("Laddar dokumentet …")).toHaveCount(0);
+    const withEditors = await heightsOfSections(live);
+    expect(Object.keys(withEditors).length, `empty sections for ${email}`).toBeGreaterThan(5);
+    // An empty section says so to a reader; a writer sees its prompt.
+    expect(Object.keys(withEditors)).toContain("section-schoolActions");
+    const hint = await live.locator('#section-schoolActions [role="textbox"] p').evaluate((paragraph) => getComputedStyle(paragraph, "::before").content);
+    expect(hint).toBe(email === "elev@demo.test" ? '"Vilket stöd behöver du från skolan och dina lärare?"' : '"Inget skrivet ännu."');
+    // The same plan as the server sends it, before any script has run.
+    const served = await browser.newContext({ javaScriptEnabled: false, viewport, storageState: await live.context().storageState() });
+    const before = await served.newPage();
+    await before.goto(planUrl);
+    await expect(before.getByText("Laddar dokumentet …").first()).toBeVisible();
+    expect(await heightsOfSections(before, Object.keys(withEditors)), `${email} at ${viewport.width}px`).toEqual(withEditors);
+    await served.close();
+    await live.context().close();
+  }
+});
+
 test("a guardian books on her phone and focus goes to the answer; the talk view folds the agenda to the current item", async ({ browser }) => {
   const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
   await mentor.getByRole("link", { name: "Samtalsdagar" }).first().click();

@@ -5,7 +5,8 @@ import type { PresenceUser } from "~/shared/collab-protocol";
 import type { DeviceCopyOptions } from "~/editor/plan-connection.client";
 import { useHydrated } from "~/utils/use-hydrated";
 import { PlanActionContext } from "./plan-action";
-import { PlanCommentsProvider } from "./plan-comments";
+import { mayCommentOnText, PlanCommentsProvider, usePlanComments } from "./plan-comments";
+import { SectionTextPending } from "./section-text-pending";
 import { PlanDocument, type EditorSlot } from "./plan-document";
 import { PreviousTermPanel } from "./previous-term";
 import type { PreviousTerm } from "~/services/previous-term.server";
@@ -55,8 +56,8 @@ function PlanStatus({ planId, deviceCopy, editable, draft }: { planId: string; d
 }
 
 function SectionText({ planId, deviceCopy, slot, editable, user }: { planId: string; deviceCopy: DeviceCopyOptions | null; slot: EditorSlot; editable: boolean; user: PresenceUser }) {
-  const { t } = useTranslation();
   const hydrated = useHydrated();
+  const { rights } = usePlanComments();
   if (hydrated) return <LiveSectionText planId={planId} deviceCopy={deviceCopy} slot={slot} editable={editable} user={user} />;
-  return <p className="muted">{t("plan.loadingEditor")}</p>;
+  return <SectionTextPending placeholder={slot.placeholder} editable={editable} mayComment={mayCommentOnText(rights, slot.subjectId)} />;
 }

@@ -73,6 +73,11 @@ export function usePlanComments(): PlanCommentsState {
 
 type ActionResult = { ok: true; intent: string } | { ok: false; error: string; message: string; intent?: string; fieldErrors?: Record<string, string[]> };
 
+/** Whether this person may start a thread on passages of a subject's text (the server's rights, as the page was told). */
+export function mayCommentOnText(rights: PlanCommentsState["rights"], subjectId: string | undefined): boolean {
+  return subjectId !== undefined && rights.startInSubjects.includes(subjectId);
+}
+
 /** Open threads of one subject, for the count beside its heading. */
 export function useOpenThreadCount(subjectId: string): number {
   const { threads } = usePlanComments();
