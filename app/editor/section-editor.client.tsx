@@ -4,6 +4,7 @@ import { Dropcursor, Gapcursor, Placeholder } from "@tiptap/extensions";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import { useEffect, useRef, useState } from "react";
 import { contentExtensions } from "./content-extensions";
+import { NestingLimit } from "./nesting-limit";
 import { CommentAnchors, commentAnchorsKey, paragraphsOf, passageBetween, selectedPassage, type AnchoredThread } from "./comment-anchors.client";
 import { useTranslation } from "react-i18next";
 import type { PresenceUser } from "~/shared/collab-protocol";
@@ -37,6 +38,13 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
   const onDetachedRef = useRef(onDetached);
   onDetachedRef.current = onDetached;
   const [hint, setHint] = useState<string | null>(null);
+  // Why an edit of hers was not made (a list nested too deep); gone after a while.
+  const [refusal, setRefusal] = useState<string | null>(null);
+  useEffect(() => {
+    if (!refusal) return;
+    const timer = window.setTimeout(() => setRefusal(null), REFUSAL_SHOWN_MS);
+    return () => window.clearTimeout(timer);
+  }, [refusal]);
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -44,6 +52,7 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
       extensions: [
         // What the toolbar offers (content-extensions.ts). Collaboration brings its own undo history.
         ...contentExtensions,
+        NestingLimit.configure({ onRefused: () => setRefusal(t("plan.tooDeep")) }),
         Dropcursor,
         Gapcursor,
         Collaboration.configure({ document: connection.doc, field: fragment }),
@@ -133,10 +142,15 @@ export function SectionEditor({ connection, fragment, label, placeholder, editab
         </div>
       ) : null}
       <EditorContent editor={editor} />
+      <div className="editor-refusal" role="status">
+        {refusal}
+      </div>
       {onAskAboutPassage ? <AskAboutSelection editor={editor} onAsk={askAboutSelection} hint={hint} /> : null}
     </div>
   );
 }
+
+const REFUSAL_SHOWN_MS = 8000;
 
 function Toolbar({ editor, section }: { editor: Editor; section: string }) {
   const { t } = useTranslation();

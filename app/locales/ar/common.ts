@@ -417,6 +417,7 @@ const common: Translation = {
       orderedList: "قائمة مرقّمة",
     },
     loadingEditor: "جارٍ تحميل المستند …",
+    tooDeep: "لا يمكن أن تحتوي القائمة على مستويات أكثر.",
     presence: {
       heading: "في المستند الآن",
       person: "{{name}} ({{role}})",

@@ -392,6 +392,7 @@ const common: Translation = {
       orderedList: "Numbered list",
     },
     loadingEditor: "Loading the document …",
+    tooDeep: "The list cannot have more levels.",
     presence: {
       heading: "In the document now",
       person: "{{name}} ({{role}})",

@@ -396,6 +396,7 @@ const common: Translation = {
       orderedList: "فهرست شماره‌دار",
     },
     loadingEditor: "در حال بارگذاری سند …",
+    tooDeep: "فهرست نمی‌تواند سطح‌های بیشتری داشته باشد.",
     presence: {
       heading: "اکنون در سند",
       person: "{{name}} ({{role}})",

@@ -393,6 +393,7 @@ const common: Translation = {
       orderedList: "Liis lambarro leh",
     },
     loadingEditor: "Dukumeentiga waa la soo rarayaa …",
+    tooDeep: "Liiskani ma yeelan karo heerar kale.",
     presence: {
       heading: "Hadda dukumeentiga ku jira",
       person: "{{name}} ({{role}})",

@@ -391,6 +391,7 @@ const common = {
       orderedList: "Numrerad lista",
     },
     loadingEditor: "Laddar dokumentet …",
+    tooDeep: "Listan kan inte få fler nivåer.",
     presence: {
       heading: "I dokumentet nu",
       person: "{{name}} ({{role}})",

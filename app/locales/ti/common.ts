@@ -393,6 +393,7 @@ const common: Translation = {
       orderedList: "ቁጽሪ ዘለዎ ዝርዝር",
     },
     loadingEditor: "እቲ ሰነድ ይጽዓን ኣሎ …",
+    tooDeep: "እቲ ዝርዝር ካብዚ ዝበዝሐ ደረጃታት ክህልዎ ኣይክእልን።",
     presence: {
       heading: "ሕጂ ኣብቲ ሰነድ",
       person: "{{name}} ({{role}})",

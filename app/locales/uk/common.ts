@@ -405,6 +405,7 @@ const common: Translation = {
       orderedList: "Нумерований список",
     },
     loadingEditor: "Документ завантажується …",
+    tooDeep: "Список не може мати більше рівнів.",
     presence: {
       heading: "Зараз у документі",
       person: "{{name}} ({{role}})",
