@@ -297,6 +297,29 @@ describe("what a writer's update may add", () => {
     expect(server.getXmlFragment("about").toString().match(/djupare/g)).toHaveLength(6);
   });
 
+  it("what a writer offline wrote in a paragraph deleted meanwhile: taken (Yjs drops it), and her other offline edits with it", () => {
+    const { server, client } = setUp();
+    // A blank line after the paragraph, on the server and on her device.
+    Y.applyUpdate(client, updateOf(server, (doc) => doc.getXmlFragment("goals").insert(1, [new Y.XmlElement("paragraph")])));
+    // Offline, she writes on the blank line (its text is the paragraph's first child: Yjs names
+    // the paragraph as its parent) and in another section.
+    const offline = updateOf(client, (doc) => {
+      const text = new Y.XmlText();
+      (doc.getXmlFragment("goals").get(1) as Y.XmlElement).insert(0, [text]);
+      text.insert(0, "Läsa mer.");
+      const paragraph = new Y.XmlElement("paragraph");
+      paragraph.insert(0, [new Y.XmlText("Jag gillar att rita.")]);
+      doc.getXmlFragment("about").insert(0, [paragraph]);
+    });
+    // Meanwhile someone removes the blank line on the server; Yjs keeps its struct, emptied.
+    server.getXmlFragment("goals").delete(1, 1);
+    expect(fits(server, offline)).toBe(true);
+    Y.applyUpdate(server, offline);
+    expect(server.getXmlFragment("goals").toString()).toBe("<paragraph>Öva på bråk.</paragraph>");
+    expect(server.getXmlFragment("about").toString()).toBe("<paragraph>Jag gillar att rita.</paragraph>");
+    expect(Y.encodeStateVector(server)).toEqual(Y.encodeStateVector(client));
+  });
+
   it("is the editors' schema: the same nodes, children, attributes and marks", () => {
     expect(Object.keys(schema.nodes).filter((name) => name !== "doc" && name !== "text").sort()).toEqual([...sectionNodes].sort());
     // Every node type each content expression can reach, in any order or number.

@@ -129,8 +129,12 @@ export function fitsThePlan(update: Uint8Array, doc: Y.Doc, isSection: (name: st
       } else if (parent !== null) {
         // The parent is a type made by an item: its content says which.
         const held = inDocument(parent);
-        if (held) place = held.content instanceof Y.ContentType ? placeOfType(held.content.type, isSection) : OTHER;
-        else if (held === null) place = NOWHERE;
+        if (held) {
+          // A deleted type's struct stays, emptied (ContentDeleted): Yjs drops what lands in it,
+          // as what a writer offline wrote in a paragraph someone deleted meanwhile.
+          if (held.content instanceof Y.ContentType) place = placeOfType(held.content.type, isSection);
+          else place = held.content instanceof Y.ContentDeleted ? NOWHERE : OTHER;
+        } else if (held === null) place = NOWHERE;
         else {
           const fresh = inUpdate(parent);
           if (!fresh || fresh === item) place = NOWHERE;

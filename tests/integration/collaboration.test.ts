@@ -170,6 +170,37 @@ describe("editing together", () => {
     }
   });
 
+  it("takes a pupil's offline edits back although one was in a blank line the mentor deleted meanwhile", async () => {
+    const pupil = open("alva");
+    const mentor = open("mentor");
+    await Promise.all([pupil.synced(), mentor.synced()]);
+    const blankLine = () => mentor.doc.getXmlFragment("schoolActions").insert(0, [new Y.XmlElement("paragraph")]);
+    mentor.doc.transact(blankLine);
+    await expect.poll(() => pupil.doc.getXmlFragment("schoolActions").length).toBe(1);
+
+    // Offline, she writes on the blank line and in another section.
+    pupil.provider.disconnect();
+    const line = pupil.doc.getXmlFragment("schoolActions").get(0) as Y.XmlElement;
+    pupil.doc.transact(() => {
+      const text = new Y.XmlText();
+      line.insert(0, [text]);
+      text.insert(0, "Hjälp med läxorna.");
+    });
+    typeInto(pupil.doc, "goals", " Läsa varje dag.");
+    // Meanwhile the mentor removes the blank line, and the server collects it.
+    mentor.doc.getXmlFragment("schoolActions").delete(0, 1);
+    const watcher = open("mentor");
+    await watcher.synced();
+    await expect.poll(() => watcher.doc.getXmlFragment("schoolActions").length).toBe(0);
+
+    // Back online: her sync reply is taken (before, refused whole: 4400, and every offline word with it).
+    pupil.provider.connect();
+    await expect.poll(() => sectionText(mentor.doc, "goals")).toContain("Läsa varje dag.");
+    expect(pupil.closeCodes).not.toContain(4400);
+    expect(sectionText(pupil.doc, "schoolActions")).toBe("");
+    expect(sectionText(mentor.doc, "schoolActions")).toBe("");
+  });
+
   it("lets a subject teacher read but not write", async () => {
     const teacher = open("maths");
     await teacher.synced();
