@@ -1,6 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 import type { AppDatabase } from "../../db/client";
+import type { TalkGuest } from "../../db/schema/talks";
 import type { SignedInPerson } from "../../db/queries/roster";
 import { getTalkDetails } from "../../db/queries/talks";
 import { parseForm, type Failure, type Result } from "~/utils/action-result.server";
@@ -16,7 +17,7 @@ import {
   updateSitting,
 } from "./talk-days.server";
 import { correctTalkEvent } from "./talk-corrections.server";
-import { addGuest, renewGuestLink, withdrawGuest } from "./talk-guests.server";
+import { addGuest, renewGuestLink, withdrawGuest, type GuestResult } from "./talk-guests.server";
 import { answerCall, callTeacher, closeCall, recordIdentityCheck, setAgendaSection, startTalkClock } from "./talk-live.server";
 import { dispatch, type StoredMessage } from "./mail-delivery.server";
 import { queueGuestLinkMessage, queueTalkMessages, type TalkMailKind } from "./talk-mail.server";
@@ -356,7 +357,7 @@ export type GuestIntentResult = Result<{ intent: string; link?: string; guestNam
  * outbox; a withdrawn or replaced link stops at once, and what was opened with it is closed.
  */
 export function performGuestIntent(
-  context: Pick<AppLoadContext, "db" | "mail" | "publicUrl" | "accessEvents">,
+  context: MailContext & Pick<AppLoadContext, "accessEvents">,
   person: SignedInPerson,
   eventId: string,
   talkId: string,
@@ -366,27 +367,40 @@ export function performGuestIntent(
   if (!parsed.ok) return parsed;
   const intent = parsed.value;
   const linkOf = (token: string) => `${context.publicUrl}/guest/${token}`;
-  const mail = (guest: Parameters<typeof queueGuestLinkMessage>[1], link: string) => {
-    const stored = queueGuestLinkMessage(context.db, guest, link, { delivery: context.mail.delivery });
+  /**
+   * Makes a link and queues its mail (with an address) in one transaction: a link is never made
+   * without its mail, so if the mail cannot be stored nothing is, and staff can simply try again
+   * (a new link replaces the old only together with its mail).
+   */
+  const withLinkMail = <R extends { guest: TalkGuest; token: string }>(change: (db: AppDatabase) => GuestResult<R>) => {
+    let stored: StoredMessage | null = null;
+    const result = context.db.transaction((tx) => {
+      const txdb = tx as unknown as AppDatabase;
+      const result = change(txdb);
+      if (result.ok) {
+        stored = queueGuestLinkMessage(txdb, result.guest, linkOf(result.token), { delivery: context.mail.delivery });
+        context.faults.reached("guest-mail:stored");
+      }
+      return result;
+    });
     if (stored) dispatch(context.mail, [stored]);
-    return stored !== null;
+    return { result, mailed: stored !== null };
   };
   switch (intent.intent) {
     case "add-guest": {
       // Staff need a way to reach the interpreter: an address for the link, or a number for it.
       if (!intent.email && !intent.phone) return { ok: false, error: "validation", fieldErrors: { email: ["contact"] }, intent: intent.intent };
-      const result = addGuest(context.db, person, eventId, talkId, { name: intent.name, language: intent.language, email: intent.email ?? null, phone: intent.phone });
+      const guest = { name: intent.name, language: intent.language, email: intent.email ?? null, phone: intent.phone };
+      const { result, mailed } = withLinkMail((db) => addGuest(db, person, eventId, talkId, guest));
       if (!result.ok) return result;
-      const link = linkOf(result.token);
-      return { ok: true, intent: intent.intent, link, guestName: result.guest.name, mailed: mail(result.guest, link) };
+      return { ok: true, intent: intent.intent, link: linkOf(result.token), guestName: result.guest.name, mailed };
     }
     case "new-link": {
-      const result = renewGuestLink(context.db, person, eventId, talkId, intent.guestId);
+      const { result, mailed } = withLinkMail((db) => renewGuestLink(db, person, eventId, talkId, intent.guestId));
       if (!result.ok) return result;
       // What the old link opened is re-decided as after a withdrawal: it no longer matches.
       context.accessEvents.publish(result.pupilId, "changed");
-      const link = linkOf(result.token);
-      return { ok: true, intent: intent.intent, link, guestName: result.guest.name, mailed: mail(result.guest, link) };
+      return { ok: true, intent: intent.intent, link: linkOf(result.token), guestName: result.guest.name, mailed };
     }
     case "withdraw": {
       const result = withdrawGuest(context.db, person, eventId, talkId, intent.guestId);

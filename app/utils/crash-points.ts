@@ -21,6 +21,8 @@ export const crashPoints = [
   "unlock:committed",
   /** Inside the transaction of a talk change families are told of (the invitations, a move, a correction): the change and its messages written, not committed. */
   "talk-mail:stored",
+  /** Inside the transaction adding an interpreter (or making a new link) with the mail of the link: both written, not committed. */
+  "guest-mail:stored",
 ] as const;
 
 export type CrashPoint = (typeof crashPoints)[number];

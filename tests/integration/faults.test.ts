@@ -267,6 +267,8 @@ describe("a crash at any step of locking, signing and unlocking", { timeout: 60_
 });
 
 describe("a crash while a talk day's invitations are stored", { timeout: 60_000 }, () => {
+  /** The day the first test invites to (the second adds an interpreter to one of its talks). */
+  let invitedDay = "";
   it("leaves the day planning with no invitations, and inviting again sends them", async () => {
     const groupId = onDisk(
       (db) =>
@@ -292,5 +294,32 @@ describe("a crash while a talk day's invitations are stored", { timeout: 60_000 
     const after = state();
     expect(after.status).toBe("invited");
     expect(after.invitations).toBeGreaterThan(0);
+    invitedDay = eventId;
+  });
+
+  it("adding an interpreter leaves either the guest and the mail of the link, or neither", async () => {
+    const talkId = onDisk(
+      (db) => (db.prepare("select t.id from talks t join people p on p.id = t.pupil_id where t.event_id = ? and p.email = ?").get(invitedDay, accounts.alva) as { id: string }).id,
+    );
+    const guests = () =>
+      onDisk((db) => ({
+        guests: (db.prepare("select count(*) as n from talk_guests where talk_id = ?").get(talkId) as { n: number }).n,
+        mails: (db.prepare("select count(*) as n from outbox_messages where talk_id = ? and kind = 'guest-link'").get(talkId) as { n: number }).n,
+      }));
+    const add = () =>
+      postForm(
+        `${server.url}/talk-days/${invitedDay}/talks/${talkId}`,
+        { intent: "add-guest", name: "Amal Haddad", language: "arabiska", email: "tolk@tolkbyran.example", phone: "" },
+        cookies.mentor,
+      );
+
+    await fault({ crashAt: "guest-mail:stored" });
+    expect(await add().then((response) => `answered ${response.status}`, () => "died")).toBe("died");
+    await server.kill();
+    await startAgain();
+    expect(guests()).toEqual({ guests: 0, mails: 0 });
+
+    expect((await add()).status).toBe(200);
+    expect(guests()).toEqual({ guests: 1, mails: 1 });
   });
 });
