@@ -88,11 +88,16 @@ export function hasPassword(db: AppDatabase, personId: string): boolean {
   return credentialOf(db).get({ personId }) !== undefined;
 }
 
-/** A new one-time password link's token, stored only as its hash. */
+/**
+ * A new one-time password link's token, stored only as its hash. The person's earlier links stop
+ * working: only the newest mail holds a link (an earlier one may have gone to an address the person
+ * no longer has, or be lying in an outbox).
+ */
 export function insertPasswordToken(
   db: AppDatabase,
   token: { id: string; personId: string; tokenHash: string; purpose: "invitation" | "reset"; createdAt: Date; expiresAt: Date },
 ): void {
+  db.delete(passwordTokens).where(eq(passwordTokens.personId, token.personId)).run();
   db.insert(passwordTokens).values(token).run();
 }
 

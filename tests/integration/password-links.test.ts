@@ -123,12 +123,15 @@ describe("without SMTP: links reach people through the admin's outbox", () => {
     expect((await postForm(`${server.url}/login`, { email: "matte@demo.test", password: "ett annat långt lösenord" })).status).toBe(401);
   });
 
-  it("using one link voids the person's other links and ends their other sessions", async () => {
+  it("a new link voids the person's earlier ones; using it ends their other sessions", async () => {
     const elsewhere = await signIn(server.url, "mentor@demo.test");
     await invite([idOf("mentor@demo.test")]);
     await invite([idOf("mentor@demo.test")]);
     const [first, second] = outboxFor("mentor@demo.test").map((m) => linkIn(m.body)![1]!);
     expect(first).not.toBe(second);
+    // The newer link voids the older at once, before either is used.
+    expect((await get(`${server.url}/password/set?token=${first}`)).status).toBe(410);
+    expect((await get(`${server.url}/password/set?token=${second}`)).status).toBe(200);
 
     const done = await postForm(`${server.url}/password/set`, { token: second!, password: "mentorns nya lösenord", repeat: "mentorns nya lösenord" });
     expect(done.status).toBe(302);
