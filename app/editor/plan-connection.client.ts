@@ -3,7 +3,7 @@ import { useEffect, useReducer, useSyncExternalStore } from "react";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { ACKS_PARAM, CloseCode, MessageType, isPresenceUser, type PresenceUser } from "~/shared/collab-protocol";
+import { ACKS_PARAM, CloseCode, MessageType, isPresenceUser, reconnectsAfterClose, type PresenceUser } from "~/shared/collab-protocol";
 import { CheckedAwareness } from "./checked-awareness";
 import { deleteDatabase, openDeviceCopy, type DeviceCopy } from "./device-copy.client";
 import { SaveTracker, type SaveState } from "./save-state";
@@ -125,6 +125,7 @@ export class PlanConnection {
       connect: false,
       disableBc: true,
       maxBackoffTime: 5000,
+      shouldReconnect: (event) => reconnectsAfterClose(event.code),
       params: { [ACKS_PARAM]: "1", ...(guest ? { as: "guest" } : {}) },
       WebSocketPolyfill: CountingWebSocket,
     });

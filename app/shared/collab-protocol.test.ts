@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
+  CloseCode,
   MAX_PRESENCE_STATE_CHARS,
   isCaret,
   isPresenceUser,
@@ -9,6 +10,7 @@ import {
   isSectionFragmentName,
   readClientPresence,
   readPeerPresence,
+  reconnectsAfterClose,
   roleColors,
 } from "./collab-protocol";
 
@@ -164,5 +166,17 @@ describe("a peer's state as the browser uses it", () => {
   it("is the same check for a caret on both sides", () => {
     expect(isCaret({ anchor: { tname: "goals" }, head: { tname: "goals" } })).toBe(true);
     expect(isCaret({ anchor: { tname: "goals" } })).toBe(false);
+  });
+});
+
+describe("which closes the browser comes back from by itself", () => {
+  it("a socket closed for falling behind, the server's storage failing or going away: yes; the final ones: no", () => {
+    expect(reconnectsAfterClose(CloseCode.TooSlow)).toBe(true);
+    expect(reconnectsAfterClose(CloseCode.StorageFailed)).toBe(true);
+    expect(reconnectsAfterClose(CloseCode.GoingAway)).toBe(true);
+    expect(reconnectsAfterClose(1006)).toBe(true);
+    for (const final of [CloseCode.Malformed, CloseCode.SessionEnded, CloseCode.ReadOnly, CloseCode.AccessChanged, CloseCode.PlanLocked, CloseCode.PresenceLimit]) {
+      expect(reconnectsAfterClose(final)).toBe(false);
+    }
   });
 });

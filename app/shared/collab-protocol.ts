@@ -72,6 +72,16 @@ export const CloseCode = {
 } as const;
 
 /**
+ * Whether the browser's provider connects again by itself after the server closed with `code`.
+ * y-websocket takes every 4400–4499 close as final; ours are, but for TooSlow (the socket fell
+ * behind, perhaps only a slow phone: its edits must still reach the server). The page reloads
+ * after AccessChanged and SessionEnded, and resumes after an unlock (PlanLocked) on its own.
+ */
+export function reconnectsAfterClose(code: number): boolean {
+  return code === CloseCode.TooSlow || !(code >= 4400 && code < 4500);
+}
+
+/**
  * y-websocket message types: the first varUint of every message. `Stored` is ours (server to
  * client only, and only to a connection that asked for it with `?acks=1`): a count of the
  * connection's sync replies and updates that the server has handled and stored — see
