@@ -11,7 +11,7 @@
  *   session in every response (IUP-Device-Partition: a keyed hash of the session cookie, never
  *   the cookie). The moment a response names another session, or none (signed out), every other
  *   session's pages are deleted, so one person's page is never shown to the next person on the
- *   same device. Sign-out (a post to /logout) deletes them too.
+ *   same device. Sign-out (a post to /logout) deletes them too, once the server has answered it.
  * - Offline, a page not kept here gets a short notice, never another person's page.
  */
 import en from "../app/locales/en/common";
@@ -69,7 +69,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method !== "GET") {
-    if (url.pathname === "/logout" || url.pathname === "/logout.data") event.waitUntil(forgetPages(null));
+    if (url.pathname === "/logout" || url.pathname === "/logout.data") event.respondWith(signOut(request));
     return;
   }
   if (isShellFile(url)) return event.respondWith(fromShell(event, request));
@@ -155,6 +155,17 @@ async function notePartition(response: Response): Promise<string | null> {
 }
 
 /** Deletes the kept pages of every session but `keep`. */
+/**
+ * Sign-out: the person's pages go once the server has ended the session. A post that fails
+ * (offline, the server down) signs nobody out, and must not leave them signed in with their pages
+ * gone.
+ */
+async function signOut(request: Request): Promise<Response> {
+  const response = await fetch(request);
+  if (response.ok || response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) await forgetPages(null);
+  return response;
+}
+
 async function forgetPages(keep: string | null) {
   for (const key of await caches.keys()) {
     if (key.startsWith(PAGES) && key !== `${PAGES}${keep}`) await caches.delete(key);

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useId, useRef, useState } from "react";
 import { Form, Link, NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { LanguageMenu } from "~/components/language-menu";
@@ -46,30 +46,72 @@ export function AppHeader({ person }: Props) {
 /**
  * Sign-out as a plain form post (a whole new page: nothing of the person stays in memory). Before
  * it leaves, what this browser keeps of the person's plans (drafts in IndexedDB) is deleted; the
- * service worker drops its copies of their pages when it sees the post (public/sw.js).
+ * service worker drops its copies of their pages once the server has answered the post
+ * (service-worker/sw.ts). Offline, or while an edit has not reached the server, the person is told
+ * first: deleting the drafts then would lose words (offline she could not sign out anyway).
  */
 function SignOutForm({ deviceKey }: { deviceKey: string }) {
   const { t } = useTranslation();
   const [leaving, setLeaving] = useState(false);
+  const [problem, setProblem] = useState<"offline" | "unsaved" | null>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const dialogId = useId();
+  const leave = () => {
+    setLeaving(true);
+    void forgetThisDevice(deviceKey).finally(() => form.current?.submit());
+  };
+  const ask = (why: "offline" | "unsaved") => {
+    setProblem(why);
+    dialog.current?.showModal();
+  };
   return (
-    <form
-      method="post"
-      action="/logout"
-      className="inline-form"
-      onSubmit={(event) => {
-        // Offline the post cannot go through: keep everything (edits not yet on the server too).
-        if (leaving || !navigator.onLine) return;
-        event.preventDefault();
-        setLeaving(true);
-        const form = event.currentTarget;
-        void forgetThisDevice(deviceKey).finally(() => form.submit());
-      }}
-    >
-      <button type="submit" className="button-secondary" disabled={leaving}>
-        {t("nav.signOut")}
-      </button>
-    </form>
+    <>
+      <form
+        ref={form}
+        method="post"
+        action="/logout"
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (leaving) return;
+          if (!navigator.onLine) return ask("offline");
+          void unsavedEdits().then((unsaved) => (unsaved ? ask("unsaved") : leave()));
+        }}
+      >
+        <button type="submit" className="button-secondary" disabled={leaving}>
+          {t("nav.signOut")}
+        </button>
+      </form>
+      <dialog ref={dialog} className="confirm-dialog" aria-labelledby={`${dialogId}-title`} aria-describedby={`${dialogId}-text`} onClose={() => setProblem(null)}>
+        <h2 id={`${dialogId}-title`}>{problem === "offline" ? t("nav.signOutOffline.title") : t("nav.signOutUnsaved.title")}</h2>
+        <p id={`${dialogId}-text`}>{problem === "offline" ? t("nav.signOutOffline.text") : t("nav.signOutUnsaved.text")}</p>
+        <div className="actions">
+          {problem === "unsaved" ? (
+            <button
+              type="button"
+              className="button-primary"
+              onClick={() => {
+                dialog.current?.close();
+                leave();
+              }}
+            >
+              {t("nav.signOutUnsaved.anyway")}
+            </button>
+          ) : null}
+          <button type="button" className="button-secondary" onClick={() => dialog.current?.close()} autoFocus>
+            {problem === "offline" ? t("nav.signOutOffline.ok") : t("nav.signOutUnsaved.stay")}
+          </button>
+        </div>
+      </dialog>
+    </>
   );
+}
+
+/** Whether an edit made on this page has not reached the server (the page has no plan open: none). */
+async function unsavedEdits(): Promise<boolean> {
+  const { allEditsOnServer } = await import("~/editor/plan-connection.client");
+  return !allEditsOnServer();
 }
 
 async function forgetThisDevice(deviceKey: string) {

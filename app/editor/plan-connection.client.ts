@@ -267,6 +267,11 @@ export class PlanConnection {
   /** What the person should be told about the connection and their edits. */
   getStatus = (): PlanStatus => this.status;
 
+  /** Whether every edit made in this tab has been stored by the server (now, not as shown). */
+  get everythingOnServer(): boolean {
+    return this.saves.state === "server";
+  }
+
   subscribeState = (listener: () => void): (() => void) => {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
@@ -398,6 +403,11 @@ function scheduleClose(entry: Entry, delay: number) {
  */
 export function preconnectPlan(planId: string, deviceCopy: DeviceCopyOptions | null): void {
   entryFor(planId, deviceCopy);
+}
+
+/** Whether the server has stored every edit made in this tab, in every plan it has open. */
+export function allEditsOnServer(): boolean {
+  return [...open.values()].every((entry) => entry.connection.everythingOnServer);
 }
 
 /** Closes every plan connection of the page at once (sign-out: their device copies are deleted next). */

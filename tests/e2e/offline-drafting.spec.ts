@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, openOwnPlan, signInAs, test, textOf } from "./fixtures";
+import { expect, expectAccessible, openOwnPlan, signInAs, test, textOf } from "./fixtures";
 
 /*
  * Writing without a connection: the pupil's edits are kept in the browser (IndexedDB), a reload
@@ -141,6 +141,64 @@ test.describe("offline drafting", () => {
     await expect(page.getByRole("heading", { name: "Du är offline" })).toBeVisible();
     expect(await keptData(page)).toEqual({ stores: [], pages: [] });
     await context.setOffline(false);
+    await context.close();
+  });
+
+  test("signing out while her words are not on the server asks first; offline it waits, and nothing is deleted", async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The plan's live connection goes through the test, which can cut it from the server while
+    // the page still thinks it is connected (as behind Wi-Fi without internet).
+    let reachesServer = true;
+    let socket: import("@playwright/test").WebSocketRoute | null = null;
+    await page.routeWebSocket(/\/collab/, (ws) => {
+      socket = ws;
+      if (reachesServer) ws.connectToServer();
+    });
+    await openOwnPlan(page);
+    await keptOnDevice(page);
+    const goals = page.getByRole("textbox", { name: goalsLabel });
+    const signOut = page.getByRole("button", { name: "Logga ut" });
+
+    // Offline: she cannot sign out (the post would not reach the server); she is told, and stays.
+    await context.setOffline(true);
+    await expect(status(page)).toContainText("Offline");
+    await signOut.click();
+    const offlineDialog = page.getByRole("dialog", { name: "Du är inte ansluten" });
+    await expect(offlineDialog).toBeVisible();
+    await expect(offlineDialog).toHaveAccessibleDescription(/när enheten är ansluten igen/);
+    await expectAccessible(page, "sign-out while offline");
+    await offlineDialog.getByRole("button", { name: "Okej" }).click();
+    await expect(offlineDialog).toBeHidden();
+    await expect(page).toHaveURL(/\/plans\//);
+    expect(await keptData(page)).toEqual({ stores: [expect.stringMatching(/^iup-plan\./)], pages: [expect.stringMatching(/^iup-pages-/)] });
+    await context.setOffline(false);
+
+    // The connection no longer reaches the server; she writes: her words are on the device only.
+    reachesServer = false;
+    socket!.close();
+    await goals.click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type(" Skrivet utan server.");
+    await expect(status(page)).toContainText("Sparat bara på den här enheten");
+    await signOut.click();
+    const unsaved = page.getByRole("dialog", { name: "Allt du skrivit är inte sparat på servern än" });
+    await expect(unsaved).toBeVisible();
+    await unsaved.screenshot({ path: "test-results/screenshots/sign-out-unsaved.png" });
+    await expectAccessible(page, "sign-out with unsaved words");
+    await unsaved.getByRole("button", { name: "Stanna kvar" }).click();
+    await expect(page).toHaveURL(/\/plans\//);
+    await expect(goals).toContainText("Skrivet utan server.");
+    expect((await keptData(page)).stores).toHaveLength(1);
+
+    // The server is reached again: once her words are stored she signs out without a question,
+    // and nothing of hers stays.
+    reachesServer = true;
+    socket!.close();
+    await expect(status(page)).toContainText("Sparat på servern");
+    await signOut.click();
+    await expect(page).toHaveURL(/\/login/);
+    await expect.poll(() => keptData(page)).toEqual({ stores: [], pages: [] });
     await context.close();
   });
 

@@ -14,6 +14,8 @@ const common: Translation = {
     home: "Home",
     admin: "School set-up",
     signOut: "Sign out",
+    signOutUnsaved: { title: "Not everything you wrote is saved on the server yet", text: "What has not reached the server is only on this device, and it is deleted when you sign out. Wait until it says “Saved on the server”, or sign out anyway.", anyway: "Sign out anyway", stay: "Stay" },
+    signOutOffline: { title: "You are not connected", text: "You can sign out when the device is connected again. What you wrote is then saved on the server first.", ok: "OK" },
     signedInAs: "Signed in as {{name}}",
   },
   language: {

@@ -15,6 +15,8 @@ const common: Translation = {
     home: "Bogga hore",
     admin: "Xogta dugsiga",
     signOut: "Ka bax",
+    signOutUnsaved: { title: "Wax kasta oo aad qortay weli laguma kaydin server-ka", text: "Waxa aan gaarin server-ka waxay ku jiraan qalabkan oo keliya, waana la tirtirayaa marka aad ka baxdo. Sug ilaa ay ku qorantahay “Waxaa lagu keydiyay server-ka”, ama ka bax si kastaba.", anyway: "Ka bax si kastaba", stay: "Joog" },
+    signOutOffline: { title: "Ma xidhnid", text: "Waad ka bixi kartaa marka qalabku mar kale xidhmo. Markaas waxa aad qortay ayaa marka hore lagu kaydinayaa server-ka.", ok: "Hagaag" },
     signedInAs: "Waxaad ku gashay magaca {{name}}",
   },
   language: {

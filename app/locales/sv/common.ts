@@ -13,6 +13,8 @@ const common = {
     home: "Start",
     admin: "Skolans uppgifter",
     signOut: "Logga ut",
+    signOutUnsaved: { title: "Allt du skrivit är inte sparat på servern än", text: "Det som inte har nått servern finns bara på den här enheten, och det raderas när du loggar ut. Vänta tills det står ”Sparat på servern”, eller logga ut ändå.", anyway: "Logga ut ändå", stay: "Stanna kvar" },
+    signOutOffline: { title: "Du är inte ansluten", text: "Du kan logga ut när enheten är ansluten igen. Då sparas det du skrivit på servern först.", ok: "Okej" },
     signedInAs: "Inloggad som {{name}}",
   },
   language: {

@@ -15,6 +15,8 @@ const common: Translation = {
     home: "መበገሲ ገጽ",
     admin: "ሓበሬታ ቤት ትምህርቲ",
     signOut: "ውጻእ",
+    signOutUnsaved: { title: "ዝጸሓፍኩሞ ኩሉ ገና ኣብ ሰርቨር ኣይተዓቀበን", text: "ናብ ሰርቨር ዘይበጽሐ ኣብዚ መሳርሒ ጥራይ እዩ ዘሎ፣ ምስ ትወጹ ድማ ይድምሰስ። “ኣብ ሰርቨር ተዓቂቡ” ክሳብ ዝብል ተጸበዩ፣ ወይ ብዝኾነ ውጹ።", anyway: "ብዝኾነ ውጹ", stay: "ጽንሑ" },
+    signOutOffline: { title: "ኣይተራኸብኩምን", text: "መሳርሒ እንደገና ምስ ዝራኸብ ክትወጹ ትኽእሉ ኢኹም። ሽዑ ዝጸሓፍኩሞ ቅድም ኣብ ሰርቨር ይዕቀብ።", ok: "ሕራይ" },
     signedInAs: "ከም {{name}} ኣቲኻ ኣለኻ",
   },
   language: {
