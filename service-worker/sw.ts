@@ -154,7 +154,6 @@ async function notePartition(response: Response): Promise<string | null> {
   return partition;
 }
 
-/** Deletes the kept pages of every session but `keep`. */
 /**
  * Sign-out: the person's pages go once the server has ended the session. A post that fails
  * (offline, the server down) signs nobody out, and must not leave them signed in with their pages
@@ -166,6 +165,7 @@ async function signOut(request: Request): Promise<Response> {
   return response;
 }
 
+/** Deletes the kept pages of every session but `keep`. */
 async function forgetPages(keep: string | null) {
   for (const key of await caches.keys()) {
     if (key.startsWith(PAGES) && key !== `${PAGES}${keep}`) await caches.delete(key);
