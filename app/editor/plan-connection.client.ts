@@ -176,6 +176,7 @@ export class PlanConnection {
         this.final = "locked";
         void this.deviceCopy?.clear();
         this.deviceCopy = null;
+        this.saves.deviceGone();
       } else if (code === CloseCode.Malformed || code === CloseCode.PresenceLimit) this.final = "failed";
       else if (code === CloseCode.AccessChanged || code === CloseCode.SessionEnded) {
         this.final = code === CloseCode.AccessChanged ? "accessChanged" : "signedOut";

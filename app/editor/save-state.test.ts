@@ -71,6 +71,14 @@ describe("the save state", () => {
     expect(failing.state).toBe("device");
     failing.deviceFailedToStore();
     expect(failing.state).toBe("none");
+    // The lock deletes the device's copy: what was only there is in this tab alone now.
+    const locked = ready(new SaveTracker());
+    locked.storedOnDevice(type(locked, false));
+    expect(locked.state).toBe("device");
+    locked.deviceGone();
+    expect(locked.state).toBe("none");
+    locked.storedOnDevice(type(locked, false));
+    expect(locked.state).toBe("none");
   });
 
   it("starts unconfirmed when the device kept changes the server had not acknowledged", () => {

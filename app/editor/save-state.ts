@@ -100,6 +100,11 @@ export class SaveTracker {
     this.onDevice = Math.max(this.onDevice, change);
   }
 
+  /** The browser's store was deleted (the plan was locked): nothing is kept there from now on. */
+  deviceGone() {
+    this.deviceUsable = false;
+  }
+
   /** The browser's store failed (a full quota, say): from now on it cannot be counted on. */
   deviceFailedToStore() {
     this.deviceFailed = true;
