@@ -16,7 +16,7 @@
  */
 import en from "../app/locales/en/common";
 import sv from "../app/locales/sv/common";
-import { DEVICE_PARTITION_HEADER, OFFLINE_COPY_HEADER } from "../app/shared/device-copy";
+import { DEVICE_PARTITION_HEADER, OFFLINE_COPY_HEADER, OFFLINE_UNTIL_HEADER } from "../app/shared/device-copy";
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -172,12 +172,21 @@ async function forgetPages(keep: string | null) {
   }
 }
 
-/** The kept copy of a page, from the one session whose pages are kept. */
+/**
+ * The kept copy of a page, from the one session whose pages are kept — while that session lasts.
+ * Past its end (the person left without signing out, the browser dropped the cookie) every page
+ * of it goes: the next person offline gets the notice, not the plan and the drafts it opens.
+ */
 async function keptPage(url: URL): Promise<Response | null> {
   if (!OFFLINE_PAGE.test(url.pathname)) return null;
   const current = (await caches.keys()).find((key) => key.startsWith(PAGES));
   if (!current) return null;
-  return (await (await caches.open(current)).match(pageKey(url))) ?? null;
+  const kept = await (await caches.open(current)).match(pageKey(url));
+  if (!kept) return null;
+  const until = Number(kept.headers.get(OFFLINE_UNTIL_HEADER));
+  if (Number.isFinite(until) && until > Date.now()) return kept;
+  await caches.delete(current);
+  return null;
 }
 
 function offlineNotice(): Response {

@@ -19,3 +19,5 @@ export function deviceCopyName(deviceKey: string, planId: string): string {
  */
 export const DEVICE_PARTITION_HEADER = "IUP-Device-Partition";
 export const OFFLINE_COPY_HEADER = "IUP-Offline-Copy";
+/** With a kept page: until when (milliseconds since 1970) its session lasts; the worker shows it no longer. */
+export const OFFLINE_UNTIL_HEADER = "IUP-Offline-Until";

@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import Database from "better-sqlite3";
 import { expect, expectAccessible, openOwnPlan, signInAs, test, textOf } from "./fixtures";
 
 /*
@@ -199,6 +200,36 @@ test.describe("offline drafting", () => {
     await signOut.click();
     await expect(page).toHaveURL(/\/login/);
     await expect.poll(() => keptData(page)).toEqual({ stores: [], pages: [] });
+    await context.close();
+  });
+
+  test("a page kept for a session that has since ended is not opened offline, for anyone", async ({ browser, server }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openOwnPlan(page);
+    // Her session ends in a few seconds (as it does twelve hours after she signed in); the page is
+    // kept with that end.
+    const endsAt = Date.now() + 5000;
+    const sqlite = new Database(server.databasePath);
+    sqlite
+      .prepare("update sessions set expires_at = ? where rowid = (select max(rowid) from sessions where person_id = (select id from people where email = 'elev@demo.test'))")
+      .run(endsAt);
+    sqlite.close();
+    await page.reload();
+    await expect(status(page)).toContainText("Ansluten");
+    await keptOnDevice(page);
+    // While it lasts, offline, the page comes from the device.
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.getByRole("textbox", { name: goalsLabel })).toBeVisible();
+
+    // Past its end she has left without signing out; offline, the device does not open her plan.
+    await page.waitForTimeout(Math.max(0, endsAt - Date.now()) + 200);
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Du är offline" })).toBeVisible();
+    await expect(page.getByText("Inloggad som Alva Lindqvist")).toHaveCount(0);
+    expect((await keptData(page)).pages).toEqual([]);
+    await context.setOffline(false);
     await context.close();
   });
 
