@@ -1,4 +1,4 @@
-import type { WebSocketRoute } from "@playwright/test";
+import type { Locator, WebSocketRoute } from "@playwright/test";
 import { connectToPlan, sectionText } from "../support/collab-client";
 import { collabMessage, openRawSocket } from "../support/collab-raw";
 import { firstPlanId, signIn } from "../support/http";
@@ -101,7 +101,14 @@ test("a reader's malformed carets break nobody's editor: the pupil keeps seeing 
   await mentor.keyboard.press("Enter");
   await mentor.keyboard.type("Andra raden.");
   await expect.poll(() => textOf(pupilText)).toContain("Andra raden.");
+  // Wait until the mentor's caret, which follows his text in a message of its own, is drawn after
+  // his last word: ProseMirror redraws a moved caret from the selection it last read, so one drawn
+  // between her Control+End and the browser's selectionchange event puts her caret back on line 1.
+  await expect.poll(() => textBeforeCaret(pupilText)).toBe("Jonas rad: extra stöd i bråk.Andra raden.");
   await pupilText.press("Control+End");
+  // And until her editor has read the caret she moved (the mentor sees it at the end), so that her
+  // Enter does not come before the browser's selectionchange event on a busy machine.
+  await expect.poll(() => textBeforeCaret(mentorText)).toBe("Jonas rad: extra stöd i bråk.Andra raden.");
   await page.keyboard.press("Enter");
   await page.keyboard.type("Alva skriver vidare.");
   await expect.poll(() => textOf(mentorText)).toContain("Alva skriver vidare.");
@@ -174,3 +181,15 @@ test.describe("losing the connection", () => {
   await mentorContext.close();
 });
 });
+
+/** The text before the one collaborator's caret an editor draws (null while none is drawn). */
+function textBeforeCaret(editor: Locator): Promise<string | null> {
+  return editor.evaluate((element) => {
+    const caret = element.querySelector(".collaboration-carets__caret");
+    if (!caret) return null;
+    const beforeCaret = document.createRange();
+    beforeCaret.setStart(element, 0);
+    beforeCaret.setEndBefore(caret);
+    return beforeCaret.toString();
+  });
+}
