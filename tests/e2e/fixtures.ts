@@ -49,7 +49,13 @@ export const test = base.extend<{ failOnPageErrors: void; expectedPageErrors: Re
   failOnPageErrors: [
     async ({ page, expectedPageErrors }, use) => {
       const problems: string[] = [];
-      page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+      // The stacks go into the failure message: a rare error (a minified React one, say) is then
+      // traceable to its throw site from a CI log alone.
+      const stacks: string[] = [];
+      page.on("pageerror", (error) => {
+        problems.push(`pageerror: ${error.message}`);
+        stacks.push(error.stack ?? error.message);
+      });
       page.on("console", (message) => {
         // The browser logs every 4xx document as an error; those are asserted where expected.
         if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
@@ -58,7 +64,7 @@ export const test = base.extend<{ failOnPageErrors: void; expectedPageErrors: Re
       });
       await use();
       const unexpected = problems.filter((p) => !expectedPageErrors.some((pattern) => pattern.test(p)));
-      expect(unexpected, "errors in the page").toEqual([]);
+      expect(unexpected, unexpected.length > 0 ? `errors in the page; stacks:\n${stacks.join("\n\n")}` : "errors in the page").toEqual([]);
     },
     { auto: true },
   ],
