@@ -21,6 +21,7 @@ async function hydrate() {
   // changing the language reloads the document (the language form).
   const texts = locale === "sv" ? sv : (await loadTexts[locale]()).default;
   await i18next.use(initReactI18next).init({ ...i18nConfig, resources: { [locale]: { common: texts } }, lng: locale });
+  await remixDataDecoded();
   startTransition(() => {
     hydrateRoot(
       document,
@@ -31,6 +32,23 @@ async function hydrate() {
       </I18nextProvider>,
     );
   });
+}
+
+/**
+ * With single fetch, Remix's first render suspends until it has decoded the page's data. A tap on
+ * the page before React's first work has run (a busy phone) makes React 18 take the page over at
+ * once, synchronously; that render cannot wait, React gives up ("Root did not complete", #345) and
+ * the page is never taken over: no editor, no live updates (tests/e2e/early-input.spec.ts). So the
+ * data is decoded before React starts: RemixBrowser's first call starts the decoding and throws its
+ * promise (before it uses any hook), which is awaited here; hydration then never suspends.
+ */
+async function remixDataDecoded(): Promise<void> {
+  try {
+    (RemixBrowser as (props: Record<string, never>) => unknown)({});
+  } catch (thrown) {
+    // Anything else than the decoding's promise: hydration goes ahead as before and shows it.
+    if (thrown instanceof Promise) await thrown.catch(() => {});
+  }
 }
 
 /**
