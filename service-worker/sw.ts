@@ -51,6 +51,10 @@ self.addEventListener("message", (event) => {
     event.waitUntil(keepPage(new URL(data.path, self.location.origin)));
     return;
   }
+  if (data?.type === "forget-page" && typeof data.path === "string" && OFFLINE_PAGE.test(data.path)) {
+    event.waitUntil(forgetPage(new URL(data.path, self.location.origin)));
+    return;
+  }
   if (data?.type !== "keep-shell" || !Array.isArray(data.urls)) return;
   const urls = data.urls.filter((u): u is string => typeof u === "string" && isShellFile(new URL(u, self.location.origin)));
   event.waitUntil(
@@ -122,12 +126,26 @@ async function page(event: FetchEvent, request: Request, url: URL): Promise<Resp
   return response;
 }
 
-/** Keeps a page the server marked for it, under the session it was rendered for. */
+/**
+ * Keeps a page the server marked for it, under the session it was rendered for. A page it no
+ * longer marks (the plan was locked, the person no longer writes in it, or may not see it) loses
+ * its copy: offline, that copy would open an editor whose words could never be stored.
+ */
 async function storePage(url: URL, response: Response) {
   const partition = await notePartition(response);
-  const keep = response.headers.get(OFFLINE_COPY_HEADER) === "keep" && response.headers.get("Content-Type")?.startsWith("text/html");
-  if (!partition || !response.ok || !keep || !OFFLINE_PAGE.test(url.pathname)) return;
-  await (await caches.open(PAGES + partition)).put(pageKey(url), response);
+  if (!partition || !OFFLINE_PAGE.test(url.pathname)) return;
+  const marked = response.headers.get(OFFLINE_COPY_HEADER) === "keep" && response.headers.get("Content-Type")?.startsWith("text/html");
+  const cache = await caches.open(PAGES + partition);
+  if (response.ok && marked) await cache.put(pageKey(url), response);
+  // (A server error says nothing about the page: its copy stays.)
+  else if (response.ok || response.status === 404) await cache.delete(pageKey(url));
+}
+
+/** Drops the kept copy of a page (the page itself saw that its plan was locked). */
+async function forgetPage(url: URL) {
+  for (const key of await caches.keys()) {
+    if (key.startsWith(PAGES)) await (await caches.open(key)).delete(pageKey(url));
+  }
 }
 
 /** Fetches and keeps a page not yet kept for the current session (asked for by the page itself). */

@@ -5,7 +5,7 @@ import type { EditorSlot } from "~/components/plan/plan-document";
 import { usePlanConnection, usePlanStatus, usePresence, type ConnectionState, type DeviceCopyOptions } from "./plan-connection.client";
 import type { PlanRole, PresenceUser } from "~/shared/collab-protocol";
 import { MountInTurn } from "./progressive-mount.client";
-import { keepPageOnDevice } from "./offline-page.client";
+import { forgetPageOnDevice, keepPageOnDevice } from "./offline-page.client";
 import { SectionEditor } from "./section-editor.client";
 import { SectionTextPending } from "~/components/plan/section-text-pending";
 
@@ -61,10 +61,13 @@ export function LivePlanStatus({ planId, deviceCopy, editable, draft }: { planId
   const people = usePresence(connection);
   // Unlocked again while this page was open: writers closed at the lock may connect again. (Only
   // on the change to draft: at the lock itself the socket closes before the page data says so.)
-  // A writer's plan is kept on this device for a reload without a connection (service-worker/sw.ts).
+  // A writer's plan is kept on this device for a reload without a connection (service-worker/sw.ts);
+  // once locked, its copy goes with the plan's store.
+  const keepsCopy = deviceCopy ? deviceCopy.keep : null;
   useEffect(() => {
-    if (deviceCopy?.keep) keepPageOnDevice(window.location.pathname);
-  }, [deviceCopy?.keep]);
+    if (keepsCopy === true) keepPageOnDevice(window.location.pathname);
+    else if (keepsCopy === false) forgetPageOnDevice(window.location.pathname);
+  }, [keepsCopy]);
   const wasDraft = useRef(draft);
   useEffect(() => {
     if (draft && !wasDraft.current) connection.resume();

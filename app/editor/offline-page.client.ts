@@ -5,6 +5,16 @@
  * as a writer's page, under the signed-in session.
  */
 export function keepPageOnDevice(path: string): void {
+  tellServiceWorker({ type: "keep-page", path });
+}
+
+/** Asks the service worker to drop its copy of this page: the person no longer writes in the plan
+ * (it was locked), so a copy opened offline would take words that could never be stored. */
+export function forgetPageOnDevice(path: string): void {
+  tellServiceWorker({ type: "forget-page", path });
+}
+
+function tellServiceWorker(message: { type: "keep-page" | "forget-page"; path: string }) {
   if (!("serviceWorker" in navigator)) return;
-  void navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage({ type: "keep-page", path })).catch(() => {});
+  void navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage(message)).catch(() => {});
 }

@@ -28,6 +28,16 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   await goals.click();
   await alva.keyboard.type("Jag ska läsa 20 minuter varje dag.");
 
+  // Her browser keeps the page for a reload without a connection (service-worker/sw.ts).
+  const pageKeptOnDevice = () =>
+    alva.evaluate(async (path) => {
+      for (const key of await caches.keys()) {
+        if (key.startsWith("iup-pages-") && (await (await caches.open(key)).match(new URL(path, location.origin).href))) return true;
+      }
+      return false;
+    }, planAddress);
+  await expect.poll(pageKeptOnDevice).toBe(true);
+
   const mentor = await signedInPage(browser, "mentor@demo.test");
   await mentor.goto(`${own.url}${planAddress}`);
   await expect(mentor.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
@@ -47,6 +57,8 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   await expect
     .poll(() => alva.evaluate(async () => (await indexedDB.databases()).filter((d) => d.name?.startsWith("iup-plan.")).length))
     .toBe(0);
+  // And so is the page it kept: offline, it would open an editor whose words could never be stored.
+  await expect.poll(pageKeptOnDevice).toBe(false);
 
   // Alva signs with a drawn signature.
   const alvaSigning = alva.getByRole("region", { name: "Signering" });
