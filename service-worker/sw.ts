@@ -16,7 +16,7 @@
  */
 import en from "../app/locales/en/common";
 import sv from "../app/locales/sv/common";
-import { DEVICE_PARTITION_HEADER, OFFLINE_COPY_HEADER, OFFLINE_UNTIL_HEADER } from "../app/shared/device-copy";
+import { DEVICE_PARTITION_HEADER, OFFLINE_COPY_HEADER, OFFLINE_PLAN_HEADER, OFFLINE_UNTIL_HEADER } from "../app/shared/device-copy";
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -25,6 +25,7 @@ const PAGES = "iup-pages-";
 const PARTITION = /^[A-Za-z0-9_-]{16,64}$/;
 /** Pages that may be kept for offline use (where a person writes in a plan), when the server marks them so. */
 const OFFLINE_PAGE = /^\/(?:plans|talks)\/[A-Za-z0-9_-]{1,64}$/;
+const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 self.addEventListener("install", () => {
   void self.skipWaiting();
@@ -46,13 +47,16 @@ self.addEventListener("activate", (event) => {
  * own copy when it was reached without a page load (a link within the app fetches data only).
  */
 self.addEventListener("message", (event) => {
-  const data = event.data as { type?: unknown; urls?: unknown; path?: unknown } | null;
+  const data = event.data as { type?: unknown; urls?: unknown; path?: unknown; planId?: unknown } | null;
   if (data?.type === "keep-page" && typeof data.path === "string" && OFFLINE_PAGE.test(data.path)) {
-    event.waitUntil(keepPage(new URL(data.path, self.location.origin)));
+    const url = new URL(data.path, self.location.origin);
+    event.waitUntil(inTurn(() => keepPage(url)));
     return;
   }
   if (data?.type === "forget-page" && typeof data.path === "string" && OFFLINE_PAGE.test(data.path)) {
-    event.waitUntil(forgetPage(new URL(data.path, self.location.origin)));
+    const url = new URL(data.path, self.location.origin);
+    const planId = typeof data.planId === "string" && PLAN_ID.test(data.planId) ? data.planId : null;
+    event.waitUntil(inTurn(() => forgetPlan(url, planId)));
     return;
   }
   if (data?.type !== "keep-shell" || !Array.isArray(data.urls)) return;
@@ -122,8 +126,20 @@ async function page(event: FetchEvent, request: Request, url: URL): Promise<Resp
   } catch {
     return (await keptPage(url)) ?? offlineNotice();
   }
-  event.waitUntil(storePage(url, response.clone()));
+  const copy = response.clone();
+  event.waitUntil(inTurn(() => storePage(url, copy)));
   return response;
+}
+
+/**
+ * Keeping and dropping pages happen one after the other, in the order asked: a page kept just
+ * before its plan was locked is dropped after, not put back by a fetch that was still on its way.
+ */
+let turns: Promise<unknown> = Promise.resolve();
+function inTurn(task: () => Promise<void>): Promise<void> {
+  const run = turns.then(task, task);
+  turns = run.catch(() => {});
+  return run;
 }
 
 /**
@@ -135,16 +151,25 @@ async function storePage(url: URL, response: Response) {
   const partition = await notePartition(response);
   if (!partition || !OFFLINE_PAGE.test(url.pathname)) return;
   const marked = response.headers.get(OFFLINE_COPY_HEADER) === "keep" && response.headers.get("Content-Type")?.startsWith("text/html");
-  const cache = await caches.open(PAGES + partition);
-  if (response.ok && marked) await cache.put(pageKey(url), response);
+  if (response.ok && marked) await (await caches.open(PAGES + partition)).put(pageKey(url), response);
   // (A server error says nothing about the page: its copy stays.)
-  else if (response.ok || response.status === 404) await cache.delete(pageKey(url));
+  else if (response.ok || response.status === 404) await forgetPlan(url, planOf(response));
 }
 
-/** Drops the kept copy of a page (the page itself saw that its plan was locked). */
-async function forgetPage(url: URL) {
+const planOf = (response: Response) => {
+  const planId = response.headers.get(OFFLINE_PLAN_HEADER);
+  return planId && PLAN_ID.test(planId) ? planId : null;
+};
+
+/** Drops the kept copy of a page and of every other page of its plan (/plans/:id and its talks' /talks/:id). */
+async function forgetPlan(url: URL, planId: string | null) {
   for (const key of await caches.keys()) {
-    if (key.startsWith(PAGES)) await (await caches.open(key)).delete(pageKey(url));
+    if (!key.startsWith(PAGES)) continue;
+    const cache = await caches.open(key);
+    for (const request of await cache.keys()) {
+      const kept = request.url === pageKey(url) ? null : await cache.match(request);
+      if (!kept || (planId !== null && planOf(kept) === planId)) await cache.delete(request);
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import type { EditorSlot } from "~/components/plan/plan-document";
 import { usePlanConnection, usePlanStatus, usePresence, type ConnectionState, type DeviceCopyOptions } from "./plan-connection.client";
 import type { PlanRole, PresenceUser } from "~/shared/collab-protocol";
 import { MountInTurn } from "./progressive-mount.client";
-import { forgetPageOnDevice, keepPageOnDevice } from "./offline-page.client";
+import { forgetPlanOnDevice, keepPageOnDevice } from "./offline-page.client";
 import { SectionEditor } from "./section-editor.client";
 import { SectionTextPending } from "~/components/plan/section-text-pending";
 
@@ -66,8 +66,8 @@ export function LivePlanStatus({ planId, deviceCopy, editable, draft }: { planId
   const keepsCopy = deviceCopy ? deviceCopy.keep : null;
   useEffect(() => {
     if (keepsCopy === true) keepPageOnDevice(window.location.pathname);
-    else if (keepsCopy === false) forgetPageOnDevice(window.location.pathname);
-  }, [keepsCopy]);
+    else if (keepsCopy === false) forgetPlanOnDevice(window.location.pathname, planId);
+  }, [keepsCopy, planId]);
   const wasDraft = useRef(draft);
   useEffect(() => {
     if (draft && !wasDraft.current) connection.resume();

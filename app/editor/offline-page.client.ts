@@ -8,13 +8,14 @@ export function keepPageOnDevice(path: string): void {
   tellServiceWorker({ type: "keep-page", path });
 }
 
-/** Asks the service worker to drop its copy of this page: the person no longer writes in the plan
- * (it was locked), so a copy opened offline would take words that could never be stored. */
-export function forgetPageOnDevice(path: string): void {
-  tellServiceWorker({ type: "forget-page", path });
+/** Asks the service worker to drop its copies of this plan's pages (this one, and the plan's other
+ * address: /plans/:id or a talk's /talks/:id): the person no longer writes in the plan (it was
+ * locked), so a copy opened offline would take words that could never be stored. */
+export function forgetPlanOnDevice(path: string, planId: string): void {
+  tellServiceWorker({ type: "forget-page", path, planId });
 }
 
-function tellServiceWorker(message: { type: "keep-page" | "forget-page"; path: string }) {
+function tellServiceWorker(message: { type: "keep-page" | "forget-page"; path: string; planId?: string }) {
   if (!("serviceWorker" in navigator)) return;
   void navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage(message)).catch(() => {});
 }

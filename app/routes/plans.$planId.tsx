@@ -45,7 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const page = getPlanPage(context.db, gate);
   return data(
     { ...page, previousTerm: getPreviousTerm(context, gate), liveSeq, proof, evaluations: getPendingEvaluations(context.db, gate) },
-    { headers: await offlineCopyHeaders(request, context, page.deviceCopy.keep) },
+    { headers: await offlineCopyHeaders(request, context, gate.plan.id, page.deviceCopy.keep) },
   );
 }
 

@@ -42,7 +42,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const proof = await getSigningProof(request, context, person.id);
   markPlanRead(context.db, gate);
   const page = { ...getPlanPage(context.db, gate), previousTerm: getPreviousTerm(context, gate) };
-  return data({ view, page, liveSeq, proof }, { headers: await offlineCopyHeaders(request, context, page.deviceCopy.keep) });
+  return data({ view, page, liveSeq, proof }, { headers: await offlineCopyHeaders(request, context, gate.plan.id, page.deviceCopy.keep) });
 }
 
 /** The pupil's talk view may be kept on the device for a reload without a connection (service-worker/sw.ts). */

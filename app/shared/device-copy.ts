@@ -21,3 +21,6 @@ export const DEVICE_PARTITION_HEADER = "IUP-Device-Partition";
 export const OFFLINE_COPY_HEADER = "IUP-Offline-Copy";
 /** With a kept page: until when (milliseconds since 1970) its session lasts; the worker shows it no longer. */
 export const OFFLINE_UNTIL_HEADER = "IUP-Offline-Until";
+/** On a plan's pages (/plans/:id and a talk's /talks/:id): which plan they show, so that when one
+ * of them is no longer kept (the plan was locked) the worker drops the other too. */
+export const OFFLINE_PLAN_HEADER = "IUP-Offline-Plan";

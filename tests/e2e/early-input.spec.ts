@@ -9,13 +9,13 @@ import { expect, test } from "./fixtures";
 test("a tap before React has taken the page over breaks nothing, and the page then works", async ({ page }) => {
   await page.addInitScript(() => {
     // A busy phone: React's first piece of work (its scheduler posts a null message to itself) is
-    // held back 1.5 s after the page has asked React to take it over.
+    // held back 5 s after the page has asked React to take it over.
     const post = MessagePort.prototype.postMessage;
     let held = false;
     MessagePort.prototype.postMessage = function (this: MessagePort, ...args: Parameters<MessagePort["postMessage"]>) {
       if (!held && args[0] === null) {
         held = true;
-        setTimeout(() => post.apply(this, args), 1500);
+        setTimeout(() => post.apply(this, args), 5000);
         return;
       }
       return post.apply(this, args);
@@ -25,7 +25,7 @@ test("a tap before React has taken the page over breaks nothing, and the page th
   const heading = page.getByRole("heading", { level: 1 });
   await expect(heading).toBeVisible();
   // React has been asked to take the page over (it has marked the document) but has not done it.
-  await expect.poll(() => page.evaluate(() => Object.keys(document).some((key) => key.startsWith("__reactContainer$")))).toBe(true);
+  await expect.poll(() => page.evaluate(() => Object.keys(document).some((key) => key.startsWith("__reactContainer$"))), { intervals: [50] }).toBe(true);
   expect(await page.locator("html[data-hydrated]").count()).toBe(0);
   // Taps in that moment: on the heading, on the e-mail field.
   await heading.click();
