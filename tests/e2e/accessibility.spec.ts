@@ -47,7 +47,9 @@ test("signed out: sign-in (empty and with errors, in Swedish and Arabic), the ac
   }
 });
 
-test("staff before the talks: the mentor's home, group, talk-day planning and board; the teacher's grid; the admin's set-up", async ({ browser }) => {
+// Staff before the talks, one person a test (together they took most of one test's two minutes on
+// two cores; on a busy machine, more).
+test("staff before the talks: the mentor's home, group, talk-day planning and board", async ({ browser }) => {
   const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
   await expectAccessibleAtBothWidths(mentor, "mentor home");
   await mentor.getByRole("region", { name: "Mina mentorsgrupper" }).getByRole("link", { name: /8A/ }).first().click();
@@ -72,7 +74,9 @@ test("staff before the talks: the mentor's home, group, talk-day planning and bo
   await mentor.getByRole("link", { name: "Sittningstavla" }).first().click();
   await expect(mentor.getByRole("heading", { name: /^Sittning / })).toBeVisible();
   await expectAccessibleAtBothWidths(mentor, "sitting board");
+});
 
+test("staff before the talks: the teacher's home and assessment grid", async ({ browser }) => {
   const teacher = await signedInPageOn(own, browser, "matte@demo.test");
   await expectAccessibleAtBothWidths(teacher, "teacher home");
   await teacher.getByRole("link", { name: "Bedömningar", exact: true }).click();
@@ -82,7 +86,9 @@ test("staff before the talks: the mentor's home, group, talk-day planning and bo
   await teacher.getByRole("radiogroup", { name: "Betyg för Alva Lindqvist" }).getByRole("radio", { name: "C" }).click();
   await expect(teacher.locator("table.assessment-grid tbody tr").filter({ hasText: "Alva Lindqvist" }).locator(".save-state")).toHaveText(/^Sparat/);
   await expectAccessibleAtBothWidths(teacher, "assessment grid");
+});
 
+test("staff before the talks: the admin's home, set-up and the outbox with the mentor's invitations", async ({ browser }) => {
   const admin = await signedInPageOn(own, browser, "admin@demo.test");
   await expectAccessibleAtBothWidths(admin, "admin home");
   await admin.goto(`${own.url}/admin`);
@@ -92,7 +98,10 @@ test("staff before the talks: the mentor's home, group, talk-day planning and bo
   await expectAccessibleAtBothWidths(admin, "outbox with a message open");
 });
 
-test("families: the guardian's home with the booking card, the pupil page, the plan as writer and reader with comments", async ({ browser }) => {
+// The families' pages, one person a test: the pupil writes, a teacher comments, the guardian reads.
+let familyPlanUrl = "";
+
+test("families: the pupil's home with the talk, her page, the plan as its writer", async ({ browser }) => {
   const alva = await signedInPageOn(own, browser, "elev@demo.test");
   await expectAccessibleAtBothWidths(alva, "pupil home with the talk");
   await alva.getByRole("link", { name: "Mina ämnen och lärare" }).click();
@@ -103,10 +112,12 @@ test("families: the guardian's home with the booking card, the pupil page, the p
   await alva.getByRole("textbox", { name: "Om mig, elevens text" }).click();
   await alva.keyboard.type("Jag tycker om NO.");
   await expectAccessibleAtBothWidths(alva, "plan as its writer");
-  const planUrl = alva.url();
+  familyPlanUrl = alva.url();
+});
 
+test("families: the plan as a teacher, writing a comment and with the thread", async ({ browser }) => {
   const teacher = await signedInPageOn(own, browser, "matte@demo.test");
-  await teacher.goto(planUrl);
+  await teacher.goto(familyPlanUrl);
   await connected(teacher);
   const maths = teacher.getByRole("region", { name: "Matematik", exact: true });
   await maths.getByRole("button", { name: "Kommentera", exact: true }).click();
@@ -115,7 +126,9 @@ test("families: the guardian's home with the booking card, the pupil page, the p
   await maths.getByRole("button", { name: "Skicka" }).click();
   await expect(maths.getByRole("article")).toContainText("Bra jobbat.");
   await expectAccessibleAtBothWidths(teacher, "plan as a teacher with a thread");
+});
 
+test("families: the guardian's home with the booking card, her child's page, the plan as a reader with the thread", async ({ browser }) => {
   const sara = await signedInPageOn(own, browser, "vh@demo.test");
   const card = sara.getByRole("article", { name: "Samtal för Alva Lindqvist" });
   await expect(card).toBeVisible();
@@ -127,7 +140,7 @@ test("families: the guardian's home with the booking card, the pupil page, the p
   await expectAccessibleAtBothWidths(sara, "booking card answered");
   await sara.getByRole("region", { name: "Mina barn" }).getByRole("link", { name: /Alva Lindqvist/ }).click();
   await expectAccessibleAtBothWidths(sara, "pupil page as guardian");
-  await sara.goto(planUrl);
+  await sara.goto(familyPlanUrl);
   await expect(sara.getByRole("status").filter({ hasText: "Ansluten – du ser ändringarna direkt" })).toBeVisible();
   await expect(sara.getByRole("region", { name: "Matematik", exact: true }).getByRole("article")).toContainText("Bra jobbat.");
   await expectAccessibleAtBothWidths(sara, "plan as a reader with a thread");

@@ -5,7 +5,8 @@ import { pdfText } from "../support/pdf";
 import { expect, expectAccessible, test, textOf, signedInPageOn } from "./fixtures";
 
 // Each journey also runs axe at each of its states (one to three seconds a check on two cores).
-test.describe.configure({ timeout: 60_000 });
+// The second journey goes on from where the first left the plan: in order, the second only after the first passed.
+test.describe.configure({ mode: "serial", timeout: 60_000 });
 
 // This journey locks Alva's plan for good, so it gets a server and database of its own.
 let own: TestServer;
@@ -19,11 +20,15 @@ test.afterAll(async () => {
 
 const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
 
-test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil, guardian and mentor sign, the PDF holds it all; after an unlock her open page takes edits again", async ({ browser }) => {
+// What the first journey leaves for the second (the tests run in order, on this file's server).
+let planAddress = "";
+let hash = "";
+
+test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil, guardian and mentor sign, and everyone sees it signed", async ({ browser }) => {
   const alva = await signedInPage(browser, "elev@demo.test");
   await alva.getByRole("link", { name: "Öppna min utvecklingsplan" }).click();
   await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
-  const planAddress = new URL(alva.url()).pathname;
+  planAddress = new URL(alva.url()).pathname;
   const goals = alva.getByRole("textbox", { name: "Mina mål, elevens text" });
   await goals.click();
   await alva.keyboard.type("Jag ska läsa 20 minuter varje dag.");
@@ -85,8 +90,17 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   for (const page of [alva, sara, mentor]) await expect(page.getByText("Planen är signerad av alla.")).toBeVisible();
   await expect(alva.locator(".badge-status-signed")).toHaveText("Signerad");
   await expectAccessible(alva, "plan signed");
-  const hash = (await alvaSigning.locator("code.hash").textContent())!;
+  hash = (await alvaSigning.locator("code.hash").textContent())!;
   expect(hash).toMatch(/^[0-9a-f]{64}$/);
+});
+
+// The journey goes on from the signed plan (one test was most of its minute on two cores).
+test("the signed plan: its PDF holds it all and its code checks out at /verify; after an unlock Alva's open page takes edits again", async ({ browser }) => {
+  const alva = await signedInPage(browser, "elev@demo.test");
+  await alva.goto(`${own.url}${planAddress}`);
+  await expect(alva.getByText("Planen är signerad av alla.")).toBeVisible();
+  const alvaSigning = alva.getByRole("region", { name: "Signering" });
+  const goals = alva.getByRole("textbox", { name: "Mina mål, elevens text" });
 
   // The PDF downloads and holds Alva's words, the signers and the hash.
   const downloading = alva.waitForEvent("download");
@@ -110,6 +124,8 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   await expectAccessible(visitor, "verify with a result");
 
   // A correction: the mentor unlocks; Alva's open page can be written in again, without reloading.
+  const mentor = await signedInPage(browser, "mentor@demo.test");
+  await mentor.goto(`${own.url}${planAddress}`);
   const unlock = mentor.locator("details.unlock");
   await unlock.locator("summary").click();
   await unlock.getByLabel("Varför behövs rättelsen?").fill("Fel i målen.");
