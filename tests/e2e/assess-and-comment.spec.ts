@@ -1,14 +1,12 @@
 import { expect, expectAccessible, openOwnPlan, signInAs, test, textOf } from "./fixtures";
 
 // Each journey also runs axe at each of its states (one to three seconds a check on two cores).
-test.describe.configure({ timeout: 60_000 });
+// The thread journey goes on from the assessment the first journey saved: in order.
+test.describe.configure({ mode: "serial", timeout: 60_000 });
 
 const gradeKeys = ["a", "b", "c", "d", "e", "f", "-"];
 
-test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it live, they talk in a thread, the guardian reads it", async ({
-  page,
-  browser,
-}) => {
+test("the maths teacher assesses 8A from the keyboard, and Alva's open plan shows it live", async ({ page, browser }) => {
   // Alva has her plan open the whole time; a marker on the window proves it is never reloaded.
   const alvaContext = await browser.newContext();
   const alva = await alvaContext.newPage();
@@ -67,8 +65,25 @@ test("the maths teacher assesses 8A from the keyboard, Alva's open plan shows it
   await expect(alvaAssessment).toContainText("Betyg: C");
   await expect(alvaAssessment).toContainText("Du löser ekvationer säkert.");
   await expect(alvaAssessment).toContainText("Karin Holm");
+  expect(await alva.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  await alvaContext.close();
+});
+
+// (One journey with the assessment was most of its minute on two cores: the thread is its own.)
+test("the teacher and Alva talk about the assessment in a thread, live; a staff note stays with staff; the guardian reads it on her phone; resolved, it folds away for everyone", async ({
+  page,
+  browser,
+}) => {
+  // Alva has her plan open the whole time; a marker on the window proves it is never reloaded.
+  const alvaContext = await browser.newContext();
+  const alva = await alvaContext.newPage();
+  await openOwnPlan(alva);
+  const planAddress = new URL(alva.url()).pathname;
+  await alva.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  const alvaMaths = alva.getByRole("region", { name: "Matematik", exact: true });
 
   // The teacher comments on her assessment in Alva's plan.
+  await signInAs(page, "matte@demo.test");
   await page.goto(planAddress);
   await expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const teacherMaths = page.getByRole("region", { name: "Matematik", exact: true });
