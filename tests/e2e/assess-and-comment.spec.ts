@@ -1,3 +1,4 @@
+import type { Browser } from "@playwright/test";
 import { expect, expectAccessible, openOwnPlan, signInAs, test, textOf } from "./fixtures";
 
 // Each journey also runs axe at each of its states (one to three seconds a check on two cores).
@@ -6,13 +7,19 @@ test.describe.configure({ mode: "serial", timeout: 60_000 });
 
 const gradeKeys = ["a", "b", "c", "d", "e", "f", "-"];
 
-test("the maths teacher assesses 8A from the keyboard, and Alva's open plan shows it live", async ({ page, browser }) => {
-  // Alva has her plan open the whole time; a marker on the window proves it is never reloaded.
+/** Alva's plan in a browser of her own, with a marker on its window that proves it is never reloaded. */
+async function openAlvasPlanKeptOpen(browser: Browser) {
   const alvaContext = await browser.newContext();
   const alva = await alvaContext.newPage();
   await openOwnPlan(alva);
-  const planAddress = new URL(alva.url()).pathname;
   await alva.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  const notReloaded = () => alva.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true);
+  return { alvaContext, alva, planAddress: new URL(alva.url()).pathname, notReloaded };
+}
+
+test("the maths teacher assesses 8A from the keyboard, and Alva's open plan shows it live", async ({ page, browser }) => {
+  // Alva has her plan open the whole time.
+  const { alvaContext, alva, notReloaded } = await openAlvasPlanKeptOpen(browser);
   const alvaMaths = alva.getByRole("region", { name: "Matematik", exact: true });
   await expect(alvaMaths.getByRole("group", { name: "Lärarens bedömning" })).toContainText("Ännu inte bedömd.");
 
@@ -65,7 +72,7 @@ test("the maths teacher assesses 8A from the keyboard, and Alva's open plan show
   await expect(alvaAssessment).toContainText("Betyg: C");
   await expect(alvaAssessment).toContainText("Du löser ekvationer säkert.");
   await expect(alvaAssessment).toContainText("Karin Holm");
-  expect(await alva.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  expect(await notReloaded()).toBe(true);
   await alvaContext.close();
 });
 
@@ -74,12 +81,8 @@ test("the teacher and Alva talk about the assessment in a thread, live; a staff 
   page,
   browser,
 }) => {
-  // Alva has her plan open the whole time; a marker on the window proves it is never reloaded.
-  const alvaContext = await browser.newContext();
-  const alva = await alvaContext.newPage();
-  await openOwnPlan(alva);
-  const planAddress = new URL(alva.url()).pathname;
-  await alva.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  // Alva has her plan open the whole time.
+  const { alvaContext, alva, planAddress, notReloaded } = await openAlvasPlanKeptOpen(browser);
   const alvaMaths = alva.getByRole("region", { name: "Matematik", exact: true });
 
   // The teacher comments on her assessment in Alva's plan.
@@ -131,7 +134,7 @@ test("the teacher and Alva talk about the assessment in a thread, live; a staff 
   await expect(alvaMaths.getByText("Visa 1 löst tråd")).toBeVisible();
   await expect(guardianMaths.getByText("Visa 1 löst tråd")).toBeVisible();
 
-  expect(await alva.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  expect(await notReloaded()).toBe(true);
   await guardianContext.close();
   await alvaContext.close();
 });
