@@ -127,13 +127,15 @@ async function page(event: FetchEvent, request: Request, url: URL): Promise<Resp
     return (await keptPage(url)) ?? offlineNotice();
   }
   const copy = response.clone();
-  event.waitUntil(inTurn(() => storePage(url, copy)));
+  // Whose session it is, at once (other sessions' pages go now); keeping or dropping the page, in turn.
+  event.waitUntil(notePartition(copy).then((partition) => inTurn(() => storePage(url, copy, partition))));
   return response;
 }
 
 /**
  * Keeping and dropping pages happen one after the other, in the order asked: a page kept just
  * before its plan was locked is dropped after, not put back by a fetch that was still on its way.
+ * (Deleting other sessions' pages never waits here: notePartition runs at once.)
  */
 let turns: Promise<unknown> = Promise.resolve();
 function inTurn(task: () => Promise<void>): Promise<void> {
@@ -147,8 +149,7 @@ function inTurn(task: () => Promise<void>): Promise<void> {
  * longer marks (the plan was locked, the person no longer writes in it, or may not see it) loses
  * its copy: offline, that copy would open an editor whose words could never be stored.
  */
-async function storePage(url: URL, response: Response) {
-  const partition = await notePartition(response);
+async function storePage(url: URL, response: Response, partition: string | null) {
   if (!partition || !OFFLINE_PAGE.test(url.pathname)) return;
   const marked = response.headers.get(OFFLINE_COPY_HEADER) === "keep" && response.headers.get("Content-Type")?.startsWith("text/html");
   if (response.ok && marked) await (await caches.open(PAGES + partition)).put(pageKey(url), response);
@@ -173,11 +174,16 @@ async function forgetPlan(url: URL, planId: string | null) {
   }
 }
 
+/** How long fetching a page to keep may take before it is given up (the next visit tries again). */
+const KEEP_FETCH_MS = 20_000;
+
 /** Fetches and keeps a page not yet kept for the current session (asked for by the page itself). */
 async function keepPage(url: URL) {
   if (await keptPage(url)) return;
   try {
-    await storePage(url, await fetch(url, { credentials: "same-origin", redirect: "manual" }));
+    // Bounded: the pages kept and dropped after this one wait for it.
+    const response = await fetch(url, { credentials: "same-origin", redirect: "manual", signal: AbortSignal.timeout(KEEP_FETCH_MS) });
+    await storePage(url, response, await notePartition(response));
   } catch {
     // Offline already, or the server is away: the next visit tries again.
   }
