@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { startTestServer } from "../support/server";
-import { expect, expectAccessible, expectAccessibleAtBothWidths, signInAs, test as base } from "./fixtures";
+import { expect, expectAccessible, expectAccessibleAtBothWidths, signInAs, signInThroughForm, test as base } from "./fixtures";
 
 /**
  * Passwords for small schools: "forgot password" and the admin's invitation, both ending on the
@@ -62,7 +62,7 @@ test("a guardian who forgot her password asks for a link and chooses a new one",
   await page.getByRole("button", { name: "Logga ut" }).click();
   // Signing out first forgets what this device kept, then posts: wait for it to land.
   await expect(page).toHaveURL(/\/login/);
-  await signInAs(page, "vh@demo.test", "sol och snö i mars");
+  await signInThroughForm(page, "vh@demo.test", "sol och snö i mars");
 });
 
 test("a password can be set from the link with JavaScript off (or before the page has loaded its scripts)", async ({ browser, server }) => {

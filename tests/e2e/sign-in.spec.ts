@@ -1,4 +1,4 @@
-import { expect, expectAccessible, signInAs, test } from "./fixtures";
+import { expect, expectAccessible, signInAs, signInThroughForm, test } from "./fixtures";
 
 test.describe("each demo account lands on its role's home", () => {
   test("the pupil sees her class and mentor", async ({ page }) => {
@@ -23,7 +23,7 @@ test.describe("each demo account lands on its role's home", () => {
   };
   for (const [email, children] of Object.entries(childrenOf)) {
     test(`the guardian ${email} sees their own children, whichever household they live in, and no one else's`, async ({ page }) => {
-      await signInAs(page, email);
+      await signInThroughForm(page, email);
       const region = page.getByRole("region", { name: "Mina barn" });
       await expect(region.getByRole("link")).toHaveText(children);
       await expectAccessible(page, `guardian home (${email})`);
