@@ -16,7 +16,7 @@ export default defineConfig({
     browserName: "chromium",
     locale: "sv-SE",
     timezoneId: "Europe/Stockholm",
-    trace: "retain-on-failure",
+    trace: { mode: "retain-on-failure", snapshots: false },
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
