@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 import { dayFromNow } from "../support/school";
-import { expect, expectAccessibleAtBothWidths, signedInPageOn, test } from "./fixtures";
+import { desktop, expect, expectAccessibleAtBothWidths, signedInPageOn, test } from "./fixtures";
 
 // Walks every page and state of the app as each persona and checks each with axe (WCAG 2.1 A and
 // AA) at desktop and phone width. It plans a talk day and locks a plan, so it has its own server.
@@ -116,8 +116,7 @@ test("families: the pupil's home with the talk, her page, the plan as its writer
 });
 
 test("families: the plan as a teacher, writing a comment and with the thread", async ({ browser }) => {
-  const teacher = await signedInPageOn(own, browser, "matte@demo.test");
-  await teacher.goto(familyPlanUrl);
+  const teacher = await signedInPageOn(own, browser, "matte@demo.test", desktop, familyPlanUrl);
   await connected(teacher);
   const maths = teacher.getByRole("region", { name: "Matematik", exact: true });
   await maths.getByRole("button", { name: "Kommentera", exact: true }).click();
@@ -195,8 +194,7 @@ test("the end: the lock form, the plan locked and signed, the log", async ({ bro
   const signing = alva.getByRole("region", { name: "Signering" });
   await signing.getByRole("button", { name: "Signera" }).click();
   await expect(signing).toContainText(/Alva Lindqvist \(elev\) – signerade/);
-  const sara = await signedInPageOn(own, browser, "vh@demo.test");
-  await sara.goto(planUrl);
+  const sara = await signedInPageOn(own, browser, "vh@demo.test", desktop, planUrl);
   await sara.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();
   await mentor.reload();
   await mentor.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();

@@ -3,7 +3,7 @@ import type { Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 import { pdfText } from "../support/pdf";
 import { dayFromNow } from "../support/school";
-import { expect, expectAccessible, keepForNextTests, signedInPageOn, test } from "./fixtures";
+import { desktop, expect, expectAccessible, keepForNextTests, signedInPageOn, test } from "./fixtures";
 
 // Sara reads Arabic and takes part from her phone: she chooses Arabic on the sign-in page, books
 // her daughter's talk, follows it and signs. Her invitation, its calendar file and the PDF come in
@@ -73,8 +73,7 @@ test("the mentor sends invitations; Sara books another time on her phone, remote
 });
 
 test("the invitation, the change and their calendar files wait in the outbox in Arabic", async ({ browser }) => {
-  const admin = await signedInPageOn(own, browser, "admin@demo.test");
-  await admin.goto(`${own.url}/admin/outbox`);
+  const admin = await signedInPageOn(own, browser, "admin@demo.test", desktop, `${own.url}/admin/outbox`);
   const toSara = admin.getByRole("listitem").filter({ hasText: "till vh@demo.test" });
   const invitation = toSara.filter({ hasText: /دعوة إلى محادثة التطوير الخاصة بـ.*Alva Lindqvist/ });
   const change = toSara.filter({ hasText: /موعد جديد لمحادثة التطوير الخاصة بـ.*Alva Lindqvist/ });
@@ -124,8 +123,7 @@ test("after the lock Sara signs in Arabic, and her PDF prints Arabic labels and 
   await alva.getByRole("textbox", { name: "Mina mål, elevens text" }).click();
   await alva.keyboard.type("Jag ska läsa 20 minuter varje dag.");
 
-  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
-  await mentor.goto(`${own.url}${planPath}`);
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test", desktop, `${own.url}${planPath}`);
   await expect.poll(async () => (await mentor.getByRole("textbox", { name: "Mina mål, elevens text" }).textContent()) ?? "").toContain("20 minuter");
   const lockCard = mentor.getByRole("region", { name: "Låsa och signera" });
   await lockCard.getByLabel("Johan Berg").uncheck();

@@ -86,8 +86,7 @@ test("the teacher and Alva talk about the assessment in a thread, live; a staff 
   const alvaMaths = alva.getByRole("region", { name: "Matematik", exact: true });
 
   // The teacher comments on her assessment in Alva's plan.
-  await signInAs(page, "matte@demo.test");
-  await page.goto(planAddress);
+  await signInAs(page, "matte@demo.test", planAddress);
   await expect(page.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const teacherMaths = page.getByRole("region", { name: "Matematik", exact: true });
   await teacherMaths.getByRole("button", { name: "Kommentera", exact: true }).click();
@@ -116,8 +115,7 @@ test("the teacher and Alva talk about the assessment in a thread, live; a staff 
   // The guardian reads the thread on a phone, cannot write in it, and never sees the staff note.
   const guardianContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const guardian = await guardianContext.newPage();
-  await signInAs(guardian, "vh@demo.test");
-  await guardian.goto(planAddress);
+  await signInAs(guardian, "vh@demo.test", planAddress);
   const guardianMaths = guardian.getByRole("region", { name: "Matematik", exact: true });
   const guardianThread = guardianMaths.getByRole("article", { name: /Om bedömningen/ });
   await expect(guardianThread).toContainText("C för att du löser uppgifterna.");
@@ -152,8 +150,7 @@ test("a comment on a passage stays on its words while the pupil writes around th
 
   const teacherContext = await browser.newContext();
   const teacher = await teacherContext.newPage();
-  await signInAs(teacher, "matte@demo.test");
-  await teacher.goto(planAddress);
+  await signInAs(teacher, "matte@demo.test", planAddress);
   await expect(teacher.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const teacherText = teacher.getByRole("textbox", { name: "Matematik: Min reflektion, elevens text" });
   await expect.poll(() => textOf(teacherText)).toBe("Jag vill bli bättre på bråk.");
@@ -204,8 +201,7 @@ test("a teacher comments on a paragraph with the keyboard alone", async ({ page,
 
   const teacherContext = await browser.newContext();
   const teacher = await teacherContext.newPage();
-  await signInAs(teacher, "matte@demo.test");
-  await teacher.goto(planAddress);
+  await signInAs(teacher, "matte@demo.test", planAddress);
   await expect(teacher.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const picker = teacher.getByRole("combobox", { name: /Välj ett stycke att kommentera i Matematik/ });
   await expect(picker.locator("option")).toHaveText(["Välj stycke …", "Jag räknar snabbt.", "Jag vill förstå procent bättre."]);

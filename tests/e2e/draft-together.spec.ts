@@ -14,8 +14,7 @@ test("the pupil writes and the guardian sees each word appear, read-only, both p
 
   const guardianContext = await browser.newContext();
   const guardian = await guardianContext.newPage();
-  await signInAs(guardian, "vh@demo.test");
-  await guardian.goto(planAddress);
+  await signInAs(guardian, "vh@demo.test", planAddress);
   await expect(guardian.getByRole("status").filter({ hasText: "Ansluten – du ser ändringarna direkt" })).toBeVisible();
   const guardianAboutMe = guardian.getByRole("textbox", { name: "Om mig, elevens text" });
 
@@ -65,8 +64,7 @@ test("a reader's malformed carets break nobody's editor: the pupil keeps seeing 
 
   const mentorContext = await browser.newContext();
   const mentor = await mentorContext.newPage();
-  await signInAs(mentor, "mentor@demo.test");
-  await mentor.goto(planAddress);
+  await signInAs(mentor, "mentor@demo.test", planAddress);
   await expect(mentor.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const mentorText = mentor.getByRole("textbox", { name: label });
   await mentorText.click();
@@ -175,8 +173,7 @@ test.describe("losing the connection", () => {
 
   const mentorContext = await browser.newContext();
   const mentor = await mentorContext.newPage();
-  await signInAs(mentor, "mentor@demo.test");
-  await mentor.goto(planAddress);
+  await signInAs(mentor, "mentor@demo.test", planAddress);
   await expect.poll(() => textOf(mentor.getByRole("textbox", { name: "Mina mål, elevens text" }))).toBe("Bli bättre på ekvationer.");
   await mentorContext.close();
 });

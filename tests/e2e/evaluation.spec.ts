@@ -46,7 +46,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, at?: string) => signedInPageOn(own, browser, email, viewport, at);
 
 test("after signing, Alva, the other pupils and a guardian answer a short evaluation once; the mentor sees the results per talk day, small groups held back, and downloads them as CSV", async ({
   browser,
@@ -81,8 +81,7 @@ test("after signing, Alva, the other pupils and a guardian answer a short evalua
   }
 
   // Jonas, a mentor of the talk day, opens the results from the board.
-  const jonas = await signedInPage(browser, "mentor@demo.test");
-  await jonas.goto(`${own.url}/talk-days/${eventId}`);
+  const jonas = await signedInPage(browser, "mentor@demo.test", undefined, `${own.url}/talk-days/${eventId}`);
   await jonas.getByRole("link", { name: "Utvärdering" }).click();
   await expect(jonas.getByRole("heading", { level: 1 })).toHaveText("Utvärdering av samtalen");
   const pupilsResults = jonas.getByRole("region", { name: "Elever" });

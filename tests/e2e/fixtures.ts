@@ -84,32 +84,37 @@ export async function signInThroughForm(page: Page, email: string, password = "d
 
 /**
  * Signs the page's browser in by posting the sign-in form's fields to the real /login action (the
- * same session, cookies and device mark as a person signing in), then opens the home page and
- * waits until it is hydrated. Loading and filling the sign-in page first cost each of the suite's
- * hundred-odd sign-ins 1.5–3 s; the form itself is tested in sign-in.spec.ts and
- * accessibility.spec.ts.
+ * same session, cookies and device mark as a person signing in), then opens `at` (the home page
+ * unless a test goes straight on elsewhere) and waits until it is hydrated. Loading and filling
+ * the sign-in page first cost each of the suite's hundred-odd sign-ins 1.5–3 s; the form itself is
+ * tested in sign-in.spec.ts, password-links.spec.ts and accessibility.spec.ts.
  */
-async function signInByPost(page: Page, origin: "" | `http${string}`, email: string, password: string): Promise<void> {
-  const response = await page.context().request.post(`${origin}/login`, { form: { email, password, redirectTo: "/" }, maxRedirects: 0 });
+async function signInByPost(page: Page, origin: string, email: string, at: string): Promise<void> {
+  const response = await page.context().request.post(`${origin}/login`, { form: { email, password: "demo", redirectTo: "/" }, maxRedirects: 0 });
   expect(response.status(), `signing in as ${email}`).toBe(302);
-  await page.goto(`${origin}/`);
-  await expect(page).toHaveURL(`${origin}/`);
+  const address = at.startsWith("http") ? at : `${origin}${at}`;
+  await page.goto(address);
+  // The home page would send a browser that is not signed in to /login; other pages may redirect.
+  if (at === "/") await expect(page).toHaveURL(address);
   await expect(page.locator("html[data-hydrated]")).toBeAttached();
 }
 
-/** Signs in (see signInByPost) on the test's server (the page's base URL) and waits for the hydrated home page. */
-export async function signInAs(page: Page, email: string, password = "demo") {
-  await signInByPost(page, "", email, password);
+/** Signs in (see signInByPost) on the test's server (the page's base URL) and opens `at`, hydrated. */
+export async function signInAs(page: Page, email: string, at = "/") {
+  await signInByPost(page, "", email, at);
 }
+
+export const desktop = { width: 1280, height: 900 };
+export const phone = { width: 390, height: 844 };
 
 /**
  * A browser of its own (a new context: its own cookies) signed in as `email` on `server` (a spec's
- * own server), on its home page and hydrated. Downloads are accepted, for exports.
+ * own server), on `at` (its home page unless given) and hydrated. Downloads are accepted, for exports.
  */
-export async function signedInPageOn(server: { url: string }, browser: Browser, email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+export async function signedInPageOn(server: { url: string }, browser: Browser, email: string, viewport = desktop, at = "/"): Promise<Page> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
-  await signInByPost(page, server.url as `http${string}`, email, "demo");
+  await signInByPost(page, server.url, email, at);
   return page;
 }
 
@@ -159,9 +164,6 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   );
   expect(violations, `accessibility violations on ${label} (${page.viewportSize()?.width ?? "?"} px)`).toEqual([]);
 }
-
-export const desktop = { width: 1280, height: 900 };
-export const phone = { width: 390, height: 844 };
 
 /** The same page and state checked at desktop and at phone width (390 px), then back. */
 export async function expectAccessibleAtBothWidths(page: Page, label: string): Promise<void> {

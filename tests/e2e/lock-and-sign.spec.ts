@@ -18,7 +18,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, at?: string) => signedInPageOn(own, browser, email, viewport, at);
 
 // What the first journey leaves for the second (the tests run in order, on this file's server).
 let planAddress = "";
@@ -43,8 +43,7 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
     }, planAddress);
   await expect.poll(pageKeptOnDevice).toBe(true);
 
-  const mentor = await signedInPage(browser, "mentor@demo.test");
-  await mentor.goto(`${own.url}${planAddress}`);
+  const mentor = await signedInPage(browser, "mentor@demo.test", undefined, `${own.url}${planAddress}`);
   await expect(mentor.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   await expect.poll(() => textOf(mentor.getByRole("textbox", { name: "Mina mål, elevens text" }))).toBe("Jag ska läsa 20 minuter varje dag.");
   const lockCard = mentor.getByRole("region", { name: "Låsa och signera" });
@@ -79,8 +78,7 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
   await expect(alvaSigning).toContainText(/Alva Lindqvist \(elev\) – signerade/);
 
   // Sara signs on her phone; the mentor on his computer.
-  const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 });
-  await sara.goto(`${own.url}${planAddress}`);
+  const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 }, `${own.url}${planAddress}`);
   await expectAccessible(sara, "plan locked, the guardian's phone");
   await sara.getByRole("region", { name: "Signering" }).getByRole("button", { name: "Signera" }).click();
   await expect(sara.getByRole("region", { name: "Signering" })).toContainText(/Sara Lindqvist \(vårdnadshavare\) – signerade/);
@@ -96,8 +94,7 @@ test("the end of a talk: the mentor locks, Alva's editor turns read-only, pupil,
 
 // The journey goes on from the signed plan (one test was most of its minute on two cores).
 test("the signed plan: its PDF holds it all and its code checks out at /verify; after an unlock Alva's open page takes edits again", async ({ browser }) => {
-  const alva = await signedInPage(browser, "elev@demo.test");
-  await alva.goto(`${own.url}${planAddress}`);
+  const alva = await signedInPage(browser, "elev@demo.test", undefined, `${own.url}${planAddress}`);
   await expect(alva.getByText("Planen är signerad av alla.")).toBeVisible();
   const alvaSigning = alva.getByRole("region", { name: "Signering" });
   const goals = alva.getByRole("textbox", { name: "Mina mål, elevens text" });
@@ -124,8 +121,7 @@ test("the signed plan: its PDF holds it all and its code checks out at /verify; 
   await expectAccessible(visitor, "verify with a result");
 
   // A correction: the mentor unlocks; Alva's open page can be written in again, without reloading.
-  const mentor = await signedInPage(browser, "mentor@demo.test");
-  await mentor.goto(`${own.url}${planAddress}`);
+  const mentor = await signedInPage(browser, "mentor@demo.test", undefined, `${own.url}${planAddress}`);
   const unlock = mentor.locator("details.unlock");
   await unlock.locator("summary").click();
   await unlock.getByLabel("Varför behövs rättelsen?").fill("Fel i målen.");

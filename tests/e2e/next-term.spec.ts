@@ -42,7 +42,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, at?: string) => signedInPageOn(own, browser, email, viewport, at);
 
 test("in the spring, Alva's new plan shows what she and the others promised in the autumn, read-only beside Mina mål, with a prompt to say how it went", async ({ browser }) => {
   const alva = await signedInPage(browser, "elev@demo.test");
@@ -67,8 +67,7 @@ test("in the spring, Alva's new plan shows what she and the others promised in t
   await goals.screenshot({ path: "screenshots/issue-19/next-term-goals.png" });
 
   // Sara reads it too, on her phone.
-  const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 });
-  await sara.goto(alva.url());
+  const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 }, alva.url());
   const saraPrevious = sara.getByRole("region", { name: "Mina mål", exact: true }).getByRole("complementary", { name: /^Förra terminen/ });
   await expect(saraPrevious).toContainText(written.guardianActions);
   await sara.getByRole("region", { name: "Mina mål", exact: true }).screenshot({ path: "screenshots/issue-19/next-term-phone.png" });

@@ -17,7 +17,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, at?: string) => signedInPageOn(own, browser, email, viewport, at);
 
 test("Sara's home on her phone says what is new for her: a new assessment, then that her signature is needed (also by e-mail); she marks news as read and turns mail off", async ({
   browser,

@@ -81,8 +81,7 @@ test("a password can be set from the link with JavaScript off (or before the pag
 });
 
 test("an admin sends a teacher an invitation, and it waits in the outbox with its link", async ({ page }) => {
-  await signInAs(page, "admin@demo.test");
-  await page.goto("/admin");
+  await signInAs(page, "admin@demo.test", "/admin");
   await page.getByRole("link", { name: "Inloggning och inbjudningar" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Inloggning och inbjudningar");
   await expect(page.getByRole("region", { name: "Inloggningssätt" })).toContainText("Lösenord: personal, elever och vårdnadshavare");
@@ -106,8 +105,7 @@ test("an admin sends a teacher an invitation, and it waits in the outbox with it
 });
 
 test("after sending, the admin is pointed to the outbox when no mail server is set up", async ({ page }) => {
-  await signInAs(page, "admin@demo.test");
-  await page.goto("/admin/accounts");
+  await signInAs(page, "admin@demo.test", "/admin/accounts");
   await page.getByRole("button", { name: "Skicka ny länk till Erik Sandberg" }).click();
   await expect(page.getByRole("status")).toContainText("inbjudningarna väntar i utkorgen");
   await page.getByRole("link", { name: "Öppna utkorgen" }).click();

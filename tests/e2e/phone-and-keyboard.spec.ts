@@ -102,8 +102,7 @@ test("on a phone the plan's section switcher stays at the top, says which sectio
 
 test("from the top of the plan, at most 3 Tab presses reach the first editor (both widths)", async ({ browser }) => {
   for (const viewport of [desktop, phone]) {
-    const alva = await signedInPageOn(own, browser, "elev@demo.test", viewport);
-    await alva.goto(planUrl);
+    const alva = await signedInPageOn(own, browser, "elev@demo.test", viewport, planUrl);
     await connected(alva);
     const firstEditor = alva.getByRole("textbox", { name: "Om mig, elevens text" });
     expect(await tabsTo(alva, firstEditor, "Hoppa till planen")).toBeLessThanOrEqual(3);
@@ -112,8 +111,7 @@ test("from the top of the plan, at most 3 Tab presses reach the first editor (bo
     await alva.context().close();
   }
   // A reader has no editor: the skip link takes a guardian to the plan's first section.
-  const sara = await signedInPageOn(own, browser, "vh@demo.test", phone);
-  await sara.goto(planUrl);
+  const sara = await signedInPageOn(own, browser, "vh@demo.test", phone, planUrl);
   await connected(sara);
   expect(await tabsTo(sara, sara.getByRole("region", { name: "Om mig" }), "Hoppa till planen")).toBeLessThanOrEqual(3);
 });
@@ -123,13 +121,11 @@ test("the lock at the end of the plan stays where it is shown when the mentor ju
   // view kept its old height until the frame after the jump, then took its real one, and the lock
   // button moved from under a pointer already on its way (in one run, after an unlock had given
   // every section its toolbar back, a click meant for "Lås planen" landed on a guardian's checkbox).
-  const alva = await signedInPageOn(own, browser, "elev@demo.test", desktop);
-  await alva.goto(planUrl);
+  const alva = await signedInPageOn(own, browser, "elev@demo.test", desktop, planUrl);
   await connected(alva);
   const hers = alva.getByRole("textbox", { name: "Det här gör mina vårdnadshavare, elevens text" });
   for (const viewport of [desktop, phone]) {
-    const mentor = await signedInPageOn(own, browser, "mentor@demo.test", viewport);
-    await mentor.goto(planUrl);
+    const mentor = await signedInPageOn(own, browser, "mentor@demo.test", viewport, planUrl);
     await connected(mentor);
     // Editors are made a few at a time, and a section still waiting for its editor grows when it
     // comes: this is about a page at rest.
@@ -174,8 +170,7 @@ test("an empty section is as tall while its editor is on its way as once it is t
       return heights;
     }, only);
   for (const [email, viewport] of [["elev@demo.test", phone], ["elev@demo.test", desktop], ["vh@demo.test", phone], ["matte@demo.test", desktop]] as const) {
-    const live = await signedInPageOn(own, browser, email, viewport);
-    await live.goto(planUrl);
+    const live = await signedInPageOn(own, browser, email, viewport, planUrl);
     await connected(live);
     await expect(live.getByText("Laddar dokumentet …")).toHaveCount(0);
     const withEditors = await heightsOfSections(live);
@@ -264,8 +259,7 @@ test("from the top of the talk view, at most 3 Tab presses reach the current sec
   await expect(announcement).toHaveCount(0);
 
   for (const viewport of [desktop, phone]) {
-    const alva = await signedInPageOn(own, browser, "elev@demo.test", viewport);
-    await alva.goto(talkUrl);
+    const alva = await signedInPageOn(own, browser, "elev@demo.test", viewport, talkUrl);
     await connected(alva);
     const current = alva.locator('.agenda-list [aria-current="step"]');
     await expect(current).toContainText("Matematik");
@@ -314,15 +308,13 @@ test("the five-minute warning is announced once: its live region is set when the
 });
 
 test("the mentor locks from the sitting board; the signing step comes to the top of each signer's view with one button", async ({ browser }) => {
-  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
-  await mentor.goto(talkUrl);
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test", desktop, talkUrl);
   await mentor.getByRole("link", { name: "Sittningstavla" }).click();
   const alvaCard = mentor.getByRole("listitem").filter({ has: mentor.getByRole("heading", { name: "Alva Lindqvist" }) });
   await expect(alvaCard.getByRole("button", { name: "Lås planen" })).toBeVisible();
   await expectAccessibleAtBothWidths(mentor, "sitting board with the lock");
 
-  const alva = await signedInPageOn(own, browser, "elev@demo.test", phone);
-  await alva.goto(talkUrl);
+  const alva = await signedInPageOn(own, browser, "elev@demo.test", phone, talkUrl);
   await connected(alva);
   await expect(alva.getByRole("region", { name: "Din signatur behövs" })).toHaveCount(0);
 
@@ -364,8 +356,7 @@ test("the mentor locks from the sitting board; the signing step comes to the top
 
 test("a guardian finds the signing step at the top of the plan page; the board links to signing; the plan page's own lock moves focus to the signing step", async ({ browser }) => {
   // Sara, on her phone, finds it at the top of the plan page too.
-  const sara = await signedInPageOn(own, browser, "vh@demo.test", phone);
-  await sara.goto(planUrl);
+  const sara = await signedInPageOn(own, browser, "vh@demo.test", phone, planUrl);
   await connected(sara);
   const saraCallout = sara.getByRole("region", { name: "Din signatur behövs" });
   await expect(saraCallout).toBeInViewport();
@@ -375,8 +366,7 @@ test("a guardian finds the signing step at the top of the plan page; the board l
 
   // On the board the mentor's card links to signing; after unlocking, the plan page's own lock
   // also moves focus to the signing step.
-  const mentor = await signedInPageOn(own, browser, "mentor@demo.test");
-  await mentor.goto(talkUrl);
+  const mentor = await signedInPageOn(own, browser, "mentor@demo.test", desktop, talkUrl);
   await mentor.getByRole("link", { name: "Sittningstavla" }).click();
   const alvaCard = mentor.getByRole("listitem").filter({ has: mentor.getByRole("heading", { name: "Alva Lindqvist" }) });
   await expect(alvaCard.getByRole("link", { name: "Till signeringen" })).toHaveAttribute("href", /#signing$/);

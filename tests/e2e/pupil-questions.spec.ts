@@ -17,7 +17,7 @@ test.afterAll(async () => {
   own.cleanup();
 });
 
-const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, at?: string) => signedInPageOn(own, browser, email, viewport, at);
 
 test("Alva asks her maths teacher about her reflection and about a passage of it; Karin is told on her home page and answers; Alva is told of the answer", async ({
   browser,
@@ -96,7 +96,6 @@ test("Alva asks her maths teacher about her reflection and about a passage of it
   await expect(alva.locator("article.thread").filter({ hasText: "Vad betyder nämnare?" })).toContainText("Talet under bråkstrecket.");
 
   // Sara, her guardian, reads the questions in the plan (they are not staff-only).
-  const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 });
-  await sara.goto(`${own.url}${planAddress}`);
+  const sara = await signedInPage(browser, "vh@demo.test", { width: 390, height: 844 }, `${own.url}${planAddress}`);
   await expect(sara.locator("article.thread").filter({ hasText: "Hur kan jag öva på bråk hemma?" })).toContainText("Fråga till läraren");
 });

@@ -37,8 +37,7 @@ test.describe("when the server cannot save", () => {
 
     const mentorContext = await browser.newContext();
     const mentor = await mentorContext.newPage();
-    await signInAs(mentor, "mentor@demo.test");
-    await mentor.goto(planAddress);
+    await signInAs(mentor, "mentor@demo.test", planAddress);
     await expect(status(mentor)).toContainText("Ansluten");
     const mentorText = mentor.getByRole("textbox", { name: label });
 

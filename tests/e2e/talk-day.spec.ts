@@ -22,7 +22,7 @@ test.afterAll(async () => {
 const tablet = { width: 1024, height: 768 };
 const phone = { width: 390, height: 844 };
 
-const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }) => signedInPageOn(own, browser, email, viewport);
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, at?: string) => signedInPageOn(own, browser, email, viewport, at);
 
 test("the mentor plans two afternoons, a guardian moves to another sitting and confirms, the invitation and the change with their .ics land in the outbox", async ({ browser }) => {
   const mentor = await signedInPage(browser, "mentor@demo.test");
@@ -79,8 +79,7 @@ test("the mentor plans two afternoons, a guardian moves to another sitting and c
   expect(await alvaRow.getByRole("combobox").locator("option:checked").innerText()).toContain(chosen);
 
   // Without SMTP the admin reads every message in the outbox, each with its calendar file.
-  const admin = await signedInPage(browser, "admin@demo.test");
-  await admin.goto(`${own.url}/admin/outbox`);
+  const admin = await signedInPage(browser, "admin@demo.test", undefined, `${own.url}/admin/outbox`);
   await expect(admin.getByText("Ingen e-postserver är inställd")).toBeVisible();
   // The protected family in Jonas's group got its invitation, but the admin sees only that it exists.
   await expect(admin.getByRole("listitem").filter({ hasText: "Meddelande till en familj med skyddade personuppgifter" }).first()).toBeVisible();
@@ -122,8 +121,7 @@ test("Alva calls the maths teacher: the teacher is told wherever she is, answers
   await teacher.getByRole("link", { name: "Bedömningar" }).first().click();
   await expect(teacher.getByRole("heading", { level: 1 })).toBeVisible();
 
-  const mentor = await signedInPage(browser, "mentor@demo.test");
-  await mentor.goto(talkUrl);
+  const mentor = await signedInPage(browser, "mentor@demo.test", undefined, talkUrl);
   await mentor.getByRole("link", { name: "Sittningstavla" }).click();
   const mentorCard = mentor.getByRole("listitem").filter({ has: mentor.getByRole("heading", { name: "Alva Lindqvist" }) });
   await expect(mentorCard).toBeVisible();
@@ -201,8 +199,7 @@ test("at the end of the talk the mentor locks the plan from the talk view and Al
   await expect(alva.getByRole("button", { name: "Kalla på lärare" }).first()).toBeVisible();
   await expect(alva.getByRole("button", { name: "Starta om klockan" })).toBeVisible();
 
-  const mentor = await signedInPage(browser, "mentor@demo.test");
-  await mentor.goto(`${own.url}${talkPath}`);
+  const mentor = await signedInPage(browser, "mentor@demo.test", undefined, `${own.url}${talkPath}`);
   const lockCard = mentor.getByRole("region", { name: "Låsa och signera" });
   await lockCard.getByLabel("Johan Berg").uncheck();
   await lockCard.getByRole("button", { name: "Lås planen" }).click();

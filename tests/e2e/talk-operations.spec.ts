@@ -30,7 +30,8 @@ test.afterAll(async () => {
 const tablet = { width: 1024, height: 768 };
 const phone = { width: 390, height: 844 };
 
-const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, server = own) => signedInPageOn(server, browser, email, viewport);
+const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, server = own, at?: string) =>
+  signedInPageOn(server, browser, email, viewport, at);
 
 const stockholm = (date: Date) =>
   Object.fromEntries(
@@ -184,8 +185,7 @@ test("the mentor corrects the talk day (longer talks, another number to call); t
   await expect(jonas.getByRole("listitem").filter({ hasText: "Alva Lindqvist" })).toContainText("per telefon");
 
   // The change message to Sara says how to call in.
-  const admin = await signedInPage(browser, "admin@demo.test");
-  await admin.goto(`${own.url}/admin/outbox`);
+  const admin = await signedInPage(browser, "admin@demo.test", undefined, undefined, `${own.url}/admin/outbox`);
   const change = admin.getByRole("listitem").filter({ hasText: "Ny tid för utvecklingssamtal för Alva Lindqvist" }).filter({ hasText: "till vh@demo.test" }).first();
   await change.getByText("Ny tid för utvecklingssamtal för Alva Lindqvist").click();
   await expect(change).toContainText("(samtalet tar 90 minuter)");
@@ -257,8 +257,7 @@ test("the one-to-one talk is on the mentor's board; Alva calls the maths teacher
   await expect(alva.getByRole("status").filter({ hasText: "Ansluten" })).toBeVisible();
   const talkUrl = alva.url();
 
-  const jonas = await signedInPage(browser, "mentor@demo.test");
-  await jonas.goto(talkUrl);
+  const jonas = await signedInPage(browser, "mentor@demo.test", undefined, undefined, talkUrl);
   await jonas.getByRole("link", { name: "Samtalstavla" }).click();
   await expect(jonas.getByRole("heading", { name: /Enskilda samtal/ })).toBeVisible();
   const card = jonas.getByRole("listitem").filter({ has: jonas.getByRole("heading", { name: "Alva Lindqvist" }) });
@@ -320,8 +319,7 @@ test("the PDF of the signed plan names the talk's date, the participants and the
   await alva.keyboard.type("Jag tycker om NO och bild.");
   await expect(alva.getByRole("status").filter({ hasText: "Sparat på servern" })).toBeVisible();
 
-  const jonas = await signedInPage(browser, "mentor@demo.test");
-  await jonas.goto(alva.url());
+  const jonas = await signedInPage(browser, "mentor@demo.test", undefined, undefined, alva.url());
   const lockCard = jonas.getByRole("region", { name: "Låsa och signera" });
   await lockCard.getByLabel("Johan Berg").uncheck();
   await lockCard.getByRole("button", { name: "Lås planen" }).click();
@@ -330,8 +328,7 @@ test("the PDF of the signed plan names the talk's date, the participants and the
     await signing.getByRole("button", { name: "Signera" }).click();
     await expect(signing).toContainText(page === alva ? /Alva Lindqvist \(elev\) – signerade/ : /Jonas Ek \(mentor\) – signerade/);
   }
-  const sara = await signedInPage(browser, "vh@demo.test", phone);
-  await sara.goto(alva.url());
+  const sara = await signedInPage(browser, "vh@demo.test", phone, undefined, alva.url());
   const saraSigning = sara.getByRole("region", { name: "Signering" });
   await saraSigning.getByRole("button", { name: "Signera" }).click();
   await expect(saraSigning).toContainText("Planen är signerad av alla.");
@@ -376,8 +373,7 @@ test("a message the mail server refused is retried, then marked failed, and the 
     env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: "samtal@solbacken.demo.test", MAIL_RETRY_BASE_MS: "50", MAIL_MAX_ATTEMPTS: "2", MAIL_TICK_MS: "100" },
   });
   try {
-    const jonas = await signedInPage(browser, "mentor@demo.test", undefined, mailServer);
-    await jonas.goto(`${mailServer.url}/talk-days`);
+    const jonas = await signedInPage(browser, "mentor@demo.test", undefined, mailServer, `${mailServer.url}/talk-days`);
     await jonas.getByLabel("Dag 1").fill(talkDay);
     await jonas.getByLabel("Plats", { exact: true }).fill("Matsalen");
     await jonas.getByLabel("8A – Jonas Ek").check();
@@ -385,8 +381,7 @@ test("a message the mail server refused is retried, then marked failed, and the 
     await jonas.getByRole("button", { name: "Skicka inbjudningar" }).click();
     await expect(jonas.getByText(/inbjudningar har skapats/)).toBeVisible();
 
-    const admin = await signedInPage(browser, "admin@demo.test", undefined, mailServer);
-    await admin.goto(`${mailServer.url}/admin/outbox`);
+    const admin = await signedInPage(browser, "admin@demo.test", undefined, mailServer, `${mailServer.url}/admin/outbox`);
     const toSara = admin.getByRole("listitem").filter({ hasText: "till vh@demo.test" }).first();
     await expect(async () => {
       await admin.reload();

@@ -86,7 +86,7 @@ test.describe("signing", () => {
     own.cleanup();
   });
 
-  const signedInPage = (browser: Browser, email: string) => signedInPageOn(own, browser, email);
+  const signedInPage = (browser: Browser, email: string, viewport?: { width: number; height: number }, at?: string) => signedInPageOn(own, browser, email, viewport, at);
 
   /** As if the person signed in long ago: the session's authentication time moved back. */
   function authenticatedMinutesAgo(email: string, minutes: number) {
@@ -99,8 +99,7 @@ test.describe("signing", () => {
 
   /** The mentor opens Alva's plan and locks it if it is a draft (both guardians sign); the page stays open. */
   async function mentorWithLockedPlan(browser: Browser): Promise<{ mentor: Page; planAddress: string }> {
-    const mentor = await signedInPage(browser, "mentor@demo.test");
-    await mentor.goto(`${own.url}/pupils/${alvaId()}/plan`);
+    const mentor = await signedInPage(browser, "mentor@demo.test", undefined, `${own.url}/pupils/${alvaId()}/plan`);
     const lock = mentor.getByRole("region", { name: "Låsa och signera" }).getByRole("button", { name: "Lås planen" });
     if (await lock.isVisible()) await lock.click();
     await expect(mentor.getByRole("region", { name: "Signering" })).toContainText(/Du signerar version \d+/);
@@ -178,8 +177,7 @@ test.describe("signing", () => {
   test("a session grown old while the page was open is asked for the password when it signs", async ({ browser }) => {
     const { planAddress } = await mentorWithLockedPlan(browser);
     // Sara opens the plan right after signing in (no password asked), then leaves the page open.
-    const sara = await signedInPage(browser, "vh@demo.test");
-    await sara.goto(`${own.url}${planAddress}`);
+    const sara = await signedInPage(browser, "vh@demo.test", undefined, `${own.url}${planAddress}`);
     const signing = sara.getByRole("region", { name: "Signering" });
     await expect(signing.getByRole("button", { name: "Signera" }).first()).toBeVisible();
     await expect(signing.getByLabel("Ditt lösenord")).toHaveCount(0);
