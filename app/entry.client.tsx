@@ -13,7 +13,11 @@ async function hydrate() {
   const livePlanId = livePlan?.livePlan;
   if (livePlanId) {
     const deviceCopy = livePlan.deviceCopy ? { name: livePlan.deviceCopy, keep: livePlan.keepDeviceCopy === "true" } : null;
-    void import("./editor/plan-connection.client").then(({ preconnectPlan }) => preconnectPlan(livePlanId, deviceCopy));
+    import("./editor/plan-connection.client")
+      .then(({ preconnectPlan }) => preconnectPlan(livePlanId, deviceCopy))
+      // Offline, this small module may not be on the device (a pupil who reached her plan by a
+      // link within the app never loaded it); the editors then connect as they open.
+      .catch(() => {});
   }
   const lang = document.documentElement.lang;
   const locale = isLocale(lang) ? lang : defaultLocale;

@@ -1,5 +1,5 @@
 import axe from "axe-core";
-import { test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { test as base, expect, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from "@playwright/test";
 import { startTestServer, type TestServer } from "../support/server";
 
 export { expect };
@@ -17,7 +17,11 @@ export function keepForNextTests(page: Page): Page {
 }
 
 export const test = base.extend<{ failOnPageErrors: void; expectedPageErrors: RegExp[]; closeOpenedContexts: void }, { server: TestServer }>({
-  /** Browser errors a test causes on purpose (a refused reconnect while the server is down). */
+  /**
+   * Browser errors a test causes on purpose (a refused reconnect while the server is down). One
+   * pattern (join alternatives with |): Playwright reads `[a, b]` in test.use as a value and its
+   * fixture options.
+   */
   expectedPageErrors: [[], { option: true }],
   server: [
     // eslint-disable-next-line no-empty-pattern
@@ -45,24 +49,62 @@ export const test = base.extend<{ failOnPageErrors: void; expectedPageErrors: Re
     },
     { auto: true },
   ],
-  /** An uncaught exception or a logged error in the page (a hydration mismatch, say) fails the test. */
+  /**
+   * An uncaught exception or a logged error in any page of the test (a hydration mismatch, say)
+   * fails it: the test's own `page`, every page of the browsers it opens with
+   * `browser.newContext()` (the people it signs in), and the pages a serial spec kept from earlier
+   * tests. Only `page` was watched before, so the errors of most signed-in people went unseen; and
+   * asking for `page` opened a browser context even in the tests that never use it.
+   */
   failOnPageErrors: [
-    async ({ page, expectedPageErrors }, use) => {
+    async ({ browser, expectedPageErrors }, use) => {
       const problems: string[] = [];
       // The stacks go into the failure message: a rare error (a minified React one, say) is then
       // traceable to its throw site from a CI log alone.
       const stacks: string[] = [];
-      page.on("pageerror", (error) => {
-        problems.push(`pageerror: ${error.message}`);
-        stacks.push(error.stack ?? error.message);
-      });
-      page.on("console", (message) => {
-        // The browser logs every 4xx document as an error; those are asserted where expected.
-        if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-          problems.push(`console.error: ${message.text()}`);
-        }
-      });
+      // Each problem names the page's path (ids, no personal data): which person's page it was.
+      const where = (page: Page) => {
+        const url = page.url();
+        return url.startsWith("http") ? new URL(url).pathname : url;
+      };
+      const listeners = new Map<Page, { onPageError: (error: Error) => void; onConsole: (message: ConsoleMessage) => void }>();
+      const watchPage = (page: Page) => {
+        if (listeners.has(page)) return;
+        const onPageError = (error: Error) => {
+          problems.push(`pageerror on ${where(page)}: ${error.message}`);
+          stacks.push(error.stack ?? error.message);
+        };
+        const onConsole = (message: ConsoleMessage) => {
+          // The browser logs every 4xx document as an error; those are asserted where expected.
+          if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+            problems.push(`console.error on ${where(page)}: ${message.text()}`);
+          }
+        };
+        listeners.set(page, { onPageError, onConsole });
+        page.on("pageerror", onPageError);
+        page.on("console", onConsole);
+      };
+      const watchedContexts = new Set<BrowserContext>();
+      const watchContext = (context: BrowserContext) => {
+        watchedContexts.add(context);
+        context.pages().forEach(watchPage);
+        context.on("page", watchPage);
+      };
+      browser.contexts().forEach(watchContext);
+      // Playwright's own `page` fixture opens its context through this same method.
+      const newContext = browser.newContext;
+      browser.newContext = async (...options) => {
+        const context = await newContext.apply(browser, options);
+        watchContext(context);
+        return context;
+      };
       await use();
+      browser.newContext = newContext;
+      for (const context of watchedContexts) context.off("page", watchPage);
+      for (const [page, { onPageError, onConsole }] of listeners) {
+        page.off("pageerror", onPageError);
+        page.off("console", onConsole);
+      }
       const unexpected = problems.filter((p) => !expectedPageErrors.some((pattern) => pattern.test(p)));
       expect(unexpected, unexpected.length > 0 ? `errors in the page; stacks:\n${stacks.join("\n\n")}` : "errors in the page").toEqual([]);
     },

@@ -45,8 +45,9 @@ async function openAsMentor(browser: import("@playwright/test").Browser, planAdd
 }
 
 test.describe("offline drafting", () => {
-  // While the network is away the browser reports each failed reconnect.
-  test.use({ expectedPageErrors: [/WebSocket connection to .* failed/] });
+  // While the network is away the browser reports each failed reconnect, and Remix logs that it
+  // could not look up the routes of the page's links ahead of a click (it asks again on a click).
+  test.use({ expectedPageErrors: [/WebSocket connection to .* failed|Failed to fetch manifest patches/] });
 
   test("the pupil writes offline, reloads, writes more, and the mentor sees every word once she is back", async ({ browser }) => {
     const context = await browser.newContext();
