@@ -1,5 +1,6 @@
-import { useMatches, useRevalidator } from "@remix-run/react";
+import { useFetchers, useMatches, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { createReloadScheduler, type ReloadScheduler } from "./reload-scheduler";
 
 /** A route that shows a plan says which, and how many of its changes its data has seen, so the
  * page's event stream includes that plan and can tell when the data missed one. A page whose reader
@@ -28,6 +29,14 @@ export function useLiveEvents(personWantsEvents: boolean, personSeq: number): vo
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
+  // Loading already (a reload, a navigation, a form's submission): a reload waits for its end.
+  const navigation = useNavigation();
+  const fetchers = useFetchers();
+  const busy = revalidator.state !== "idle" || navigation.state !== "idle" || fetchers.some((fetcher) => fetcher.state !== "idle");
+  const scheduler = useRef<ReloadScheduler | null>(null);
+  const busyNow = useRef(busy);
+  busyNow.current = busy;
+  useEffect(() => scheduler.current?.setBusy(busy), [busy]);
   // What the data on screen has seen; read when the stream says hello.
   const loaded = useRef({ person: personSeq, plan: plan?.seq ?? null });
   loaded.current = { person: personSeq, plan: plan?.seq ?? null };
@@ -35,12 +44,10 @@ export function useLiveEvents(personWantsEvents: boolean, personSeq: number): vo
   useEffect(() => {
     if (!planId && !personWantsEvents) return;
     const source = new EventSource(ownUrl ?? (planId ? `/events?${new URLSearchParams({ plan: planId })}` : "/events"));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const reload = () => {
-      // A burst of saves (a teacher typing an omdöme) becomes one reload.
-      clearTimeout(timer);
-      timer = setTimeout(() => revalidate.current(), 150);
-    };
+    const reloads = createReloadScheduler(() => revalidate.current());
+    reloads.setBusy(busyNow.current);
+    scheduler.current = reloads;
+    const reload = () => reloads.ask();
     source.addEventListener("changed", reload);
     source.addEventListener("hello", (event) => {
       try {
@@ -51,7 +58,8 @@ export function useLiveEvents(personWantsEvents: boolean, personSeq: number): vo
       }
     });
     return () => {
-      clearTimeout(timer);
+      reloads.dispose();
+      if (scheduler.current === reloads) scheduler.current = null;
       source.close();
     };
   }, [planId, ownUrl, personWantsEvents]);
