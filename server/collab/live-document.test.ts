@@ -187,6 +187,49 @@ describe("acknowledgements", () => {
   });
 });
 
+describe("what a connection is sent", () => {
+  /** Everything of the document a connection was sent, applied to an empty one. */
+  const received = (connection: Connection & { sent: Uint8Array[] }) => {
+    const doc = new Y.Doc();
+    for (const message of connection.sent) {
+      const decoder = decoding.createDecoder(message);
+      if (decoding.readVarUint(decoder) !== MessageType.Sync) continue;
+      const syncType = decoding.readVarUint(decoder);
+      if (syncType === 1 || syncType === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+    }
+    return doc.getXmlFragment("goals").toString();
+  };
+
+  it("is never a change the store refused: not when it asks for the document in the same task, nor after", () => {
+    const journal = new UpdateJournal(db);
+    const document = new LiveDocument(planId, pupilId, {
+      journal,
+      compactEvery: 1000,
+      isSection: planSectionLookup(db, planId),
+      onFirstWrite: () => {},
+      onStoreFailure: () => {},
+      onCompactionFailure: () => {},
+    });
+    const mentor = connect(document, "mentor@demo.test", true);
+    const reader = connect(document, "vh@demo.test", false);
+    const late = connect(document, "elev@demo.test", true);
+    db.$client.exec(`create trigger refuse_for_readers before insert on plan_updates begin select raise(abort, 'disk full'); end`);
+    try {
+      document.receive(mentor, collabMessage.update(change(document, typing("Aldrig sparat."))));
+      // The reader asks for the whole document before the refused change's batch was written.
+      document.receive(reader, collabMessage.syncStep1(Y.encodeStateVector(new Y.Doc())));
+      // Another asks once the document knows it could not store (its people are about to be let go of).
+      document.receive(late, collabMessage.syncStep1(Y.encodeStateVector(new Y.Doc())));
+    } finally {
+      db.$client.exec("drop trigger refuse_for_readers");
+    }
+    expect(goals(document)).toContain("Aldrig sparat.");
+    expect(received(reader)).not.toContain("Aldrig sparat.");
+    expect(received(late)).not.toContain("Aldrig sparat.");
+    document.destroy();
+  });
+});
+
 describe("what a connection may change", () => {
   it("refuses every change from a reader, deletions included, and takes its ordinary sync reply", () => {
     const { document, journal } = openDocument();

@@ -179,7 +179,9 @@ export class LiveDocument {
    * read-only connection, or from one already let go of.
    */
   receive(connection: Connection, data: Uint8Array) {
-    if (!this.connections.has(connection)) return;
+    // Broken: the document holds a change that could not be stored and everyone is about to be
+    // let go of; nothing more is read, and nothing of the document goes out.
+    if (this.broken || !this.connections.has(connection)) return;
     const decoder = decoding.createDecoder(data);
     const type = readVarUint(decoder);
     switch (type) {
@@ -215,6 +217,7 @@ export class LiveDocument {
       expectEnd(decoder);
       // The reply may hold updates accepted in this task: store them before anyone can have them.
       this.options.journal.flush();
+      if (this.broken) return;
       let reply: Uint8Array;
       try {
         reply = Y.encodeStateAsUpdate(this.doc, stateVector);

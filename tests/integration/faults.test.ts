@@ -118,6 +118,9 @@ describe("the database refuses writes mid-typing", () => {
       await expect.poll(() => typist.acknowledged(), { timeout: 15_000 }).toBe(written);
       await expect.poll(() => sectionText(reader.doc, section), { timeout: 15_000 }).toBe(written);
       expect(storedText(section)).toBe(written);
+      // The reader was never handed a change the server could not store, so it never had one to
+      // send back on reconnecting: the log does not say the mentor wrote.
+      expect(onDisk((db) => db.prepare("select count(*) as n from audit_events a join people p on p.id = a.actor_id where p.email = ? and a.action = 'edit-session'").get(accounts.mentor))).toEqual({ n: 0 });
     });
   }
 
