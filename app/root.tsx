@@ -24,7 +24,7 @@ import { getLocale } from "~/utils/i18n.server";
 import { isPageHandle } from "~/utils/page-title";
 import { focusWithin } from "~/utils/focus";
 import { hasSkipLinks } from "~/utils/skip-links";
-import { useLiveEvents } from "~/utils/use-live-events";
+import { PageDataReload, useLiveEvents } from "~/utils/use-live-events";
 import { useNonce } from "~/utils/nonce";
 import stylesheet from "~/styles/app.css";
 import { ethiopicFontFaces, ethiopicFontPreloads } from "~/utils/fonts";
@@ -116,13 +116,17 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App() {
   const data = useRootData();
   // Staff hear of pupils calling them on every page; plan pages also of changes to the plan.
-  useLiveEvents(data?.person?.nav.receivesCalls === true, data?.personSeq ?? 0);
+  const reloadPageData = useLiveEvents(data?.person?.nav.receivesCalls === true, data?.personSeq ?? 0);
   // Marks the page as live (React has taken over): for styles that need JavaScript, and for
   // browser tests that must not act on server-rendered markup React is about to replace.
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);
-  return <Outlet />;
+  return (
+    <PageDataReload.Provider value={reloadPageData}>
+      <Outlet />
+    </PageDataReload.Provider>
+  );
 }
 
 export function ErrorBoundary() {

@@ -1,3 +1,4 @@
+import { useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { mayCommentOnText, usePlanComments } from "~/components/plan/plan-comments";
@@ -8,6 +9,7 @@ import { MountInTurn } from "./progressive-mount.client";
 import { forgetPlanOnDevice, keepPageOnDevice } from "./offline-page.client";
 import { SectionEditor } from "./section-editor.client";
 import { SectionTextPending } from "~/components/plan/section-text-pending";
+import { usePageDataReload } from "~/utils/use-live-events";
 
 /*
  * The live parts of a plan, each its own small component over the page's one shared connection
@@ -58,6 +60,25 @@ export function LivePlanStatus({ planId, deviceCopy, editable, draft }: { planId
   const { t } = useTranslation();
   const connection = usePlanConnection(planId, deviceCopy);
   const { connection: state, save } = usePlanStatus(connection);
+  // The server let go of this connection for new rights (or an ended session): the loaders decide
+  // anew. A page that still shows the plan once its data is new connects again; one that no longer
+  // may (signed out, no access) is gone, and this part of it with its connection.
+  const reloadPageData = usePageDataReload();
+  const pageData = useLoaderData();
+  const awaitingData = useRef(false);
+  useEffect(
+    () =>
+      connection.subscribeRightsChanged(() => {
+        awaitingData.current = true;
+        reloadPageData();
+      }),
+    [connection, reloadPageData],
+  );
+  useEffect(() => {
+    if (!awaitingData.current) return;
+    awaitingData.current = false;
+    connection.reconnectWithNewRights();
+  }, [connection, pageData]);
   const people = usePresence(connection);
   // Unlocked again while this page was open: writers closed at the lock may connect again. (Only
   // on the change to draft: at the lock itself the socket closes before the page data says so.)

@@ -87,6 +87,7 @@ export class PlanConnection {
   private storageRetryMs = STORAGE_RETRY_MS.first;
   private storageRetryTimer: number | null = null;
   private final: ConnectionState | null = null;
+  private readonly rightsListeners = new Set<() => void>();
   private readonly removeWindowListeners: () => void;
   private readonly saves = new SaveTracker();
   private shownSave: SaveState = "server";
@@ -179,10 +180,11 @@ export class PlanConnection {
         this.saves.deviceGone();
       } else if (code === CloseCode.Malformed || code === CloseCode.PresenceLimit) this.final = "failed";
       else if (code === CloseCode.AccessChanged || code === CloseCode.SessionEnded) {
+        // New rights, or none (signed out): read-only, and the page reloads its data. Its loaders
+        // decide what the person may see now (or send them to sign in); a page that still shows
+        // the plan then connects again (reconnectWithNewRights), and the server gives the new rights.
         this.final = code === CloseCode.AccessChanged ? "accessChanged" : "signedOut";
-        // New rights (or none: signed out) mean a new page: the loader decides what this person
-        // may see now, or sends them to sign in.
-        window.setTimeout(() => window.location.reload(), 1500);
+        for (const listener of this.rightsListeners) listener();
       } else if (code === CloseCode.StorageFailed) this.retryStorageLater();
       if (this.final) provider.shouldConnect = false;
       compute();
@@ -286,6 +288,23 @@ export class PlanConnection {
     return () => this.presenceListeners.delete(listener);
   };
 
+  /** The server closed the connection because this person's rights changed or their session ended:
+   * the page's data must be loaded anew. */
+  subscribeRightsChanged = (listener: () => void): (() => void) => {
+    this.rightsListeners.add(listener);
+    return () => this.rightsListeners.delete(listener);
+  };
+
+  /** The page's data has been loaded anew since the rights changed, and still shows the plan:
+   * connect again, with whatever rights the server gives now. */
+  reconnectWithNewRights() {
+    if (this.final !== "accessChanged" && this.final !== "signedOut") return;
+    this.final = null;
+    this.provider.shouldConnect = true;
+    this.provider.connect();
+    this.computeState();
+  }
+
   /** After an unlock: connect again if the lock closed this connection. */
   resume() {
     if (this.final !== "locked") return;
@@ -304,6 +323,7 @@ export class PlanConnection {
     // Nobody is told of the goodbye: the page is going, or no longer shows the plan.
     this.stateListeners.clear();
     this.presenceListeners.clear();
+    this.rightsListeners.clear();
     this.provider.destroy();
     const closed = this.deviceCopy?.close() ?? Promise.resolve();
     this.doc.destroy();

@@ -51,13 +51,13 @@ const MAX_NAME_CHARS = 100;
 export const CloseCode = {
   /** A message could not be decoded or is not part of the protocol (also: a change outside the plan's sections, an awareness state of the wrong shape). Final. */
   Malformed: 4400,
-  /** The session ended: signed out, expired or revoked. Final; sign in again. */
+  /** The session ended: signed out, expired or revoked. The page reloads its data: sign in again (or go on, if a new session has taken its place). */
   SessionEnded: 4401,
   /** A read-only connection sent a document change (insertions and deletions alike). Final. */
   ReadOnly: 4403,
   /** The connection fell too far behind reading what the server sent it (a client that stopped reading); reconnect. */
   TooSlow: 4408,
-  /** The person's rights on the plan changed (consent withdrawn, plan locked or unlocked); reconnect to get the new ones. */
+  /** The person's rights on the plan changed (consent withdrawn, plan unlocked, a guest's window closed): the page reloads its data, and connects again if the plan is still shown. */
   AccessChanged: 4409,
   /** The plan has been locked for signing: nothing more is accepted. Final. */
   PlanLocked: 4423,
@@ -74,8 +74,9 @@ export const CloseCode = {
 /**
  * Whether the browser's provider connects again by itself after the server closed with `code`.
  * y-websocket takes every 4400–4499 close as final; ours are, but for TooSlow (the socket fell
- * behind, perhaps only a slow phone: its edits must still reach the server). The page reloads
- * after AccessChanged and SessionEnded, and resumes after an unlock (PlanLocked) on its own.
+ * behind, perhaps only a slow phone: its edits must still reach the server). After AccessChanged
+ * and SessionEnded the page reloads its data, and connects again once that data says the person
+ * still sees the plan; it resumes after an unlock (PlanLocked) on its own.
  */
 export function reconnectsAfterClose(code: number): boolean {
   return code === CloseCode.TooSlow || !(code >= 4400 && code < 4500);

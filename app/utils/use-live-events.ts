@@ -1,5 +1,5 @@
 import { useFetchers, useMatches, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { createContext, useContext, useEffect, useRef } from "react";
 import { createReloadScheduler, type ReloadScheduler } from "./reload-scheduler";
 
 /** A route that shows a plan says which, and how many of its changes its data has seen, so the
@@ -19,9 +19,10 @@ function isLivePlanHandle(handle: unknown): handle is LivePlanHandle {
  * the page (/events, with the plan the page shows) and reloads the loaders, which decide what this
  * person may see. The stream opens (and reopens after a dropped connection) with "hello": how many
  * changes the person and the plan have had. When that differs from what the page's data was loaded
- * at, a change happened before the stream was listening, and the page reloads once.
+ * at, a change happened before the stream was listening, and the page reloads once. Returns how
+ * the page's parts ask for a reload themselves (given to them as PageDataReload).
  */
-export function useLiveEvents(personWantsEvents: boolean, personSeq: number): void {
+export function useLiveEvents(personWantsEvents: boolean, personSeq: number): () => void {
   const matches = useMatches();
   const plan = matches.map((m) => (isLivePlanHandle(m.handle) ? m.handle.livePlan(m.data) : null)).find((p) => p) ?? null;
   const planId = plan?.id ?? null;
@@ -33,10 +34,11 @@ export function useLiveEvents(personWantsEvents: boolean, personSeq: number): vo
   const navigation = useNavigation();
   const fetchers = useFetchers();
   const busy = revalidator.state !== "idle" || navigation.state !== "idle" || fetchers.some((fetcher) => fetcher.state !== "idle");
+  // One scheduler for the page's life: events from the stream and asks from the page's parts share it.
   const scheduler = useRef<ReloadScheduler | null>(null);
-  const busyNow = useRef(busy);
-  busyNow.current = busy;
-  useEffect(() => scheduler.current?.setBusy(busy), [busy]);
+  scheduler.current ??= createReloadScheduler(() => revalidate.current());
+  useEffect(() => scheduler.current!.setBusy(busy), [busy]);
+  useEffect(() => () => scheduler.current!.dispose(), []);
   // What the data on screen has seen; read when the stream says hello.
   const loaded = useRef({ person: personSeq, plan: plan?.seq ?? null });
   loaded.current = { person: personSeq, plan: plan?.seq ?? null };
@@ -44,10 +46,7 @@ export function useLiveEvents(personWantsEvents: boolean, personSeq: number): vo
   useEffect(() => {
     if (!planId && !personWantsEvents) return;
     const source = new EventSource(ownUrl ?? (planId ? `/events?${new URLSearchParams({ plan: planId })}` : "/events"));
-    const reloads = createReloadScheduler(() => revalidate.current());
-    reloads.setBusy(busyNow.current);
-    scheduler.current = reloads;
-    const reload = () => reloads.ask();
+    const reload = () => scheduler.current!.ask();
     source.addEventListener("changed", reload);
     source.addEventListener("hello", (event) => {
       try {
@@ -57,10 +56,15 @@ export function useLiveEvents(personWantsEvents: boolean, personSeq: number): vo
         reload();
       }
     });
-    return () => {
-      reloads.dispose();
-      if (scheduler.current === reloads) scheduler.current = null;
-      source.close();
-    };
+    return () => source.close();
   }, [planId, ownUrl, personWantsEvents]);
+  return scheduler.current.ask;
+}
+
+/** Asks for the page's loaders to be reloaded (see useLiveEvents): for a part of the page that
+ * learns from elsewhere that what it shows may be out of date. */
+export const PageDataReload = createContext<() => void>(() => {});
+
+export function usePageDataReload(): () => void {
+  return useContext(PageDataReload);
 }

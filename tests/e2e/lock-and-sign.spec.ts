@@ -120,7 +120,10 @@ test("the signed plan: its PDF holds it all and its code checks out at /verify; 
   await expect(visitor.getByRole("status")).toContainText("Jonas Ek");
   await expectAccessible(visitor, "verify with a result");
 
-  // A correction: the mentor unlocks; Alva's open page can be written in again, without reloading.
+  // A correction: the mentor unlocks; Alva's open page can be written in again, without reloading
+  // (her read-only connection is let go of with 4409, connects again as a writer's, and the page's
+  // data reloads in place: a full reload would lose what she had open, and this mark).
+  await alva.evaluate(() => ((window as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true));
   const mentor = await signedInPage(browser, "mentor@demo.test", undefined, `${own.url}${planAddress}`);
   const unlock = mentor.locator("details.unlock");
   await unlock.locator("summary").click();
@@ -132,4 +135,5 @@ test("the signed plan: its PDF holds it all and its code checks out at /verify; 
   await alva.keyboard.press("End");
   await alva.keyboard.type(" Rättat.");
   await expect.poll(() => textOf(mentor.getByRole("textbox", { name: "Mina mål, elevens text" }))).toBe("Jag ska läsa 20 minuter varje dag. Rättat.");
+  expect(await alva.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
 });

@@ -375,13 +375,11 @@ test("a guardian finds the signing step at the top of the plan page; the board l
   const unlock = mentor.locator("details.unlock");
   await unlock.locator("summary").click();
   await unlock.getByLabel("Varför behövs rättelsen?").fill("Fel i målen.");
-  // The unlock changes the rights of the page's read-only connection (4409), and the page reloads
-  // itself a moment later: wait for that reload rather than race it with a navigation of our own.
-  const reloaded = mentor.waitForEvent("load");
+  // The unlock changes the rights of the page's read-only connection (4409): it connects again
+  // as a writer's, and the page's data reloads, in place.
   await unlock.getByRole("button", { name: "Lås upp" }).click();
   const lockCard = mentor.getByRole("region", { name: "Låsa och signera" });
   await expect(lockCard).toBeVisible();
-  await reloaded;
   await connected(mentor);
   await lockCard.getByRole("button", { name: "Lås planen" }).click();
   await expect(mentor.getByRole("heading", { name: "Signering" })).toBeFocused();

@@ -1,4 +1,4 @@
-import { expect, expectAccessible, signInAs, signInThroughForm, test } from "./fixtures";
+import { expect, expectAccessible, openOwnPlan, signInAs, signInThroughForm, test } from "./fixtures";
 
 test.describe("each demo account lands on its role's home", () => {
   test("the pupil sees her class and mentor", async ({ page }) => {
@@ -97,6 +97,19 @@ test("sign-in works from the keyboard alone, and sign-out ends it", async ({ pag
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/login/);
+});
+
+test("signing out in one tab takes the plan open in another tab to the sign-in page, by itself", async ({ page }) => {
+  await openOwnPlan(page);
+  const other = await page.context().newPage();
+  await other.goto("/");
+  await other.getByRole("button", { name: "Logga ut" }).click();
+  await expect(other).toHaveURL(/\/login/);
+  // The plan's socket is closed for the ended session (4401): the page turns read-only and reloads
+  // its data, and the loaders send her to sign in. The plan is no longer on screen.
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Logga in");
+  await expect(page.getByRole("textbox", { name: "Mina mål, elevens text" })).toHaveCount(0);
 });
 
 test("a field left empty is explained next to the field", async ({ page }) => {
