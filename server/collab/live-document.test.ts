@@ -11,7 +11,7 @@ import { createSeededDatabase, personIdByEmail } from "../../tests/support/datab
 import { collabMessage } from "../../tests/support/collab-raw";
 import { recordWritingSession } from "./audit";
 import { PlanLockedViolation, ProtocolError, ReadOnlyViolation } from "./errors";
-import { LiveDocument, type Connection } from "./live-document";
+import { LiveDocument, type Connection, type LiveDocumentOptions } from "./live-document";
 import { planSectionLookup } from "./sections";
 import { UpdateJournal } from "./update-journal";
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-function openDocument() {
+function openDocument(options: Partial<LiveDocumentOptions> = {}) {
   const journal = new UpdateJournal(db);
   const firstWrites: string[] = [];
   const document = new LiveDocument(planId, pupilId, {
@@ -47,6 +47,7 @@ function openDocument() {
     },
     onStoreFailure: () => {},
     onCompactionFailure: () => {},
+    ...options,
   });
   return { document, journal, firstWrites };
 }
@@ -156,15 +157,7 @@ describe("acknowledgements", () => {
 
   it("never acknowledge a write whose change could not be stored", async () => {
     const storeFailures: string[] = [];
-    const journal = new UpdateJournal(db);
-    const document = new LiveDocument(planId, pupilId, {
-      journal,
-      compactEvery: 1000,
-      isSection: planSectionLookup(db, planId),
-      onFirstWrite: () => {},
-      onStoreFailure: (failed) => storeFailures.push(failed),
-      onCompactionFailure: () => {},
-    });
+    const { document, journal } = openDocument({ onFirstWrite: () => {}, onStoreFailure: (failed) => storeFailures.push(failed) });
     const mentor = connect(document, "mentor@demo.test", true, true);
     document.receive(mentor, collabMessage.update(change(document, typing("Sparas."))));
     journal.flush();
@@ -201,15 +194,7 @@ describe("what a connection is sent", () => {
   };
 
   it("is never a change the store refused: not when it asks for the document in the same task, nor after", () => {
-    const journal = new UpdateJournal(db);
-    const document = new LiveDocument(planId, pupilId, {
-      journal,
-      compactEvery: 1000,
-      isSection: planSectionLookup(db, planId),
-      onFirstWrite: () => {},
-      onStoreFailure: () => {},
-      onCompactionFailure: () => {},
-    });
+    const { document } = openDocument({ onFirstWrite: () => {} });
     const mentor = connect(document, "mentor@demo.test", true);
     const reader = connect(document, "vh@demo.test", false);
     const late = connect(document, "elev@demo.test", true);
