@@ -7,6 +7,7 @@ import { ACKS_PARAM, CloseCode, MessageType, isPresenceUser, reconnectsAfterClos
 import { CheckedAwareness } from "./checked-awareness";
 import { deleteDatabase, openDeviceCopy, type DeviceCopy } from "./device-copy.client";
 import { SaveTracker, type SaveState } from "./save-state";
+import { sendLocalChangesOnceSynced } from "./send-when-synced";
 
 /** A guest's connection to a plan is keyed apart from a person's: `guest:<planId>`. */
 export const GUEST_PREFIX = "guest:";
@@ -130,6 +131,7 @@ export class PlanConnection {
       params: { [ACKS_PARAM]: "1", ...(guest ? { as: "guest" } : {}) },
       WebSocketPolyfill: CountingWebSocket,
     });
+    sendLocalChangesOnceSynced(this.provider, doc);
     doc.on("update", this.afterSend);
     this.awareness = new CheckedAwareness(this.provider.awareness);
     const { provider } = this;

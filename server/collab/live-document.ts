@@ -268,8 +268,10 @@ export class LiveDocument {
       throw new ProtocolError("malformed update");
     }
     if (store.pendingStructs !== pendingStructs || store.pendingDs !== pendingDs) {
-      // An update that builds on changes the server never had: no client of ours sends one, and
-      // kept pending it would grow without bound. What could be applied of it stands.
+      // An update that builds on changes the server never had: kept pending it would grow without
+      // bound. Ours never sends one (it holds changes back until synced: send-when-synced.ts); the
+      // stock client does when typing just as a socket opens after offline edits. What could be
+      // applied of it stands.
       store.pendingStructs = pendingStructs;
       store.pendingDs = pendingDs;
       throw new ProtocolError("update depends on changes the server does not have");

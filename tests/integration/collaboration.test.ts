@@ -201,6 +201,45 @@ describe("editing together", () => {
     expect(sectionText(mentor.doc, "schoolActions")).toBe("");
   });
 
+  it("takes a change typed the moment the socket opens, after offline edits it builds on (the stock client's is refused)", async () => {
+    const mentor = open("mentor");
+    await mentor.synced();
+    /** Alva writes offline, comes back, and types on at once: before the sync exchange has run. */
+    const typeThroughReconnect = (client: PlanClient, words: [offline: string, atOpen: string]) => {
+      typeInto(client.doc, "guardianActions", words[0]);
+      client.provider.on("status", ({ status }: { status: string }) => {
+        if (status === "connected") typeInto(client.doc, "guardianActions", words[1]);
+      });
+      client.provider.connect();
+    };
+    const connectLater = (options: Parameters<typeof connectToPlan>[3]) => {
+      const client = connectToPlan(server.url, alvaPlanId, cookies.alva!, { connect: false, ...options });
+      clients.push(client);
+      return client;
+    };
+
+    // The stock y-websocket client sends the new change at once; it builds on offline edits the
+    // server has not had yet, and the server refuses it (it keeps nothing it cannot apply).
+    const stock = connectLater({});
+    typeThroughReconnect(stock, [" Offline ett.", " Direkt ett."]);
+    await expect.poll(() => stock.closeCodes).toContain(4400);
+    stock.destroy();
+
+    // Ours holds it back until the socket has synced: every word arrives, nothing is refused.
+    const ours = connectLater({ sendOnceSynced: true });
+    typeThroughReconnect(ours, [" Offline två.", " Direkt två."]);
+    await expect.poll(() => sectionText(mentor.doc, "guardianActions")).toContain("Offline två. Direkt två.");
+    expect(ours.closeCodes).toEqual([]);
+    typeInto(ours.doc, "guardianActions", " Sedan.");
+    await expect.poll(() => sectionText(mentor.doc, "guardianActions")).toContain("Direkt två. Sedan.");
+    expect(ours.closeCodes).toEqual([]);
+
+    // The section is left as it was found (the durability tests write in it).
+    const section = mentor.doc.getXmlFragment("guardianActions");
+    section.delete(0, section.length);
+    await expect.poll(() => sectionText(ours.doc, "guardianActions")).toBe("");
+  });
+
   it("lets a subject teacher read but not write", async () => {
     const teacher = open("maths");
     await teacher.synced();

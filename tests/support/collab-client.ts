@@ -2,6 +2,7 @@ import * as decoding from "lib0/decoding";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { sendLocalChangesOnceSynced } from "../../app/editor/send-when-synced";
 
 /**
  * A real y-websocket client in Node that signs its upgrade with a session cookie (or, `asGuest`,
@@ -14,7 +15,7 @@ export function connectToPlan(
   baseUrl: string,
   planId: string,
   cookie: string | null,
-  options: { acks?: boolean; snapshot?: (doc: Y.Doc) => string; asGuest?: boolean } = {},
+  options: { acks?: boolean; snapshot?: (doc: Y.Doc) => string; asGuest?: boolean; connect?: boolean; sendOnceSynced?: boolean } = {},
 ) {
   const doc = new Y.Doc();
   /** What `snapshot` said at each write sent on the current socket (index 0: before any). */
@@ -37,7 +38,11 @@ export function connectToPlan(
     maxBackoffTime: 200,
     // Acknowledgements on request; a guest's view asks for a guest's admission (see server/collab).
     params: { ...(options.acks ? { acks: "1" } : {}), ...(options.asGuest ? { as: "guest" } : {}) },
+    // `connect: false`: changes can be made first, as offline (provider.connect() then).
+    connect: options.connect ?? true,
   });
+  // As the browser does (plan-connection.client.ts); without it, the stock client's behaviour.
+  if (options.sendOnceSynced) sendLocalChangesOnceSynced(provider, doc);
   let acks = 0;
   if (options.acks) {
     provider.messageHandlers[4] = (_encoder, decoder) => {
