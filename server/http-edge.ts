@@ -80,12 +80,21 @@ export function securityHeaders(site: Site): RequestHandler {
     beforeHeaders(res, () => {
       // Personal data everywhere: nothing is cached unless a route (or the static files) says so.
       if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-store");
-      // Answered before the body was read (refused as too large, not a form…): the connection
-      // cannot carry another request, since a client may stop sending the body half-way.
-      // (A request without a body may not be marked complete yet when an answer is ready in the same
-      // turn; closing those would cost every browser its keep-alive connection.)
+      // A body refused unread for its size (413) or its unknown length (411) is never read: the
+      // connection closes after the answer. Any other body answered before it was read (a form
+      // refused before it is parsed: not this person's to send) is within the size limit: it is
+      // read to its end and dropped once the answer is out (below). Closing instead broke the
+      // client's pipe while it was still sending, and it lost the answer (a busy CI run: "fetch
+      // failed: write EPIPE"). (A request without a body may not be marked complete yet when an
+      // answer is ready in the same turn; closing those would cost every browser its keep-alive.)
       const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
-      if (hasBody && !req.complete) res.setHeader("Connection", "close");
+      if (hasBody && !req.complete && (res.statusCode === 411 || res.statusCode === 413)) res.setHeader("Connection", "close");
+    });
+    res.on("finish", () => {
+      if (req.complete || req.destroyed || res.getHeader("Connection") === "close") return;
+      // The handler that left it unread (Remix's request stream) keeps it paused: nobody reads it now.
+      req.removeAllListeners("data");
+      req.resume();
     });
     next();
   };

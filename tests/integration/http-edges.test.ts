@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieFrom, firstPlanId, get, postForm, rawRequest, signIn, signInEach } from "../support/http";
@@ -406,6 +407,31 @@ describe("headers", () => {
     });
     expect(refused.status).toBe(413);
     expect(refused.headers.connection).toBe("close");
+  });
+
+  it("answers a form it refuses before reading it (an upload that is not this person's to make), then reads the rest: the client gets the answer and keeps its connection", async () => {
+    const cookie = await signIn(server.url, "mentor@demo.test");
+    const target = new URL(server.url);
+    const body = `--b\r\nContent-Disposition: form-data; name="intent"\r\n\r\nupload\r\n--b\r\nContent-Disposition: form-data; name="files"; filename="elever.csv"\r\n\r\n${"x;".repeat(100_000)}\r\n--b--\r\n`;
+    const socket = connect(Number(target.port), target.hostname);
+    const received: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.on("error", () => {});
+    const answer = () => Buffer.concat(received).toString("latin1");
+    socket.write(
+      `POST /admin/import HTTP/1.1\r\nHost: ${target.host}\r\nCookie: ${cookie}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1000)}`,
+    );
+    // The answer comes while most of the body has not been sent.
+    await expect.poll(answer).toMatch(/\r\n\r\n/);
+    expect(answer()).toMatch(/^HTTP\/1\.1 404/);
+    expect(answer()).not.toMatch(/^connection: close/im);
+    // The rest of the body goes in, and the same connection answers the next request.
+    socket.write(body.slice(1000));
+    socket.write(`GET /healthz HTTP/1.1\r\nHost: ${target.host}\r\n\r\n`);
+    await expect.poll(answer).toContain('{"status":"ok"}');
+    socket.end();
+    await closed;
   });
 
   it("sends HSTS when the public address is https (behind a TLS proxy, whatever the mode)", async () => {
